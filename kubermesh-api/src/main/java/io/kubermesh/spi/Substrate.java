@@ -1,5 +1,6 @@
 package io.kubermesh.spi;
 
+import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,6 +29,9 @@ public interface Substrate extends AutoCloseable {
     void removeMachine(String machine);
 
     List<MachineStatus> machines();
+
+    /** The machines (port i is NIC i) and the cables as they are now. */
+    Topology topology();
 
     /**
      * Streams the machine's console, line by line, to {@code lines} until the returned handle is
