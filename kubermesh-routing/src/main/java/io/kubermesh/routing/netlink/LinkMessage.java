@@ -52,6 +52,11 @@ public record LinkMessage(int family, int deviceType, int index, int flags, int 
                 netnsFd, other);
     }
 
+    public LinkMessage withAddress(MacAddress mac) {
+        return new LinkMessage(family, deviceType, index, flags, change, name, mtu, Optional.of(mac), operState, info,
+                netnsFd, other);
+    }
+
     public LinkMessage withNetnsFd(int fd) {
         return new LinkMessage(family, deviceType, index, flags, change, name, mtu, address, operState, info,
                 OptionalInt.of(fd), other);

@@ -3,6 +3,7 @@ package io.kubermesh.routing.netlink;
 import static io.kubermesh.routing.netlink.RtnetlinkCodes.*;
 
 import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.Ipv6Prefix;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.routing.NextHop;
@@ -119,6 +120,24 @@ public final class Rtnetlink implements AutoCloseable {
                 p = p.withNetnsFd(fd.getAsInt());
             }
             LinkMessage m = LinkMessage.ofIndex(0).withName(name)
+                    .withInfo(new LinkInfo("veth", Optional.of(p), List.of()));
+            transact(RTM_NEWLINK, CREATE, m, "create veth " + name + "/" + peer);
+        });
+    }
+
+    /**
+     * Creates a veth pair with the given MACs, {@code name} here and {@code peer} directly in
+     * {@code peerNamespace}: one cable of the netns substrate, each end a machine's NIC.
+     */
+    public void createVeth(String name, MacAddress mac, String peer, MacAddress peerMac, Optional<String> peerNamespace) {
+        checkName(name);
+        checkName(peer);
+        withNamespaceFd(peerNamespace, fd -> {
+            LinkMessage p = LinkMessage.ofIndex(0).withName(peer).withAddress(peerMac);
+            if (fd.isPresent()) {
+                p = p.withNetnsFd(fd.getAsInt());
+            }
+            LinkMessage m = LinkMessage.ofIndex(0).withName(name).withAddress(mac)
                     .withInfo(new LinkInfo("veth", Optional.of(p), List.of()));
             transact(RTM_NEWLINK, CREATE, m, "create veth " + name + "/" + peer);
         });

@@ -1,0 +1,70 @@
+package io.kubermesh.provider.netns;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The processes that live in a named network namespace, found by comparing each process's
+ * {@code /proc/PID/ns/net} with the namespace file's inode: powering a machine off stops exactly
+ * these, and nothing outside the namespace.
+ */
+final class NamespaceProcesses {
+    private NamespaceProcesses() {
+    }
+
+    static List<Long> in(Path namespaceFile) {
+        List<Long> pids = new ArrayList<>();
+        String wanted;
+        try {
+            wanted = "net:[" + Files.getAttribute(namespaceFile, "unix:ino") + "]";
+        } catch (IOException | UnsupportedOperationException e) {
+            return pids;
+        }
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readSymbolicLink(p.resolve("ns/net")).toString().equals(wanted)) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException | SecurityException e) {
+                    // the process ended while we looked, or is not ours to read
+                }
+            }
+        } catch (IOException e) {
+            return pids;
+        }
+        return pids;
+    }
+
+    /** Kills every process in the namespace (SIGKILL: a power cut) and waits for them to go. */
+    static int killAll(Path namespaceFile) {
+        long self = ProcessHandle.current().pid();
+        int killed = 0;
+        for (int round = 0; round < 50; round++) {
+            List<Long> pids = in(namespaceFile);
+            pids.remove(self);
+            if (pids.isEmpty()) {
+                return killed;
+            }
+            for (long pid : pids) {
+                if (ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+                    killed++;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return killed;
+            }
+        }
+        return killed;
+    }
+}

@@ -1,0 +1,363 @@
+package io.kubermesh.provider.netns;
+
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.SubstrateException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.spi.MachineSpec;
+import io.kubermesh.spi.MachineStatus;
+import io.kubermesh.spi.Substrate;
+import io.kubermesh.spi.SubstrateConfig;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Machines as network namespaces ({@code PREFIX + name}), cables as veth pairs created directly
+ * between two namespaces, each end named {@code clusterI} with the machine's NIC MAC for port I.
+ * Power off kills every process in the namespace and takes its ports down (its neighbours lose
+ * carrier, as with a real machine); power on brings them up and runs the {@link PowerOnAction}.
+ *
+ * <p>The lab outlives the process that built it: its state is in {@code substrate.json} of the
+ * state directory, and {@link #open} on the same directory attaches to it. {@link #close()}
+ * tears everything down: processes, namespaces (their links go with them) and the state file.
+ */
+public final class NetnsSubstrate implements Substrate {
+    private static final Logger LOG = LoggerFactory.getLogger(NetnsSubstrate.class);
+
+    /** What runs on a machine when it is powered on: firmware, or a deployed agent. */
+    @FunctionalInterface
+    public interface PowerOnAction {
+        /**
+         * @param machine the machine as the substrate knows it
+         * @param netns its namespace, where the action starts its processes
+         * @param console the file its processes should write their output to
+         */
+        void start(MachineStatus machine, String netns, Path console);
+    }
+
+    private final Path stateDirectory;
+    private final LabState state;
+    private volatile PowerOnAction powerOnAction = (m, ns, console) -> { };
+    private boolean closed;
+
+    private NetnsSubstrate(Path stateDirectory, LabState state) {
+        this.stateDirectory = stateDirectory;
+        this.state = state;
+    }
+
+    /** A new lab in {@code config.stateDirectory()}, or the one already there. */
+    public static NetnsSubstrate open(SubstrateConfig config) {
+        Path dir = config.stateDirectory();
+        LabState existing = LabState.read(dir);
+        String prefix = config.option("netns.prefix").orElse("km" + config.cluster().name() + "-");
+        if (!prefix.startsWith("km") || !prefix.matches("[a-z0-9-]{2,20}")) {
+            throw new SubstrateException("netns.prefix '" + prefix + "' must start with km and be 2..20 of a-z, 0-9, '-'");
+        }
+        if (existing != null) {
+            if (!existing.prefix.equals(prefix)) {
+                throw new SubstrateException("the lab in " + dir + " uses prefix " + existing.prefix + ", not " + prefix);
+            }
+            return new NetnsSubstrate(dir, existing);
+        }
+        LabState fresh = new LabState();
+        fresh.prefix = prefix;
+        fresh.write(dir);
+        return new NetnsSubstrate(dir, fresh);
+    }
+
+    public void onPowerOn(PowerOnAction action) {
+        this.powerOnAction = action;
+    }
+
+    /** The namespace of a machine. */
+    public String namespace(String machine) {
+        return state.prefix + machine;
+    }
+
+    public Path consoleLog(String machine) {
+        return stateDirectory.resolve("machines").resolve(machine).resolve("console.log");
+    }
+
+    @Override
+    public synchronized void addMachine(MachineSpec spec) {
+        open();
+        if (find(spec.name()).isPresent()) {
+            throw new SubstrateException("a machine named " + spec.name() + " exists already");
+        }
+        new Topology.Machine(spec.name(), spec.nics().size());
+        String ns = namespace(spec.name());
+        if (ns.length() > 64) {
+            throw new SubstrateException("machine name " + spec.name() + " makes a namespace name longer than 64");
+        }
+        if (NetworkNamespaces.exists(ns)) {
+            throw new SubstrateException("namespace " + ns + " exists but is not part of this lab; remove it with "
+                    + "`ip netns del " + ns + "` if it is a leftover");
+        }
+        NetworkNamespaces.create(ns);
+        try (Rtnetlink nl = Rtnetlink.open(ns)) {
+            nl.setUp("lo", true);
+        } catch (RuntimeException e) {
+            NetworkNamespaces.delete(ns);
+            throw new SubstrateException("cannot set up namespace " + ns + ": " + e.getMessage(), e);
+        }
+        LabState.StoredMachine m = new LabState.StoredMachine();
+        m.name = spec.name();
+        spec.nics().forEach(n -> m.nics.add(n.toString()));
+        m.netboot = spec.netboot();
+        state.machines.add(m);
+        save();
+        LOG.info("machine {} added (namespace {}, {} ports)", spec.name(), ns, spec.nics().size());
+    }
+
+    @Override
+    public synchronized void cable(PortRef a, PortRef b) {
+        open();
+        LabState.StoredMachine ma = port(a);
+        LabState.StoredMachine mb = port(b);
+        if (a.machine().equals(b.machine())) {
+            throw new SubstrateException("a cable joins two different machines, not " + a + " and " + b);
+        }
+        for (PortRef end : List.of(a, b)) {
+            cableAt(end).ifPresent(c -> {
+                throw new SubstrateException("port " + end + " already has a cable (" + c.a + ":" + c.aPort + "-" + c.b
+                        + ":" + c.bPort + ")");
+            });
+        }
+        try (Rtnetlink nl = Rtnetlink.open(namespace(a.machine()))) {
+            nl.createVeth(iface(a.port()), MacAddress.parse(ma.nics.get(a.port())), iface(b.port()),
+                    MacAddress.parse(mb.nics.get(b.port())), Optional.of(namespace(b.machine())));
+            if (ma.powered) {
+                nl.setUp(iface(a.port()), true);
+            }
+        }
+        if (mb.powered) {
+            try (Rtnetlink nl = Rtnetlink.open(namespace(b.machine()))) {
+                nl.setUp(iface(b.port()), true);
+            }
+        }
+        LabState.StoredCable c = new LabState.StoredCable();
+        c.a = a.machine();
+        c.aPort = a.port();
+        c.b = b.machine();
+        c.bPort = b.port();
+        state.cables.add(c);
+        save();
+        LOG.info("cable {} - {}", a, b);
+    }
+
+    @Override
+    public synchronized void cut(PortRef a, PortRef b) {
+        open();
+        LabState.StoredCable c = cableAt(a).filter(x -> matches(x, b))
+                .orElseThrow(() -> new SubstrateException("there is no cable between " + a + " and " + b));
+        try (Rtnetlink nl = Rtnetlink.open(namespace(a.machine()))) {
+            nl.deleteLink(iface(a.port()));
+        }
+        state.cables.remove(c);
+        save();
+        LOG.info("cable {} - {} cut", a, b);
+    }
+
+    @Override
+    public synchronized void powerOn(String machine) {
+        open();
+        LabState.StoredMachine m = machine(machine);
+        if (m.powered) {
+            return;
+        }
+        setPorts(m, true);
+        m.powered = true;
+        save();
+        try {
+            Files.createDirectories(consoleLog(machine).getParent());
+        } catch (IOException e) {
+            throw new SubstrateException("cannot create the console of " + machine + ": " + e.getMessage(), e);
+        }
+        LOG.info("machine {} powered on", machine);
+        powerOnAction.start(status(m), namespace(machine), consoleLog(machine));
+    }
+
+    @Override
+    public synchronized void powerOff(String machine) {
+        open();
+        LabState.StoredMachine m = machine(machine);
+        int killed = NamespaceProcesses.killAll(NetworkNamespaces.path(namespace(machine)));
+        setPorts(m, false);
+        m.powered = false;
+        save();
+        LOG.info("machine {} powered off ({} processes stopped)", machine, killed);
+    }
+
+    @Override
+    public synchronized void removeMachine(String machine) {
+        open();
+        LabState.StoredMachine m = machine(machine);
+        if (m.powered) {
+            throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
+        }
+        state.cables.removeIf(c -> c.a.equals(machine) || c.b.equals(machine));
+        NetworkNamespaces.delete(namespace(machine));
+        state.machines.remove(m);
+        save();
+    }
+
+    @Override
+    public synchronized List<MachineStatus> machines() {
+        List<MachineStatus> out = new ArrayList<>();
+        state.machines.forEach(m -> out.add(status(m)));
+        return out;
+    }
+
+    @Override
+    public synchronized Topology topology() {
+        List<Topology.Machine> machines = new ArrayList<>();
+        state.machines.forEach(m -> machines.add(new Topology.Machine(m.name, m.nics.size())));
+        List<Cable> cables = new ArrayList<>();
+        state.cables.forEach(c -> cables.add(new Cable(new PortRef(c.a, c.aPort), new PortRef(c.b, c.bPort))));
+        return new Topology(machines, cables);
+    }
+
+    @Override
+    public AutoCloseable console(String machine, Consumer<String> lines) {
+        synchronized (this) {
+            machine(machine);
+        }
+        Path log = consoleLog(machine);
+        Thread tail = new Thread(() -> follow(log, lines), "console-" + machine);
+        tail.setDaemon(true);
+        tail.start();
+        return tail::interrupt;
+    }
+
+    private static void follow(Path log, Consumer<String> lines) {
+        long offset = 0;
+        StringBuilder partial = new StringBuilder();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                if (Files.exists(log)) {
+                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                        if (f.length() < offset) {
+                            offset = 0;
+                        }
+                        f.seek(offset);
+                        byte[] buf = new byte[(int) Math.min(1 << 20, f.length() - offset)];
+                        f.readFully(buf);
+                        offset += buf.length;
+                        partial.append(new String(buf, StandardCharsets.UTF_8));
+                        int nl;
+                        while ((nl = partial.indexOf("\n")) >= 0) {
+                            lines.accept(partial.substring(0, nl));
+                            partial.delete(0, nl + 1);
+                        }
+                    }
+                }
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("console {}: {}", log, e.toString());
+                return;
+            }
+        }
+    }
+
+    /** Tears the whole lab down: every process, namespace and link it made, and its state. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (LabState.StoredMachine m : new ArrayList<>(state.machines)) {
+            String ns = namespace(m.name);
+            try {
+                NamespaceProcesses.killAll(NetworkNamespaces.path(ns));
+                NetworkNamespaces.delete(ns);
+            } catch (RuntimeException e) {
+                LOG.warn("tearing down {}: {}", ns, e.toString());
+            }
+        }
+        state.machines.clear();
+        state.cables.clear();
+        LabState.delete(stateDirectory);
+    }
+
+    private void setPorts(LabState.StoredMachine m, boolean up) {
+        try (Rtnetlink nl = Rtnetlink.open(namespace(m.name))) {
+            for (LabState.StoredCable c : state.cables) {
+                if (c.a.equals(m.name)) {
+                    nl.setUp(iface(c.aPort), up);
+                }
+                if (c.b.equals(m.name)) {
+                    nl.setUp(iface(c.bPort), up);
+                }
+            }
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new SubstrateException("this substrate is closed");
+        }
+    }
+
+    private void save() {
+        state.write(stateDirectory);
+    }
+
+    private static String iface(int port) {
+        return io.kubermesh.api.PortPrefix.interfaceName(port);
+    }
+
+    private Optional<LabState.StoredMachine> find(String name) {
+        return state.machines.stream().filter(m -> m.name.equals(name)).findFirst();
+    }
+
+    private LabState.StoredMachine machine(String name) {
+        return find(name).orElseThrow(() -> new SubstrateException("there is no machine " + name + " in this lab; it has "
+                + state.machines.stream().map(m -> m.name).toList()));
+    }
+
+    private LabState.StoredMachine port(PortRef ref) {
+        LabState.StoredMachine m = machine(ref.machine());
+        if (ref.port() < 0 || ref.port() >= m.nics.size()) {
+            throw new SubstrateException("machine " + ref.machine() + " has ports 0.." + (m.nics.size() - 1) + ", not " + ref.port());
+        }
+        return m;
+    }
+
+    private Optional<LabState.StoredCable> cableAt(PortRef end) {
+        return state.cables.stream().filter(c -> (c.a.equals(end.machine()) && c.aPort == end.port())
+                || (c.b.equals(end.machine()) && c.bPort == end.port())).findFirst();
+    }
+
+    private static boolean matches(LabState.StoredCable c, PortRef other) {
+        return (c.a.equals(other.machine()) && c.aPort == other.port()) || (c.b.equals(other.machine()) && c.bPort == other.port());
+    }
+
+    private static MachineStatus status(LabState.StoredMachine m) {
+        List<MacAddress> nics = new ArrayList<>();
+        m.nics.forEach(n -> nics.add(MacAddress.parse(n)));
+        return new MachineStatus(m.name, m.powered, nics);
+    }
+
+    Map<String, String> namespaces() {
+        Map<String, String> out = new LinkedHashMap<>();
+        state.machines.forEach(m -> out.put(m.name, namespace(m.name)));
+        return out;
+    }
+}
