@@ -1,0 +1,178 @@
+package io.kubermesh.agent;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.addressing.identity.IdentityStore;
+import io.kubermesh.addressing.identity.InterfaceMac;
+import io.kubermesh.api.NodeBlock;
+import io.kubermesh.api.NodeIdentity;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.routing.netlink.Link;
+import io.kubermesh.routing.netlink.NetlinkEvent;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node runtime: chooses (once) and keeps its identity, gives itself the plan's addresses,
+ * follows its ports through netlink events (a cable plugged in is configured and announced to the
+ * {@link PortListener}s; one pulled out is forgotten), answers status on its socket, and on
+ * {@link #close()} removes what it added.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentSettings settings;
+    private final AddressPlan plan;
+    private final Rtnetlink netlink;
+    private final Clock clock;
+    private final List<PortListener> listeners;
+    /** Netlink events are handled one at a time, off the netlink thread. */
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "agent-loop"));
+    private NodeIdentity identity;
+    private NodeNetwork network;
+    private Rtnetlink.Subscription subscription;
+    private StatusEndpoint status;
+    private Instant startedAt;
+    private volatile String state = "starting";
+
+    @Inject
+    public Agent(AgentSettings settings, AddressPlan plan, Rtnetlink netlink, Clock clock, List<PortListener> listeners) {
+        this.settings = settings;
+        this.plan = plan;
+        this.netlink = netlink;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public synchronized void start() {
+        startedAt = clock.instant();
+        identity = new IdentityStore(settings.stateDirectory(), clock).loadOrChoose(this::interfaces, Optional.empty());
+        LOG.info("node {} identity {} (from {}), host {}", settings.name(), identity.mac(), identity.interfaceName(),
+                plan.host(identity.mac()));
+        network = new NodeNetwork(netlink, plan, identity.mac(), settings.stubName());
+        network.ensureStub();
+        // Subscribe before reading the links, so a port that appears in between is not missed.
+        subscription = netlink.subscribe(event -> loop.execute(() -> handle(event)));
+        loop.execute(this::resync);
+        status = new StatusEndpoint(settings.stateDirectory(), this::status);
+        state = "running";
+    }
+
+    private List<InterfaceMac> interfaces() {
+        List<InterfaceMac> out = new ArrayList<>();
+        for (Link l : netlink.links()) {
+            if (l.mac().isPresent() && !l.name().equals("lo") && !l.name().equals(settings.stubName())) {
+                out.add(new InterfaceMac(l.name(), l.mac().get()));
+            }
+        }
+        return out;
+    }
+
+    private void handle(NetlinkEvent event) {
+        try {
+            if (event instanceof NetlinkEvent.Overrun) {
+                resync();
+            } else if (event instanceof NetlinkEvent.LinkChanged lc) {
+                int index = network.portIndex(lc.link().name());
+                if (index < 0) {
+                    return;
+                }
+                if (lc.removed()) {
+                    if (network.ports().contains(index)) {
+                        network.portGone(index);
+                        listeners.forEach(l -> l.portDown(network.node().port(index)));
+                    }
+                } else {
+                    configure(index);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("handling {}: {}", event, e.toString());
+        }
+    }
+
+    private void resync() {
+        Set<Integer> present = new java.util.TreeSet<>();
+        for (Link l : netlink.links()) {
+            int index = network.portIndex(l.name());
+            if (index >= 0) {
+                present.add(index);
+                configure(index);
+            }
+        }
+        for (int gone : network.ports()) {
+            if (!present.contains(gone)) {
+                network.portGone(gone);
+                listeners.forEach(l -> l.portDown(network.node().port(gone)));
+            }
+        }
+    }
+
+    private void configure(int index) {
+        boolean known = network.ports().contains(index);
+        network.ensurePort(index);
+        if (!known) {
+            PortPrefix p = network.node().port(index);
+            listeners.forEach(l -> l.portUp(p));
+        }
+    }
+
+    /** The status as the endpoint serves it. */
+    public NodeStatus status() {
+        NodeBlock n = network.node();
+        List<NodeStatus.Port> ports = new ArrayList<>();
+        for (int i : new java.util.TreeSet<>(network.ports())) {
+            PortPrefix p = n.port(i);
+            ports.add(new NodeStatus.Port(i, p.interfaceName(), p.prefix().toString(), p.thisEnd().toString(), null));
+        }
+        return new NodeStatus(settings.name(), state, identity.mac().toString(), n.host().toString(), n.block().toString(),
+                n.pods().toString(), settings.stubName(), ports, List.of(), startedAt.toString(), clock.instant().toString());
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public NodeNetwork network() {
+        return network;
+    }
+
+    /** Stops following events and removes what this agent added; never throws. */
+    @Override
+    public synchronized void close() {
+        state = "stopping";
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.debug("closing netlink subscription: {}", e.toString());
+            }
+        }
+        loop.shutdown();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (status != null) {
+            status.close();
+        }
+        if (network != null) {
+            for (int i : network.ports()) {
+                PortPrefix p = network.node().port(i);
+                listeners.forEach(l -> l.portDown(p));
+            }
+            network.teardown();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.kubermesh.agent;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.NodeBlock;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.routing.netlink.AddressFlag;
+import io.kubermesh.routing.netlink.AddressLifetime;
+import io.kubermesh.routing.netlink.NetlinkException;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own addresses, as the plan says: the stub interface with the host /128 and the pod
+ * prefix, and on each mesh port its /126 this-end address (preferred lifetime 0, so it is never
+ * chosen as a source: traffic leaves from the host address). Idempotent; remembers what it added
+ * so {@link #teardown()} removes exactly that.
+ */
+public final class NodeNetwork {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeNetwork.class);
+    /** Port interfaces are named clusterI (ARCHITECTURE.md). */
+    public static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile("cluster(\\d{1,2})");
+
+    private final Rtnetlink netlink;
+    private final NodeBlock node;
+    private final String stubName;
+    private final Set<Integer> ports = new TreeSet<>();
+    private String stubKind;
+
+    public NodeNetwork(Rtnetlink netlink, AddressPlan plan, MacAddress identity, String stubName) {
+        this.netlink = netlink;
+        this.node = plan.node(identity);
+        this.stubName = stubName;
+    }
+
+    public NodeBlock node() {
+        return node;
+    }
+
+    public String stubName() {
+        return stubName;
+    }
+
+    /** {@code dummy} or {@code ifb}, once {@link #ensureStub()} ran. */
+    public String stubKind() {
+        return stubKind;
+    }
+
+    /** Creates the stub (if missing) with the host /128 and the pod prefix, up; turns forwarding on. */
+    public synchronized void ensureStub() {
+        if (netlink.link(stubName).isEmpty()) {
+            stubKind = netlink.createStub(stubName);
+            LOG.info("stub interface {} created ({})", stubName, stubKind);
+        } else if (stubKind == null) {
+            stubKind = netlink.link(stubName).flatMap(l -> l.kind()).orElse("unknown");
+        }
+        netlink.setUp(stubName, true);
+        netlink.addAddress(stubName, node.host(), 128, AddressLifetime.PERMANENT,
+                EnumSet.of(AddressFlag.NODAD, AddressFlag.NOPREFIXROUTE));
+        // The pod prefix as a connected route on the stub, so the IGP announces it with the host.
+        netlink.addAddress(stubName, node.pods().network().plus(1), node.pods().length(), AddressLifetime.PERMANENT,
+                EnumSet.of(AddressFlag.NODAD));
+        netlink.setForwarding("all", true);
+        netlink.setForwarding("default", true);
+    }
+
+    /** The port index of an interface name, or -1 when it is not a planned mesh port. */
+    public int portIndex(String interfaceName) {
+        var m = PORT.matcher(interfaceName);
+        if (!m.matches()) {
+            return -1;
+        }
+        int i = Integer.parseInt(m.group(1));
+        return i < node.ports().size() ? i : -1;
+    }
+
+    /** Gives port {@code index} its this-end address and turns it up. */
+    public synchronized void ensurePort(int index) {
+        PortPrefix p = node.port(index);
+        netlink.setUp(p.interfaceName(), true);
+        netlink.setForwarding(p.interfaceName(), true);
+        netlink.addAddress(p.interfaceName(), p.thisEnd(), 126, AddressLifetime.PORT, EnumSet.of(AddressFlag.NODAD));
+        if (ports.add(index)) {
+            LOG.info("port {} ({}) configured: {}", index, p.interfaceName(), p.prefix());
+        }
+    }
+
+    /** Forgets a port whose link went away (its addresses went with it). */
+    public synchronized void portGone(int index) {
+        if (ports.remove(index)) {
+            LOG.info("port {} gone", index);
+        }
+    }
+
+    public synchronized Set<Integer> ports() {
+        return Set.copyOf(ports);
+    }
+
+    /** Removes what this node added: port addresses and the stub. Never throws. */
+    public synchronized void teardown() {
+        for (int i : ports) {
+            PortPrefix p = node.port(i);
+            try {
+                netlink.removeAddress(p.interfaceName(), p.thisEnd(), 126);
+            } catch (NetlinkException e) {
+                LOG.debug("port {} address already gone: {}", i, e.getMessage());
+            }
+        }
+        ports.clear();
+        try {
+            if (netlink.link(stubName).isPresent()) {
+                netlink.deleteLink(stubName);
+            }
+        } catch (NetlinkException e) {
+            LOG.warn("removing stub {}: {}", stubName, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.kubermesh.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.NodeBlock;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.routing.netlink.InterfaceAddress;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent in a real namespace (kmag-*): addresses from the plan, ports followed through netlink events. */
+class AgentIT {
+    private static final MacAddress A0 = MacAddress.parse("52:54:00:aa:00:00");
+    private static final MacAddress A1 = MacAddress.parse("52:54:00:aa:00:01");
+    private final AddressPlan plan = new AddressPlan(ClusterConfig.seed());
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path state;
+
+    @BeforeEach
+    void namespaces() {
+        if (!"0".equals(uid())) {
+            fail("AgentIT needs root (network namespaces); run the build as root");
+        }
+        for (String ns : List.of("kmag-a", "kmag-b", "kmag-c")) {
+            NetworkNamespaces.delete(ns);
+            NetworkNamespaces.create(ns);
+        }
+        try (Rtnetlink a = Rtnetlink.open("kmag-a")) {
+            a.createVeth("cluster0", A0, "cluster3", MacAddress.parse("52:54:00:bb:00:03"), Optional.of("kmag-b"));
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (String ns : List.of("kmag-a", "kmag-b", "kmag-c")) {
+            NetworkNamespaces.delete(ns);
+        }
+    }
+
+    private static String uid() {
+        try {
+            return Files.readString(Path.of("/proc/self/status")).lines().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[1]).findFirst().orElse("");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private Agent agent(Rtnetlink nl) {
+        PortListener recorder = new PortListener() {
+            @Override
+            public void portUp(PortPrefix port) {
+                events.add("up " + port.index());
+            }
+
+            @Override
+            public void portDown(PortPrefix port) {
+                events.add("down " + port.index());
+            }
+        };
+        return new Agent(new AgentSettings("a", state, AgentSettings.DEFAULT_STUB), plan, nl, Clock.systemUTC(),
+                List.of(recorder));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("timed out waiting for " + what);
+    }
+
+    @Test
+    void theAgentGivesItselfThePlansAddressesAndFollowsItsCables() throws Exception {
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Agent agent = agent(nl)) {
+            agent.start();
+            assertThat(agent.identity().mac()).isEqualTo(A0);
+            NodeBlock node = plan.node(A0);
+            assertThat(nl.addresses(AgentSettings.DEFAULT_STUB)).extracting(InterfaceAddress::address).contains(node.host());
+            await("port 0 configured", () -> nl.addresses("cluster0").stream()
+                    .anyMatch(a -> a.address().equals(node.port(0).thisEnd())));
+            InterfaceAddress port0 = nl.addresses("cluster0").stream()
+                    .filter(a -> a.address().equals(node.port(0).thisEnd())).findFirst().orElseThrow();
+            assertThat(port0.prefixLength()).isEqualTo(126);
+            assertThat(port0.lifetime().preferredSeconds()).isZero();
+            assertThat(nl.forwarding("all")).isTrue();
+            await("port 0 announced", () -> events.contains("up 0"));
+
+            // Plug a second cable: it is configured and announced.
+            nl.createVeth("cluster1", A1, "cluster0", MacAddress.parse("52:54:00:cc:00:00"), Optional.of("kmag-c"));
+            await("port 1 configured", () -> nl.addresses("cluster1").stream()
+                    .anyMatch(a -> a.address().equals(node.port(1).thisEnd())));
+            await("port 1 announced", () -> events.contains("up 1"));
+
+            // The neighbour reaches this end over the new cable (link-local DAD may take a moment).
+            NodeStatus s = StatusEndpoint.read(state);
+            assertThat(s.identity()).isEqualTo(A0.toString());
+            assertThat(s.host()).isEqualTo(node.host().toString());
+            assertThat(s.ports()).extracting(NodeStatus.Port::index).containsExactly(0, 1);
+
+            // Pull it out: forgotten and announced.
+            nl.deleteLink("cluster1");
+            await("port 1 down", () -> events.contains("down 1"));
+            assertThat(StatusEndpoint.read(state).ports()).extracting(NodeStatus.Port::index).containsExactly(0);
+        }
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a")) {
+            assertThat(nl.link(AgentSettings.DEFAULT_STUB)).isEmpty();
+            assertThat(nl.addresses("cluster0")).noneMatch(a -> a.address().equals(plan.node(A0).port(0).thisEnd()));
+        }
+        assertThat(events).endsWith("down 0");
+    }
+
+    @Test
+    void aRestartedAgentKeepsItsIdentityWhenANicWithALowerMacAppears() throws Exception {
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Agent agent = agent(nl)) {
+            agent.start();
+            assertThat(agent.identity().mac()).isEqualTo(A0);
+        }
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a")) {
+            nl.createVeth("cluster2", MacAddress.parse("02:00:00:00:00:01"), "cluster1", MacAddress.parse("52:54:00:cc:00:01"),
+                    Optional.of("kmag-c"));
+            try (Agent again = agent(nl)) {
+                again.start();
+                assertThat(again.identity().mac()).isEqualTo(A0);
+            }
+        }
+    }
+}
