@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kubermesh", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Switchless, self-hosted, self-healing Kubernetes meshes.",
-        subcommands = {PlanCommand.class, TopologyCommand.class})
+        subcommands = {PlanCommand.class, TopologyCommand.class, AgentCommand.class})
 public final class Kubermesh implements Runnable {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;

@@ -1,0 +1,54 @@
+package io.kubermesh.cli;
+
+import com.google.inject.Guice;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.agent.Agent;
+import io.kubermesh.agent.AgentModule;
+import io.kubermesh.agent.AgentSettings;
+import io.kubermesh.api.ClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kubermesh agent --config FILE}: the node runtime, until SIGTERM or SIGINT. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Runs the node agent: addresses, ports, boot services, routing, status. Stops on SIGTERM.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "The cluster YAML file.")
+    Path config;
+
+    @Option(names = "--state", paramLabel = "DIR", defaultValue = "/var/lib/kubermesh",
+            description = "The node's state directory (default: ${DEFAULT-VALUE}).")
+    Path state;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The node's name in status (default: the host name).")
+    String name;
+
+    @Option(names = "--stub", paramLabel = "IFACE", defaultValue = AgentSettings.DEFAULT_STUB,
+            description = "The stub interface for the host /128 (default: ${DEFAULT-VALUE}).")
+    String stub;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterSpec spec = ClusterConfig.load(config);
+        Files.createDirectories(state);
+        String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
+        AgentSettings settings = new AgentSettings(nodeName, state, stub);
+        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of())).getInstance(Agent.class);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.start();
+        System.err.println("kubermesh agent " + nodeName + ": identity " + agent.identity().mac() + ", host "
+                + agent.network().node().host() + "; status at " + state.resolve("agent.sock"));
+        stopped.await();
+        return 0;
+    }
+}
