@@ -1,0 +1,265 @@
+package io.kubermesh.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.addressing.config.TopologySpecs;
+import io.kubermesh.api.ConfigurationException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.provider.netns.lab.Lab;
+import io.kubermesh.provider.netns.lab.MachineView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The lab commands of the CLI contract: up, status, down, cut, join, kill, revive, plug. */
+final class LabCommands {
+    private LabCommands() {
+    }
+
+    /** {@code --lab DIR}, and how to start agents: this very CLI, in another JVM. */
+    static final class LabOptions {
+        @Option(names = "--lab", paramLabel = "DIR", description = "The lab's directory (default: /run/kubermesh/lab).")
+        Path dir = Lab.DEFAULT_DIRECTORY;
+
+        static List<String> agentCommand() {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            return List.of(java, "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), Kubermesh.class.getName());
+        }
+
+        Lab attach(PrintWriter out) {
+            return Lab.attach(dir, agentCommand(), line -> {
+                out.println(line);
+                out.flush();
+            });
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Builds a lab mesh of network-namespace machines that join one after another.")
+    static final class Up implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+
+        @Option(names = "--config", paramLabel = "FILE", description = "The cluster YAML (default: the seed profile).")
+        Path config;
+
+        @Option(names = "--substrate", defaultValue = "netns", description = "netns (the embedded lab).")
+        String substrate;
+
+        @Option(names = "--nodes", defaultValue = "0", paramLabel = "N", description = "Machines, for line and ring.")
+        int nodes;
+
+        @Option(names = "--topology", defaultValue = "seed", paramLabel = "SPEC",
+                description = "seed, line, ring, grid:RxC or a file of cables (default: ${DEFAULT-VALUE}).")
+        String topology;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!substrate.equals("netns")) {
+                throw new ConfigurationException("--substrate", substrate, "netns (the only substrate built so far)");
+            }
+            Topology t = TopologySpecs.resolve(topology, nodes);
+            String yaml = config != null ? Files.readString(config) : seedYaml();
+            ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString());
+            PrintWriter out = spec.commandLine().getOut();
+            Lab l = Lab.create(lab.dir, yaml, LabOptions.agentCommand(), line -> {
+                out.println(line);
+                out.flush();
+            });
+            // Ctrl-C (or a failure) during up leaves nothing behind.
+            Thread cleanup = new Thread(() -> {
+                out.println("interrupted: tearing the lab down");
+                out.flush();
+                l.down();
+            }, "up-interrupted");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                l.up(t);
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+                out.println("up failed: " + e.getMessage() + "; tearing the lab down");
+                l.down();
+                throw e;
+            }
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            out.println();
+            StatusCommand.table(out, l.status(), l.joinTimes());
+            out.println();
+            reachabilityTable(out, l.reachability());
+            return 0;
+        }
+
+        private static String seedYaml() {
+            try (InputStream in = ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static void reachabilityTable(PrintWriter out, Map<String, Map<String, Boolean>> m) {
+        List<String> names = new ArrayList<>(m.keySet());
+        int ok = 0;
+        int all = 0;
+        out.println("reachability (ICMPv6 echo from row to column host address):");
+        StringBuilder head = new StringBuilder(String.format("%-14s", ""));
+        for (int i = 0; i < names.size(); i++) {
+            head.append(String.format(" %3d", i));
+        }
+        out.println(head);
+        for (int i = 0; i < names.size(); i++) {
+            StringBuilder row = new StringBuilder(String.format("%-10s %3d", names.get(i), i));
+            for (String to : names) {
+                Boolean r = m.get(names.get(i)).get(to);
+                row.append(r == null ? "   -" : r ? "  ok" : "  NO");
+                if (r != null) {
+                    all++;
+                    ok += r ? 1 : 0;
+                }
+            }
+            out.println(row);
+        }
+        out.printf("%d of %d pairs reach each other%n", ok, all);
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Tears the lab down, leaving nothing behind.")
+    static final class Down implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Lab.exists(lab.dir)) {
+                out.println("no lab is up in " + lab.dir);
+                return 0;
+            }
+            lab.attach(out).down();
+            out.println("lab removed: namespaces, links, agents and " + lab.dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "cut", mixinStandardHelpOptions = true, description = "Removes the cable between machines A and B.")
+    static final class Cut implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Parameters(index = "0")
+        String a;
+        @Parameters(index = "1")
+        String b;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            lab.attach(spec.commandLine().getOut()).cut(a, b);
+            return 0;
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true, description = "Restores the cable between A and B that cut removed.")
+    static final class Join implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Parameters(index = "0")
+        String a;
+        @Parameters(index = "1")
+        String b;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            lab.attach(spec.commandLine().getOut()).join(a, b);
+            return 0;
+        }
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Powers a machine off.")
+    static final class Kill implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            lab.attach(spec.commandLine().getOut()).kill(node);
+            return 0;
+        }
+    }
+
+    @Command(name = "revive", mixinStandardHelpOptions = true, description = "Powers a machine on again.")
+    static final class Revive implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            lab.attach(spec.commandLine().getOut()).revive(node);
+            return 0;
+        }
+    }
+
+    @Command(name = "plug", mixinStandardHelpOptions = true, description = "Adds a new blank machine cabled to the given ports.")
+    static final class Plug implements Callable<Integer> {
+        @Mixin
+        LabOptions lab = new LabOptions();
+        @Option(names = "--to", paramLabel = "NODE[:PORT]", required = true, description = "Where its ports go, in order.")
+        List<String> to;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<PortRef> refs = new ArrayList<>();
+            for (String t : to) {
+                String[] parts = t.split(":");
+                try {
+                    refs.add(new PortRef(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : -1));
+                } catch (NumberFormatException e) {
+                    throw new ConfigurationException("--to", t, "NODE or NODE:PORT with a port number");
+                }
+            }
+            String name = lab.attach(spec.commandLine().getOut()).plug(refs);
+            spec.commandLine().getOut().println(name);
+            return 0;
+        }
+    }
+
+    /** Pretty JSON for status. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static List<MachineView> views(Lab l) {
+        return l.status();
+    }
+}

@@ -1,0 +1,51 @@
+package io.kubermesh.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kubermesh.provider.netns.lab.Lab;
+import io.kubermesh.provider.netns.lab.MachineView;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubermesh status}: machines, state, addresses, neighbours, anycast held. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Shows every machine of the lab.")
+final class StatusCommand implements Callable<Integer> {
+    enum Format { table, json }
+
+    @Mixin
+    LabCommands.LabOptions lab = new LabCommands.LabOptions();
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format output;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        Lab l = lab.attach(out);
+        if (output == Format.json) {
+            out.println(LabCommands.JSON.writeValueAsString(l.status()));
+        } else {
+            table(out, l.status(), l.joinTimes());
+        }
+        return 0;
+    }
+
+    static void table(PrintWriter out, List<MachineView> machines, Map<String, Double> joinTimes) {
+        out.printf("%-12s %-11s %-18s %-30s %-6s %s%n", "MACHINE", "STATE", "IDENTITY", "HOST", "JOINED", "NEIGHBOURS");
+        for (MachineView m : machines) {
+            Double t = joinTimes.get(m.name());
+            out.printf("%-12s %-11s %-18s %-30s %-6s %s%n", m.name(), m.state(), m.identity(), m.host(),
+                    t == null || t < 0 ? "-" : String.format("%.1fs", t),
+                    m.ports().stream().map(p -> p.index() + "->" + p.neighbour()).collect(Collectors.joining(" ")));
+        }
+    }
+}
