@@ -1,0 +1,109 @@
+package io.kubermesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lab through the CLI itself: up, status, kill, revive, plug, cut, join, down (namespaces kmitlab-*). */
+class LabIT {
+    @TempDir
+    Path tmp;
+    private Path lab;
+    private Path config;
+
+    @BeforeEach
+    void config() throws Exception {
+        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
+            fail("LabIT needs root (network namespaces)");
+        }
+        lab = tmp.resolve("lab");
+        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            String seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            config = tmp.resolve("cluster.yaml");
+            Files.writeString(config, seed.replace("name: lab", "name: itlab"));
+        }
+    }
+
+    @AfterEach
+    void down() {
+        PlanCommandTest.run("down", "--lab", lab.toString());
+        for (String ns : NetworkNamespaces.list()) {
+            if (ns.startsWith("kmitlab-")) {
+                NetworkNamespaces.delete(ns);
+                fail("namespace " + ns + " outlived the lab");
+            }
+        }
+    }
+
+    private JsonNode status() throws Exception {
+        PlanCommandTest.Result r = PlanCommandTest.run("status", "--lab", lab.toString(), "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private static JsonNode machine(JsonNode status, String name) {
+        for (JsonNode m : status) {
+            if (m.get("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no machine " + name + " in " + status);
+    }
+
+    @Test
+    void theSeedLabComesUpAndEveryLabCommandWorksOnIt() throws Exception {
+        PlanCommandTest.Result up = PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString());
+        assertThat(up.code()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("gateway: joined").contains("kubermesh4: joined").contains("reachability");
+
+        JsonNode s = status();
+        assertThat(s).hasSize(5);
+        for (JsonNode m : s) {
+            assertThat(m.get("state").asText()).as(m.toString()).isEqualTo("joined");
+            assertThat(m.get("netns").asText()).startsWith("kmitlab-");
+            assertThat(m.fieldNames()).toIterable().contains("name", "state", "identity", "host", "block", "ports", "anycast", "netns");
+        }
+        assertThat(machine(s, "kubermesh1").get("ports")).hasSize(3);
+
+        assertThat(PlanCommandTest.run("kill", "--lab", lab.toString(), "kubermesh3").code()).isZero();
+        assertThat(machine(status(), "kubermesh3").get("state").asText()).isEqualTo("off");
+        assertThat(PlanCommandTest.run("revive", "--lab", lab.toString(), "kubermesh3").code()).isZero();
+        assertThat(machine(status(), "kubermesh3").get("state").asText()).isEqualTo("joined");
+
+        assertThat(PlanCommandTest.run("cut", "--lab", lab.toString(), "kubermesh2", "kubermesh4").code()).isZero();
+        assertThat(machine(status(), "kubermesh4").get("ports")).hasSize(1);
+        assertThat(PlanCommandTest.run("join", "--lab", lab.toString(), "kubermesh4", "kubermesh2").code()).isZero();
+        assertThat(machine(status(), "kubermesh4").get("ports")).hasSize(2);
+
+        PlanCommandTest.Result plug = PlanCommandTest.run("plug", "--lab", lab.toString(), "--to", "kubermesh4", "--to", "gateway:3");
+        assertThat(plug.code()).as(plug.out() + plug.err()).isZero();
+        JsonNode plugged = machine(status(), "kubermesh5");
+        assertThat(plugged.get("state").asText()).isEqualTo("joined");
+        assertThat(plugged.get("ports").toString()).contains("kubermesh4:2").contains("gateway:3");
+
+        assertThat(PlanCommandTest.run("cut", "--lab", lab.toString(), "gateway", "kubermesh3").code()).isEqualTo(1);
+        assertThat(PlanCommandTest.run("down", "--lab", lab.toString()).code()).isZero();
+        assertThat(NetworkNamespaces.list()).noneMatch(n -> n.startsWith("kmitlab-"));
+        assertThat(lab).doesNotExist();
+    }
+
+    @Test
+    void aSecondUpOnTheSameLabIsRefused() throws Exception {
+        assertThat(PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString(), "--topology", "line",
+                "--nodes", "2").code()).isZero();
+        PlanCommandTest.Result again = PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("already up").contains("kubermesh down");
+    }
+}
