@@ -201,16 +201,18 @@ final class MeshLab implements AutoCloseable {
     Map<String, List<String>> unreachable() {
         Map<String, CompletableFuture<String>> runs = new TreeMap<>();
         for (String src : alive()) {
+            // One shell per source, pinging one address after the other: when the routes are in
+            // place each answer takes a millisecond, and the lab stays at one process per node.
             StringBuilder script = new StringBuilder();
             for (String dst : alive()) {
                 if (!dst.equals(src)) {
                     for (Ipv6Address a : List.of(block(dst).host(), podAddress(dst))) {
-                        script.append("(busybox ping -c1 -W1 ").append(a).append(" >/dev/null 2>&1 || echo ").append(a)
-                                .append(") & ");
+                        script.append("busybox ping -c1 -W1 ").append(a).append(" >/dev/null 2>&1 || echo ").append(a)
+                                .append("; ");
                     }
                 }
             }
-            script.append("wait");
+            script.append("true");
             runs.put(src, CompletableFuture.supplyAsync(() ->
                     Sh.run(List.of("ip", "netns", "exec", ns(src), "busybox", "sh", "-c", script.toString())).output()));
         }
@@ -232,7 +234,7 @@ final class MeshLab implements AutoCloseable {
             if (System.nanoTime() - t0 > timeout.toNanos()) {
                 throw new AssertionError(provider.name() + ": still unreachable after " + timeout.toSeconds() + " s: " + bad);
             }
-            sleep(200);
+            sleep(500);
             bad = unreachable();
         }
         return Duration.ofNanos(System.nanoTime() - t0);
@@ -349,7 +351,7 @@ final class MeshLab implements AutoCloseable {
                 throw new AssertionError(provider.name() + ": routes differ from the shortest paths after "
                         + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches));
             }
-            sleep(250);
+            sleep(500);
         }
     }
 

@@ -75,8 +75,8 @@ abstract class MeshRoutingContract {
     void sixNodeMeshConvergesAndSurvivesFailures() {
         Topology t = sixNodeMesh();
         start(t);
-        lab.awaitReachability(CONVERGE);
         lab.awaitRoutesMatch(CONVERGE);
+        lab.awaitReachability(CONVERGE);
 
         Cable carrier = t.cables().get(0);
         lab.cutCarrier(carrier);
@@ -102,15 +102,15 @@ abstract class MeshRoutingContract {
     @Test
     void fourByFourGridConverges() {
         start(Topology.grid(4, 4));
-        lab.awaitReachability(CONVERGE);
         lab.awaitRoutesMatch(CONVERGE);
+        lab.awaitReachability(CONVERGE);
     }
 
     @Test
     void supervisorRestartsAKilledDaemonAndStopLeavesNothing() {
         Topology t = sixNodeMesh();
         start(t);
-        lab.awaitReachability(CONVERGE);
+        lab.awaitRoutesMatch(CONVERGE);
         String victim = t.machines().get(2).name();
         RoutingDaemon d = lab.daemon(victim);
         List<Long> before = d.processIds();
