@@ -42,6 +42,16 @@ class BirdReadbackTest {
     }
 
     @Test
+    void equalCostNextHopsInACapture() {
+        List<Route> routes = BirdReadback.routes(capture("show-route-export-gateway-grid-ecmp.txt"));
+        assertThat(routes).hasSize(78);
+        assertThat(routes).contains(new Route(Ipv6Prefix.parse("2001:db8::a4:a800:d600:c00/128"), List.of(
+                new NextHop("cluster0", Ipv6Address.parse("fe80::447c:4eff:feb8:65cf")),
+                new NextHop("cluster1", Ipv6Address.parse("fe80::b829:19ff:fecb:93b7")))));
+        assertThat(routes).filteredOn(r -> r.nextHops().size() == 2).hasSizeGreaterThan(10);
+    }
+
+    @Test
     void equalCostNextHops() {
         String reply = "1007-Table master6:\n"
                 + " 2001:db8::a4:a800:d600:800/128 unicast [kmospf 08:30:00.000] * I (150/30) [0.107.0.3]\n"
