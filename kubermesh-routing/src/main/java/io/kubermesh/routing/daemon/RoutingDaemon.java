@@ -1,0 +1,50 @@
+package io.kubermesh.routing.daemon;
+
+import io.kubermesh.routing.Route;
+import java.util.List;
+
+/**
+ * One node's routing engine: an existing OSPFv3 daemon (FRR, BIRD) started inside the node's
+ * network namespace from generated configuration, supervised, and read back.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #reconfigure} whenever the node's ports change,
+ * {@link #stop()} (or {@link #close()}) at the end. After {@code stop()} no process of the daemon
+ * is left and its kernel routes are withdrawn. A crashed daemon is restarted by its supervisor;
+ * {@link #health()} says so.
+ */
+public interface RoutingDaemon extends AutoCloseable {
+    /** The provider name: {@code frr} or {@code bird}. */
+    String name();
+
+    /** The configuration the daemon runs with now (ports as last reconfigured). */
+    NodeConfig config();
+
+    /** Writes the configuration, starts the processes and returns once their control sockets answer. */
+    void start();
+
+    /**
+     * Runs OSPFv3 on exactly {@code ports} from now on. Ports that stay keep their adjacencies;
+     * new ports are added and removed ports withdrawn without restarting the daemon.
+     */
+    void reconfigure(List<String> ports);
+
+    /** The routes the daemon has learnt over OSPF and selected for the kernel, in prefix order. */
+    List<Route> installedRoutes();
+
+    /** The daemon's OSPF neighbours, one per adjacency. */
+    List<Neighbour> neighbours();
+
+    /** Whether the processes run, and how often the supervisor restarted them. */
+    DaemonHealth health();
+
+    /** The process ids of the daemon's processes now running (empty when stopped). */
+    List<Long> processIds();
+
+    /** Stops every process (SIGTERM, then SIGKILL after a grace period); idempotent. */
+    void stop();
+
+    @Override
+    default void close() {
+        stop();
+    }
+}

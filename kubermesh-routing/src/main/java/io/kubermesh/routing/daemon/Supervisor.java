@@ -1,0 +1,244 @@
+package io.kubermesh.routing.daemon;
+
+import io.kubermesh.api.EnvironmentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a group of processes that live and die together (FRR's zebra, ospf6d and bfdd; BIRD's one
+ * process): starts them in order, each once the previous one is ready, restarts the whole group
+ * with exponential backoff when any of them exits, and stops them by process id (SIGTERM, then
+ * SIGKILL after a grace period). The processes run in the foreground as children of this JVM,
+ * so an exit is seen at once, without polling pid files.
+ */
+public final class Supervisor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration STABLE = Duration.ofSeconds(30);
+
+    /**
+     * One program of the group.
+     *
+     * @param name a short name for messages ({@code zebra})
+     * @param command the full command line, namespace prefix included
+     * @param ready true once the program serves (its control socket exists); polled after start
+     * @param log where its standard output and error go (appended)
+     * @param staleFiles files to delete before every start (sockets and pid files of a dead run)
+     * @param debianPackage the package that provides the program, named when it is missing
+     */
+    public record Program(String name, List<String> command, BooleanSupplier ready, Path log, List<Path> staleFiles,
+                          String debianPackage) {
+        public Program {
+            command = List.copyOf(command);
+            staleFiles = List.copyOf(staleFiles);
+        }
+    }
+
+    private final String unit;
+    private final List<Program> programs;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final ScheduledExecutorService restarter;
+    private final List<Process> running = new ArrayList<>();
+    private DaemonHealth.Status status = DaemonHealth.Status.STOPPED;
+    private String detail = "";
+    private int restarts;
+    private int consecutiveFailures;
+    private long generation;
+    private long startedAtNanos;
+
+    public Supervisor(String unit, List<Program> programs, Duration initialBackoff, Duration maxBackoff) {
+        this.unit = unit;
+        this.programs = List.copyOf(programs);
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "supervisor-" + unit);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A supervisor with a backoff of 200 ms doubling up to 10 s. */
+    public Supervisor(String unit, List<Program> programs) {
+        this(unit, programs, Duration.ofMillis(200), Duration.ofSeconds(10));
+    }
+
+    /** Starts every program in order; throws (after stopping what did start) if one does not become ready. */
+    public synchronized void start() {
+        if (status != DaemonHealth.Status.STOPPED) {
+            throw new IllegalStateException(unit + " is already started");
+        }
+        status = DaemonHealth.Status.STARTING;
+        try {
+            launchAll();
+            status = DaemonHealth.Status.RUNNING;
+        } catch (RuntimeException e) {
+            killAll();
+            status = DaemonHealth.Status.STOPPED;
+            throw e;
+        }
+    }
+
+    private void launchAll() {
+        long gen = ++generation;
+        for (Program p : programs) {
+            for (Path stale : p.staleFiles()) {
+                try {
+                    Files.deleteIfExists(stale);
+                } catch (IOException e) {
+                    throw new RoutingDaemonException(unit + ": cannot remove stale " + stale + ": " + e.getMessage(), e);
+                }
+            }
+            Process process;
+            try {
+                process = new ProcessBuilder(p.command()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(p.log().toFile())).start();
+            } catch (IOException e) {
+                throw new EnvironmentException(unit + ": cannot run " + p.command().get(0) + " (" + p.name() + "): "
+                        + e.getMessage(), "apt-get install -y " + p.debianPackage());
+            }
+            running.add(process);
+            process.onExit().thenRun(() -> exited(gen, p, process));
+            awaitReady(p, process);
+        }
+        startedAtNanos = System.nanoTime();
+    }
+
+    private void awaitReady(Program p, Process process) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!p.ready().getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new RoutingDaemonException(unit + ": " + p.name() + " exited with status " + process.exitValue()
+                        + " before it was ready; see " + p.log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RoutingDaemonException(unit + ": " + p.name() + " not ready after " + READY_TIMEOUT.toSeconds()
+                        + " s; see " + p.log());
+            }
+            sleep(20);
+        }
+    }
+
+    private synchronized void exited(long gen, Program p, Process process) {
+        // Exits of an older generation (processes this supervisor killed itself) and exits while
+        // starting (awaitReady reports those) are not crashes.
+        if (gen != generation || status != DaemonHealth.Status.RUNNING) {
+            return;
+        }
+        detail = p.name() + " (pid " + process.pid() + ") exited with status " + process.exitValue();
+        LOG.warn("{}: {}; restarting", unit, detail);
+        status = DaemonHealth.Status.RESTARTING;
+        generation++;
+        if (System.nanoTime() - startedAtNanos > STABLE.toNanos()) {
+            consecutiveFailures = 0;
+        }
+        scheduleRestart();
+    }
+
+    private void scheduleRestart() {
+        long delay = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(consecutiveFailures, 20));
+        consecutiveFailures++;
+        long gen = generation;
+        restarter.schedule(() -> restart(gen), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void restart(long gen) {
+        if (gen != generation || status == DaemonHealth.Status.STOPPED) {
+            return;
+        }
+        killAll();
+        try {
+            launchAll();
+            restarts++;
+            status = DaemonHealth.Status.RUNNING;
+            LOG.info("{}: restarted ({} restarts)", unit, restarts);
+        } catch (RuntimeException e) {
+            killAll();
+            detail = e.getMessage();
+            status = DaemonHealth.Status.FAILED;
+            generation++;
+            scheduleRestart();
+        }
+    }
+
+    public synchronized DaemonHealth health() {
+        return new DaemonHealth(status, restarts, detail);
+    }
+
+    /** The process ids now running. */
+    public synchronized List<Long> pids() {
+        return running.stream().filter(Process::isAlive).map(Process::pid).toList();
+    }
+
+    /** The running process of the program called {@code name}, if any. */
+    public synchronized Optional<ProcessHandle> process(String name) {
+        for (int i = 0; i < running.size() && i < programs.size(); i++) {
+            if (programs.get(i).name().equals(name) && running.get(i).isAlive()) {
+                return Optional.of(running.get(i).toHandle());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stops every process, last started first; idempotent. */
+    public synchronized void stop() {
+        if (status == DaemonHealth.Status.STOPPED && running.isEmpty()) {
+            return;
+        }
+        status = DaemonHealth.Status.STOPPED;
+        generation++;
+        killAll();
+    }
+
+    private void killAll() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            terminate(running.get(i));
+        }
+        running.clear();
+    }
+
+    private void terminate(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{}: pid {} ignored SIGTERM for {} s; sending SIGKILL", unit, process.pid(), GRACE.toSeconds());
+                process.destroyForcibly();
+                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        restarter.shutdownNow();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RoutingDaemonException("interrupted while waiting", e);
+        }
+    }
+}

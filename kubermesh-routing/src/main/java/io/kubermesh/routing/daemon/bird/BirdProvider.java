@@ -1,0 +1,21 @@
+package io.kubermesh.routing.daemon.bird;
+
+import io.kubermesh.routing.daemon.NodeConfig;
+import io.kubermesh.routing.daemon.RoutingDaemon;
+import io.kubermesh.routing.daemon.RoutingDaemonProvider;
+
+/** The {@code bird} routing daemon provider: one BIRD 2 process per node. */
+public final class BirdProvider implements RoutingDaemonProvider {
+    /** The provider's name in configuration. */
+    public static final String NAME = "bird";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RoutingDaemon create(NodeConfig config) {
+        return new BirdDaemon(config);
+    }
+}

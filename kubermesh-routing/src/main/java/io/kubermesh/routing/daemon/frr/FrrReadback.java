@@ -1,0 +1,112 @@
+package io.kubermesh.routing.daemon.frr;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.Ipv6Prefix;
+import io.kubermesh.api.MalformedPacketException;
+import io.kubermesh.routing.NextHop;
+import io.kubermesh.routing.Route;
+import io.kubermesh.routing.daemon.Neighbour;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses FRR's JSON answers: {@code show ipv6 route ospf6 json} (a map from prefix to the routes
+ * of every protocol for it) and {@code show ipv6 ospf6 neighbor json}. Pure functions; a reply
+ * that is not the expected JSON is a {@link MalformedPacketException}.
+ */
+public final class FrrReadback {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FrrReadback() {
+    }
+
+    /** The OSPFv3 routes zebra installed in the kernel, with the next hops that are in the FIB. */
+    public static List<Route> routes(String json) {
+        JsonNode root = tree(json);
+        List<Route> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            for (JsonNode r : e.getValue()) {
+                if (!"ospf6".equals(r.path("protocol").asText()) || !r.path("installed").asBoolean(false)) {
+                    continue;
+                }
+                List<NextHop> hops = new ArrayList<>();
+                for (JsonNode h : r.path("nexthops")) {
+                    if (!h.path("fib").asBoolean(false)) {
+                        continue;
+                    }
+                    String ifname = h.path("interfaceName").asText("");
+                    if (ifname.isEmpty()) {
+                        throw new MalformedPacketException("FRR route " + e.getKey() + ": a next hop without an interface");
+                    }
+                    String via = h.path("ip").asText("");
+                    hops.add(new NextHop(ifname, via.isEmpty() ? null : address(via)));
+                }
+                if (!hops.isEmpty()) {
+                    out.add(new Route(prefix(e.getKey()), hops));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Route::destination));
+        return out;
+    }
+
+    /** Every OSPFv3 neighbour, full or not. */
+    public static List<Neighbour> neighbours(String json) {
+        JsonNode root = tree(json);
+        JsonNode list = root.path("neighbors");
+        if (!list.isArray()) {
+            throw new MalformedPacketException("FRR neighbour reply without a \"neighbors\" array");
+        }
+        List<Neighbour> out = new ArrayList<>();
+        for (JsonNode n : list) {
+            String id = n.path("neighborId").asText("");
+            String ifname = n.path("interfaceName").asText("");
+            String state = n.path("state").asText("");
+            if (id.isEmpty() || ifname.isEmpty() || state.isEmpty()) {
+                throw new MalformedPacketException("FRR neighbour without neighborId, interfaceName or state: " + n);
+            }
+            out.add(new Neighbour(ifname, id, state, state.equals("Full")));
+        }
+        out.sort(Comparator.comparing(Neighbour::interfaceName));
+        return out;
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !root.isObject()) {
+                throw new MalformedPacketException("FRR reply is not a JSON object: " + abbreviate(json));
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new MalformedPacketException("FRR reply is not JSON: " + abbreviate(json));
+        }
+    }
+
+    private static Ipv6Prefix prefix(String text) {
+        try {
+            return Ipv6Prefix.parse(text);
+        } catch (RuntimeException e) {
+            throw new MalformedPacketException("FRR route key is not an IPv6 prefix: " + text);
+        }
+    }
+
+    private static Ipv6Address address(String text) {
+        try {
+            return Ipv6Address.parse(text);
+        } catch (RuntimeException e) {
+            throw new MalformedPacketException("FRR next hop is not an IPv6 address: " + text);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}

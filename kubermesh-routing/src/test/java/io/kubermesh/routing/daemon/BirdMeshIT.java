@@ -1,0 +1,22 @@
+package io.kubermesh.routing.daemon;
+
+import io.kubermesh.routing.daemon.bird.BirdProvider;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link MeshRoutingContract} with BIRD 2 (one process per node). */
+class BirdMeshIT extends MeshRoutingContract {
+    @BeforeAll
+    static void requireBird() {
+        require("/usr/sbin/bird", "bird2");
+    }
+
+    @Override
+    boolean exactEcmpAfterChange() {
+        return true;
+    }
+
+    @Override
+    RoutingDaemonProvider provider() {
+        return new BirdProvider();
+    }
+}

@@ -1,0 +1,36 @@
+package io.kubermesh.routing.daemon;
+
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.RoutingSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Shared test values: one node's configuration and the captured daemon replies under test resources. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** kubermesh1 of a lab: two ports, the seed's timers, running in namespace kmrd-n2. */
+    public static NodeConfig node() {
+        return new NodeConfig("kubermesh1", NodeConfig.routerIdFor(MacAddress.parse("52:54:00:6b:00:02")),
+                List.of("cluster0", "cluster2"), "stub0", Optional.of("kmrd-n2"), Path.of("/var/lib/kubermesh/routing"),
+                RoutingSpec.DEFAULT);
+    }
+
+    /** A test resource next to {@code io/kubermesh/routing/daemon/}, as text. */
+    public static String resource(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package io.kubermesh.routing.daemon;
+
+import io.kubermesh.api.RoutingSpec;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.Ipv6Prefix;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.NodeBlock;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.routing.NextHop;
+import io.kubermesh.routing.Route;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * Test harness: a Topology built as network namespaces {@code kmrd-nI} cabled by veth pairs,
+ * each node with its planned addresses from the seed plan ({@link SeedPlan}) (host /128 and the first pods address
+ * on an ifb stub, this-end /126 on every port), and a routing daemon per node. Configures the
+ * network with {@code ip}, which only the tests may do. Everything it creates is removed by
+ * {@link #close()}, also after a failure.
+ */
+final class MeshLab implements AutoCloseable {
+    static final String NS_PREFIX = "kmrd-n";
+    static final String STUB = "stub0";
+
+    private final Topology topology;
+    private final RoutingDaemonProvider provider;
+    private final Path stateRoot;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final Map<String, RoutingDaemon> daemons = new LinkedHashMap<>();
+    private final Set<String> lost = new TreeSet<>();
+    private final Set<Cable> down = new LinkedHashSet<>();
+
+    MeshLab(Topology topology, RoutingDaemonProvider provider) {
+        this.topology = topology;
+        this.provider = provider;
+        for (int i = 0; i < topology.machines().size(); i++) {
+            index.put(topology.machines().get(i).name(), i);
+        }
+        try {
+            this.stateRoot = Files.createTempDirectory("kmrd-" + provider.name() + "-");
+            Files.setPosixFilePermissions(stateRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The seed's routing parameters: hello 1 s, dead 4 s, BFD 100 ms x 3. */
+    static RoutingSpec routing() {
+        return RoutingSpec.DEFAULT;
+    }
+
+    List<String> machines() {
+        return topology.machines().stream().map(Topology.Machine::name).toList();
+    }
+
+    List<String> alive() {
+        return machines().stream().filter(m -> !lost.contains(m)).toList();
+    }
+
+    String ns(String machine) {
+        return NS_PREFIX + (index.get(machine) + 1);
+    }
+
+    MacAddress mac(String machine) {
+        return new MacAddress(0x5254_006b_0000L + index.get(machine) + 1);
+    }
+
+    NodeBlock block(String machine) {
+        return SeedPlan.node(mac(machine));
+    }
+
+    Ipv6Address podAddress(String machine) {
+        return block(machine).pods().network().plus(1);
+    }
+
+    RoutingDaemon daemon(String machine) {
+        return daemons.get(machine);
+    }
+
+    static String port(PortRef end) {
+        return PortPrefix.interfaceName(end.port());
+    }
+
+    /** Removes namespaces a crashed earlier run may have left. */
+    static void removeLeftovers() {
+        for (String line : Sh.ok("ip", "netns", "list").split("\n")) {
+            String name = line.split(" ")[0].trim();
+            if (name.startsWith(NS_PREFIX)) {
+                killInside(name);
+                Sh.run(List.of("ip", "netns", "del", name));
+            }
+        }
+    }
+
+    void build() {
+        removeLeftovers();
+        for (String m : machines()) {
+            Sh.ok("ip", "netns", "add", ns(m));
+            Sh.ok("ip", "netns", "exec", ns(m), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1",
+                    "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
+        }
+        List<String> root = new ArrayList<>();
+        for (Cable c : topology.cables()) {
+            root.add("link add name " + port(c.a()) + " netns " + ns(c.a().machine()) + " type veth peer name "
+                    + port(c.b()) + " netns " + ns(c.b().machine()));
+        }
+        Sh.ipBatch(null, root);
+        for (String m : machines()) {
+            NodeBlock b = block(m);
+            List<String> lines = new ArrayList<>();
+            lines.add("link set lo up");
+            lines.add("link add " + STUB + " type ifb");
+            lines.add("link set " + STUB + " up");
+            lines.add("address add " + b.host() + "/128 dev " + STUB);
+            lines.add("address add " + podAddress(m) + "/" + b.pods().length() + " dev " + STUB);
+            for (Cable c : topology.cablesOf(m)) {
+                PortRef end = c.a().machine().equals(m) ? c.a() : c.b();
+                PortPrefix p = b.port(end.port());
+                lines.add("address add " + p.thisEnd() + "/" + p.prefix().length() + " dev " + p.interfaceName()
+                        + " preferred_lft 0");
+                lines.add("link set " + p.interfaceName() + " up");
+            }
+            Sh.ipBatch(ns(m), lines);
+        }
+    }
+
+    NodeConfig nodeConfig(String m) {
+        List<String> ports = topology.cablesOf(m).stream()
+                .map(c -> port(c.a().machine().equals(m) ? c.a() : c.b())).toList();
+        return new NodeConfig(m, NodeConfig.routerIdFor(mac(m)), ports, STUB, Optional.of(ns(m)),
+                stateRoot.resolve(m), routing());
+    }
+
+    /** Creates and starts every node's daemon, in parallel. */
+    void startAll() {
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (String m : machines()) {
+            RoutingDaemon d = provider.create(nodeConfig(m));
+            daemons.put(m, d);
+            starts.add(CompletableFuture.runAsync(d::start));
+        }
+        starts.forEach(CompletableFuture::join);
+    }
+
+    void cutCarrier(Cable c) {
+        Sh.ok("ip", "-n", ns(c.a().machine()), "link", "set", port(c.a()), "down");
+        down.add(c);
+    }
+
+    void restoreCarrier(Cable c) {
+        Sh.ok("ip", "-n", ns(c.a().machine()), "link", "set", port(c.a()), "up");
+        down.remove(c);
+    }
+
+    void silence(Cable c) {
+        firewall(c, "-I");
+        down.add(c);
+    }
+
+    void unsilence(Cable c) {
+        firewall(c, "-D");
+        down.remove(c);
+    }
+
+    private void firewall(Cable c, String op) {
+        String ns = ns(c.a().machine());
+        String ifname = port(c.a());
+        Sh.ok("ip", "netns", "exec", ns, "ip6tables", op, "INPUT", "-i", ifname, "-j", "DROP");
+        Sh.ok("ip", "netns", "exec", ns, "ip6tables", op, "OUTPUT", "-o", ifname, "-j", "DROP");
+        Sh.ok("ip", "netns", "exec", ns, "ip6tables", op, "FORWARD", "-i", ifname, "-j", "DROP");
+        Sh.ok("ip", "netns", "exec", ns, "ip6tables", op, "FORWARD", "-o", ifname, "-j", "DROP");
+    }
+
+    /** Stops the node's daemon and deletes its namespace (its cables go with it). */
+    void loseNode(String m) {
+        daemons.remove(m).close();
+        Sh.ok("ip", "netns", "del", ns(m));
+        lost.add(m);
+    }
+
+    /** Per alive node, the host and pod addresses of other alive nodes it cannot ping now. */
+    Map<String, List<String>> unreachable() {
+        Map<String, CompletableFuture<String>> runs = new TreeMap<>();
+        for (String src : alive()) {
+            // One shell per source, pinging one address after the other: when the routes are in
+            // place each answer takes a millisecond, and the lab stays at one process per node.
+            StringBuilder script = new StringBuilder();
+            for (String dst : alive()) {
+                if (!dst.equals(src)) {
+                    for (Ipv6Address a : List.of(block(dst).host(), podAddress(dst))) {
+                        script.append("busybox ping -c1 -W1 ").append(a).append(" >/dev/null 2>&1 || echo ").append(a)
+                                .append("; ");
+                    }
+                }
+            }
+            script.append("true");
+            runs.put(src, CompletableFuture.supplyAsync(() ->
+                    Sh.run(List.of("ip", "netns", "exec", ns(src), "busybox", "sh", "-c", script.toString())).output()));
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        runs.forEach((src, f) -> {
+            List<String> bad = Stream.of(f.join().split("\\s+")).filter(s -> !s.isBlank()).sorted().toList();
+            if (!bad.isEmpty()) {
+                out.put(src, bad);
+            }
+        });
+        return out;
+    }
+
+    /** Polls until every alive node reaches every other; returns how long it took. */
+    Duration awaitReachability(Duration timeout) {
+        long t0 = System.nanoTime();
+        Map<String, List<String>> bad = unreachable();
+        while (!bad.isEmpty()) {
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new AssertionError(provider.name() + ": still unreachable after " + timeout.toSeconds() + " s: " + bad);
+            }
+            sleep(500);
+            bad = unreachable();
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Shortest paths computed here from the topology minus cut cables and lost nodes (BFS, equal
+     * costs): for every other reachable node, its host /128 and pods prefix, each with the set of
+     * ports whose neighbour is one hop closer (the ECMP set).
+     */
+    Map<Ipv6Prefix, Set<String>> expectedRoutes(String src) {
+        Map<String, Integer> dist = new HashMap<>();
+        ArrayDeque<String> queue = new ArrayDeque<>();
+        dist.put(src, 0);
+        queue.add(src);
+        while (!queue.isEmpty()) {
+            String at = queue.poll();
+            for (Cable c : liveCables(at)) {
+                String next = c.other(at).machine();
+                if (!dist.containsKey(next)) {
+                    dist.put(next, dist.get(at) + 1);
+                    queue.add(next);
+                }
+            }
+        }
+        Map<Ipv6Prefix, Set<String>> out = new TreeMap<>();
+        for (String dst : alive()) {
+            if (dst.equals(src) || !dist.containsKey(dst)) {
+                continue;
+            }
+            Set<String> ports = new TreeSet<>();
+            for (Cable c : liveCables(src)) {
+                String next = c.other(src).machine();
+                if (distance(next, dst) == dist.get(dst) - 1) {
+                    ports.add(port(c.a().machine().equals(src) ? c.a() : c.b()));
+                }
+            }
+            out.put(new Ipv6Prefix(block(dst).host(), 128), ports);
+            out.put(block(dst).pods(), ports);
+        }
+        return out;
+    }
+
+    private int distance(String from, String to) {
+        Map<String, Integer> dist = new HashMap<>();
+        ArrayDeque<String> queue = new ArrayDeque<>(List.of(from));
+        dist.put(from, 0);
+        while (!queue.isEmpty()) {
+            String at = queue.poll();
+            if (at.equals(to)) {
+                return dist.get(at);
+            }
+            for (Cable c : liveCables(at)) {
+                String next = c.other(at).machine();
+                if (dist.putIfAbsent(next, dist.get(at) + 1) == null) {
+                    queue.add(next);
+                }
+            }
+        }
+        return Integer.MAX_VALUE / 2;
+    }
+
+    private List<Cable> liveCables(String m) {
+        return topology.cablesOf(m).stream().filter(c -> !down.contains(c) && !lost.contains(c.other(m).machine())).toList();
+    }
+
+    /** The daemon's installed routes to host and pods prefixes of any node, as prefix to port set. */
+    Map<Ipv6Prefix, Set<String>> installed(String src) {
+        Set<Ipv6Prefix> nodePrefixes = new LinkedHashSet<>();
+        for (String m : machines()) {
+            nodePrefixes.add(new Ipv6Prefix(block(m).host(), 128));
+            nodePrefixes.add(block(m).pods());
+        }
+        Map<Ipv6Prefix, Set<String>> out = new TreeMap<>();
+        for (Route r : daemons.get(src).installedRoutes()) {
+            if (nodePrefixes.contains(r.destination())) {
+                Set<String> ports = new TreeSet<>();
+                for (NextHop h : r.nextHops()) {
+                    if (h.via() == null || !h.via().isLinkLocal()) {
+                        throw new AssertionError(src + ": next hop without a link-local gateway: " + r);
+                    }
+                    ports.add(h.interfaceName());
+                }
+                out.put(r.destination(), ports);
+            }
+        }
+        return out;
+    }
+
+    /** Polls until every alive node's installed routes equal the BFS expectation, ECMP sets exactly. */
+    void awaitRoutesMatch(Duration timeout) {
+        awaitRoutesMatch(timeout, true);
+    }
+
+    /**
+     * Polls until every alive node has a route to exactly the expected prefixes, each next hop on
+     * a shortest path; with {@code exactEcmp} every equal-cost next hop must be there too.
+     */
+    void awaitRoutesMatch(Duration timeout, boolean exactEcmp) {
+        long t0 = System.nanoTime();
+        while (true) {
+            List<String> mismatches = new ArrayList<>();
+            for (String m : alive()) {
+                Map<Ipv6Prefix, Set<String>> want = expectedRoutes(m);
+                Map<Ipv6Prefix, Set<String>> got = installed(m);
+                if (!(exactEcmp ? want.equals(got) : shortestSubset(want, got))) {
+                    mismatches.add(m + ": expected " + want + " installed " + got);
+                }
+            }
+            if (mismatches.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new AssertionError(provider.name() + ": routes differ from the shortest paths after "
+                        + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches));
+            }
+            sleep(500);
+        }
+    }
+
+    private static boolean shortestSubset(Map<Ipv6Prefix, Set<String>> want, Map<Ipv6Prefix, Set<String>> got) {
+        if (!want.keySet().equals(got.keySet())) {
+            return false;
+        }
+        return want.entrySet().stream().allMatch(e -> !got.get(e.getKey()).isEmpty()
+                && e.getValue().containsAll(got.get(e.getKey())));
+    }
+
+    /** Kernel routes in {@code m}'s namespace put there by a routing daemon (proto ospf or bird). */
+    String daemonKernelRoutes(String m) {
+        return Sh.ok("ip", "-n", ns(m), "-6", "route", "show", "proto", "ospf")
+                + Sh.ok("ip", "-n", ns(m), "-6", "route", "show", "proto", "bird");
+    }
+
+    Path stateRoot() {
+        return stateRoot;
+    }
+
+    @Override
+    public void close() {
+        if (Boolean.getBoolean("kmrd.keep")) {
+            System.err.println("kmrd.keep: leaving " + stateRoot + " and the namespaces for inspection");
+            return;
+        }
+        for (RoutingDaemon d : daemons.values()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                System.err.println("closing " + d.config().nodeName() + ": " + e);
+            }
+        }
+        daemons.clear();
+        removeLeftovers();
+        try (Stream<Path> files = Files.walk(stateRoot)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cannot remove " + stateRoot + ": " + e);
+        }
+    }
+
+    /** Last resort after a failed run: processes left in one of this harness's namespaces. */
+    private static void killInside(String ns) {
+        for (String pid : Sh.run(List.of("ip", "netns", "pids", ns)).output().split("\\s+")) {
+            if (!pid.isBlank()) {
+                Sh.run(List.of("kill", "-9", pid.trim()));
+            }
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.kubermesh.routing.daemon.frr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubermesh.api.RoutingSpec;
+import io.kubermesh.routing.daemon.Fixtures;
+import io.kubermesh.routing.daemon.NodeConfig;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrrConfigTest {
+    @Test
+    void generatesTheGoldenFiles() {
+        FrrConfig.Files f = FrrConfig.generate(Fixtures.node());
+        assertThat(f.zebra()).isEqualTo(Fixtures.resource("frr/zebra.conf"));
+        assertThat(f.ospf6d()).isEqualTo(Fixtures.resource("frr/ospf6d.conf"));
+        assertThat(f.bfdd()).isEqualTo(Fixtures.resource("frr/bfdd.conf"));
+    }
+
+    @Test
+    void everyFileStartsWithTheDatacenterDefaults() {
+        FrrConfig.Files f = FrrConfig.generate(Fixtures.node());
+        for (String file : List.of(f.zebra(), f.ospf6d(), f.bfdd())) {
+            assertThat(file.lines().filter(l -> !l.startsWith("!")).findFirst()).contains("frr defaults datacenter");
+        }
+    }
+
+    @Test
+    void timersComeFromTheRoutingSpec() {
+        NodeConfig base = Fixtures.node();
+        RoutingSpec slow = new RoutingSpec(RoutingSpec.Daemon.FRR, Duration.ofSeconds(2), Duration.ofSeconds(10),
+                Duration.ofMillis(250), 5);
+        NodeConfig n = new NodeConfig(base.nodeName(), base.routerId(), List.of("cluster7"), base.stubInterface(),
+                base.namespace(), base.stateDirectory(), slow);
+        FrrConfig.Files f = FrrConfig.generate(n);
+        assertThat(f.ospf6d()).contains("interface cluster7\n").contains(" ipv6 ospf6 hello-interval 2\n")
+                .contains(" ipv6 ospf6 dead-interval 10\n").doesNotContain("interface cluster0");
+        assertThat(f.bfdd()).contains("  detect-multiplier 5\n").contains("  receive-interval 250\n")
+                .contains("  transmit-interval 250\n");
+    }
+
+    @Test
+    void aNodeWithoutPortsStillAnnouncesItsStub() {
+        String ospf6d = FrrConfig.generate(Fixtures.node().withPorts(List.of())).ospf6d();
+        assertThat(ospf6d).doesNotContain("point-to-point").contains("interface stub0\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 passive\n");
+    }
+
+    @Test
+    void reconfigurationCommandsMirrorTheFile() {
+        NodeConfig n = Fixtures.node();
+        List<String> add = FrrConfig.addPortCommands(n, "cluster5");
+        assertThat(add.get(0)).isEqualTo("interface cluster5");
+        assertThat(add.get(add.size() - 1)).isEqualTo("exit");
+        String block = String.join("\n", add.subList(1, add.size() - 1).stream().map(l -> " " + l).toList());
+        assertThat(FrrConfig.generate(n.withPorts(List.of("cluster5"))).ospf6d()).contains("interface cluster5\n" + block + "\nexit\n");
+        assertThat(FrrConfig.removePortCommands("cluster5")).containsExactly("interface cluster5", "no ipv6 ospf6 bfd",
+                "no ipv6 ospf6 area 0.0.0.0", "exit");
+    }
+}
