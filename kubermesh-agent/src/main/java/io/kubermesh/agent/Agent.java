@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
                 plan.host(identity.mac()));
         network = new NodeNetwork(netlink, plan, identity.mac(), settings.stubName());
         network.ensureStub();
+        listeners.forEach(l -> l.started(network.node()));
         // Subscribe before reading the links, so a port that appears in between is not missed.
         subscription = netlink.subscribe(event -> loop.execute(() -> handle(event)));
         loop.execute(this::resync);
@@ -171,6 +172,13 @@ public final class Agent implements AutoCloseable {
             for (int i : network.ports()) {
                 PortPrefix p = network.node().port(i);
                 listeners.forEach(l -> l.portDown(p));
+            }
+            for (PortListener l : listeners) {
+                try {
+                    l.stopped();
+                } catch (RuntimeException e) {
+                    LOG.warn("stopping {}: {}", l, e.toString());
+                }
             }
             network.teardown();
         }

@@ -1,5 +1,6 @@
 package io.kubermesh.agent;
 
+import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
 
 /**
@@ -7,7 +8,15 @@ import io.kubermesh.api.PortPrefix;
  * services start and stop serving on it, the routing daemon adds and drops it.
  */
 public interface PortListener {
+    /** The node has its identity and its stub; no port is configured yet. */
+    default void started(NodeBlock node) {
+    }
+
     void portUp(PortPrefix port);
 
     void portDown(PortPrefix port);
+
+    /** The agent stops: release everything. Called after the last {@link #portDown}; must not throw. */
+    default void stopped() {
+    }
 }

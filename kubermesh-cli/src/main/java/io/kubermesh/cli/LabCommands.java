@@ -104,7 +104,7 @@ final class LabCommands {
             out.println();
             StatusCommand.table(out, l.status(), l.joinTimes());
             out.println();
-            reachabilityTable(out, l.reachability());
+            reachabilityTable(out, l.reachability(15));
             return 0;
         }
 

@@ -65,7 +65,7 @@ class LabIT {
     void theSeedLabComesUpAndEveryLabCommandWorksOnIt() throws Exception {
         PlanCommandTest.Result up = PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString());
         assertThat(up.code()).as(up.out() + up.err()).isZero();
-        assertThat(up.out()).contains("gateway: joined").contains("kubermesh4: joined").contains("reachability");
+        assertThat(up.out()).contains("gateway: joined").contains("kubermesh4: joined").contains("20 of 20 pairs reach each other");
 
         JsonNode s = status();
         assertThat(s).hasSize(5);
@@ -91,6 +91,7 @@ class LabIT {
         JsonNode plugged = machine(status(), "kubermesh5");
         assertThat(plugged.get("state").asText()).isEqualTo("joined");
         assertThat(plugged.get("ports").toString()).contains("kubermesh4:2").contains("gateway:3");
+        assertThat(plug.out()).contains("kubermesh5: joined");
 
         assertThat(PlanCommandTest.run("cut", "--lab", lab.toString(), "gateway", "kubermesh3").code()).isEqualTo(1);
         assertThat(PlanCommandTest.run("down", "--lab", lab.toString()).code()).isZero();

@@ -145,7 +145,9 @@ public final class Lab {
         record.write(dir);
         substrate.powerOn(name);
         say(name + ": powered on, starting its agent");
-        awaitAgent(name, 90);
+        NodeStatus status = awaitAgent(name, 90);
+        say(name + ": agent running (identity " + status.identity() + "), waiting for routes");
+        awaitRoutes(name, status.host(), 60);
         r.state = "joined";
         r.joinSeconds = (System.nanoTime() - t0) / 1e9;
         record.write(dir);
@@ -168,6 +170,27 @@ public final class Lab {
         }
         throw new SubstrateException(name + ": its agent did not answer within " + seconds + " s ("
                 + (last == null ? "not running" : last.getMessage()) + "); see " + substrate.consoleLog(name));
+    }
+
+    /**
+     * Joined means reachable: the machine reaches the gateway's host address and the gateway
+     * reaches the machine's (the IGP has converged both ways).
+     */
+    private void awaitRoutes(String name, String host, int seconds) {
+        if (name.equals(Topology.GATEWAY) || record.machines.get(Topology.GATEWAY) == null
+                || !"joined".equals(record.machines.get(Topology.GATEWAY).state)) {
+            return;
+        }
+        String gatewayHost = host(Topology.GATEWAY);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (ping(substrate.namespace(name), gatewayHost) && ping(substrate.namespace(Topology.GATEWAY), host)) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new SubstrateException(name + ": no route between it and the gateway after " + seconds + " s; see "
+                + substrate.consoleLog(name) + " and " + stateDirectory(name).resolve("routing"));
     }
 
     private static List<String> bootOrder(Topology t) {
@@ -245,6 +268,23 @@ public final class Lab {
      * machine's host address, all at once.
      */
     public Map<String, Map<String, Boolean>> reachability() {
+        return reachability(0);
+    }
+
+    /** As {@link #reachability()}, asking again for up to {@code settleSeconds} while a pair fails. */
+    public Map<String, Map<String, Boolean>> reachability(int settleSeconds) {
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        while (true) {
+            Map<String, Map<String, Boolean>> m = reachabilityOnce();
+            boolean all = m.values().stream().allMatch(row -> row.values().stream().allMatch(Boolean::booleanValue));
+            if (all || System.nanoTime() >= deadline) {
+                return m;
+            }
+            sleep(500);
+        }
+    }
+
+    private Map<String, Map<String, Boolean>> reachabilityOnce() {
         List<MachineView> machines = status().stream().filter(m -> !m.state().equals("off") && !m.state().equals("gone"))
                 .toList();
         Map<String, Map<String, Boolean>> out = new java.util.TreeMap<>();
