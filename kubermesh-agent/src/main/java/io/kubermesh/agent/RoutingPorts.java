@@ -27,6 +27,7 @@ public final class RoutingPorts implements PortListener {
     private final AgentSettings settings;
     private final TreeSet<String> ports = new TreeSet<>();
     private RoutingDaemon daemon;
+    private NodeConfig config;
 
     public RoutingPorts(ClusterSpec spec, AgentSettings settings) {
         this.spec = spec;
@@ -38,23 +39,45 @@ public final class RoutingPorts implements PortListener {
         Path dir = settings.stateDirectory().resolve("routing");
         NodeConfig config = new NodeConfig(settings.name(), NodeConfig.routerIdFor(node.mac()), List.of(),
                 settings.stubName(), Optional.empty(), dir.toAbsolutePath(), spec.routing());
-        daemon = RoutingDaemons.provider(spec.routing().daemon().id()).create(config);
-        daemon.start();
-        LOG.info("routing daemon {} started, router id {}", daemon.name(), config.routerIdText());
+        this.config = config;
+        startDaemon();
+    }
+
+    /** Starts the daemon; a failure is logged and tried again at the next port change, the agent runs on. */
+    private void startDaemon() {
+        try {
+            RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id()).create(config.withPorts(new ArrayList<>(ports)));
+            d.start();
+            daemon = d;
+            LOG.info("routing daemon {} started, router id {}", d.name(), config.routerIdText());
+        } catch (RuntimeException e) {
+            LOG.error("routing daemon {} did not start: {}; trying again at the next port change",
+                    spec.routing().daemon().id(), e.getMessage());
+        }
     }
 
     @Override
     public synchronized void portUp(PortPrefix port) {
-        if (ports.add(port.interfaceName()) && daemon != null) {
-            daemon.reconfigure(new ArrayList<>(ports));
+        if (ports.add(port.interfaceName())) {
+            apply();
         }
     }
 
     @Override
     public synchronized void portDown(PortPrefix port) {
-        if (ports.remove(port.interfaceName()) && daemon != null) {
-            daemon.reconfigure(new ArrayList<>(ports));
+        if (ports.remove(port.interfaceName())) {
+            apply();
         }
+    }
+
+    private void apply() {
+        if (daemon == null) {
+            if (config != null) {
+                startDaemon();
+            }
+            return;
+        }
+        daemon.reconfigure(new ArrayList<>(ports));
     }
 
     @Override

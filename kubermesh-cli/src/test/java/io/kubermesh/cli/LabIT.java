@@ -27,6 +27,8 @@ class LabIT {
         if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
             fail("LabIT needs root (network namespaces)");
         }
+        // The routing daemons run as their own user and must reach the lab's files.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         lab = tmp.resolve("lab");
         try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
             String seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -97,6 +99,14 @@ class LabIT {
         assertThat(PlanCommandTest.run("down", "--lab", lab.toString()).code()).isZero();
         assertThat(NetworkNamespaces.list()).noneMatch(n -> n.startsWith("kmitlab-"));
         assertThat(lab).doesNotExist();
+    }
+
+    @Test
+    void aLabDirectoryTheDaemonsCannotReachIsBadInput() throws Exception {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        PlanCommandTest.Result r = PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--lab").contains("chmod o+x " + tmp);
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class Lab {
             throw new SubstrateException("a lab is already up in " + dir + "; `kubermesh down` removes it");
         }
         var spec = ClusterConfig.parse(clusterYaml, CLUSTER_FILE);
+        requireTraversable(dir.toAbsolutePath());
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(CLUSTER_FILE), clusterYaml);
@@ -87,6 +88,29 @@ public final class Lab {
         NetnsSubstrate substrate = (NetnsSubstrate) new NetnsSubstrateProvider()
                 .create(new SubstrateConfig(spec, dir, Map.of("netns.prefix", "km" + spec.name() + "-")));
         return new Lab(dir, substrate, record, new AddressPlan(spec), agentCommand, progress);
+    }
+
+    /**
+     * The routing daemons drop root for their own user (frr), so they must be able to reach their
+     * state under the lab directory: every existing ancestor needs o+x.
+     */
+    private static void requireTraversable(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (!Files.exists(p)) {
+                continue;
+            }
+            try {
+                var perms = Files.getPosixFilePermissions(p);
+                if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new io.kubermesh.api.ConfigurationException("--lab", dir.toString(),
+                            "a directory the routing daemons' user can reach; " + p + " is not searchable by others ("
+                                    + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod o+x " + p
+                                    + " or choose another --lab");
+                }
+            } catch (IOException e) {
+                throw new SubstrateException("cannot check " + p + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     public static boolean exists(Path dir) {
@@ -169,7 +193,18 @@ public final class Lab {
             sleep(200);
         }
         throw new SubstrateException(name + ": its agent did not answer within " + seconds + " s ("
-                + (last == null ? "not running" : last.getMessage()) + "); see " + substrate.consoleLog(name));
+                + (last == null ? "not running" : last.getMessage()) + "); its console ends with:\n"
+                + consoleTail(name, 25));
+    }
+
+    /** The last lines of a machine's console, for error messages (the lab may be torn down next). */
+    public String consoleTail(String machine, int lines) {
+        try {
+            List<String> all = Files.readAllLines(substrate.consoleLog(machine));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no console: " + e.getMessage() + ")";
+        }
     }
 
     /**
@@ -189,8 +224,8 @@ public final class Lab {
             }
             sleep(100);
         }
-        throw new SubstrateException(name + ": no route between it and the gateway after " + seconds + " s; see "
-                + substrate.consoleLog(name) + " and " + stateDirectory(name).resolve("routing"));
+        throw new SubstrateException(name + ": no route between it and the gateway after " + seconds
+                + " s; its console ends with:\n" + consoleTail(name, 25));
     }
 
     private static List<String> bootOrder(Topology t) {
