@@ -24,6 +24,8 @@ final class MeshGraph {
     final int[][] ownPort;
     final int[][] neighbour;
     final int[][] neighbourPort;
+    /** Interface name of each adjacency's own port ({@code clusterI}), made once so its hash is cached. */
+    final String[][] interfaceName;
 
     MeshGraph(Topology topology, Set<Cable> cut, Set<String> lost) {
         this.topology = topology;
@@ -55,12 +57,19 @@ final class MeshGraph {
         ownPort = new int[n][];
         neighbour = new int[n][];
         neighbourPort = new int[n][];
+        interfaceName = new String[n][];
+        String[] names = new String[65];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = io.kubermesh.api.PortPrefix.interfaceName(i);
+        }
         for (int i = 0; i < n; i++) {
             List<int[]> l = adj.get(i);
             l.sort((x, y) -> Integer.compare(x[0], y[0]));
             ownPort[i] = l.stream().mapToInt(x -> x[0]).toArray();
             neighbour[i] = l.stream().mapToInt(x -> x[1]).toArray();
             neighbourPort[i] = l.stream().mapToInt(x -> x[2]).toArray();
+            interfaceName[i] = l.stream().map(x -> x[0] < names.length ? names[x[0]]
+                    : io.kubermesh.api.PortPrefix.interfaceName(x[0])).toArray(String[]::new);
         }
     }
 

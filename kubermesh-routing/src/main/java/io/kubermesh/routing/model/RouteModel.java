@@ -5,13 +5,13 @@ import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.Ipv6Prefix;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.NodeBlock;
-import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.routing.NextHop;
 import io.kubermesh.routing.Route;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +37,9 @@ public final class RouteModel {
     private final Map<PortRef, Ipv6Address> linkLocals;
     private final Set<Cable> cut;
     private final Set<String> lost;
+    /** Per machine index: its host /128 and its pod prefix, made once. */
+    private final Ipv6Prefix[] hostRoute;
+    private final Ipv6Prefix[] podRoute;
 
     /**
      * @param blocks each machine's address block (every machine of the topology needs one)
@@ -63,6 +66,13 @@ public final class RouteModel {
         this.cut = Set.copyOf(cut);
         this.lost = Set.copyOf(lost);
         this.graph = new MeshGraph(topology, this.cut, this.lost);
+        hostRoute = new Ipv6Prefix[graph.size()];
+        podRoute = new Ipv6Prefix[graph.size()];
+        for (int i = 0; i < graph.size(); i++) {
+            NodeBlock b = this.blocks.get(graph.names[i]);
+            hostRoute[i] = new Ipv6Prefix(b.host(), 128);
+            podRoute[i] = b.pods();
+        }
     }
 
     /** The model of {@code topology} with blocks from the address plan and each machine's identity MAC. */
@@ -128,7 +138,8 @@ public final class RouteModel {
         List<NextHop> out = new ArrayList<>(Long.bitCount(mask));
         for (long m = mask; m != 0; m &= m - 1) {
             int k = Long.numberOfTrailingZeros(m);
-            out.add(new NextHop(PortPrefix.interfaceName(graph.ownPort[s][k]), linkLocals.get(graph.neighbourEnd(s, k))));
+            out.add(new NextHop(graph.interfaceName[s][k], linkLocals.isEmpty() ? null
+                    : linkLocals.get(graph.neighbourEnd(s, k))));
         }
         return out;
     }
@@ -146,15 +157,15 @@ public final class RouteModel {
         int[] dist = ss.distance();
         long[] first = ss.firstHops();
         List<Route> out = new ArrayList<>(graph.size() * 2 + anycast.size());
-        List<NextHop>[] cache = hopCache(s);
+        // ECMP sets repeat: a machine has few distinct first-hop sets, so their next hops are made once.
+        Map<Long, List<NextHop>> cache = new HashMap<>();
         for (int d = 0; d < graph.size(); d++) {
             if (d == s || dist[d] < 0) {
                 continue;
             }
-            List<NextHop> h = hopsCached(cache, s, first[d]);
-            NodeBlock b = blocks.get(graph.names[d]);
-            out.add(new Route(new Ipv6Prefix(b.host(), 128), h));
-            out.add(new Route(b.pods(), h));
+            List<NextHop> h = cache.computeIfAbsent(first[d], m -> hops(s, m));
+            out.add(new Route(hostRoute[d], h));
+            out.add(new Route(podRoute[d], h));
         }
         for (Map.Entry<Ipv6Address, Set<String>> e : anycast.entrySet()) {
             if (e.getValue().contains(machine)) {
@@ -180,23 +191,6 @@ public final class RouteModel {
         }
         out.sort((x, y) -> x.destination().compareTo(y.destination()));
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<NextHop>[] hopCache(int s) {
-        // ECMP sets repeat: most destinations share one of a few masks; single hops are cached by adjacency.
-        return new List[graph.neighbour[s].length];
-    }
-
-    private List<NextHop> hopsCached(List<NextHop>[] cache, int s, long mask) {
-        if (Long.bitCount(mask) == 1) {
-            int k = Long.numberOfTrailingZeros(mask);
-            if (cache[k] == null) {
-                cache[k] = hops(s, mask);
-            }
-            return cache[k];
-        }
-        return hops(s, mask);
     }
 
     /** {@link #routes} for every machine still present, in topology order. */
