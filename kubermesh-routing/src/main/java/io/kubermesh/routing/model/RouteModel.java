@@ -40,6 +40,7 @@ public final class RouteModel {
     /** Per machine index: its host /128 and its pod prefix, made once. */
     private final Ipv6Prefix[] hostRoute;
     private final Ipv6Prefix[] podRoute;
+    private final Set<Cable> cables;
 
     /**
      * @param blocks each machine's address block (every machine of the topology needs one)
@@ -66,6 +67,7 @@ public final class RouteModel {
         this.cut = Set.copyOf(cut);
         this.lost = Set.copyOf(lost);
         this.graph = new MeshGraph(topology, this.cut, this.lost);
+        this.cables = Set.copyOf(topology.cables());
         hostRoute = new Ipv6Prefix[graph.size()];
         podRoute = new Ipv6Prefix[graph.size()];
         for (int i = 0; i < graph.size(); i++) {
@@ -73,6 +75,19 @@ public final class RouteModel {
             hostRoute[i] = new Ipv6Prefix(b.host(), 128);
             podRoute[i] = b.pods();
         }
+    }
+
+    /** A what-if of {@code base}: same blocks, holders and link-locals (already validated), other failures. */
+    private RouteModel(RouteModel base, Set<Cable> cut, Set<String> lost) {
+        this.blocks = base.blocks;
+        this.anycast = base.anycast;
+        this.linkLocals = base.linkLocals;
+        this.hostRoute = base.hostRoute;
+        this.podRoute = base.podRoute;
+        this.cables = base.cables;
+        this.cut = Set.copyOf(cut);
+        this.lost = Set.copyOf(lost);
+        this.graph = new MeshGraph(base.graph.topology, this.cut, this.lost);
     }
 
     /** The model of {@code topology} with blocks from the address plan and each machine's identity MAC. */
@@ -105,12 +120,12 @@ public final class RouteModel {
 
     /** What-if: this cable cut (carrier lost or silent). */
     public RouteModel withoutCable(Cable cable) {
-        if (!graph.topology.cables().contains(cable)) {
+        if (!cables.contains(cable)) {
             throw new IllegalArgumentException("no cable " + cable + " in the topology");
         }
         Set<Cable> c = new HashSet<>(cut);
         c.add(cable);
-        return new RouteModel(graph.topology, blocks, anycast, linkLocals, c, lost);
+        return new RouteModel(this, c, lost);
     }
 
     /** What-if: this machine lost (powered off); its cables go with it and it holds nothing. */
@@ -118,7 +133,7 @@ public final class RouteModel {
         graph.indexOf(machine);
         Set<String> l = new HashSet<>(lost);
         l.add(machine);
-        return new RouteModel(graph.topology, blocks, anycast, linkLocals, cut, l);
+        return new RouteModel(this, cut, l);
     }
 
     /** Cables between {@code from} and {@code to}; empty when unreachable (or a machine is lost). */
