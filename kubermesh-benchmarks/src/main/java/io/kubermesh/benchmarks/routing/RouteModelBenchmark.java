@@ -9,6 +9,7 @@ import io.kubermesh.routing.Route;
 import io.kubermesh.routing.model.RouteModel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,9 @@ public class RouteModelBenchmark {
     public String shape;
 
     private RouteModel thousand;
+    private TextbookRoutes thousandPeer;
+    private TextbookRoutes tenThousandPeer;
+    private int sourceIndex;
     private RouteModel tenThousand;
     private Topology tenThousandTopology;
     private String source;
@@ -53,7 +57,17 @@ public class RouteModelBenchmark {
         thousand = model(shape.equals("grid") ? Topology.grid(25, 40) : random(1000, 42));
         tenThousandTopology = shape.equals("grid") ? Topology.grid(100, 100) : random(10_000, 43);
         tenThousand = model(tenThousandTopology);
-        source = Topology.machineName(4321);
+        sourceIndex = 4321;
+        source = Topology.machineName(sourceIndex);
+        thousandPeer = new TextbookRoutes(thousand.topology(), blocks(thousand.topology()));
+        tenThousandPeer = new TextbookRoutes(tenThousandTopology, blocks(tenThousandTopology));
+        // Both sides must compute the same thing, or the comparison means nothing.
+        Ipv6Prefix anycastPrefix = Ipv6Prefix.parse("fd65:7b9c:569:680::/64");
+        Set<Route> ours = new HashSet<>(tenThousand.routes(source));
+        ours.removeIf(r -> anycastPrefix.contains(r.destination()));
+        if (!ours.equals(new HashSet<>(tenThousandPeer.routes(sourceIndex)))) {
+            throw new IllegalStateException("RouteModel and the textbook peer disagree on " + source);
+        }
     }
 
     static Topology random(int n, long seed) {
@@ -82,8 +96,13 @@ public class RouteModelBenchmark {
         return Topology.fromPairs(n, pairs.toArray(new int[0][]));
     }
 
-    /** Blocks laid out as the seed plan does (/119 per machine, pods in the upper half). */
+    /** Blocks as the seed plan lays them out, and five anycast services held by three machines each. */
     static RouteModel model(Topology t) {
+        return withAnycast(t, blocks(t));
+    }
+
+    /** Blocks laid out as the seed plan does (/119 per machine, pods in the upper half). */
+    static Map<String, NodeBlock> blocks(Topology t) {
         Map<String, NodeBlock> blocks = new HashMap<>();
         Ipv6Address base = Ipv6Address.parse("2001:db8::");
         for (int i = 0; i < t.machines().size(); i++) {
@@ -91,6 +110,10 @@ public class RouteModelBenchmark {
             blocks.put(t.machines().get(i).name(), new NodeBlock(new MacAddress(i + 1), new Ipv6Prefix(b, 119), b,
                     new Ipv6Prefix(b, 123), new Ipv6Prefix(b.plus(0x20), 123), List.of(), new Ipv6Prefix(b.plus(0x100), 120)));
         }
+        return blocks;
+    }
+
+    private static RouteModel withAnycast(Topology t, Map<String, NodeBlock> blocks) {
         Map<Ipv6Address, Set<String>> anycast = new HashMap<>();
         int n = t.machines().size();
         for (int s = 0; s < 5; s++) {
@@ -98,6 +121,20 @@ public class RouteModelBenchmark {
                     Topology.machineName((s * 7 + n / 3) % n), Topology.machineName((s * 7 + 2 * n / 3) % n)));
         }
         return new RouteModel(t, blocks, anycast, Map.of());
+    }
+
+    @Benchmark
+    public List<List<Route>> peerAllPairs1000() {
+        List<List<Route>> out = new ArrayList<>();
+        for (int s = 0; s < 1000; s++) {
+            out.add(thousandPeer.routes(s));
+        }
+        return out;
+    }
+
+    @Benchmark
+    public List<Route> peerSingleSource10000() {
+        return tenThousandPeer.routes(sourceIndex);
     }
 
     @Benchmark
