@@ -1,9 +1,9 @@
 package io.kubermesh.routing.model;
 
+import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +24,8 @@ final class MeshGraph {
     final int[][] ownPort;
     final int[][] neighbour;
     final int[][] neighbourPort;
+    /** Interface name of each adjacency's own port ({@code clusterI}), made once so its hash is cached. */
+    final String[][] interfaceName;
 
     MeshGraph(Topology topology, Set<Cable> cut, Set<String> lost) {
         this.topology = topology;
@@ -36,32 +38,82 @@ final class MeshGraph {
             index.put(names[i], i);
             present[i] = !lost.contains(names[i]);
         }
-        List<List<int[]>> adj = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            adj.add(new ArrayList<>(4));
-        }
-        for (Cable c : topology.cables()) {
-            if (cut.contains(c)) {
+        // Two passes over the cables: count each machine's adjacencies, then fill them in.
+        List<Cable> cables = topology.cables();
+        int[] degree = new int[n];
+        int[] ends = new int[cables.size() * 2];
+        for (int c = 0; c < cables.size(); c++) {
+            Cable cable = cables.get(c);
+            int a = index.get(cable.a().machine());
+            int b = index.get(cable.b().machine());
+            if (!present[a] || !present[b] || (!cut.isEmpty() && cut.contains(cable))) {
+                ends[2 * c] = -1;
                 continue;
             }
-            int a = index.get(c.a().machine());
-            int b = index.get(c.b().machine());
-            if (!present[a] || !present[b]) {
-                continue;
-            }
-            adj.get(a).add(new int[] {c.a().port(), b, c.b().port()});
-            adj.get(b).add(new int[] {c.b().port(), a, c.a().port()});
+            ends[2 * c] = a;
+            ends[2 * c + 1] = b;
+            degree[a]++;
+            degree[b]++;
         }
         ownPort = new int[n][];
         neighbour = new int[n][];
         neighbourPort = new int[n][];
+        interfaceName = new String[n][];
         for (int i = 0; i < n; i++) {
-            List<int[]> l = adj.get(i);
-            l.sort((x, y) -> Integer.compare(x[0], y[0]));
-            ownPort[i] = l.stream().mapToInt(x -> x[0]).toArray();
-            neighbour[i] = l.stream().mapToInt(x -> x[1]).toArray();
-            neighbourPort[i] = l.stream().mapToInt(x -> x[2]).toArray();
+            ownPort[i] = new int[degree[i]];
+            neighbour[i] = new int[degree[i]];
+            neighbourPort[i] = new int[degree[i]];
+            interfaceName[i] = new String[degree[i]];
         }
+        int[] fill = new int[n];
+        for (int c = 0; c < cables.size(); c++) {
+            if (ends[2 * c] < 0) {
+                continue;
+            }
+            Cable cable = cables.get(c);
+            add(ends[2 * c], fill, cable.a().port(), ends[2 * c + 1], cable.b().port());
+            add(ends[2 * c + 1], fill, cable.b().port(), ends[2 * c], cable.a().port());
+        }
+        for (int i = 0; i < n; i++) {
+            sortByPort(i);
+        }
+    }
+
+    private static final String[] PORT_NAMES = new String[64];
+
+    static {
+        for (int i = 0; i < PORT_NAMES.length; i++) {
+            PORT_NAMES[i] = PortPrefix.interfaceName(i);
+        }
+    }
+
+    private void add(int m, int[] fill, int port, int other, int otherPort) {
+        int k = fill[m]++;
+        ownPort[m][k] = port;
+        neighbour[m][k] = other;
+        neighbourPort[m][k] = otherPort;
+        interfaceName[m][k] = port < PORT_NAMES.length ? PORT_NAMES[port] : PortPrefix.interfaceName(port);
+    }
+
+    /** Insertion sort by own port: at most 64 adjacencies, usually already in order. */
+    private void sortByPort(int m) {
+        int[] p = ownPort[m];
+        for (int i = 1; i < p.length; i++) {
+            for (int j = i; j > 0 && p[j - 1] > p[j]; j--) {
+                swap(p, j);
+                swap(neighbour[m], j);
+                swap(neighbourPort[m], j);
+                String t = interfaceName[m][j];
+                interfaceName[m][j] = interfaceName[m][j - 1];
+                interfaceName[m][j - 1] = t;
+            }
+        }
+    }
+
+    private static void swap(int[] a, int j) {
+        int t = a[j];
+        a[j] = a[j - 1];
+        a[j - 1] = t;
     }
 
     int size() {

@@ -5,13 +5,13 @@ import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.Ipv6Prefix;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.NodeBlock;
-import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.routing.NextHop;
 import io.kubermesh.routing.Route;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +37,10 @@ public final class RouteModel {
     private final Map<PortRef, Ipv6Address> linkLocals;
     private final Set<Cable> cut;
     private final Set<String> lost;
+    /** Per machine index: its host /128 and its pod prefix, made once. */
+    private final Ipv6Prefix[] hostRoute;
+    private final Ipv6Prefix[] podRoute;
+    private final Set<Cable> cables;
 
     /**
      * @param blocks each machine's address block (every machine of the topology needs one)
@@ -63,6 +67,27 @@ public final class RouteModel {
         this.cut = Set.copyOf(cut);
         this.lost = Set.copyOf(lost);
         this.graph = new MeshGraph(topology, this.cut, this.lost);
+        this.cables = Set.copyOf(topology.cables());
+        hostRoute = new Ipv6Prefix[graph.size()];
+        podRoute = new Ipv6Prefix[graph.size()];
+        for (int i = 0; i < graph.size(); i++) {
+            NodeBlock b = this.blocks.get(graph.names[i]);
+            hostRoute[i] = new Ipv6Prefix(b.host(), 128);
+            podRoute[i] = b.pods();
+        }
+    }
+
+    /** A what-if of {@code base}: same blocks, holders and link-locals (already validated), other failures. */
+    private RouteModel(RouteModel base, Set<Cable> cut, Set<String> lost) {
+        this.blocks = base.blocks;
+        this.anycast = base.anycast;
+        this.linkLocals = base.linkLocals;
+        this.hostRoute = base.hostRoute;
+        this.podRoute = base.podRoute;
+        this.cables = base.cables;
+        this.cut = Set.copyOf(cut);
+        this.lost = Set.copyOf(lost);
+        this.graph = new MeshGraph(base.graph.topology, this.cut, this.lost);
     }
 
     /** The model of {@code topology} with blocks from the address plan and each machine's identity MAC. */
@@ -95,12 +120,12 @@ public final class RouteModel {
 
     /** What-if: this cable cut (carrier lost or silent). */
     public RouteModel withoutCable(Cable cable) {
-        if (!graph.topology.cables().contains(cable)) {
+        if (!cables.contains(cable)) {
             throw new IllegalArgumentException("no cable " + cable + " in the topology");
         }
         Set<Cable> c = new HashSet<>(cut);
         c.add(cable);
-        return new RouteModel(graph.topology, blocks, anycast, linkLocals, c, lost);
+        return new RouteModel(this, c, lost);
     }
 
     /** What-if: this machine lost (powered off); its cables go with it and it holds nothing. */
@@ -108,7 +133,7 @@ public final class RouteModel {
         graph.indexOf(machine);
         Set<String> l = new HashSet<>(lost);
         l.add(machine);
-        return new RouteModel(graph.topology, blocks, anycast, linkLocals, cut, l);
+        return new RouteModel(this, cut, l);
     }
 
     /** Cables between {@code from} and {@code to}; empty when unreachable (or a machine is lost). */
@@ -128,7 +153,8 @@ public final class RouteModel {
         List<NextHop> out = new ArrayList<>(Long.bitCount(mask));
         for (long m = mask; m != 0; m &= m - 1) {
             int k = Long.numberOfTrailingZeros(m);
-            out.add(new NextHop(PortPrefix.interfaceName(graph.ownPort[s][k]), linkLocals.get(graph.neighbourEnd(s, k))));
+            out.add(new NextHop(graph.interfaceName[s][k], linkLocals.isEmpty() ? null
+                    : linkLocals.get(graph.neighbourEnd(s, k))));
         }
         return out;
     }
@@ -146,15 +172,15 @@ public final class RouteModel {
         int[] dist = ss.distance();
         long[] first = ss.firstHops();
         List<Route> out = new ArrayList<>(graph.size() * 2 + anycast.size());
-        List<NextHop>[] cache = hopCache(s);
+        // ECMP sets repeat: a machine has few distinct first-hop sets, so their next hops are made once.
+        Map<Long, List<NextHop>> cache = new HashMap<>();
         for (int d = 0; d < graph.size(); d++) {
             if (d == s || dist[d] < 0) {
                 continue;
             }
-            List<NextHop> h = hopsCached(cache, s, first[d]);
-            NodeBlock b = blocks.get(graph.names[d]);
-            out.add(new Route(new Ipv6Prefix(b.host(), 128), h));
-            out.add(new Route(b.pods(), h));
+            List<NextHop> h = cache.computeIfAbsent(first[d], m -> hops(s, m));
+            out.add(new Route(hostRoute[d], h));
+            out.add(new Route(podRoute[d], h));
         }
         for (Map.Entry<Ipv6Address, Set<String>> e : anycast.entrySet()) {
             if (e.getValue().contains(machine)) {
@@ -180,23 +206,6 @@ public final class RouteModel {
         }
         out.sort((x, y) -> x.destination().compareTo(y.destination()));
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<NextHop>[] hopCache(int s) {
-        // ECMP sets repeat: most destinations share one of a few masks; single hops are cached by adjacency.
-        return new List[graph.neighbour[s].length];
-    }
-
-    private List<NextHop> hopsCached(List<NextHop>[] cache, int s, long mask) {
-        if (Long.bitCount(mask) == 1) {
-            int k = Long.numberOfTrailingZeros(mask);
-            if (cache[k] == null) {
-                cache[k] = hops(s, mask);
-            }
-            return cache[k];
-        }
-        return hops(s, mask);
     }
 
     /** {@link #routes} for every machine still present, in topology order. */

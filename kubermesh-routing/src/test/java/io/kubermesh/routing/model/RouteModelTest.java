@@ -91,6 +91,17 @@ class RouteModelTest {
     }
 
     @Test
+    void whatIfsCompose() {
+        Topology ring = Topology.ring(6);
+        RouteModel m = Meshes.model(ring).withoutCable(ring.cables().get(0)).withoutCable(ring.cables().get(3));
+        // gateway-1 and 3-4 cut: the ring falls into {gateway,5,4} and {1,2,3}
+        assertThat(m.distance("gateway", "kubermesh1")).isEmpty();
+        assertThat(m.distance("gateway", "kubermesh4")).hasValue(2);
+        assertThat(m.withoutMachine("kubermesh5").distance("gateway", "kubermesh4")).isEmpty();
+        assertThat(Meshes.model(ring).distance("gateway", "kubermesh1")).hasValue(1);
+    }
+
+    @Test
     void parallelCablesAreTwoEqualNextHops() {
         Topology t = new Topology(List.of(new Machine("a", 2), new Machine("b", 2)),
                 List.of(new Cable(new PortRef("a", 0), new PortRef("b", 1)), new Cable(new PortRef("a", 1), new PortRef("b", 0))));

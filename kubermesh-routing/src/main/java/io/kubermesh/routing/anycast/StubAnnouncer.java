@@ -1,0 +1,33 @@
+package io.kubermesh.routing.anycast;
+
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.routing.netlink.AddressFlag;
+import io.kubermesh.routing.netlink.AddressLifetime;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.util.EnumSet;
+
+/**
+ * Announces an anycast /128 by adding it to the stub interface (dummy or ifb), where the routing
+ * daemon's passive stub interface picks it up, and withdraws it by removing it. Without DAD: the
+ * same address is meant to be on several nodes. A prefix route is kept: the daemons read the
+ * stub's connected prefixes.
+ */
+public final class StubAnnouncer implements Announcer {
+    private final Rtnetlink netlink;
+    private final String stub;
+
+    public StubAnnouncer(Rtnetlink netlink, String stubInterface) {
+        this.netlink = netlink;
+        this.stub = stubInterface;
+    }
+
+    @Override
+    public void announce(Ipv6Address address) {
+        netlink.addAddress(stub, address, 128, AddressLifetime.PERMANENT, EnumSet.of(AddressFlag.NODAD));
+    }
+
+    @Override
+    public void withdraw(Ipv6Address address) {
+        netlink.removeAddress(stub, address, 128);
+    }
+}
