@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 public record BootSpec(int httpPort, String uefiBootFile, String biosBootFile, String arm64BootFile,
                        Duration routerAdvertisementInterval, Duration routerLifetime,
                        Duration preferredLifetime, Duration validLifetime) {
+    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
     public static final BootSpec DEFAULT = new BootSpec(8080, "snponly.efi", "undionly.kpxe", "snponly-arm64.efi",
             Duration.ofSeconds(10), Duration.ofSeconds(1800), Duration.ofSeconds(3600), Duration.ofSeconds(7200));
-
-    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
 
     public BootSpec {
         String at = "cluster.boot.";
