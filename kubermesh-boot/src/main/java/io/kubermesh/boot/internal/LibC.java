@@ -6,8 +6,12 @@ import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
-/** The libc calls the boot transports need. Loaded once by {@link Sockets}; never used directly. */
-interface LibC {
+/**
+ * The libc calls the boot transports need. Loaded once by {@link Sockets}; never used elsewhere.
+ * Public only because jnr-ffi's generated implementation lives in its own class loader and cannot
+ * implement a package-private interface (IllegalAccessError at load).
+ */
+public interface LibC {
     @SaveError
     int socket(int domain, int type, int protocol);
 

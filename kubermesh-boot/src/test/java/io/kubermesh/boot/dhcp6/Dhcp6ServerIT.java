@@ -1,0 +1,170 @@
+package io.kubermesh.boot.dhcp6;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.BootSpec;
+import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.boot.lab.Netns;
+import io.kubermesh.boot.ra.RouterAdvertiser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * isc-dhcp-client against {@link Dhcp6Server} and {@link RouterAdvertiser} across a veth between
+ * two namespaces: the address from port 0's pool, the bootfile URL, leases kept across a restart,
+ * and the routes the client learns from the advertisements.
+ */
+class Dhcp6ServerIT {
+    static final MacAddress NODE = MacAddress.parse("52:54:00:00:00:01");
+    static final String CLIENT_MAC = "52:54:00:12:34:56";
+    static final String OTHER_MAC = "52:54:00:12:34:57";
+    /** A long RA interval: after the first advertisement, only solicitations are answered during the test. */
+    static final ClusterSpec SPEC = withBoot(ClusterConfig.seed(), new BootSpec(8080, "snponly.efi", "undionly.kpxe",
+            "snponly-arm64.efi", Duration.ofSeconds(1800), Duration.ofSeconds(1800), Duration.ofSeconds(3600),
+            Duration.ofSeconds(7200)));
+    static final PortPrefix PORT = new AddressPlan(SPEC).port(NODE, 0);
+
+    @TempDir
+    Path work;
+    Netns lab;
+    Dhcp6Server server;
+    RouterAdvertiser advertiser;
+
+    static ClusterSpec withBoot(ClusterSpec s, BootSpec boot) {
+        return new ClusterSpec(s.name(), s.prefix(), s.layout(), s.anycastPrefix(), s.services(), s.ipv4(), s.routing(), boot);
+    }
+
+    @BeforeEach
+    void lab() {
+        Netns.require("dhclient", "isc-dhcp-client");
+        lab = new Netns("", NODE.toString(), CLIENT_MAC);
+        lab.inServer("ip", "-6", "addr", "add", PORT.thisEnd() + "/126", "dev", lab.serverLink, "preferred_lft", "0");
+    }
+
+    @AfterEach
+    void teardown() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (advertiser != null) {
+                advertiser.close();
+            }
+        } finally {
+            lab.close();
+        }
+    }
+
+    private Dhcp6Server startServer() {
+        return lab.inServerNamespace(() -> Dhcp6Server.start(SPEC, NODE, Map.of(0, lab.serverLink), work.resolve("state")));
+    }
+
+    /** Runs dhclient -6 -1 in the foreground until its lease file has an address, then stops it; the lease text. */
+    private String dhclient(String name) throws Exception {
+        Path conf = work.resolve(name + ".conf");
+        Files.writeString(conf, "option dhcp6.bootfile-url code 59 = string;\nrequest dhcp6.bootfile-url;\n");
+        Path env = work.resolve(name + ".env");
+        Path script = work.resolve(name + ".sh");
+        Files.writeString(script, "#!/bin/sh\nenv >> " + env + "\n"
+                + "case \"$reason\" in BOUND6|RENEW6|REBIND6|REBOOT6) "
+                + "ip -6 addr replace \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" ;; esac\nexit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path leases = work.resolve(name + ".leases");
+        Process p = lab.startInClient(work.resolve(name + ".log"), "dhclient", "-6", "-1", "-d", "-v", "-cf", conf.toString(),
+                "-lf", leases.toString(), "-pf", work.resolve(name + ".pid").toString(), "-sf", script.toString(),
+                lab.clientLink);
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(leases) && Files.readString(leases).contains("iaaddr")) {
+                break;
+            }
+            if (!p.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        p.destroyForcibly().waitFor();
+        String log = Files.readString(work.resolve(name + ".log"));
+        assertThat(leases).as("dhclient log: %s", log).exists();
+        assertThat(Files.readString(leases)).as("dhclient log: %s", log).contains("iaaddr");
+        return Files.readString(leases);
+    }
+
+    private static String field(String lease, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(lease);
+        assertThat(m.find()).as("%s in %s", regex, lease).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void dhclientGetsAnAddressFromThePortPoolAndTheBootfileUrl() throws Exception {
+        server = startServer();
+        String lease = dhclient("first");
+        assertThat(field(lease, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(0).toString());
+        assertThat(field(lease, "option dhcp6.bootfile-url \"([^\"]+)\""))
+                .isEqualTo("tftp://[" + PORT.thisEnd() + "]/snponly.efi");
+        assertThat(field(lease, "option dhcp6.server-id ([0-9a-f:]+);")).isEqualTo("0:3:0:1:52:54:0:0:0:1");
+        assertThat(lab.inClient("ip", "-6", "addr", "show", "dev", lab.clientLink)).contains(PORT.pool().get(0) + "/");
+        assertThat(server.leases()).extracting(Lease::client).containsExactly("mac-" + CLIENT_MAC);
+    }
+
+    @Test
+    void aRestartedServerKeepsTheLease() throws Exception {
+        server = startServer();
+        String first = dhclient("before");
+        assertThat(field(first, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(0).toString());
+        server.close();
+        server = startServer();
+        // another machine on the same cable while the first machine's lease still runs
+        lab.inClient("ip", "-6", "addr", "flush", "dev", lab.clientLink, "scope", "global");
+        lab.inClient("ip", "link", "set", lab.clientLink, "down");
+        lab.inClient("ip", "link", "set", lab.clientLink, "address", OTHER_MAC);
+        lab.inClient("ip", "link", "set", lab.clientLink, "up");
+        Netns.awaitLinkLocal(lab.client, lab.clientLink);
+        String second = dhclient("after");
+        assertThat(field(second, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(1).toString());
+        assertThat(server.leases()).extracting(Lease::client).containsExactlyInAnyOrder("mac-" + CLIENT_MAC, "mac-" + OTHER_MAC);
+    }
+
+    @Test
+    void theClientLearnsTheDefaultRouteAndTheOnLinkPortPrefix() throws Exception {
+        advertiser = lab.inServerNamespace(() -> RouterAdvertiser.start(SPEC, NODE, Map.of(0, lab.serverLink)));
+        String router = "fe80::5054:ff:fe00:1";
+        String routes = waitForRoutes(router);
+        assertThat(routes).contains("default via " + router + " dev " + lab.clientLink + " proto ra");
+        // the kernel installs a prefix information option's on-link route as proto kernel with the valid lifetime
+        assertThat(routes).containsPattern(Pattern.quote(PORT.prefix() + " dev " + lab.clientLink) + " proto kernel .*expires 7[01]\\d\\dsec");
+        assertThat(lab.inClient("ip", "-6", "addr", "show", "dev", lab.clientLink)).doesNotContain("scope global");
+
+        // the interval is 30 minutes: routes back within seconds after a flush can only answer a solicitation
+        lab.inClient("ip", "-6", "route", "flush", "proto", "ra");
+        lab.inClient("ip", "link", "set", lab.clientLink, "down");
+        lab.inClient("ip", "link", "set", lab.clientLink, "up");
+        assertThat(waitForRoutes(router)).contains("default via " + router);
+    }
+
+    private String waitForRoutes(String router) throws InterruptedException {
+        String routes = "";
+        for (int i = 0; i < 100; i++) {
+            routes = lab.inClient("ip", "-6", "route", "show");
+            if (routes.contains("default via " + router) && routes.contains(PORT.prefix().toString())) {
+                return routes;
+            }
+            Thread.sleep(100);
+        }
+        return routes;
+    }
+}
