@@ -10,10 +10,16 @@ import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.lab.Netns;
 import io.kubermesh.boot.ra.RouterAdvertiser;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,21 +128,75 @@ class Dhcp6ServerIT {
     }
 
     @Test
-    void aRestartedServerKeepsTheLease() throws Exception {
-        server = startServer();
-        String first = dhclient("before");
-        assertThat(field(first, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(0).toString());
-        server.close();
-        server = startServer();
+    void aServerKilledWithSigkillKeepsTheLeaseAfterRestart() throws Exception {
+        Process first = startServerProcess("run1");
+        String before = dhclient("before");
+        assertThat(field(before, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(0).toString());
+        first.destroyForcibly().waitFor();
+        startServerProcess("run2");
         // another machine on the same cable while the first machine's lease still runs
         lab.inClient("ip", "-6", "addr", "flush", "dev", lab.clientLink, "scope", "global");
         lab.inClient("ip", "link", "set", lab.clientLink, "down");
         lab.inClient("ip", "link", "set", lab.clientLink, "address", OTHER_MAC);
         lab.inClient("ip", "link", "set", lab.clientLink, "up");
         Netns.awaitLinkLocal(lab.client, lab.clientLink);
-        String second = dhclient("after");
-        assertThat(field(second, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(1).toString());
-        assertThat(server.leases()).extracting(Lease::client).containsExactlyInAnyOrder("mac-" + CLIENT_MAC, "mac-" + OTHER_MAC);
+        String after = dhclient("after");
+        assertThat(field(after, "iaaddr ([0-9a-f:]+) \\{")).isEqualTo(PORT.pool().get(1).toString());
+        assertThat(new FileLeaseStore(work.resolve("state")).load()).extracting(Lease::client)
+                .containsExactlyInAnyOrder("mac-" + CLIENT_MAC, "mac-" + OTHER_MAC);
+    }
+
+    /** The server in its own JVM in the server namespace, so it can be killed with SIGKILL. */
+    private Process startServerProcess(String name) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = work.resolve(name + ".log");
+        Process p = lab.startInServer(log, java, "-cp", System.getProperty("java.class.path"),
+                "io.kubermesh.boot.lab.Dhcp6ServeMain", NODE.toString(), lab.serverLink, work.resolve("state").toString());
+        for (int i = 0; i < 300 && !Files.readString(log).contains("ready"); i++) {
+            assertThat(p.isAlive()).as("server process: %s", Files.readString(log)).isTrue();
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).contains("ready");
+        return p;
+    }
+
+    @Test
+    void aUefiHttpBootSolicitGetsTheHttpUrlAndTheHttpClientVendorClassOverTheWire() throws Exception {
+        server = startServer();
+        Dhcp6Message solicit = new Dhcp6Message(MessageType.SOLICIT, 0x123456, List.of(
+                new Dhcp6Option.ClientId(new Duid.Uuid(Octets.ofHex("8a1f3c2d4e5f40718293a4b5c6d7e8f9"))),
+                new Dhcp6Option.OptionRequest(List.of(59, 60, 23)),
+                new Dhcp6Option.ElapsedTime(0),
+                new Dhcp6Option.IaNa(1, 0, 0, List.of()),
+                new Dhcp6Option.VendorClass(343, List.of(Octets.ofText("HTTPClient:Arch:00016:UNDI:003001"))),
+                new Dhcp6Option.ClientArch(List.of(16))));
+        byte[] wire = Dhcp6Codec.encodeToBytes(solicit);
+        Dhcp6Message advertise = lab.inClientNamespace(() -> exchange(wire));
+        assertThat(advertise.type()).isEqualTo(MessageType.ADVERTISE);
+        assertThat(advertise.transactionId()).isEqualTo(0x123456);
+        assertThat(advertise.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url())
+                .isEqualTo("http://[" + PORT.thisEnd() + "]:8080/snponly.efi");
+        assertThat(advertise.all(Dhcp6Option.VendorClass.class))
+                .containsExactly(new Dhcp6Option.VendorClass(343, List.of(Octets.ofText("HTTPClient"))));
+        // the firmware's DUID-UUID carries no MAC: the EUI-64 link-local source does
+        assertThat(advertise.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address())
+                .isEqualTo(PORT.pool().get(0));
+    }
+
+    /** Sends {@code wire} from [link-local]:546 to ff02::1:2 on the client link; the first answer. */
+    private Dhcp6Message exchange(byte[] wire) {
+        try (DatagramSocket socket = new DatagramSocket(null)) {
+            NetworkInterface nic = NetworkInterface.getByName(lab.clientLink);
+            socket.bind(new InetSocketAddress(Inet6Address.getByAddress(null, new byte[16], nic), 546));
+            socket.setSoTimeout(10_000);
+            socket.send(new DatagramPacket(wire, wire.length,
+                    new InetSocketAddress(Inet6Address.getByAddress(null, Dhcp6Server.ALL_SERVERS.toBytes(), nic), 547)));
+            DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
+            socket.receive(in);
+            return Dhcp6Codec.decode(java.nio.ByteBuffer.wrap(in.getData(), 0, in.getLength()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -135,15 +135,24 @@ public final class Netns implements AutoCloseable {
 
     /** Runs {@code action} on a fresh thread that entered the server namespace; threads it starts stay there. */
     public <T> T inServerNamespace(Supplier<T> action) {
+        return inNamespace(server, action);
+    }
+
+    /** As {@link #inServerNamespace} in the client namespace. */
+    public <T> T inClientNamespace(Supplier<T> action) {
+        return inNamespace(client, action);
+    }
+
+    private static <T> T inNamespace(String ns, Supplier<T> action) {
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
             Future<T> f = one.submit(() -> {
-                Sockets.enterNetworkNamespace(Path.of("/var/run/netns", server));
+                Sockets.enterNetworkNamespace(Path.of("/var/run/netns", ns));
                 return action.get();
             });
             return f.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("in namespace " + server + ": " + e.getMessage(), e);
+            throw new IllegalStateException("in namespace " + ns + ": " + e.getMessage(), e);
         } finally {
             one.shutdownNow();
         }
