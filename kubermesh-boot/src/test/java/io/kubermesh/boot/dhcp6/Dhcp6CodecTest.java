@@ -69,6 +69,50 @@ class Dhcp6CodecTest {
         assertThat(HEX.formatHex(Dhcp6Codec.encodeToBytes(m))).isEqualTo(UEFI_SOLICIT);
     }
 
+    /** dnsmasq 2.90's Advertise to that dhclient (option6:bootfile-url set), captured here. */
+    static final String DNSMASQ_ADVERTISE = "023c6270"
+            + "0001000e00010001329aab12525400123456" + "0002000e00010001329aab10525400000001"
+            + "000300280012345600000e100000189c" + "0005001820010db800010000000000000000011d00001c2000001c20"
+            + "000d000900007375636365737300" + "07000100" + "003b0022" + HEX.formatHex("tftp://[2001:db8:1::1]/snponly.efi".getBytes());
+
+    /** dhclient's Request after that Advertise: server id echoed, the offered address as a hint. */
+    static final String DHCLIENT_REQUEST = "03c68f6f"
+            + "0001000e00010001329aab12525400123456" + "0002000e00010001329aab10525400000001"
+            + "00060002003b" + "000800020000"
+            + "000300280012345600000e1000001518" + "0005001820010db800010000000000000000011d00001c2000001d4c";
+
+    @Test
+    void decodesTheDnsmasqAdvertiseFieldByField() {
+        Dhcp6Message m = Dhcp6Codec.decode(HEX.parseHex(DNSMASQ_ADVERTISE));
+        assertThat(m.type()).isEqualTo(MessageType.ADVERTISE);
+        assertThat(m.transactionId()).isEqualTo(0x3c6270);
+        assertThat(m.serverId()).contains(new Duid.LinkLayerTime(1, 0x329aab10L, Octets.ofHex("525400000001")));
+        assertThat(m.clientId().orElseThrow().mac()).contains(MacAddress.parse("52:54:00:12:34:56"));
+        Dhcp6Option.IaNa ia = m.option(Dhcp6Option.IaNa.class).orElseThrow();
+        assertThat(ia.iaid()).isEqualTo(0x123456L);
+        assertThat(ia.t1()).isEqualTo(3600);
+        assertThat(ia.t2()).isEqualTo(6300);
+        assertThat(ia.addresses()).containsExactly(
+                new Dhcp6Option.IaAddress(Ipv6Address.parse("2001:db8:1::11d"), 7200, 7200, List.of()));
+        assertThat(m.option(Dhcp6Option.Status.class)).contains(new Dhcp6Option.Status(0, "success"));
+        assertThat(m.option(Dhcp6Option.Preference.class)).contains(new Dhcp6Option.Preference(0));
+        assertThat(m.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://[2001:db8:1::1]/snponly.efi");
+        assertThat(HEX.formatHex(Dhcp6Codec.encodeToBytes(m))).isEqualTo(DNSMASQ_ADVERTISE);
+    }
+
+    @Test
+    void decodesTheDhclientRequestFieldByField() {
+        Dhcp6Message m = Dhcp6Codec.decode(HEX.parseHex(DHCLIENT_REQUEST));
+        assertThat(m.type()).isEqualTo(MessageType.REQUEST);
+        assertThat(m.serverId()).contains(new Duid.LinkLayerTime(1, 0x329aab10L, Octets.ofHex("525400000001")));
+        assertThat(m.requests(59)).isTrue();
+        Dhcp6Option.IaAddress hint = m.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0);
+        assertThat(hint.address()).isEqualTo(Ipv6Address.parse("2001:db8:1::11d"));
+        assertThat(hint.preferredLifetime()).isEqualTo(7200);
+        assertThat(hint.validLifetime()).isEqualTo(7500);
+        assertThat(HEX.formatHex(Dhcp6Codec.encodeToBytes(m))).isEqualTo(DHCLIENT_REQUEST);
+    }
+
     @Test
     void encodesAReplyWithAddressBootfileAndHttpClientVendorClass() {
         Dhcp6Message reply = new Dhcp6Message(MessageType.REPLY, 0x010203, List.of(
