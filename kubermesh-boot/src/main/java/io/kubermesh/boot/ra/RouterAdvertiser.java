@@ -51,8 +51,9 @@ public final class RouterAdvertiser implements AutoCloseable {
         final int ifIndex;
         final int fd;
         final byte[] advertisement;
+        final byte[] farewell;
         final Thread thread;
-        boolean bound;
+        volatile boolean bound;
 
         Port(PortPrefix prefix, String interfaceName) {
             this.prefix = prefix;
@@ -69,6 +70,7 @@ public final class RouterAdvertiser implements AutoCloseable {
                 Sockets.receiveTimeout(s, java.time.Duration.ofMillis(POLL_MILLIS));
                 MacAddress mac = Sockets.hardwareAddress(s, interfaceName);
                 this.advertisement = NdCodec.encode(advertisementFor(boot, prefix, mac));
+                this.farewell = NdCodec.encode(farewellFor(prefix, mac));
             } catch (KubermeshException e) {
                 Sockets.close(s);
                 throw e;
@@ -165,6 +167,16 @@ public final class RouterAdvertiser implements AutoCloseable {
                                 port.prefix().network())));
     }
 
+    /**
+     * What this node sends when it stops serving a port (RFC 4861 section 6.2.5): router lifetime 0
+     * and the prefix with lifetimes 0, so hosts drop the default route and the on-link route now.
+     */
+    public static NdMessage.RouterAdvertisement farewellFor(PortPrefix port, MacAddress source) {
+        return new NdMessage.RouterAdvertisement(CUR_HOP_LIMIT, true, true, 0, 0, 0,
+                List.of(new NdOption.SourceLinkLayer(source),
+                        new NdOption.PrefixInformation(port.prefix().length(), true, false, 0, 0, port.prefix().network())));
+    }
+
     /** The usable link-local address of interface {@code ifIndex}, from this thread's namespace. */
     static Optional<Ipv6Address> linkLocal(int ifIndex) {
         List<String> lines;
@@ -194,7 +206,7 @@ public final class RouterAdvertiser implements AutoCloseable {
         }
     }
 
-    /** Stops advertising and closes every socket; idempotent. Sends no final zero-lifetime RA. */
+    /** Stops advertising, sends each port's farewell (lifetimes 0) and closes every socket; idempotent. */
     @Override
     public void close() {
         running = false;
@@ -206,6 +218,14 @@ public final class RouterAdvertiser implements AutoCloseable {
             }
         }
         for (Port p : ports) {
+            try {
+                if (p.bound) {
+                    Sockets.sendTo(p.fd, p.farewell, p.farewell.length, ALL_NODES, 0, p.ifIndex);
+                    LOG.info("ra {} port {}: farewell advertisement, router lifetime 0", p.interfaceName, p.prefix.index());
+                }
+            } catch (KubermeshException e) {
+                LOG.warn("ra {}: farewell: {}", p.interfaceName, e.getMessage());
+            }
             try {
                 Sockets.close(p.fd);
             } catch (KubermeshException e) {

@@ -214,6 +214,19 @@ class Dhcp6ServerIT {
         lab.inClient("ip", "link", "set", lab.clientLink, "down");
         lab.inClient("ip", "link", "set", lab.clientLink, "up");
         assertThat(waitForRoutes(router)).contains("default via " + router);
+
+        // closing sends lifetimes 0: the client drops the default route and the on-link prefix at once
+        advertiser.close();
+        advertiser = null;
+        String after = "";
+        for (int i = 0; i < 50; i++) {
+            after = lab.inClient("ip", "-6", "route", "show");
+            if (!after.contains("default via") && !after.contains(PORT.prefix().toString())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(after).doesNotContain("default via").doesNotContain(PORT.prefix().toString());
     }
 
     private String waitForRoutes(String router) throws InterruptedException {
