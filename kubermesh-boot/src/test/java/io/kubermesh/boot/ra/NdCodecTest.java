@@ -62,6 +62,8 @@ class NdCodecTest {
         assertThat(port.prefix().toString()).isEqualTo("2001:db8::a4:a800:0:220/126");
         NdMessage.RouterAdvertisement ra = RouterAdvertiser.advertisementFor(seed.boot(), port, node);
         assertThat(HEX.formatHex(NdCodec.encode(ra))).isEqualTo(RA);
+        String farewell = HEX.formatHex(NdCodec.encode(RouterAdvertiser.farewellFor(port, node)));
+        assertThat(farewell).isEqualTo("86000000" + "40c00000" + RA.substring(16, 56) + "00000000" + "00000000" + RA.substring(72));
     }
 
     @Test
