@@ -81,6 +81,14 @@ public final class Dhcp6Engine {
         Dhcp6Message m = in.message();
         Optional<Duid> duid = m.clientId();
         String asked = asked(m);
+        boolean anonymous = duid.isEmpty() && m.type().equals(MessageType.INFORMATION_REQUEST);
+        if (anonymous && port != null && serverIdAcceptable(m)) {
+            // RFC 8415 section 18.2.6: an Information-request may come without a client id
+            Dhcp6Message reply = new Dhcp6Message(MessageType.REPLY, m.transactionId(), boot(m, port,
+                    new ArrayList<>(List.of(new Dhcp6Option.ServerId(serverId)))));
+            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked, got(reply));
+            return Optional.of(reply);
+        }
         if (port == null || duid.isEmpty() || !serverIdAcceptable(m)) {
             String why = port == null ? "port " + in.port() + " is not served" : duid.isEmpty() ? "no client id"
                     : "server id absent, present or not ours against RFC 8415 section 16";
@@ -149,6 +157,11 @@ public final class Dhcp6Engine {
         } else if (type != MessageType.INFORMATION_REQUEST.code()) {
             return Optional.empty();
         }
+        return Optional.of(new Dhcp6Message(replyType, m.transactionId(), boot(m, port, out)));
+    }
+
+    /** Adds the boot file URL (and the HTTPClient vendor class) when the client asks for 59 or names its architecture. */
+    private List<Dhcp6Option> boot(Dhcp6Message m, PortPrefix port, List<Dhcp6Option> out) {
         if (m.requests(OptionCode.BOOTFILE_URL) || m.option(Dhcp6Option.ClientArch.class).isPresent()) {
             BootFile file = BootFile.choose(boot, port.thisEnd(), m);
             out.add(new Dhcp6Option.BootfileUrl(file.url()));
@@ -156,7 +169,7 @@ public final class Dhcp6Engine {
                 out.add(BootFile.httpClientVendorClass());
             }
         }
-        return Optional.of(new Dhcp6Message(replyType, m.transactionId(), out));
+        return out;
     }
 
     /** One IA_NA answer per IA_NA asked: the first gets the client's address, others none. */

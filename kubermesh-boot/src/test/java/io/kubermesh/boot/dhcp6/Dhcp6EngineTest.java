@@ -321,6 +321,12 @@ class Dhcp6EngineTest {
         assertThat(info.type()).isEqualTo(MessageType.REPLY);
         assertThat(info.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
         assertThat(info.option(Dhcp6Option.IaNa.class)).isEmpty();
+        // RFC 8415 section 18.2.6: no client id is fine for an Information-request
+        Dhcp6Message anonymous = send(0, linkLocal(m), new Dhcp6Message(MessageType.INFORMATION_REQUEST, 9,
+                List.of(new Dhcp6Option.OptionRequest(List.of(59))))).orElseThrow();
+        assertThat(anonymous.clientId()).isEmpty();
+        assertThat(anonymous.serverId()).contains(SERVER);
+        assertThat(anonymous.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
     }
 
     private String bootfile(MacAddress m, Dhcp6Option... extra) {
