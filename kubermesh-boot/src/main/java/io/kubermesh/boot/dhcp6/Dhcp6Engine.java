@@ -80,13 +80,13 @@ public final class Dhcp6Engine {
         PortPrefix port = ports.get(in.port());
         Dhcp6Message m = in.message();
         Optional<Duid> duid = m.clientId();
-        String asked = asked(m);
+        String asked = ExchangeText.asked(m);
         boolean anonymous = duid.isEmpty() && m.type().equals(MessageType.INFORMATION_REQUEST);
         if (anonymous && port != null && serverIdAcceptable(m)) {
             // RFC 8415 section 18.2.6: an Information-request may come without a client id
             Dhcp6Message reply = new Dhcp6Message(MessageType.REPLY, m.transactionId(), boot(m, port,
                     new ArrayList<>(List.of(new Dhcp6Option.ServerId(serverId)))));
-            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked, got(reply));
+            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked, ExchangeText.got(reply));
             return Optional.of(reply);
         }
         if (port == null || duid.isEmpty() || !serverIdAcceptable(m)) {
@@ -99,7 +99,7 @@ public final class Dhcp6Engine {
         Instant now = clock.instant();
         Optional<Dhcp6Message> reply = answer(m, port, client, now);
         LOG.info("dhcp6 port {} client {} duid {} from {}: {} -> {}", port.index(), client.key(),
-                ClientIdentity.duidHex(client.duid()), in.source(), asked, reply.map(Dhcp6Engine::got).orElse("no reply"));
+                ClientIdentity.duidHex(client.duid()), in.source(), asked, reply.map(ExchangeText::got).orElse("no reply"));
         return reply;
     }
 
@@ -280,45 +280,5 @@ public final class Dhcp6Engine {
 
     private static String offerKey(PortPrefix port, ClientIdentity client) {
         return port.index() + "/" + client.key();
-    }
-
-    private static String asked(Dhcp6Message m) {
-        StringBuilder sb = new StringBuilder(m.type().name()).append(" xid ").append(Integer.toHexString(m.transactionId()));
-        for (Dhcp6Option o : m.options()) {
-            if (o instanceof Dhcp6Option.IaNa ia) {
-                sb.append(" ia_na ").append(ia.iaid()).append(ia.addresses().stream().map(a -> a.address().toString()).toList());
-            } else if (o instanceof Dhcp6Option.ClientArch a) {
-                sb.append(" arch ").append(a.types());
-            } else if (o instanceof Dhcp6Option.VendorClass v) {
-                sb.append(" vendor ").append(v.enterprise()).append(v.classes().stream().map(Octets::toText).toList());
-            } else if (o instanceof Dhcp6Option.UserClass u) {
-                sb.append(" user-class ").append(u.classes().stream().map(Octets::toText).toList());
-            } else if (o instanceof Dhcp6Option.OptionRequest r) {
-                sb.append(" oro ").append(r.codes());
-            } else if (o instanceof Dhcp6Option.RapidCommit) {
-                sb.append(" rapid-commit");
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String got(Dhcp6Message m) {
-        StringBuilder sb = new StringBuilder(m.type().name());
-        for (Dhcp6Option o : m.options()) {
-            if (o instanceof Dhcp6Option.IaNa ia) {
-                sb.append(" ia_na ").append(ia.iaid());
-                ia.addresses().forEach(a -> sb.append(' ').append(a.address()).append(" valid ").append(a.validLifetime()));
-                ia.status().ifPresent(s -> sb.append(' ').append(StatusCode.name(s.status())).append(" (").append(s.message()).append(')'));
-            } else if (o instanceof Dhcp6Option.Status s) {
-                sb.append(' ').append(StatusCode.name(s.status())).append(" (").append(s.message()).append(')');
-            } else if (o instanceof Dhcp6Option.BootfileUrl u) {
-                sb.append(" bootfile ").append(u.url());
-            } else if (o instanceof Dhcp6Option.VendorClass v) {
-                sb.append(" vendor ").append(v.enterprise()).append(v.classes().stream().map(Octets::toText).toList());
-            } else if (o instanceof Dhcp6Option.RapidCommit) {
-                sb.append(" rapid-commit");
-            }
-        }
-        return sb.toString();
     }
 }
