@@ -329,6 +329,23 @@ class Dhcp6EngineTest {
         assertThat(anonymous.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
     }
 
+    @Test
+    void theGoldenSolicitsGetTheirBootFiles() {
+        String host = "[" + PORT0.thisEnd() + "]";
+        MacAddress firmwareNic = MacAddress.parse("52:54:00:aa:bb:cc");
+        Dhcp6Message uefi = send(0, linkLocal(firmwareNic),
+                Dhcp6Codec.decode(java.util.HexFormat.of().parseHex(Dhcp6CodecTest.UEFI_SOLICIT))).orElseThrow();
+        assertThat(uefi.type()).isEqualTo(MessageType.ADVERTISE);
+        assertThat(uefi.transactionId()).isEqualTo(0xabcdef);
+        assertThat(uefi.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
+        assertThat(uefi.all(Dhcp6Option.VendorClass.class)).isEmpty();
+        Dhcp6Message dhclient = send(0, linkLocal(MacAddress.parse("52:54:00:bb:00:02")),
+                Dhcp6Codec.decode(java.util.HexFormat.of().parseHex(Dhcp6CodecTest.DHCLIENT_SOLICIT))).orElseThrow();
+        assertThat(dhclient.option(Dhcp6Option.IaNa.class).orElseThrow().iaid()).isEqualTo(0x00bb0002L);
+        assertThat(dhclient.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address())
+                .isEqualTo(PORT0.pool().get(1));
+    }
+
     private String bootfile(MacAddress m, Dhcp6Option... extra) {
         List<Dhcp6Option> options = new ArrayList<>(List.of(ia(), new Dhcp6Option.OptionRequest(List.of(59))));
         options.addAll(List.of(extra));
