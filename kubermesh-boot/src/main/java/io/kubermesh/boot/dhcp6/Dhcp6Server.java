@@ -57,6 +57,7 @@ public final class Dhcp6Server implements AutoCloseable {
                 Sockets.bind(s, Ipv6Address.ZERO, SERVER_PORT, 0);
                 Sockets.joinGroup(s, ALL_SERVERS, ifIndex);
                 Sockets.receiveTimeout(s, POLL);
+                Sockets.receiveBufferSize(s, 1 << 20);
             } catch (KubermeshException e) {
                 Sockets.close(s);
                 throw e;
@@ -68,10 +69,11 @@ public final class Dhcp6Server implements AutoCloseable {
 
         @Override
         public void run() {
-            byte[] buffer = new byte[65536];
+            Sockets.ReceiveBuffer native64k = new Sockets.ReceiveBuffer(65536);
+            byte[] buffer = new byte[native64k.size()];
             while (running) {
                 try {
-                    Optional<Sockets.Datagram> d = Sockets.receive(fd, buffer);
+                    Optional<Sockets.Datagram> d = Sockets.receive(fd, native64k, buffer);
                     if (d.isPresent()) {
                         serve(d.get(), buffer);
                     }

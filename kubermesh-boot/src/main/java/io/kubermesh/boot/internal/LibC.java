@@ -1,5 +1,6 @@
 package io.kubermesh.boot.internal;
 
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -27,7 +28,7 @@ public interface LibC {
 
     @SaveError
     @ssize_t
-    long recvfrom(int fd, @Out byte[] buffer, @size_t long length, int flags, @Out byte[] address, @In @Out int[] addressLength);
+    long recvfrom(int fd, Pointer buffer, @size_t long length, int flags, @Out byte[] address, @In @Out int[] addressLength);
 
     @SaveError
     int close(int fd);

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
@@ -24,6 +26,7 @@ public final class Sockets {
     public static final int IPPROTO_ICMPV6 = 58;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
+    static final int SO_RCVBUF = 8;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
     static final int IPV6_UNICAST_HOPS = 16;
@@ -157,11 +160,32 @@ public final class Sockets {
         }
     }
 
-    /** Receives into {@code buffer}; empty when the receive timeout passed or a signal interrupted. */
-    public static Optional<Datagram> receive(int fd, byte[] buffer) {
+    /**
+     * A native receive buffer owned by one receiving thread: the kernel writes into it directly and
+     * only the bytes received are copied to the Java heap, not the whole buffer.
+     */
+    public static final class ReceiveBuffer {
+        private final Pointer memory;
+        private final int size;
+
+        public ReceiveBuffer(int size) {
+            this.memory = Memory.allocateDirect(RUNTIME, size);
+            this.size = size;
+        }
+
+        public int size() {
+            return size;
+        }
+    }
+
+    /**
+     * Receives one datagram and copies it into {@code into} (at least {@code buffer.size()} long);
+     * empty when the receive timeout passed or a signal interrupted.
+     */
+    public static Optional<Datagram> receive(int fd, ReceiveBuffer buffer, byte[] into) {
         byte[] sa = new byte[SOCKADDR_IN6];
         int[] saLength = {SOCKADDR_IN6};
-        long n = LIBC.recvfrom(fd, buffer, buffer.length, 0, sa, saLength);
+        long n = LIBC.recvfrom(fd, buffer.memory, buffer.size, 0, sa, saLength);
         if (n < 0) {
             NativeException e = failure("recvfrom(" + fd + ")");
             if (e.errno() == EAGAIN || e.errno() == EINTR) {
@@ -169,6 +193,7 @@ public final class Sockets {
             }
             throw e;
         }
+        buffer.memory.get(0, into, 0, (int) n);
         ByteBuffer b = ByteBuffer.wrap(sa);
         int port = b.order(ByteOrder.BIG_ENDIAN).getShort(2) & 0xFFFF;
         byte[] address = new byte[16];
@@ -176,6 +201,11 @@ public final class Sockets {
         b.get(address);
         int scope = b.order(ByteOrder.nativeOrder()).getInt(24);
         return Optional.of(new Datagram((int) n, Ipv6Address.fromBytes(address), port, scope));
+    }
+
+    /** {@code SO_RCVBUF}: room for bursts while the receiving thread is descheduled (capped by net.core.rmem_max). */
+    public static void receiveBufferSize(int fd, int bytes) {
+        setInt(fd, SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF");
     }
 
     /** The Ethernet address of {@code name} ({@code SIOCGIFHWADDR} on {@code fd}, in that socket's namespace). */

@@ -84,7 +84,8 @@ public final class RouterAdvertiser implements AutoCloseable {
         public void run() {
             long intervalNanos = boot.routerAdvertisementInterval().toNanos();
             long next = System.nanoTime();
-            byte[] buffer = new byte[1500];
+            Sockets.ReceiveBuffer received = new Sockets.ReceiveBuffer(1500);
+            byte[] buffer = new byte[received.size()];
             while (running) {
                 try {
                     if (!bound) {
@@ -95,7 +96,7 @@ public final class RouterAdvertiser implements AutoCloseable {
                         LOG.debug("ra {} port {}: periodic advertisement of {}", interfaceName, prefix.index(), prefix.prefix());
                         next = System.nanoTime() + intervalNanos;
                     }
-                    Optional<Sockets.Datagram> d = Sockets.receive(fd, buffer);
+                    Optional<Sockets.Datagram> d = Sockets.receive(fd, received, buffer);
                     if (d.isPresent() && bound) {
                         answer(d.get(), buffer);
                     }
