@@ -1,0 +1,284 @@
+package io.kubermesh.boot.dhcp6;
+
+import io.kubermesh.api.BootSpec;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.PortPrefix;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHCPv6 server state machine (RFC 8415 section 18.3): one instance for all ports of a node,
+ * with an injected clock and lease store. It decides, the transport only moves bytes.
+ *
+ * <p>Each port hands out the three addresses of its pool ({@link PortPrefix#pool()}), one per
+ * {@link ClientIdentity}. A Solicit reserves an address for a minute in memory; a Request, a
+ * Solicit with Rapid Commit, a Renew or a Rebind commits it to the store <em>before</em> the
+ * reply leaves. A stored lease runs to {@code now + 2 * validLifetime} and is rewritten only once
+ * less than one valid lifetime remains, so the stored expiry is always at or after what any client
+ * was told (a restarted server never hands a live address to a second client) while a busy client
+ * costs one write per valid lifetime, not one per exchange.
+ */
+public final class Dhcp6Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Engine.class);
+    private static final Duration OFFER_HOLD = Duration.ofSeconds(60);
+    private static final int PREFERENCE_MAX = 255;
+
+    /** A message as it arrived: on which port and from which source address. */
+    public record Received(int port, Ipv6Address source, Dhcp6Message message) {
+    }
+
+    private record Offer(Ipv6Address address, Instant until) {
+    }
+
+    private final BootSpec boot;
+    private final Map<Integer, PortPrefix> ports;
+    private final Duid serverId;
+    private final LeaseStore store;
+    private final Clock clock;
+    private final Map<Ipv6Address, Lease> leases = new HashMap<>();
+    private final Map<String, Offer> offers = new HashMap<>();
+
+    /**
+     * @param boot lifetimes and boot file names
+     * @param ports the ports served, by index
+     * @param serverId this server's DUID (stable across restarts: DUID-LL of the node identity)
+     * @param store where bindings live; loaded now
+     * @param clock the time source
+     */
+    public Dhcp6Engine(BootSpec boot, List<PortPrefix> ports, Duid serverId, LeaseStore store, Clock clock) {
+        this.boot = boot;
+        this.ports = ports.stream().collect(Collectors.toUnmodifiableMap(PortPrefix::index, p -> p));
+        this.serverId = serverId;
+        this.store = store;
+        this.clock = clock;
+        for (Lease l : store.load()) {
+            leases.put(l.address(), l);
+        }
+    }
+
+    public Duid serverId() {
+        return serverId;
+    }
+
+    /** A copy of the current bindings. */
+    public synchronized List<Lease> leases() {
+        return List.copyOf(leases.values());
+    }
+
+    /** Answers one message; empty if RFC 8415 says to drop it. Logs the exchange either way. */
+    public synchronized Optional<Dhcp6Message> handle(Received in) {
+        PortPrefix port = ports.get(in.port());
+        Dhcp6Message m = in.message();
+        Optional<Duid> duid = m.clientId();
+        String asked = ExchangeText.asked(m);
+        boolean anonymous = duid.isEmpty() && m.type().equals(MessageType.INFORMATION_REQUEST);
+        if (anonymous && port != null && serverIdAcceptable(m)) {
+            // RFC 8415 section 18.2.6: an Information-request may come without a client id
+            Dhcp6Message reply = new Dhcp6Message(MessageType.REPLY, m.transactionId(), boot(m, port,
+                    new ArrayList<>(List.of(new Dhcp6Option.ServerId(serverId)))));
+            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked, ExchangeText.got(reply));
+            return Optional.of(reply);
+        }
+        if (port == null || duid.isEmpty() || !serverIdAcceptable(m)) {
+            String why = port == null ? "port " + in.port() + " is not served" : duid.isEmpty() ? "no client id"
+                    : "server id absent, present or not ours against RFC 8415 section 16";
+            LOG.info("dhcp6 port {} from {}: {} -> dropped ({})", in.port(), in.source(), asked, why);
+            return Optional.empty();
+        }
+        ClientIdentity client = ClientIdentity.of(port.index(), duid.get(), in.source());
+        Instant now = clock.instant();
+        Optional<Dhcp6Message> reply = answer(m, port, client, now);
+        LOG.info("dhcp6 port {} client {} duid {} from {}: {} -> {}", port.index(), client.key(),
+                ClientIdentity.duidHex(client.duid()), in.source(), asked, reply.map(ExchangeText::got).orElse("no reply"));
+        return reply;
+    }
+
+    private boolean serverIdAcceptable(Dhcp6Message m) {
+        Optional<Duid> sid = m.serverId();
+        int type = m.type().code();
+        if (type == MessageType.REQUEST.code() || type == MessageType.RENEW.code()
+                || type == MessageType.RELEASE.code() || type == MessageType.DECLINE.code()) {
+            return sid.isPresent() && sid.get().equals(serverId);
+        }
+        if (type == MessageType.SOLICIT.code() || type == MessageType.REBIND.code()
+                || type == MessageType.CONFIRM.code()) {
+            return sid.isEmpty();
+        }
+        if (type == MessageType.INFORMATION_REQUEST.code()) {
+            return sid.isEmpty() || sid.get().equals(serverId);
+        }
+        return false;
+    }
+
+    private Optional<Dhcp6Message> answer(Dhcp6Message m, PortPrefix port, ClientIdentity client, Instant now) {
+        int type = m.type().code();
+        List<Dhcp6Option> out = new ArrayList<>();
+        out.add(new Dhcp6Option.ServerId(serverId));
+        out.add(new Dhcp6Option.ClientId(client.duid()));
+        MessageType replyType = MessageType.REPLY;
+        if (type == MessageType.SOLICIT.code()) {
+            boolean rapid = m.option(Dhcp6Option.RapidCommit.class).isPresent();
+            out.addAll(assign(m, port, client, now, rapid, StatusCode.NO_ADDRS_AVAIL));
+            if (rapid) {
+                out.add(new Dhcp6Option.RapidCommit());
+            } else {
+                replyType = MessageType.ADVERTISE;
+                out.add(new Dhcp6Option.Preference(PREFERENCE_MAX));
+            }
+        } else if (type == MessageType.REQUEST.code() || type == MessageType.REBIND.code()) {
+            out.addAll(assign(m, port, client, now, true, StatusCode.NO_ADDRS_AVAIL));
+        } else if (type == MessageType.RENEW.code()) {
+            out.addAll(assign(m, port, client, now, true, StatusCode.NO_BINDING));
+        } else if (type == MessageType.RELEASE.code() || type == MessageType.DECLINE.code()) {
+            boolean decline = type == MessageType.DECLINE.code();
+            int done = release(m, port, client, now, decline);
+            out.add(new Dhcp6Option.Status(StatusCode.SUCCESS, (decline ? "declined " : "released ") + done));
+            return Optional.of(new Dhcp6Message(replyType, m.transactionId(), out));
+        } else if (type == MessageType.CONFIRM.code()) {
+            List<Ipv6Address> claimed = m.all(Dhcp6Option.IaNa.class).stream()
+                    .flatMap(ia -> ia.addresses().stream()).map(Dhcp6Option.IaAddress::address).toList();
+            if (claimed.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean onLink = claimed.stream().allMatch(port.prefix()::contains);
+            out.add(onLink ? new Dhcp6Option.Status(StatusCode.SUCCESS, "on link " + port.prefix())
+                    : new Dhcp6Option.Status(StatusCode.NOT_ON_LINK, "this link is " + port.prefix()));
+            return Optional.of(new Dhcp6Message(replyType, m.transactionId(), out));
+        } else if (type != MessageType.INFORMATION_REQUEST.code()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Dhcp6Message(replyType, m.transactionId(), boot(m, port, out)));
+    }
+
+    /** Adds the boot file URL (and the HTTPClient vendor class) when the client asks for 59 or names its architecture. */
+    private List<Dhcp6Option> boot(Dhcp6Message m, PortPrefix port, List<Dhcp6Option> out) {
+        if (m.requests(OptionCode.BOOTFILE_URL) || m.option(Dhcp6Option.ClientArch.class).isPresent()) {
+            BootFile file = BootFile.choose(boot, port.thisEnd(), m);
+            out.add(new Dhcp6Option.BootfileUrl(file.url()));
+            if (file.httpClient()) {
+                out.add(BootFile.httpClientVendorClass());
+            }
+        }
+        return out;
+    }
+
+    /** One IA_NA answer per IA_NA asked: the first gets the client's address, others none. */
+    private List<Dhcp6Option> assign(Dhcp6Message m, PortPrefix port, ClientIdentity client, Instant now,
+                                     boolean commit, int failure) {
+        List<Dhcp6Option.IaNa> asked = m.all(Dhcp6Option.IaNa.class);
+        List<Dhcp6Option> out = new ArrayList<>();
+        boolean first = true;
+        for (Dhcp6Option.IaNa ia : asked) {
+            Optional<Ipv6Address> address = first ? allocate(port, client, now) : Optional.empty();
+            first = false;
+            if (address.isEmpty()) {
+                String why = failure == StatusCode.NO_BINDING ? "no binding for " + client.key()
+                        : "port " + port.index() + " pool " + port.pool() + " is taken";
+                out.add(new Dhcp6Option.IaNa(ia.iaid(), 0, 0, List.of(new Dhcp6Option.Status(failure, why))));
+                continue;
+            }
+            Ipv6Address a = address.get();
+            if (commit) {
+                commit(port, client, a, now);
+            } else {
+                offers.put(offerKey(port, client), new Offer(a, now.plus(OFFER_HOLD)));
+            }
+            long preferred = boot.preferredLifetime().getSeconds();
+            long valid = boot.validLifetime().getSeconds();
+            List<Dhcp6Option> inner = new ArrayList<>();
+            inner.add(new Dhcp6Option.IaAddress(a, preferred, valid, List.of()));
+            for (Dhcp6Option.IaAddress stale : ia.addresses()) {
+                if (!stale.address().equals(a)) {
+                    inner.add(new Dhcp6Option.IaAddress(stale.address(), 0, 0, List.of()));
+                }
+            }
+            out.add(new Dhcp6Option.IaNa(ia.iaid(), preferred / 2, preferred * 4 / 5, inner));
+        }
+        return out;
+    }
+
+    private Optional<Ipv6Address> allocate(PortPrefix port, ClientIdentity client, Instant now) {
+        String key = client.key();
+        for (Ipv6Address a : port.pool()) {
+            Lease l = leases.get(a);
+            if (l != null && l.port() == port.index() && l.client().equals(key)) {
+                return Optional.of(a);
+            }
+        }
+        offers.values().removeIf(o -> o.until().isBefore(now));
+        Offer mine = offers.get(offerKey(port, client));
+        if (mine != null && free(mine.address(), now, mine)) {
+            return Optional.of(mine.address());
+        }
+        for (Ipv6Address a : port.pool()) {
+            if (!leases.containsKey(a) && free(a, now, null)) {
+                return Optional.of(a);
+            }
+        }
+        return port.pool().stream().filter(a -> leases.containsKey(a) && leases.get(a).expiredAt(now) && free(a, now, null))
+                .min(Comparator.comparing(a -> leases.get(a).expires()));
+    }
+
+    /** Not leased to anyone live and not offered to anyone but {@code mine}. */
+    private boolean free(Ipv6Address a, Instant now, Offer mine) {
+        Lease l = leases.get(a);
+        if (l != null && !l.expiredAt(now)) {
+            return false;
+        }
+        return offers.values().stream().noneMatch(o -> o != mine && o.address().equals(a));
+    }
+
+    private void commit(PortPrefix port, ClientIdentity client, Ipv6Address a, Instant now) {
+        offers.remove(offerKey(port, client));
+        String duid = ClientIdentity.duidHex(client.duid());
+        Lease l = leases.get(a);
+        Instant toldUntil = now.plus(boot.validLifetime());
+        if (l != null && l.client().equals(client.key()) && !l.expires().isBefore(toldUntil) && l.duid().equals(duid)) {
+            return;
+        }
+        leases.put(a, new Lease(port.index(), client.key(), a, toldUntil.plus(boot.validLifetime()), duid));
+        persist();
+    }
+
+    private int release(Dhcp6Message m, PortPrefix port, ClientIdentity client, Instant now, boolean decline) {
+        offers.remove(offerKey(port, client));
+        int done = 0;
+        for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
+            for (Dhcp6Option.IaAddress ad : ia.addresses()) {
+                Lease l = leases.get(ad.address());
+                if (l == null || l.port() != port.index() || !l.client().equals(client.key())) {
+                    continue;
+                }
+                if (decline) {
+                    leases.put(l.address(), new Lease(l.port(), Lease.DECLINED, l.address(),
+                            now.plus(boot.validLifetime()), l.duid()));
+                } else {
+                    leases.remove(l.address());
+                }
+                done++;
+            }
+        }
+        if (done > 0) {
+            persist();
+        }
+        return done;
+    }
+
+    private void persist() {
+        store.replace(List.copyOf(leases.values()));
+    }
+
+    private static String offerKey(PortPrefix port, ClientIdentity client) {
+        return port.index() + "/" + client.key();
+    }
+}

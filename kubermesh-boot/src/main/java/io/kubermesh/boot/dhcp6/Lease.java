@@ -1,0 +1,32 @@
+package io.kubermesh.boot.dhcp6;
+
+import io.kubermesh.api.Ipv6Address;
+import java.time.Instant;
+
+/**
+ * One address of a port's pool bound to one client.
+ *
+ * @param port the mesh port index the client is cabled to
+ * @param client the client's identity on that port ({@link ClientIdentity#key()}), or
+ *     {@link #DECLINED} for an address a client declined as in use
+ * @param address the leased address, inside the port's pool
+ * @param expires when the server may hand the address to someone else; always at or after the
+ *     end of the lifetime the client was told (see {@link Dhcp6Engine})
+ * @param duid the hex of the last DUID the client presented, for diagnosis only
+ */
+public record Lease(int port, String client, Ipv6Address address, Instant expires, String duid) {
+    /** The client name of an address withdrawn by a Decline (RFC 8415 section 18.3.8). */
+    public static final String DECLINED = "declined";
+
+    public Lease {
+        if (port < 0 || client == null || client.isBlank() || client.chars().anyMatch(Character::isWhitespace)
+                || address == null || expires == null || duid == null || duid.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("incomplete lease: port " + port + " client " + client + " address "
+                    + address + " expires " + expires + " duid " + duid);
+        }
+    }
+
+    public boolean expiredAt(Instant now) {
+        return !expires.isAfter(now);
+    }
+}

@@ -1,0 +1,409 @@
+package io.kubermesh.boot.dhcp6;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.BootSpec;
+import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.PortPrefix;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Dhcp6EngineTest {
+    static final ClusterSpec SPEC = ClusterConfig.seed();
+    static final MacAddress NODE = MacAddress.parse("52:54:00:00:00:01");
+    static final PortPrefix PORT0 = new AddressPlan(SPEC).port(NODE, 0);
+    static final PortPrefix PORT1 = new AddressPlan(SPEC).port(NODE, 1);
+    static final Duid SERVER = new Duid.LinkLayer(1, Octets.of(NODE.toBytes()));
+    static final BootSpec BOOT = SPEC.boot();
+
+    /** A clock the test moves by hand. */
+    static final class FakeClock extends Clock {
+        Instant now = Instant.parse("2026-11-26T08:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    @TempDir
+    Path state;
+    FakeClock clock;
+    AtomicInteger writes;
+    Dhcp6Engine engine;
+    int xid = 1;
+
+    @BeforeEach
+    void start() {
+        clock = new FakeClock();
+        writes = new AtomicInteger();
+        engine = engine(new FileLeaseStore(state));
+    }
+
+    Dhcp6Engine engine(LeaseStore inner) {
+        LeaseStore counting = new LeaseStore() {
+            @Override
+            public List<Lease> load() {
+                return inner.load();
+            }
+
+            @Override
+            public void replace(List<Lease> leases) {
+                writes.incrementAndGet();
+                inner.replace(leases);
+            }
+        };
+        return new Dhcp6Engine(BOOT, List.of(PORT0, PORT1), SERVER, counting, clock);
+    }
+
+    static Ipv6Address linkLocal(MacAddress mac) {
+        return new Ipv6Address(0xfe80_0000_0000_0000L, mac.eui64());
+    }
+
+    static Duid llt(MacAddress mac, long time) {
+        return new Duid.LinkLayerTime(1, time, Octets.of(mac.toBytes()));
+    }
+
+    Dhcp6Message message(MessageType type, Duid client, boolean withServer, Dhcp6Option... extra) {
+        List<Dhcp6Option> o = new ArrayList<>();
+        o.add(new Dhcp6Option.ClientId(client));
+        if (withServer) {
+            o.add(new Dhcp6Option.ServerId(SERVER));
+        }
+        o.addAll(List.of(extra));
+        return new Dhcp6Message(type, xid++, o);
+    }
+
+    static Dhcp6Option.IaNa ia(Ipv6Address... addresses) {
+        List<Dhcp6Option> inner = new ArrayList<>();
+        for (Ipv6Address a : addresses) {
+            inner.add(new Dhcp6Option.IaAddress(a, 0, 0, List.of()));
+        }
+        return new Dhcp6Option.IaNa(1, 0, 0, inner);
+    }
+
+    Optional<Dhcp6Message> send(int port, Ipv6Address source, Dhcp6Message m) {
+        return engine.handle(new Dhcp6Engine.Received(port, source, m));
+    }
+
+    /** Solicit then Request, as dhclient and UEFI do; the address of the Reply, if any. */
+    Optional<Ipv6Address> bootStage(int port, Duid duid, Ipv6Address source) {
+        Dhcp6Message adv = send(port, source, message(MessageType.SOLICIT, duid, false, ia())).orElseThrow();
+        assertThat(adv.type()).isEqualTo(MessageType.ADVERTISE);
+        assertThat(adv.option(Dhcp6Option.Preference.class)).contains(new Dhcp6Option.Preference(255));
+        Dhcp6Message reply = send(port, source, message(MessageType.REQUEST, duid, true,
+                ia(adv.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().stream()
+                        .map(Dhcp6Option.IaAddress::address).toArray(Ipv6Address[]::new)))).orElseThrow();
+        assertThat(reply.type()).isEqualTo(MessageType.REPLY);
+        assertThat(reply.clientId()).contains(duid);
+        assertThat(reply.serverId()).contains(SERVER);
+        return reply.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().stream()
+                .map(Dhcp6Option.IaAddress::address).findFirst();
+    }
+
+    static int iaStatus(Dhcp6Message m) {
+        return m.option(Dhcp6Option.IaNa.class).orElseThrow().status().map(Dhcp6Option.Status::status).orElse(0);
+    }
+
+    @Test
+    void bootStagesWithNewDuidsOnOneMacKeepOneAddress() {
+        MacAddress m = MacAddress.parse("52:54:00:12:34:56");
+        Ipv6Address ll = linkLocal(m);
+        Ipv6Address firmware = bootStage(0, new Duid.Uuid(Octets.ofHex("8a1f3c2d4e5f40718293a4b5c6d7e8f9")), ll).orElseThrow();
+        Ipv6Address ipxe = bootStage(0, new Duid.LinkLayer(1, Octets.of(m.toBytes())), ll).orElseThrow();
+        Ipv6Address installer = bootStage(0, llt(m, 1000), new Ipv6Address(0xfe80_0000_0000_0000L, 0x1234_5678_9abc_def0L)).orElseThrow();
+        Ipv6Address os = bootStage(0, llt(m, 2000), ll).orElseThrow();
+        Ipv6Address osEn = bootStage(0, new Duid.Enterprise(311, Octets.ofHex("0102030405")), ll).orElseThrow();
+        assertThat(List.of(firmware, ipxe, installer, os, osEn)).containsOnly(PORT0.pool().get(0));
+        assertThat(engine.leases()).hasSize(1);
+        assertThat(engine.leases().get(0).client()).isEqualTo("mac-" + m);
+        // the pool still has room for two other machines
+        assertThat(bootStage(0, llt(MacAddress.parse("52:54:00:00:00:0b"), 1), linkLocal(MacAddress.parse("52:54:00:00:00:0b"))))
+                .contains(PORT0.pool().get(1));
+        assertThat(bootStage(0, llt(MacAddress.parse("52:54:00:00:00:0c"), 1), linkLocal(MacAddress.parse("52:54:00:00:00:0c"))))
+                .contains(PORT0.pool().get(2));
+    }
+
+    @Test
+    void aFourthMachineOnAPortGetsNoAddrsAvailAndOtherPortsAreSeparate() {
+        for (int i = 1; i <= 3; i++) {
+            MacAddress m = new MacAddress(0x5254_0000_0100L + i);
+            assertThat(bootStage(0, llt(m, i), linkLocal(m))).isPresent();
+        }
+        MacAddress fourth = new MacAddress(0x5254_0000_0104L);
+        Dhcp6Message adv = send(0, linkLocal(fourth), message(MessageType.SOLICIT, llt(fourth, 4), false, ia())).orElseThrow();
+        assertThat(iaStatus(adv)).isEqualTo(StatusCode.NO_ADDRS_AVAIL);
+        assertThat(adv.option(Dhcp6Option.IaNa.class).orElseThrow().addresses()).isEmpty();
+        Dhcp6Message reply = send(0, linkLocal(fourth), message(MessageType.REQUEST, llt(fourth, 4), true, ia())).orElseThrow();
+        assertThat(iaStatus(reply)).isEqualTo(StatusCode.NO_ADDRS_AVAIL);
+        assertThat(bootStage(1, llt(fourth, 4), linkLocal(fourth))).contains(PORT1.pool().get(0));
+        assertThat(engine.leases()).extracting(Lease::address).doesNotHaveDuplicates().hasSize(4);
+    }
+
+    @Test
+    void anAdvertisedAddressIsHeldForItsClient() {
+        MacAddress a = MacAddress.parse("52:54:00:00:00:0a");
+        MacAddress b = MacAddress.parse("52:54:00:00:00:0b");
+        Dhcp6Message advA = send(0, linkLocal(a), message(MessageType.SOLICIT, llt(a, 1), false, ia())).orElseThrow();
+        Dhcp6Message advB = send(0, linkLocal(b), message(MessageType.SOLICIT, llt(b, 1), false, ia())).orElseThrow();
+        Ipv6Address forA = advA.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address();
+        Ipv6Address forB = advB.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address();
+        assertThat(forA).isNotEqualTo(forB);
+        assertThat(writes).hasValue(0);
+        assertThat(bootStage(0, llt(b, 1), linkLocal(b))).contains(forB);
+        assertThat(bootStage(0, llt(a, 1), linkLocal(a))).contains(forA);
+    }
+
+    @Test
+    void rapidCommitRepliesAtOnceAndStoresTheLease() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Dhcp6Message reply = send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia(),
+                new Dhcp6Option.RapidCommit())).orElseThrow();
+        assertThat(reply.type()).isEqualTo(MessageType.REPLY);
+        assertThat(reply.option(Dhcp6Option.RapidCommit.class)).isPresent();
+        Dhcp6Option.IaAddress a = reply.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0);
+        assertThat(a.address()).isEqualTo(PORT0.pool().get(0));
+        assertThat(a.preferredLifetime()).isEqualTo(BOOT.preferredLifetime().getSeconds());
+        assertThat(a.validLifetime()).isEqualTo(BOOT.validLifetime().getSeconds());
+        Dhcp6Option.IaNa iaNa = reply.option(Dhcp6Option.IaNa.class).orElseThrow();
+        assertThat(iaNa.t1()).isEqualTo(BOOT.preferredLifetime().getSeconds() / 2);
+        assertThat(iaNa.t2()).isEqualTo(BOOT.preferredLifetime().getSeconds() * 4 / 5);
+        assertThat(new FileLeaseStore(state).load()).extracting(Lease::address).containsExactly(a.address());
+    }
+
+    @Test
+    void releaseFreesTheAddressAndDeclineWithdrawsItUntilItExpires() {
+        MacAddress[] macs = {new MacAddress(0x5254_0000_0201L), new MacAddress(0x5254_0000_0202L), new MacAddress(0x5254_0000_0203L)};
+        List<Ipv6Address> got = new ArrayList<>();
+        for (MacAddress m : macs) {
+            got.add(bootStage(0, llt(m, 1), linkLocal(m)).orElseThrow());
+        }
+        Dhcp6Message released = send(0, linkLocal(macs[0]), message(MessageType.RELEASE, llt(macs[0], 1), true,
+                ia(got.get(0)))).orElseThrow();
+        assertThat(released.option(Dhcp6Option.Status.class).orElseThrow().status()).isEqualTo(StatusCode.SUCCESS);
+        MacAddress late = new MacAddress(0x5254_0000_0204L);
+        assertThat(bootStage(0, llt(late, 1), linkLocal(late))).contains(got.get(0));
+
+        Dhcp6Message declined = send(0, linkLocal(macs[1]), message(MessageType.DECLINE, llt(macs[1], 1), true,
+                ia(got.get(1)))).orElseThrow();
+        assertThat(declined.option(Dhcp6Option.Status.class).orElseThrow().status()).isEqualTo(StatusCode.SUCCESS);
+        assertThat(engine.leases()).filteredOn(l -> l.address().equals(got.get(1))).extracting(Lease::client)
+                .containsExactly(Lease.DECLINED);
+        // the decliner itself gets nothing now: its old address is withdrawn, the others are taken
+        assertThat(bootStage(0, llt(macs[1], 1), linkLocal(macs[1]))).isEmpty();
+        clock.advance(BOOT.validLifetime().plusSeconds(1));
+        assertThat(bootStage(0, llt(macs[1], 1), linkLocal(macs[1]))).contains(got.get(1));
+    }
+
+    @Test
+    void renewAndRebindExtendAndNoBindingWhenThereIsNone() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = bootStage(0, llt(m, 1), linkLocal(m)).orElseThrow();
+        clock.advance(BOOT.preferredLifetime().dividedBy(2));
+        Dhcp6Message renewed = send(0, linkLocal(m), message(MessageType.RENEW, llt(m, 1), true, ia(a))).orElseThrow();
+        assertThat(renewed.option(Dhcp6Option.IaNa.class).orElseThrow().addresses()).extracting(Dhcp6Option.IaAddress::address)
+                .containsExactly(a);
+        clock.advance(BOOT.preferredLifetime().dividedBy(2));
+        Dhcp6Message rebound = send(0, linkLocal(m), message(MessageType.REBIND, llt(m, 1), false, ia(a))).orElseThrow();
+        assertThat(rebound.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).validLifetime()).isPositive();
+        // far past anything told, the lease is still the client's after renewals
+        clock.advance(BOOT.validLifetime().multipliedBy(3).minus(BOOT.preferredLifetime()));
+        for (int i = 1; i <= 3; i++) {
+            MacAddress other = new MacAddress(0x5254_0000_0300L + i);
+            bootStage(0, llt(other, 1), linkLocal(other));
+        }
+        Dhcp6Message noBinding = send(0, linkLocal(m), message(MessageType.RENEW, llt(m, 1), true, ia(a))).orElseThrow();
+        assertThat(noBinding.option(Dhcp6Option.IaNa.class).orElseThrow().addresses()).isEmpty();
+        assertThat(iaStatus(noBinding)).isEqualTo(StatusCode.NO_BINDING);
+    }
+
+    @Test
+    void renewingStoresOncePerValidLifetimeNotOncePerExchange() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = bootStage(0, llt(m, 1), linkLocal(m)).orElseThrow();
+        assertThat(writes).hasValue(1);
+        for (int i = 0; i < 20; i++) {
+            send(0, linkLocal(m), message(MessageType.RENEW, llt(m, 1), true, ia(a))).orElseThrow();
+            clock.advance(Duration.ofSeconds(60));
+        }
+        assertThat(writes).hasValue(1);
+        clock.advance(BOOT.validLifetime());
+        send(0, linkLocal(m), message(MessageType.RENEW, llt(m, 1), true, ia(a))).orElseThrow();
+        assertThat(writes).hasValue(2);
+        Lease stored = new FileLeaseStore(state).load().get(0);
+        assertThat(stored.expires()).isAfterOrEqualTo(clock.now.plus(BOOT.validLifetime()));
+    }
+
+    @Test
+    void confirmSaysWhetherAddressesAreOnLink() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Dhcp6Message on = send(0, linkLocal(m), message(MessageType.CONFIRM, llt(m, 1), false, ia(PORT0.pool().get(2))))
+                .orElseThrow();
+        assertThat(on.option(Dhcp6Option.Status.class).orElseThrow().status()).isEqualTo(StatusCode.SUCCESS);
+        Dhcp6Message off = send(0, linkLocal(m), message(MessageType.CONFIRM, llt(m, 1), false, ia(PORT1.pool().get(0))))
+                .orElseThrow();
+        assertThat(off.option(Dhcp6Option.Status.class).orElseThrow().status()).isEqualTo(StatusCode.NOT_ON_LINK);
+        assertThat(send(0, linkLocal(m), message(MessageType.CONFIRM, llt(m, 1), false, ia()))).isEmpty();
+    }
+
+    @Test
+    void serverIdRulesOfRfc8415Section16() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        assertThat(send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), true, ia()))).isEmpty();
+        assertThat(send(0, linkLocal(m), message(MessageType.REQUEST, llt(m, 1), false, ia()))).isEmpty();
+        Dhcp6Message wrong = new Dhcp6Message(MessageType.REQUEST, 5, List.of(new Dhcp6Option.ClientId(llt(m, 1)),
+                new Dhcp6Option.ServerId(new Duid.LinkLayer(1, Octets.ofHex("525400000099"))), ia()));
+        assertThat(send(0, linkLocal(m), wrong)).isEmpty();
+        assertThat(send(0, linkLocal(m), new Dhcp6Message(MessageType.SOLICIT, 5, List.of(ia())))).isEmpty();
+        assertThat(send(7, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia()))).isEmpty();
+        assertThat(engine.leases()).isEmpty();
+    }
+
+    @Test
+    void bootFileByArchitectureVendorAndUserClass() {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        String host = "[" + PORT0.thisEnd() + "]";
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(7)))).isEqualTo("tftp://" + host + "/snponly.efi");
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(9)))).isEqualTo("tftp://" + host + "/snponly.efi");
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(0)))).isEqualTo("tftp://" + host + "/undionly.kpxe");
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(11)))).isEqualTo("tftp://" + host + "/snponly-arm64.efi");
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(19)))).isEqualTo("http://" + host + ":8080/snponly-arm64.efi");
+        assertThat(bootfile(m, new Dhcp6Option.ClientArch(List.of(7)),
+                new Dhcp6Option.UserClass(List.of(Octets.ofText("iPXE"))))).isEqualTo("http://" + host + ":8080/boot.ipxe");
+
+        Dhcp6Message http = send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia(),
+                new Dhcp6Option.OptionRequest(List.of(59)), new Dhcp6Option.ClientArch(List.of(16)),
+                new Dhcp6Option.VendorClass(343, List.of(Octets.ofText("HTTPClient:Arch:00016:UNDI:003001"))))).orElseThrow();
+        assertThat(http.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("http://" + host + ":8080/snponly.efi");
+        assertThat(http.all(Dhcp6Option.VendorClass.class)).containsExactly(
+                new Dhcp6Option.VendorClass(343, List.of(Octets.ofText("HTTPClient"))));
+        // a PXE client gets no vendor class back
+        Dhcp6Message pxe = send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia(),
+                new Dhcp6Option.ClientArch(List.of(7)),
+                new Dhcp6Option.VendorClass(343, List.of(Octets.ofText("PXEClient:Arch:00007:UNDI:003016"))))).orElseThrow();
+        assertThat(pxe.all(Dhcp6Option.VendorClass.class)).isEmpty();
+        // a client that neither asks for 59 nor names its architecture gets no boot file
+        Dhcp6Message plain = send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia())).orElseThrow();
+        assertThat(plain.option(Dhcp6Option.BootfileUrl.class)).isEmpty();
+        // information-request
+        Dhcp6Message info = send(0, linkLocal(m), message(MessageType.INFORMATION_REQUEST, llt(m, 1), false,
+                new Dhcp6Option.OptionRequest(List.of(59)))).orElseThrow();
+        assertThat(info.type()).isEqualTo(MessageType.REPLY);
+        assertThat(info.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
+        assertThat(info.option(Dhcp6Option.IaNa.class)).isEmpty();
+        // RFC 8415 section 18.2.6: no client id is fine for an Information-request
+        Dhcp6Message anonymous = send(0, linkLocal(m), new Dhcp6Message(MessageType.INFORMATION_REQUEST, 9,
+                List.of(new Dhcp6Option.OptionRequest(List.of(59))))).orElseThrow();
+        assertThat(anonymous.clientId()).isEmpty();
+        assertThat(anonymous.serverId()).contains(SERVER);
+        assertThat(anonymous.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
+    }
+
+    @Test
+    void theGoldenSolicitsGetTheirBootFiles() {
+        String host = "[" + PORT0.thisEnd() + "]";
+        MacAddress firmwareNic = MacAddress.parse("52:54:00:aa:bb:cc");
+        Dhcp6Message uefi = send(0, linkLocal(firmwareNic),
+                Dhcp6Codec.decode(java.util.HexFormat.of().parseHex(Dhcp6CodecTest.UEFI_SOLICIT))).orElseThrow();
+        assertThat(uefi.type()).isEqualTo(MessageType.ADVERTISE);
+        assertThat(uefi.transactionId()).isEqualTo(0xabcdef);
+        assertThat(uefi.option(Dhcp6Option.BootfileUrl.class).orElseThrow().url()).isEqualTo("tftp://" + host + "/snponly.efi");
+        assertThat(uefi.all(Dhcp6Option.VendorClass.class)).isEmpty();
+        Dhcp6Message dhclient = send(0, linkLocal(MacAddress.parse("52:54:00:bb:00:02")),
+                Dhcp6Codec.decode(java.util.HexFormat.of().parseHex(Dhcp6CodecTest.DHCLIENT_SOLICIT))).orElseThrow();
+        assertThat(dhclient.option(Dhcp6Option.IaNa.class).orElseThrow().iaid()).isEqualTo(0x00bb0002L);
+        assertThat(dhclient.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address())
+                .isEqualTo(PORT0.pool().get(1));
+    }
+
+    private String bootfile(MacAddress m, Dhcp6Option... extra) {
+        List<Dhcp6Option> options = new ArrayList<>(List.of(ia(), new Dhcp6Option.OptionRequest(List.of(59))));
+        options.addAll(List.of(extra));
+        return send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, options.toArray(Dhcp6Option[]::new)))
+                .orElseThrow().option(Dhcp6Option.BootfileUrl.class).orElseThrow().url();
+    }
+
+    @Test
+    void aRestartedEngineKeepsItsLeases() {
+        List<Ipv6Address> got = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            MacAddress m = new MacAddress(0x5254_0000_0400L + i);
+            got.add(bootStage(0, llt(m, i), linkLocal(m)).orElseThrow());
+        }
+        engine = engine(new FileLeaseStore(state));
+        MacAddress fourth = new MacAddress(0x5254_0000_0404L);
+        Dhcp6Message adv = send(0, linkLocal(fourth), message(MessageType.SOLICIT, llt(fourth, 4), false, ia())).orElseThrow();
+        assertThat(iaStatus(adv)).isEqualTo(StatusCode.NO_ADDRS_AVAIL);
+        MacAddress second = new MacAddress(0x5254_0000_0402L);
+        assertThat(bootStage(0, new Duid.LinkLayer(1, Octets.of(second.toBytes())), linkLocal(second))).contains(got.get(1));
+    }
+
+    @Test
+    void aCrashBeforeTheRenameLosesOnlyTheUnansweredLease() throws Exception {
+        MacAddress first = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = bootStage(0, llt(first, 1), linkLocal(first)).orElseThrow();
+        engine = engine(new FileLeaseStore(state, () -> {
+            throw new IllegalStateException("simulated crash after fsync of the temporary file");
+        }));
+        MacAddress second = MacAddress.parse("52:54:00:00:00:0b");
+        assertThatThrownBy(() -> bootStage(0, llt(second, 1), linkLocal(second)))
+                .hasMessageContaining("simulated crash");
+        assertThat(Files.exists(state.resolve("dhcp6.leases.tmp"))).isTrue();
+        // the reply was never sent; after restart the first lease is intact and the file is whole
+        engine = engine(new FileLeaseStore(state));
+        assertThat(engine.leases()).extracting(Lease::address).containsExactly(a);
+        assertThat(bootStage(0, llt(first, 2), linkLocal(first))).contains(a);
+        assertThat(bootStage(0, llt(second, 1), linkLocal(second))).isPresent().isNotEqualTo(Optional.of(a));
+        assertThat(Files.exists(state.resolve("dhcp6.leases.tmp"))).isFalse();
+    }
+
+    @Test
+    void aTornTemporaryFileIsIgnored() throws Exception {
+        MacAddress first = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = bootStage(0, llt(first, 1), linkLocal(first)).orElseThrow();
+        Files.writeString(state.resolve("dhcp6.leases.tmp"), FileLeaseStore.HEADER + "\n0 2001:db8::");
+        assertThat(new FileLeaseStore(state).load()).extracting(Lease::address).containsExactly(a);
+    }
+
+    @Test
+    void expiredLeasesAreReclaimedOldestFirst() {
+        for (int i = 1; i <= 3; i++) {
+            MacAddress m = new MacAddress(0x5254_0000_0500L + i);
+            bootStage(0, llt(m, i), linkLocal(m));
+            clock.advance(Duration.ofSeconds(10));
+        }
+        clock.advance(BOOT.validLifetime().multipliedBy(2));
+        MacAddress late = new MacAddress(0x5254_0000_0509L);
+        assertThat(bootStage(0, llt(late, 1), linkLocal(late))).contains(PORT0.pool().get(0));
+    }
+}
