@@ -9,6 +9,7 @@ import java.util.List;
  */
 public record Route(Ipv6Prefix destination, List<NextHop> nextHops) {
     public Route {
-        nextHops = nextHops.stream().sorted().distinct().toList();
+        // Most routes have one next hop: skip the sort (the route model builds millions of these).
+        nextHops = nextHops.size() <= 1 ? List.copyOf(nextHops) : nextHops.stream().sorted().distinct().toList();
     }
 }
