@@ -5,6 +5,7 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.agent.Agent;
 import io.kubermesh.agent.AgentModule;
 import io.kubermesh.agent.AgentSettings;
+import io.kubermesh.agent.BootPorts;
 import io.kubermesh.agent.RoutingPorts;
 import io.kubermesh.api.ClusterSpec;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class AgentCommand implements Callable<Integer> {
         Files.createDirectories(state);
         String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
         AgentSettings settings = new AgentSettings(nodeName, state, stub);
-        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(new RoutingPorts(spec, settings))))
+        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(new BootPorts(spec, settings), new RoutingPorts(spec, settings))))
                 .getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
