@@ -9,8 +9,9 @@ import java.util.List;
  * @param name the machine
  * @param powered whether it is on
  * @param nics its NICs, port i is NIC i
+ * @param netboot whether it boots from the network (a blank machine) rather than being deployed directly
  */
-public record MachineStatus(String name, boolean powered, List<MacAddress> nics) {
+public record MachineStatus(String name, boolean powered, List<MacAddress> nics, boolean netboot) {
     public MachineStatus {
         nics = List.copyOf(nics);
     }

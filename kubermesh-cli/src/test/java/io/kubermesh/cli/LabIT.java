@@ -69,6 +69,13 @@ class LabIT {
         assertThat(up.code()).as(up.out() + up.err()).isZero();
         assertThat(up.out()).contains("gateway: joined").contains("kubermesh4: joined").contains("20 of 20 pairs reach each other");
 
+        // Every machine but the gateway booted from its neighbour over DHCPv6, as firmware and then as iPXE.
+        String console = Files.readString(lab.resolve("machines/kubermesh4/console.log"));
+        assertThat(console).containsPattern("DHCPv6 \\(UEFI.*boot file tftp://\\[2001:db8:[0-9a-f:]+\\]/snponly.efi")
+                .containsPattern("DHCPv6 \\(iPXE.*script http://\\[2001:db8:[0-9a-f:]+\\]:8080/boot.ipxe")
+                .contains("handing over");
+        assertThat(Files.readString(lab.resolve("machines/gateway/console.log"))).doesNotContain("firmware");
+
         JsonNode s = status();
         assertThat(s).hasSize(5);
         for (JsonNode m : s) {

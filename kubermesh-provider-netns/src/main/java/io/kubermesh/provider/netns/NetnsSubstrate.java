@@ -352,7 +352,7 @@ public final class NetnsSubstrate implements Substrate {
     private static MachineStatus status(LabState.StoredMachine m) {
         List<MacAddress> nics = new ArrayList<>();
         m.nics.forEach(n -> nics.add(MacAddress.parse(n)));
-        return new MachineStatus(m.name, m.powered, nics);
+        return new MachineStatus(m.name, m.powered, nics, m.netboot);
     }
 
     Map<String, String> namespaces() {

@@ -31,7 +31,10 @@ final class AgentLauncher implements NetnsSubstrate.PowerOnAction {
         Path state = stateDirectory.apply(machine.name());
         List<String> cmd = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + NetworkNamespaces.path(netns), "--"));
         cmd.addAll(agentCommand);
-        cmd.addAll(List.of("agent", "--config", clusterFile.toString(), "--state", state.toString(), "--name", machine.name()));
+        // A blank machine runs its firmware first, which boots over DHCPv6 from its neighbour and
+        // then hands over to the agent; the gateway is deployed directly.
+        cmd.add(machine.netboot() ? "firmware" : "agent");
+        cmd.addAll(List.of("--config", clusterFile.toString(), "--state", state.toString(), "--name", machine.name()));
         try {
             Files.createDirectories(state);
             new ProcessBuilder(cmd).redirectErrorStream(true)

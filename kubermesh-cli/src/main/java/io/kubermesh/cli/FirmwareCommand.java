@@ -1,0 +1,47 @@
+package io.kubermesh.cli;
+
+import io.kubermesh.provider.netns.firmware.Firmware;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubermesh firmware}: the lab's stand-in for a blank machine's firmware (hidden). Boots
+ * over DHCPv6 from the neighbour, then runs the agent as the installed system would.
+ */
+@Command(name = "firmware", hidden = true, description = "Network-boots a blank lab machine, then runs its agent.")
+final class FirmwareCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true)
+    Path config;
+
+    @Option(names = "--state", required = true)
+    Path state;
+
+    @Option(names = "--name", required = true)
+    String name;
+
+    @Option(names = "--timeout", defaultValue = "120")
+    int timeoutSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Rtnetlink netlink = Rtnetlink.open()) {
+            Firmware.boot(netlink, System.out, Duration.ofSeconds(timeoutSeconds));
+        }
+        System.out.println("firmware: handing over to the operating system (kubermesh agent)");
+        System.out.flush();
+        AgentCommand agent = new AgentCommand();
+        agent.config = config;
+        agent.state = state;
+        agent.name = name;
+        agent.stub = io.kubermesh.agent.AgentSettings.DEFAULT_STUB;
+        return agent.call();
+    }
+}
