@@ -1,5 +1,6 @@
 package io.kubermesh.agent;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ public record NodeStatus(String name, String state, String identity, String host
     }
 
     /** One configured mesh port. */
-    public record Port(int index, String interfaceName, String prefix, String address, String neighbour) {
+    public record Port(int index, @JsonProperty("interface") String interfaceName, String prefix, String address,
+                       String neighbour) {
     }
 }

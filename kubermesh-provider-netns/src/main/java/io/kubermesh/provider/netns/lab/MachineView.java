@@ -1,5 +1,6 @@
 package io.kubermesh.provider.netns.lab;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -15,6 +16,6 @@ public record MachineView(String name, String state, String identity, String hos
     }
 
     /** A port with a cable, and who is at the other end. */
-    public record PortView(int index, String interfaceName, String neighbour) {
+    public record PortView(int index, @JsonProperty("interface") String interfaceName, String neighbour) {
     }
 }
