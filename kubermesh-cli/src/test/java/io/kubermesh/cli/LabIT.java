@@ -103,6 +103,19 @@ class LabIT {
         assertThat(plug.out()).contains("kubermesh5: joined");
 
         assertThat(PlanCommandTest.run("cut", "--lab", lab.toString(), "gateway", "kubermesh3").code()).isEqualTo(1);
+
+        // Replace kubermesh3: kill it, plug a new blank machine into the same two ports.
+        assertThat(PlanCommandTest.run("kill", "--lab", lab.toString(), "kubermesh3").code()).isZero();
+        PlanCommandTest.Result replace = PlanCommandTest.run("plug", "--lab", lab.toString(), "--to", "kubermesh1:2",
+                "--to", "kubermesh4:1");
+        assertThat(replace.code()).as(replace.out() + replace.err()).isZero();
+        assertThat(replace.out()).contains("kubermesh3: gone").contains("kubermesh6: joined");
+        JsonNode after = status();
+        assertThat(machine(after, "kubermesh3").get("state").asText()).isEqualTo("gone");
+        JsonNode fresh = machine(after, "kubermesh6");
+        assertThat(fresh.get("state").asText()).isEqualTo("joined");
+        assertThat(fresh.get("block").asText()).isNotEqualTo(machine(s, "kubermesh3").get("block").asText());
+        assertThat(machine(after, "kubermesh1").get("ports").toString()).contains("kubermesh6:0");
         assertThat(PlanCommandTest.run("down", "--lab", lab.toString()).code()).isZero();
         assertThat(NetworkNamespaces.list()).noneMatch(n -> n.startsWith("kmitlab-"));
         assertThat(lab).doesNotExist();

@@ -406,20 +406,48 @@ public final class Lab {
 
     /**
      * A new blank machine cabled to the given ports (a free port of the named machine when no
-     * port is given); it joins like the others.
+     * port is given); it joins like the others. A port still cabled to a machine that is powered
+     * off is taken over: that is how a dead machine is replaced. A dead machine left with no cable
+     * is gone: its namespace is removed and status lists it as {@code gone}.
      */
     public String plug(List<PortRef> to) {
         if (to.isEmpty()) {
             throw new SubstrateException("plug needs at least one --to NODE[:PORT]");
         }
-        String name = "kubermesh" + (record.machines.size());
+        List<PortRef> targets = new ArrayList<>();
+        Set<String> replaced = new LinkedHashSet<>();
+        for (PortRef target : to) {
+            MachineStatus m = substrate.machines().stream().filter(x -> x.name().equals(target.machine())).findFirst()
+                    .orElseThrow(() -> new SubstrateException("there is no machine " + target.machine() + " to plug into"));
+            PortRef there = target.port() >= 0 ? target : new PortRef(m.name(), freePort(m.name()));
+            Optional<Cable> existing = substrate.topology().cablesOf(there.machine()).stream()
+                    .filter(c -> c.a().equals(there) || c.b().equals(there)).findFirst();
+            if (existing.isPresent()) {
+                PortRef far = existing.get().a().equals(there) ? existing.get().b() : existing.get().a();
+                boolean farOff = substrate.machines().stream().anyMatch(x -> x.name().equals(far.machine()) && !x.powered());
+                if (!farOff) {
+                    throw new SubstrateException("port " + there + " is cabled to " + far + ", which is running; cut it first");
+                }
+                substrate.cut(existing.get().a(), existing.get().b());
+                replaced.add(far.machine());
+            }
+            targets.add(there);
+        }
+        for (String dead : replaced) {
+            if (substrate.topology().cablesOf(dead).isEmpty()) {
+                substrate.removeMachine(dead);
+                record.machines.get(dead).state = "gone";
+                record.write(dir);
+                say(dead + ": gone (replaced)");
+            }
+        }
+        String name = "kubermesh" + record.machines.size();
         while (record.machines.containsKey(name)) {
             name = name + "x";
         }
         addMachine(name, true);
         int port = 0;
-        for (PortRef target : to) {
-            PortRef there = target.port() >= 0 ? target : new PortRef(target.machine(), freePort(target.machine()));
+        for (PortRef there : targets) {
             substrate.cable(new PortRef(name, port++), there);
         }
         bringUp(name);
