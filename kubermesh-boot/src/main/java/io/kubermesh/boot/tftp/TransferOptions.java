@@ -56,7 +56,9 @@ public record TransferOptions(int blockSize, Duration timeout, int windowSize, L
                     }
                 }
                 case TftpOption.TSIZE -> {
-                    if (value >= 0) {
+                    // curl (7.88) aborts on "tsize 0" in an OACK, so an empty file leaves tsize out
+                    // (RFC 2349 lets the server decline any option).
+                    if (value >= 0 && fileSize > 0) {
                         ack.add(new TftpOption(o.name(), Long.toString(fileSize)));
                     }
                 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -70,6 +71,9 @@ final class TransferSession {
                         options.windowSize(), transfer.retransmitted(), String.format(Locale.ROOT, "%.3f", seconds),
                         String.format(Locale.ROOT, "%.1f", file.size() / 1048576.0 / Math.max(seconds, 1e-9)));
             }
+        } catch (PortUnreachableException e) {
+            LOG.info("TFTP {}: RRQ {} abandoned: the client's port is closed (ICMPv6 port unreachable)", where,
+                    printable(request.filename()));
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("TFTP {}: RRQ {} failed: {}", where, printable(request.filename()), e.toString());
         } catch (RuntimeException e) {

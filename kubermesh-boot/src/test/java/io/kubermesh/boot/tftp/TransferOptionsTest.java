@@ -45,4 +45,11 @@ class TransferOptionsTest {
         TransferOptions.Limits limits = new TransferOptions.Limits(65464, 1, Duration.ofSeconds(1), 5);
         assertThat(negotiate(limits, new TftpOption("windowsize", "8")).acknowledged()).isEmpty();
     }
+
+    @Test
+    void emptyFileLeavesTsizeOutOfTheOack() {
+        TransferOptions o = TransferOptions.negotiate(List.of(new TftpOption("tsize", "0"), new TftpOption("blksize", "1024")),
+                0, TransferOptions.Limits.DEFAULT);
+        assertThat(o.acknowledged()).containsExactly(new TftpOption("blksize", "1024"));
+    }
 }
