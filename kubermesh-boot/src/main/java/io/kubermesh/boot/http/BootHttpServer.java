@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kubermesh.addressing.AddressPlan;
-import io.kubermesh.api.AddressOwner;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
-import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
-import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.machine.Machine;
 import io.kubermesh.boot.machine.MachineService;
 import io.kubermesh.boot.machine.MachineState;
@@ -26,10 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /machines}, {@code GET /machines/MAC}, {@code POST /machines/MAC/phone-home}
  * with {@code {"state":"installed"}}.
  *
- * <p>The port a request came in on is the {@code clusterI} whose DHCPv6 pool holds the client's
- * address (per the address plan), else the interface of a link-local connection. Secrets
+ * <p>The port a request came in on is named by an {@link IngressResolver}: the {@code clusterI}
+ * whose DHCPv6 pool holds the client's address (per the address plan), else the interface of a
+ * link-local connection. Secrets
  * (Ignition) and state changes are granted only to the MAC recorded on that same port. Every
  * exchange is logged: client, port, request, status and what was served.
  */
@@ -61,7 +55,7 @@ public final class BootHttpServer implements AutoCloseable {
     /** Longest request target accepted; longer ones get 414. */
     static final int MAX_URI = 2048;
 
-    private final AddressPlan plan;
+    private final IngressResolver ingress;
     private final MachineService machines;
     private final TftpRoot assets;
     private final HttpServer server;
@@ -77,13 +71,18 @@ public final class BootHttpServer implements AutoCloseable {
      * @param bind address and port to listen on ({@code [::]:8080} serves every address)
      */
     public BootHttpServer(ClusterSpec spec, Path stateDir, Path assetsDir, InetSocketAddress bind) {
-        this(spec, new MachineService(new MachineStore(stateDir), ProfileCatalog.load(stateDir), Clock.systemUTC()),
+        this(IngressResolver.fromPlan(spec), stateDir, assetsDir, bind);
+    }
+
+    /** As above, with the ports named by {@code ingress} instead of the address plan. */
+    public BootHttpServer(IngressResolver ingress, Path stateDir, Path assetsDir, InetSocketAddress bind) {
+        this(ingress, new MachineService(new MachineStore(stateDir), ProfileCatalog.load(stateDir), Clock.systemUTC()),
                 assetsDir, bind);
     }
 
     /** As above, with the machine service given (tests, or a catalog built in code). */
-    public BootHttpServer(ClusterSpec spec, MachineService machines, Path assetsDir, InetSocketAddress bind) {
-        this.plan = new AddressPlan(spec);
+    public BootHttpServer(IngressResolver ingress, MachineService machines, Path assetsDir, InetSocketAddress bind) {
+        this.ingress = ingress;
         this.machines = machines;
         this.assets = new TftpRoot(assetsDir);
         try {
@@ -118,7 +117,7 @@ public final class BootHttpServer implements AutoCloseable {
         Reply reply = new Reply(ex);
         String port = "unknown";
         try {
-            port = ingress(ex);
+            port = ingress.portOf(ex.getRemoteAddress(), ex.getLocalAddress());
             reply.port = port;
             String raw = ex.getRequestURI().getRawPath();
             String rawQuery = ex.getRequestURI().getRawQuery();
@@ -237,30 +236,6 @@ public final class BootHttpServer implements AutoCloseable {
                 .put("arch", m.arch()).put("serial", m.serial()).put("profile", m.profile())
                 .put("state", m.state().name().toLowerCase(Locale.ROOT)).put("firstSeen", m.firstSeen())
                 .put("lastSeen", m.lastSeen());
-    }
-
-    /** The port a request came in on: the clusterI whose pool holds the client, else the link-local interface. */
-    String ingress(HttpExchange ex) {
-        InetAddress remote = ex.getRemoteAddress().getAddress();
-        if (remote instanceof Inet6Address six && !six.isLinkLocalAddress()) {
-            var owner = plan.owner(Ipv6Address.of(six));
-            if (owner.isPresent() && owner.get().region() == AddressOwner.Region.PORT_POOL) {
-                return PortPrefix.interfaceName(owner.get().index());
-            }
-        }
-        InetAddress local = ex.getLocalAddress().getAddress();
-        if (local instanceof Inet6Address six && six.isLinkLocalAddress()) {
-            try {
-                NetworkInterface nif = six.getScopedInterface() != null ? six.getScopedInterface()
-                        : NetworkInterface.getByIndex(six.getScopeId());
-                if (nif != null) {
-                    return nif.getName();
-                }
-            } catch (SocketException e) {
-                return "unknown";
-            }
-        }
-        return "unknown";
     }
 
     /** The absolute base URL the client used (its Host header), for URLs the installer fetches. */
