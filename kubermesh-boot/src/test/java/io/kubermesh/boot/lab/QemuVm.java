@@ -53,6 +53,39 @@ public final class QemuVm implements AutoCloseable {
                 "-device", "virtio-net-pci,netdev=n0,mac=" + mac);
     }
 
+    /**
+     * Arguments for a UEFI network boot: q35, the OVMF 4M pflash pair ({@code vars} is a private
+     * copy of OVMF_VARS_4M.fd), IPv4 PXE off so firmware boots over IPv6, the NIC first in boot
+     * order with no option ROM (OVMF's own network stack), a distinct SMBIOS UUID.
+     */
+    public static List<String> uefiNetBoot(Path vars, String tap, String mac, String uuid) {
+        Path code = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+        if (!Files.exists(code)) {
+            throw new AssertionError(code + " missing: apt-get install -y ovmf");
+        }
+        return List.of("-machine", "q35", "-accel", "tcg", "-m", "1024", "-smp", "1", "-nographic", "-serial", "stdio",
+                "-monitor", "none", "-no-reboot",
+                "-drive", "if=pflash,format=raw,readonly=on,file=" + code,
+                "-drive", "if=pflash,format=raw,file=" + vars,
+                "-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
+                "-uuid", uuid,
+                "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",romfile=,bootindex=1");
+    }
+
+    /** A private copy of OVMF_VARS_4M.fd for one VM. */
+    public static Path ovmfVars(Path dir) {
+        Path src = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
+        if (!Files.exists(src)) {
+            throw new AssertionError(src + " missing: apt-get install -y ovmf");
+        }
+        try {
+            return Files.copy(src, dir.resolve("OVMF_VARS_4M.fd"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void pump() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              var w = Files.newBufferedWriter(console)) {
