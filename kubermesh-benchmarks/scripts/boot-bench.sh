@@ -25,8 +25,10 @@ cleanup() {
 trap cleanup EXIT
 ip netns del $S 2>/dev/null || true; ip netns del $C 2>/dev/null || true
 ip netns add $S; ip netns add $C
+for ns in $S $C; do
+  ip netns exec $ns sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; ip -n $ns link set lo up
+done
 ip link add kmbt1a netns $S type veth peer name kmbt1b netns $C
-for ns in $S $C; do ip netns exec $ns sysctl -q -w net.ipv6.conf.all.accept_dad=0; ip -n $ns link set lo up; done
 ip -n $S addr add $SA/64 dev kmbt1a nodad; ip -n $C addr add $CA/64 dev kmbt1b nodad
 ip -n $S link set kmbt1a up; ip -n $C link set kmbt1b up
 mkdir -p "$W/root" "$W/state" "$W/out"; chmod 755 "$W/root"

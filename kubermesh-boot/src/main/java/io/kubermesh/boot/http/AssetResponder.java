@@ -59,6 +59,12 @@ final class AssetResponder {
             if (head || length == 0) {
                 return;
             }
+            if (ex instanceof HttpConnection.Exchange zeroCopy) {
+                zeroCopy.sendFile(ch, first, length);
+                reply.sent(code, length, "asset " + name + (code == 206 ? " bytes " + first + "+" + length : "")
+                        + " of " + f.size());
+                return;
+            }
             try (OutputStream os = ex.getResponseBody()) {
                 ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length));
                 long pos = first;

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
-import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.boot.machine.Machine;
 import io.kubermesh.boot.machine.MachineService;
@@ -30,9 +28,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node's HTTP boot service: {@code /boot.ipxe}, the per-machine iPXE script
@@ -54,12 +49,13 @@ public final class BootHttpServer implements AutoCloseable {
     static final int MAX_BODY = 4096;
     /** Longest request target accepted; longer ones get 414. */
     static final int MAX_URI = 2048;
+    /** Connections served at once; more are answered 503. */
+    static final int MAX_CONNECTIONS = 256;
 
     private final IngressResolver ingress;
     private final MachineService machines;
     private final TftpRoot assets;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpTransport server;
 
     /**
      * Starts serving. Groups and profiles are read from {@code stateDir/groups} and
@@ -85,32 +81,18 @@ public final class BootHttpServer implements AutoCloseable {
         this.ingress = ingress;
         this.machines = machines;
         this.assets = new TftpRoot(assetsDir);
-        try {
-            this.server = HttpServer.create(bind, 128);
-        } catch (IOException e) {
-            throw new KubermeshException("cannot bind HTTP to " + bind + ": " + e.getMessage(), e);
-        }
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "boot-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        LOG.info("HTTP boot serving on {} (assets {})", server.getAddress(), assets.directory());
+        this.server = new HttpTransport(bind, this::handle, MAX_CONNECTIONS);
+        LOG.info("HTTP boot serving on {} (assets {})", server.address(), assets.directory());
     }
 
     /** The bound address (with the real port when 0 was asked). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void handle(HttpExchange ex) {

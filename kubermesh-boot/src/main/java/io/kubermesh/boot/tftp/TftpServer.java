@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
 
+    /** How long to wait for a tentative (DAD) address to become bindable. */
+    static final long BIND_PATIENCE_MILLIS = 5000;
+
     private final TftpRoot root;
     private final TransferOptions.Limits limits;
     private final Clock clock;
@@ -70,14 +73,7 @@ public final class TftpServer implements AutoCloseable {
         }
         try {
             for (InetSocketAddress bind : binds) {
-                DatagramSocket s = new DatagramSocket(null);
-                s.setReuseAddress(true);
-                try {
-                    s.bind(bind);
-                } catch (SocketException e) {
-                    s.close();
-                    throw new KubermeshException("cannot bind TFTP to " + bind + ": " + e.getMessage());
-                }
+                DatagramSocket s = bind(bind);
                 listeners.add(s);
                 Thread t = new Thread(() -> listen(s), "tftp-listen-" + s.getLocalSocketAddress());
                 t.setDaemon(true);
@@ -92,6 +88,35 @@ public final class TftpServer implements AutoCloseable {
         }
         listenerThreads.forEach(Thread::start);
         LOG.info("TFTP serving {} on {}", root.directory(), addresses());
+    }
+
+    /**
+     * Binds one listening socket. An address still in duplicate address detection (tentative, as
+     * a link-local address is for about a second after its link comes up) cannot be bound yet:
+     * retry for up to {@link #BIND_PATIENCE_MILLIS}.
+     */
+    private static DatagramSocket bind(InetSocketAddress bind) throws SocketException {
+        long deadline = System.nanoTime() + BIND_PATIENCE_MILLIS * 1_000_000L;
+        while (true) {
+            DatagramSocket s = new DatagramSocket(null);
+            s.setReuseAddress(true);
+            try {
+                s.bind(bind);
+                return s;
+            } catch (SocketException e) {
+                s.close();
+                boolean tentative = String.valueOf(e.getMessage()).contains("Cannot assign requested address");
+                if (!tentative || System.nanoTime() > deadline) {
+                    throw new KubermeshException("cannot bind TFTP to " + bind + ": " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new KubermeshException("interrupted binding TFTP to " + bind);
+                }
+            }
+        }
     }
 
     /** Serves {@code rootDirectory} on port 69 (or {@code port}) of every IPv6 address of the named interfaces. */
