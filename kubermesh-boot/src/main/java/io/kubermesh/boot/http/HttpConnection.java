@@ -218,6 +218,30 @@ final class HttpConnection {
         LOG.info("HTTP {} -> {}: {} {}", remote, local, code, why);
         write(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
         write(ByteBuffer.wrap(body));
+        lingeringClose();
+    }
+
+    /**
+     * Half-closes and discards what the client still sends (up to 1 MiB), so closing with unread
+     * input does not reset the connection before the client reads the error (RFC 9112 9.6).
+     */
+    private void lingeringClose() {
+        idleSince = System.nanoTime(); // the reaper ends a client that never closes
+        try {
+            ch.shutdownOutput();
+            ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+            long drained = 0;
+            while (drained < (1 << 20)) {
+                sink.clear();
+                int n = ch.read(sink);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 
     private void write(ByteBuffer b) throws IOException {

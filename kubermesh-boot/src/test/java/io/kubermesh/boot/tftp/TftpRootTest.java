@@ -56,6 +56,18 @@ class TftpRootTest {
     }
 
     @Test
+    void devicesFifosAndLinksToThemAreRefused() throws Exception {
+        Files.createSymbolicLink(root.resolve("null-link"), Path.of("/dev/null"));
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        TftpRoot r = new TftpRoot(root);
+        assertThat(r.resolve("null-link")).isEqualTo(new TftpRoot.Resolution.Refused(TftpErrorCode.ACCESS_VIOLATION,
+                "access violation: a link out of the root"));
+        assertThat(r.resolve("fifo")).isEqualTo(new TftpRoot.Resolution.Refused(TftpErrorCode.ACCESS_VIOLATION,
+                "access violation: not a regular file"));
+    }
+
+    @Test
     void missingFileIsFileNotFoundAndEscapesAreAccessViolations() {
         TftpRoot r = new TftpRoot(root);
         assertThat(r.resolve("nope")).isEqualTo(new TftpRoot.Resolution.Refused(TftpErrorCode.FILE_NOT_FOUND, "file not found"));
