@@ -18,11 +18,15 @@ public final class IpxeScripts {
     private IpxeScripts() {
     }
 
-    /** {@code boot.ipxe}: chain to the per-machine script with what iPXE knows of the machine. */
+    /**
+     * {@code boot.ipxe}: chain to the per-machine script with what iPXE knows of the machine. The
+     * MAC goes as {@code ${mac:hexhyp}}: iPXE takes everything before the first ':' of a URI as
+     * its scheme, so colons would turn the relative URI into an unsupported absolute one.
+     */
     public static String boot() {
         return "#!ipxe\n"
                 + "echo kubermesh: asking for the script of ${mac} (uuid ${uuid}, ${buildarch}, serial ${serial})\n"
-                + "chain ipxe?mac=${mac}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring}\n";
+                + "chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring}\n";
     }
 
     /** Boots the profile's installer. {@code base} is the absolute server URL, like {@code http://[2001:db8::20]:8080}. */

@@ -119,7 +119,7 @@ class BootHttpServerIT {
     void bootIpxeOverGlobalAndLinkLocal() {
         Exec.Result g = curl(port0, "/boot.ipxe");
         assertThat(status(g)).isEqualTo(200);
-        assertThat(body(g)).startsWith("#!ipxe").contains("chain ipxe?mac=${mac}&uuid=${uuid}&buildarch=${buildarch}");
+        assertThat(body(g)).startsWith("#!ipxe").contains("chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}");
         Exec.Result ll = lab.client(30, "curl", "-sS", "-g", "http://[" + NetnsLab.SERVER_LINK_LOCAL + "%25" + NetnsLab.CLIENT_IF + "]:8080/boot.ipxe");
         assertThat(ll.exit()).as(ll.output()).isZero();
         assertThat(ll.output()).isEqualTo(body(g));

@@ -65,8 +65,8 @@ class DirectKernelBootIT {
                         + " km.url=http://[" + port.thisEnd() + "]:8080/assets/marker.txt";
                 try (QemuVm vm = QemuVm.start(NetnsLab.SERVER_NS, Path.of("target", "it-logs", "vm-direct-console.log"),
                         QemuVm.directKernel(kernel.vmlinuz(), initrd, append, TAP, "52:54:00:aa:00:0a"))) {
-                    Optional<String> marker = vm.await(BusyboxInitramfs.MARKER, Duration.ofSeconds(240));
-                    assertThat(marker).as("console:\n%s", vm.consoleText()).isPresent();
+                    Optional<String> marker = vm.awaitAny(Duration.ofSeconds(240), BusyboxInitramfs.MARKER, "KUBERMESH-FAILED", "No bootable device", "Kernel panic");
+                    assertThat(marker.filter(l -> l.contains(BusyboxInitramfs.MARKER))).as("console:\n%s", vm.consoleText()).isPresent();
                     assertThat(marker.get()).contains(token);
                     System.out.printf("marker after %.1f s: %s%n", vm.elapsed(), marker.get());
                     assertThat(vm.waitForExit(Duration.ofSeconds(60))).as("the guest powers off").isTrue();

@@ -19,7 +19,7 @@ class IpxeScriptsTest {
     void bootChainsWithTheIpxeVariables() {
         String s = IpxeScripts.boot();
         assertThat(s).startsWith("#!ipxe\n");
-        assertThat(s).contains("chain ipxe?mac=${mac}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring}");
+        assertThat(s).contains("chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring}");
     }
 
     @Test

@@ -77,8 +77,8 @@ class UefiPxeBootIT {
                 // bootfile http://[thisEnd]:8080/boot.ipxe.
                 try (QemuVm vm = QemuVm.start(NetnsLab.SERVER_NS, Path.of("target", "it-logs", "uefi-console.log"),
                         QemuVm.uefiNetBoot(QemuVm.ovmfVars(dir), TAP, VM_MAC, UUID.randomUUID().toString()))) {
-                    Optional<String> marker = vm.await(BusyboxInitramfs.MARKER, Duration.ofSeconds(300));
-                    assertThat(marker).as("console:\n%s", vm.consoleText()).isPresent();
+                    Optional<String> marker = vm.awaitAny(Duration.ofSeconds(300), BusyboxInitramfs.MARKER, "KUBERMESH-FAILED", "No bootable device", "Kernel panic");
+                    assertThat(marker.filter(l -> l.contains(BusyboxInitramfs.MARKER))).as("console:\n%s", vm.consoleText()).isPresent();
                     assertThat(marker.get()).contains(token);
                 }
                 assertThat(server.logText()).contains("RRQ snponly.efi", "GET /boot.ipxe -> 200", "installer of profile marker");

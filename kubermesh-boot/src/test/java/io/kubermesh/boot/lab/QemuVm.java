@@ -111,6 +111,11 @@ public final class QemuVm implements AutoCloseable {
 
     /** Waits for a console line containing {@code text}; empty when the VM ends or time runs out first. */
     public Optional<String> await(String text, Duration timeout) throws InterruptedException {
+        return awaitAny(timeout, text);
+    }
+
+    /** Waits for a console line containing any of {@code texts} (success or a known failure). */
+    public Optional<String> awaitAny(Duration timeout, String... texts) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         synchronized (lines) {
@@ -120,8 +125,10 @@ public final class QemuVm implements AutoCloseable {
                     if (l.equals("\0EOF")) {
                         return Optional.empty();
                     }
-                    if (l.contains(text)) {
-                        return Optional.of(l);
+                    for (String text : texts) {
+                        if (l.contains(text)) {
+                            return Optional.of(l);
+                        }
                     }
                 }
                 long left = deadline - System.nanoTime();
