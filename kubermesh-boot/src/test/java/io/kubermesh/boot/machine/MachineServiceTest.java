@@ -88,8 +88,8 @@ class MachineServiceTest {
         String token = s.store().secrets(A).joinToken();
         assertThat(token).hasSize(64);
         assertThat(Files.readString(state.resolve("machines/52-54-00-00-00-0a.json"))).doesNotContain(token);
-        assertThat(Files.getPosixFilePermissions(state.resolve("secrets/52-54-00-00-00-0a.json")).toString())
-                .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve("secrets/52-54-00-00-00-0a.json")))).isEqualTo("rw-------");
         assertThat(s.store().secrets(A).joinToken()).as("stable").isEqualTo(token);
         assertThat(s.store().secrets(A).toString()).doesNotContain(token);
     }
