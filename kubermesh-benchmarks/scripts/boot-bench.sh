@@ -34,6 +34,9 @@ ip -n $S link set kmbt1a up; ip -n $C link set kmbt1b up
 mkdir -p "$W/root" "$W/state" "$W/out"; chmod 755 "$W/root"
 head -c $((64 << 20)) /dev/urandom > "$W/root/big.bin"; chmod 644 "$W/root/big.bin"
 SUM=$(sha256sum < "$W/root/big.bin")
+head -c $((8 << 20)) /dev/urandom > "$W/root/mid.bin"; chmod 644 "$W/root/mid.bin"
+MIDSUM=$(sha256sum < "$W/root/mid.bin")
+CLIENTS=${CLIENTS:-32}
 
 now() { date +%s.%N; }
 # fetch_tftp LABEL OPTIONS... ; prints best MiB/s of RUNS
@@ -48,6 +51,19 @@ fetch_tftp() {
     best=$(awk -v b="$best" -v t0="$t0" -v t1="$t1" 'BEGIN { r = 64 / (t1 - t0); print (r > b ? r : b) }')
   done
   echo "$best"
+}
+# fetch_many OPTIONS... : CLIENTS atftp at once, each 8 MiB; prints aggregate MiB/s (0 if any copy is wrong)
+fetch_many() {
+  local pids=() t0 t1
+  t0=$(now)
+  for i in $(seq "$CLIENTS"); do
+    ip netns exec $C atftp "$@" -g -r mid.bin -l "$W/out/m$i" $SA >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || { echo 0; return; }; done
+  t1=$(now)
+  for i in $(seq "$CLIENTS"); do [ "$(sha256sum < "$W/out/m$i")" = "$MIDSUM" ] || { echo 0; return; }; rm -f "$W/out/m$i"; done
+  awk -v n="$CLIENTS" -v t0="$t0" -v t1="$t1" 'BEGIN { print n * 8 / (t1 - t0) }'
 }
 fetch_http() {
   local best=0
@@ -73,12 +89,15 @@ KM_1468=$(fetch_tftp --option "blksize 1468")
 KM_W8=$(fetch_tftp --option "blksize 1468" --option "windowsize 8")
 KM_W32=$(fetch_tftp --option "blksize 1468" --option "windowsize 32")
 KM_HTTP=$(fetch_http 8080 assets/big.bin)
+KM_MANY=$(fetch_many --option "blksize 1468")
+KM_MANY_W8=$(fetch_many --option "blksize 1468" --option "windowsize 8")
 kill $KM; wait $KM 2>/dev/null || true
 
 # tftpd-hpa
 ip netns exec $S in.tftpd -L -s "$W/root" -a "[$SA]:69" > "$W/tftpd.log" 2>&1 &
 PIDS+=($!); TF=$!; wait_udp
 HPA=$(fetch_tftp --option "blksize 1468")
+HPA_MANY=$(fetch_many --option "blksize 1468")
 kill $TF; wait $TF 2>/dev/null || true
 
 # dnsmasq
@@ -86,6 +105,7 @@ ip netns exec $S dnsmasq -k -C /dev/null --enable-tftp --tftp-root="$W/root" --p
   --interface=kmbt1a --bind-interfaces --pid-file="$W/dnsmasq.pid" --user=root > "$W/dnsmasq.log" 2>&1 &
 PIDS+=($!); DM=$!; wait_udp
 DNSMASQ=$(fetch_tftp --option "blksize 1468")
+DNSMASQ_MANY=$(fetch_many --option "blksize 1468")
 kill $DM; wait $DM 2>/dev/null || true
 
 # nginx
@@ -110,9 +130,17 @@ printf '%-44s %10.1f\n' "kubermesh TFTP (blksize 1468, windowsize 8)" "$KM_W8"
 printf '%-44s %10.1f\n' "kubermesh TFTP (blksize 1468, windowsize 32)" "$KM_W32"
 printf '%-44s %10.1f\n' "kubermesh HTTP asset (curl)" "$KM_HTTP"
 printf '%-44s %10.1f\n' "nginx (curl)" "$NGINX"
+printf '\n%s clients at once, 8 MiB each, aggregate MiB/s\n' "$CLIENTS"
+printf '%-44s %10.1f\n' "kubermesh TFTP (atftp blksize 1468)" "$KM_MANY"
+printf '%-44s %10.1f\n' "tftpd-hpa (atftp blksize 1468)" "$HPA_MANY"
+printf '%-44s %10.1f\n' "dnsmasq TFTP (atftp blksize 1468)" "$DNSMASQ_MANY"
+printf '%-44s %10.1f\n' "kubermesh TFTP (blksize 1468, windowsize 8)" "$KM_MANY_W8"
 FASTEST=$(awk -v a="$HPA" -v b="$DNSMASQ" 'BEGIN { print (a > b ? a : b) }')
 printf '\nratios: TFTP equal options vs tftpd-hpa %s, vs dnsmasq %s, vs fastest peer %s\n' \
   "$(ratio "$KM_1468" "$HPA")" "$(ratio "$KM_1468" "$DNSMASQ")" "$(ratio "$KM_1468" "$FASTEST")"
 printf '        TFTP windowsize 8 vs fastest peer %s, windowsize 32 vs fastest peer %s\n' \
   "$(ratio "$KM_W8" "$FASTEST")" "$(ratio "$KM_W32" "$FASTEST")"
 printf '        HTTP vs nginx %s\n' "$(ratio "$KM_HTTP" "$NGINX")"
+FASTEST_MANY=$(awk -v a="$HPA_MANY" -v b="$DNSMASQ_MANY" 'BEGIN { print (a > b ? a : b) }')
+printf '        %s clients: equal options vs fastest peer %s, windowsize 8 vs fastest peer %s\n' "$CLIENTS" \
+  "$(ratio "$KM_MANY" "$FASTEST_MANY")" "$(ratio "$KM_MANY_W8" "$FASTEST_MANY")"
