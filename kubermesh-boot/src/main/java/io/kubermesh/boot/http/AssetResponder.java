@@ -59,7 +59,7 @@ final class AssetResponder {
             if (head || length == 0) {
                 return;
             }
-            if (ex instanceof HttpConnection.Exchange zeroCopy) {
+            if (ex instanceof TransportExchange zeroCopy) {
                 zeroCopy.sendFile(ch, first, length);
                 reply.sent(code, length, "asset " + name + (code == 206 ? " bytes " + first + "+" + length : "")
                         + " of " + f.size());

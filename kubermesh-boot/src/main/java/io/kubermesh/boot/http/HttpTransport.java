@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection (bounded), keep-alive, request heads up to {@link HttpConnection#MAX_HEAD} bytes,
  * bodies by Content-Length. It hands each request to a JDK {@link HttpHandler} as an
  * {@link com.sun.net.httpserver.HttpExchange}, and lets asset responses go out with
- * {@code sendfile} ({@link HttpConnection.Exchange#sendFile}), which the JDK server cannot.
+ * {@code sendfile} ({@link TransportExchange#sendFile}), which the JDK server cannot.
  */
 final class HttpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
