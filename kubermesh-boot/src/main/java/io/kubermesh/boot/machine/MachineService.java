@@ -1,0 +1,118 @@
+package io.kubermesh.boot.machine;
+
+import io.kubermesh.api.MacAddress;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The boot decisions, free of HTTP: what script a machine gets, whether it may read its Ignition
+ * config, and how phone-home moves its state. A machine is identified by its MAC and the port it
+ * came in on; the port is recorded at discovery and every later secret-bearing request must come
+ * in on that same port.
+ */
+public final class MachineService {
+    private final MachineStore store;
+    private final ProfileCatalog catalog;
+    private final Clock clock;
+
+    public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** What iPXE told us about itself. */
+    public record Facts(MacAddress mac, String uuid, String arch, String serial) {
+    }
+
+    /** What to tell a booting machine. */
+    public sealed interface Decision {
+        /** Boot the installer of this profile. */
+        record Install(Machine machine, Profile profile, String why) implements Decision {
+        }
+
+        /** It is installed: boot from its disk. */
+        record BootDisk(Machine machine) implements Decision {
+        }
+
+        /** No profile matches: say why, retry later. */
+        record NoProfile(Machine machine, String why) implements Decision {
+        }
+    }
+
+    /** Records the machine (discovering it if new) and decides; serving the installer moves it to INSTALLING. */
+    public synchronized Decision boot(Facts f, String port) {
+        String now = clock.instant().toString();
+        Machine m = store.get(f.mac()).orElseGet(() ->
+                new Machine(f.mac(), port, f.uuid(), f.arch(), f.serial(), "", MachineState.DISCOVERED, now, now));
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("mac", f.mac().toString());
+        facts.put("uuid", f.uuid());
+        facts.put("arch", f.arch());
+        facts.put("serial", f.serial());
+        facts.put("port", port);
+        ProfileCatalog.Selection s = catalog.select(facts);
+        m = m.seen(f.uuid(), f.arch(), f.serial(), s.profile().map(Profile::id).orElse(m.profile()), now);
+        if (m.state().bootsFromDisk()) {
+            store.put(m);
+            return new Decision.BootDisk(m);
+        }
+        if (s.profile().isEmpty()) {
+            store.put(m);
+            return new Decision.NoProfile(m, s.note());
+        }
+        m = m.withState(MachineState.INSTALLING);
+        store.put(m);
+        return new Decision.Install(m, s.profile().get(), s.note());
+    }
+
+    /** The answer to a secret-bearing request. */
+    public sealed interface Access<T> {
+        record Granted<T>(T value) implements Access<T> {
+        }
+
+        record Denied<T>(int httpStatus, String why) implements Access<T> {
+        }
+    }
+
+    /** The machine's Ignition config, only for its own MAC on its own port. */
+    public Access<String> ignition(MacAddress mac, String port) {
+        Optional<Machine> m = store.get(mac);
+        if (m.isEmpty()) {
+            return new Access.Denied<>(404, "unknown machine " + mac);
+        }
+        if (!m.get().port().equals(port)) {
+            return new Access.Denied<>(403, "machine " + mac + " belongs to port " + m.get().port() + ", not " + port);
+        }
+        Optional<Profile> p = catalog.profile(m.get().profile());
+        if (p.isEmpty()) {
+            return new Access.Denied<>(404, "machine " + mac + " has no profile");
+        }
+        return new Access.Granted<>(IgnitionRenderer.render(p.get(), m.get(), store.secrets(mac)));
+    }
+
+    /** Phone-home: moves the machine forward to {@code state}, from its own port only. */
+    public synchronized Access<Machine> phoneHome(MacAddress mac, String port, MachineState state) {
+        Optional<Machine> m = store.get(mac);
+        if (m.isEmpty()) {
+            return new Access.Denied<>(404, "unknown machine " + mac);
+        }
+        if (!m.get().port().equals(port)) {
+            return new Access.Denied<>(403, "machine " + mac + " belongs to port " + m.get().port() + ", not " + port);
+        }
+        if (!m.get().state().canMoveTo(state)) {
+            return new Access.Denied<>(409, "machine " + mac + " is " + m.get().state() + " and cannot go back to " + state);
+        }
+        Machine next = m.get().withState(state).seen(m.get().uuid(), m.get().arch(), m.get().serial(), m.get().profile(),
+                clock.instant().toString());
+        store.put(next);
+        return new Access.Granted<>(next);
+    }
+
+    public MachineStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,118 @@
+package io.kubermesh.boot.http;
+
+import io.kubermesh.boot.machine.Group;
+import io.kubermesh.boot.machine.Ignition;
+import io.kubermesh.boot.machine.MachineService;
+import io.kubermesh.boot.machine.MachineStore;
+import io.kubermesh.boot.machine.Profile;
+import io.kubermesh.boot.machine.ProfileCatalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP transport and routes on loopback ([::1], port 0), spoken to byte by byte. */
+class BootHttpServerTest {
+    @TempDir
+    Path dir;
+    BootHttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path assets = Files.createDirectory(dir.resolve("assets"));
+        Files.writeString(assets.resolve("k"), "0123456789");
+        Files.write(assets.resolve("empty"), new byte[0]);
+        MachineService machines = new MachineService(new MachineStore(dir.resolve("state")),
+                new ProfileCatalog(List.of(new Group("all", "p", Map.of())),
+                        List.of(new Profile("p", "k", List.of(), List.of(), Ignition.EMPTY))), Clock.systemUTC());
+        server = new BootHttpServer((remote, local) -> "cluster0", machines, assets, new InetSocketAddress("::1", 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** Sends raw bytes, half-closes, returns everything the server answered. */
+    private String exchange(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(server.address());
+            s.setSoTimeout(5000);
+            OutputStream o = s.getOutputStream();
+            o.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            o.flush();
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            in.transferTo(got);
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void pipelinedRequestsOnOneConnectionGetTwoAnswers() throws Exception {
+        String r = exchange("GET /boot.ipxe HTTP/1.1\r\nHost: x\r\n\r\nGET /assets/k HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r.split("HTTP/1.1 200 OK", -1)).hasSize(3);
+        assertThat(r).contains("#!ipxe").endsWith("0123456789");
+    }
+
+    @Test
+    void rangesAndHead() throws Exception {
+        assertThat(exchange("GET /assets/k HTTP/1.1\r\nRange: bytes=2-4\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 206 Partial Content\r\n").containsIgnoringCase("Content-Range: bytes 2-4/10\r\n")
+                .containsIgnoringCase("Content-Length: 3\r\n").endsWith("\r\n\r\n234");
+        assertThat(exchange("GET /assets/k HTTP/1.1\r\nRange: bytes=10-\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 416 ").containsIgnoringCase("Content-Range: bytes */10\r\n");
+        String head = exchange("HEAD /assets/k HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("Content-Length: 10\r\n").endsWith("\r\n\r\n");
+        assertThat(exchange("GET /assets/empty HTTP/1.1\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("Content-Length: 0\r\n").endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void malformedAndOversizedRequestsGetErrors() throws Exception {
+        assertThat(exchange("NONSENSE\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nno colon here\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /a b HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET * HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET http://x/boot.ipxe HTTP/1.1\r\nConnection: close\r\n\r\n")).as("absolute-form, RFC 9112 3.2.2")
+                .startsWith("HTTP/1.1 200 ");
+        assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n")).startsWith("HTTP/1.1 431 ");
+        assertThat(exchange("GET /boot.ipxe?" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 414 ");
+        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"))
+                .startsWith("HTTP/1.1 501 ");
+        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"))
+                .startsWith("HTTP/1.1 413 ");
+        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: -5\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /nothing HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+        assertThat(exchange("GET /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ");
+        assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void phoneHomeWithABodyMovesTheMachine() throws Exception {
+        exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n");
+        String body = "{\"state\":\"installed\"}";
+        String r = exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(r).startsWith("HTTP/1.1 200 ").contains("\"state\" : \"installed\"");
+        assertThat(exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n"))
+                .contains("booting from its disk");
+    }
+}

@@ -1,0 +1,28 @@
+package io.kubermesh.boot.lab;
+
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.boot.http.BootHttpServer;
+import io.kubermesh.boot.http.IngressResolver;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the HTTP boot server for {@link LabServerMain} on {@code [::]:http-port}, ports of node {@code node=MAC}. */
+final class LabHttp {
+    private LabHttp() {
+    }
+
+    static AutoCloseable start(Map<String, String> a, String iface) {
+        MacAddress node = MacAddress.parse(a.getOrDefault("node", "52:54:00:00:00:01"));
+        List<PortPrefix> ports = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ports.add(LabPorts.seedPort(node, i));
+        }
+        return new BootHttpServer(IngressResolver.fromPorts(ports), Path.of(a.get("http-state")),
+                Path.of(a.get("http-assets")), new InetSocketAddress("::", Integer.parseInt(a.getOrDefault("http-port", "8080"))));
+    }
+}

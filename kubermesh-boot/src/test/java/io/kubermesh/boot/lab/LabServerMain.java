@@ -1,0 +1,46 @@
+package io.kubermesh.boot.lab;
+
+import io.kubermesh.boot.tftp.TftpServer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs kubermesh's boot servers inside a namespace for the ITs: {@code tftp-root=DIR iface=IF
+ * [tftp-port=69] [http-state=DIR http-assets=DIR http-port=8080]}. Prints {@code READY} and
+ * serves until killed.
+ */
+public final class LabServerMain {
+    private LabServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String s : args) {
+            int eq = s.indexOf('=');
+            a.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        List<AutoCloseable> running = new ArrayList<>();
+        String iface = a.getOrDefault("iface", NetnsLab.SERVER_IF);
+        if (a.containsKey("tftp-root")) {
+            running.add(TftpServer.onInterfaces(Path.of(a.get("tftp-root")), List.of(iface),
+                    Integer.parseInt(a.getOrDefault("tftp-port", "69"))));
+        }
+        if (a.containsKey("http-state")) {
+            running.add(LabHttp.start(a, iface));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(c -> {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        })));
+        System.out.println("READY");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
