@@ -47,6 +47,9 @@ public final class EtcdMembership {
     public record MemberHealth(Member member, boolean healthy) {
     }
 
+    /** How long an addition is retried while etcd calls the cluster not ready for it (its health interval is 5 s). */
+    private static final Duration ADD_WAIT = Duration.ofSeconds(20);
+
     private final Client client;
     private final Duration timeout;
     private final Predicate<Member> probe;
@@ -113,26 +116,10 @@ public final class EtcdMembership {
     /**
      * Promotes a learner to a voter, retrying while etcd says it is not in sync with the leader yet.
      *
-     * @throws KubermeshException if it is still not promotable when the timeout runs out
+     * @throws KubermeshException if it is still not promotable when {@code wait} runs out
      */
     public void promote(long id, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id));
-                return;
-            } catch (KubermeshException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KubermeshException("interrupted while promoting member " + Long.toHexString(id), e);
-            }
-        }
+        retrying(wait, () -> await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id)));
     }
 
     /**
@@ -146,10 +133,33 @@ public final class EtcdMembership {
     }
 
     private Member add(URI peerUrl, boolean learner) {
-        MemberAddResponse r = await(client.getClusterClient().addMember(List.of(peerUrl), learner),
-                "add member at " + peerUrl);
+        // etcd refuses changes ("unhealthy cluster") until its leader has been connected to every
+        // member for a few seconds, e.g. right after a removal or an election: that passes, so retry.
+        MemberAddResponse r = retrying(ADD_WAIT, () -> await(client.getClusterClient().addMember(List.of(peerUrl), learner),
+                "add member at " + peerUrl));
         io.etcd.jetcd.cluster.Member m = r.getMember();
         return new Member(m.getId(), m.getName(), m.getPeerURIs(), m.getClientURIs(), m.isLearner());
+    }
+
+    private static <T> T retrying(Duration wait, java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (QuorumException e) {
+                throw e;
+            } catch (KubermeshException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KubermeshException("interrupted while changing etcd membership", e);
+            }
+        }
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
