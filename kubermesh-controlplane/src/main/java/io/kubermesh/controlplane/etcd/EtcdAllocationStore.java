@@ -71,10 +71,7 @@ public final class EtcdAllocationStore implements AllocationStore {
 
     /** A store with its own client on {@code endpoints} (closed with the store), ten-second timeout. */
     public static EtcdAllocationStore connect(List<URI> endpoints, String prefix) {
-        if (endpoints.isEmpty()) {
-            throw new ConfigurationException("etcd endpoints", "[]", "at least one client URL like http://[::1]:2379");
-        }
-        Client client = Client.builder().endpoints(endpoints).build();
+        Client client = EtcdClients.connect(endpoints);
         return new EtcdAllocationStore(client, true, prefix, Duration.ofSeconds(10));
     }
 

@@ -113,7 +113,7 @@ class EtcdClusterIT {
     @Test
     void aDeadMemberIsReplacedAndThreeHealthyVotersRemain() {
         List<EtcdMember> cluster = startCluster();
-        Client client = Client.builder().endpoints(endpoints(cluster.subList(1, 3))).build();
+        Client client = EtcdClients.connect(endpoints(cluster.subList(1, 3)));
         clients.add(client);
         EtcdMembership membership = new EtcdMembership(client, TIMEOUT);
         assertThat(membership.list()).hasSize(3).noneMatch(Member::learner);
