@@ -7,8 +7,6 @@ import io.kubermesh.controlplane.etcd.EtcdAllocationStore;
 import io.kubermesh.controlplane.etcd.EtcdMember;
 import io.kubermesh.spi.AllocationStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,8 +123,6 @@ public final class EtcdAllocationThroughput {
     }
 
     private static URI url() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return URI.create("http://127.0.0.1:" + s.getLocalPort());
-        }
+        return LoopbackPorts.url();
     }
 }

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Test fixtures: etcd members on 127.0.0.1 with free ports and data under a temporary directory. */
 final class LocalEtcd {
@@ -19,12 +22,28 @@ final class LocalEtcd {
     private LocalEtcd() {
     }
 
+    /** Ports handed out in this JVM: never twice. */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free on 127.0.0.1 and ::1, below the kernel's ephemeral range (32768 up): a port
+     * from bind(0) is an ephemeral port, and until etcd binds it an outgoing connection (the
+     * members' own peer connections) may take it as its source port.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (!GIVEN.add(port)) {
+                continue;
+            }
+            try (ServerSocket v4 = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
+                 ServerSocket v6 = new ServerSocket(port, 1, InetAddress.getByName("::1"))) {
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in 20000..32000 on loopback"));
     }
 
     static URI url() {
