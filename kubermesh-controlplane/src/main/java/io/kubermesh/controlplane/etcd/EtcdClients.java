@@ -1,0 +1,42 @@
+package io.kubermesh.controlplane.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.kubermesh.api.ConfigurationException;
+import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * jetcd clients for etcd client URLs, IPv6 literals included. jetcd's own
+ * {@code endpoints(URI...)} writes {@code ip:///[::1]:2379}, which gRPC cannot parse (brackets
+ * are not allowed in a URI path); its resolver reads the decoded path, so the brackets are
+ * percent-encoded here and arrive intact.
+ */
+public final class EtcdClients {
+    private EtcdClients() {
+    }
+
+    /** A builder aimed at {@code endpoints} ({@code http://host:port}, host a name, IPv4 or [IPv6]). */
+    public static ClientBuilder builder(List<URI> endpoints) {
+        return Client.builder().target(target(endpoints));
+    }
+
+    /** A client on {@code endpoints}. */
+    public static Client connect(List<URI> endpoints) {
+        return builder(endpoints).build();
+    }
+
+    /** The gRPC target jetcd's {@code ip} resolver reads: {@code ip:///host:port,host:port}. */
+    static String target(List<URI> endpoints) {
+        if (endpoints.isEmpty()) {
+            throw new ConfigurationException("etcd endpoints", "[]", "at least one client URL like http://[::1]:2379");
+        }
+        return "ip:///" + endpoints.stream().map(u -> {
+            if (u.getHost() == null || u.getPort() < 0) {
+                throw new ConfigurationException("etcd endpoint", u.toString(), "a client URL with host and port, like http://[::1]:2379");
+            }
+            return u.getHost().replace("[", "%5B").replace("]", "%5D") + ":" + u.getPort();
+        }).distinct().collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,270 @@
+package io.kubermesh.controlplane.etcd;
+
+import io.kubermesh.api.KubermeshException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One etcd server process: started with its name, data directory, client and peer URLs and the
+ * initial cluster; watched through {@code /health} on its client URL; restarted by
+ * {@link #ensureRunning()} if it died (rejoining with its data as an existing member); stopped
+ * with SIGTERM then SIGKILL, or killed outright. Only the process this object started is ever
+ * signalled. Its output goes to {@code NAME.log} next to the data directory.
+ */
+public final class EtcdMember implements AutoCloseable {
+    /**
+     * How to run one member.
+     *
+     * @param name the member's name, unique in the cluster
+     * @param dataDir its data directory (created by etcd)
+     * @param clientUrl where it serves clients ({@code http://[host]:2379})
+     * @param peerUrl where it talks to the other members ({@code http://[host]:2380})
+     * @param initialCluster every member's name and peer URL at bootstrap, this one included
+     * @param existing true to join a running cluster (the member was added with the member API first)
+     * @param clusterToken the bootstrap token that keeps two clusters from merging
+     * @param heartbeat the raft heartbeat interval
+     * @param electionTimeout the raft election timeout
+     */
+    public record Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
+                       boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout) {
+        public Spec {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(clientUrl, "clientUrl");
+            Objects.requireNonNull(peerUrl, "peerUrl");
+            initialCluster = Map.copyOf(initialCluster);
+            if (!peerUrl.equals(initialCluster.get(name))) {
+                throw new IllegalArgumentException("the initial cluster must hold " + name + "=" + peerUrl + ", got " + initialCluster);
+            }
+            Objects.requireNonNull(clusterToken, "clusterToken");
+            if (electionTimeout.compareTo(heartbeat.multipliedBy(5)) < 0) {
+                throw new IllegalArgumentException("an election timeout of " + electionTimeout
+                        + " is too short for a heartbeat of " + heartbeat + " (etcd wants at least 5 heartbeats)");
+            }
+        }
+
+        /** A member of a new single-member cluster with etcd's default timing. */
+        public static Spec single(String name, Path dataDir, URI clientUrl, URI peerUrl) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, Map.of(name, peerUrl), false, "kubermesh",
+                    Duration.ofMillis(100), Duration.ofMillis(1000));
+        }
+
+        /** The same member told to join a running cluster whose members (this one included) are {@code cluster}. */
+        public Spec joining(Map<String, URI> cluster) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, cluster, true, clusterToken, heartbeat, electionTimeout);
+        }
+
+        /** The same member with other raft timing. */
+        public Spec withTiming(Duration newHeartbeat, Duration newElectionTimeout) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, newHeartbeat,
+                    newElectionTimeout);
+        }
+
+        /** The etcd command line. */
+        public List<String> command(Path binary) {
+            String cluster = initialCluster.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            List<String> argv = new ArrayList<>();
+            argv.add(binary.toString());
+            argv.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
+                    "--listen-client-urls", clientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
+                    "--listen-peer-urls", peerUrl.toString(), "--initial-advertise-peer-urls", peerUrl.toString(),
+                    "--initial-cluster", cluster, "--initial-cluster-state", existing ? "existing" : "new",
+                    "--initial-cluster-token", clusterToken,
+                    "--heartbeat-interval", Long.toString(heartbeat.toMillis()),
+                    "--election-timeout", Long.toString(electionTimeout.toMillis()),
+                    "--logger", "zap", "--log-outputs", "stderr"));
+            return List.copyOf(argv);
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+    private final Spec spec;
+    private final Path binary;
+    private final Path log;
+    private Spec running;
+    private Process process;
+    private boolean stopped;
+
+    public EtcdMember(Spec spec) {
+        this(spec, EtcdBinary.locate());
+    }
+
+    public EtcdMember(Spec spec, Path binary) {
+        this.spec = spec;
+        this.running = spec;
+        this.binary = binary;
+        this.log = spec.dataDir().resolveSibling(spec.name() + ".log");
+    }
+
+    public Spec spec() {
+        return running;
+    }
+
+    public URI clientUrl() {
+        return spec.clientUrl();
+    }
+
+    /** Starts the process; returns at once (a member of a new multi-member cluster is healthy only once a quorum runs). */
+    public synchronized EtcdMember start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("etcd member " + spec.name() + " is already running as PID " + process.pid());
+        }
+        try {
+            Files.createDirectories(spec.dataDir().getParent());
+            ProcessBuilder pb = new ProcessBuilder(running.command(binary)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = pb.start();
+            stopped = false;
+            return this;
+        } catch (IOException e) {
+            throw new KubermeshException("cannot start etcd member " + spec.name() + " (" + binary + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the process and waits until it answers healthy. */
+    public EtcdMember startAndAwaitHealthy(Duration timeout) {
+        start();
+        awaitHealthy(timeout);
+        return this;
+    }
+
+    /** The PID of the running process. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("etcd member " + spec.name() + " was never started");
+        }
+        return process.pid();
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** True when {@code GET /health} on the client URL answers 200 with {@code "health":"true"}. */
+    public boolean healthy() {
+        return healthy(spec.clientUrl());
+    }
+
+    /** The same probe against any member's client URL. */
+    public static boolean healthy(URI clientUrl) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(1)).GET().build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits until the member is healthy.
+     *
+     * @throws KubermeshException with the end of its log if it died or is not healthy in time
+     */
+    public void awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!isAlive()) {
+                throw new KubermeshException("etcd member " + spec.name() + " exited with " + exitCode() + ":\n" + logTail());
+            }
+            if (healthy()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new KubermeshException("etcd member " + spec.name() + " not healthy at " + spec.clientUrl() + " after "
+                + timeout + ":\n" + logTail());
+    }
+
+    /**
+     * Supervision: if the process died without being stopped, starts it again on the same data
+     * directory as an existing member. Returns true if it restarted it.
+     */
+    public synchronized boolean ensureRunning() {
+        if (stopped || process == null || process.isAlive()) {
+            return false;
+        }
+        running = spec.joining(spec.initialCluster());
+        start();
+        return true;
+    }
+
+    /** SIGKILL, as a crashed machine would; the member is not restarted by {@link #ensureRunning()}. */
+    public synchronized void kill() {
+        stopped = true;
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(10));
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after ten seconds. */
+    public synchronized void stop() {
+        stopped = true;
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(process, Duration.ofSeconds(10))) {
+                process.destroyForcibly();
+                waitFor(process, Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last lines etcd wrote, for error messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ": " + e.getMessage() + ")";
+        } catch (UncheckedIOException e) {
+            return "(log unreadable)";
+        }
+    }
+
+    private synchronized String exitCode() {
+        return process == null || process.isAlive() ? "nothing" : "status " + process.exitValue();
+    }
+
+    private static boolean waitFor(Process p, Duration d) {
+        try {
+            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubermeshException("interrupted while waiting for etcd", e);
+        }
+    }
+}
