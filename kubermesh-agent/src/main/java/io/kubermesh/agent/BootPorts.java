@@ -4,8 +4,21 @@ import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.dhcp6.Dhcp6Server;
+import io.kubermesh.boot.http.BootHttpServer;
+import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.machine.Group;
+import io.kubermesh.boot.machine.Ignition;
+import io.kubermesh.boot.machine.MachineService;
+import io.kubermesh.boot.machine.MachineStore;
+import io.kubermesh.boot.machine.Profile;
+import io.kubermesh.boot.machine.ProfileCatalog;
 import io.kubermesh.boot.ra.RouterAdvertiser;
+import io.kubermesh.boot.tftp.TftpServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -13,9 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves network boot on every mesh port (ARCHITECTURE.md, "Network boot"): router
- * advertisements and DHCPv6 from the port's pool, so whatever is plugged into a port boots from
- * this node. One server pair per port, started when the port comes up and closed when it goes;
- * leases are kept per port under {@code STATE/boot/dhcp6/portI} and survive restarts.
+ * advertisements and DHCPv6 from the port's pool, TFTP of the iPXE binaries, and HTTP for the
+ * iPXE chain, Ignition and phone-home, so whatever is plugged into a port boots from this node.
+ * RA, DHCPv6 and TFTP run per port, started when the port comes up and closed when it goes;
+ * leases are kept per port under {@code STATE/boot/dhcp6/portI} and survive restarts. One HTTP
+ * server serves every port; its machine records live under {@code STATE/boot/machines}. Every
+ * machine gets the {@code kubermesh} profile, whose Ignition config carries this cluster's YAML
+ * (the same file this agent runs with), so what boots here joins this cluster.
  */
 public final class BootPorts implements PortListener {
     private static final Logger LOG = LoggerFactory.getLogger(BootPorts.class);
@@ -24,16 +41,50 @@ public final class BootPorts implements PortListener {
     private final AgentSettings settings;
     private final Map<Integer, Dhcp6Server> dhcp = new TreeMap<>();
     private final Map<Integer, RouterAdvertiser> ra = new TreeMap<>();
+    private final Map<Integer, TftpServer> tftp = new TreeMap<>();
+    private final String clusterYaml;
+    private final Path tftpRoot;
+    private BootHttpServer http;
     private NodeBlock node;
 
-    public BootPorts(ClusterSpec spec, AgentSettings settings) {
+    /**
+     * @param clusterYaml the cluster file's text, handed to booting machines in their Ignition config
+     * @param tftpRoot the TFTP root: Debian's ipxe package puts snponly.efi and undionly.kpxe in /usr/lib/ipxe
+     */
+    public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot) {
         this.spec = spec;
         this.settings = settings;
+        this.clusterYaml = clusterYaml;
+        this.tftpRoot = tftpRoot;
+    }
+
+    /** The profile every machine that boots here gets: the agent, configured with this cluster. */
+    static ProfileCatalog catalog(String clusterYaml) {
+        Ignition ignition = new Ignition(List.of(new Ignition.File("/etc/kubermesh/cluster.yaml", 0644, clusterYaml)),
+                List.of(new Ignition.Unit("kubermesh-agent.service", true, String.join("\n",
+                        "[Unit]", "Description=kubermesh agent", "After=network-online.target", "",
+                        "[Service]", "ExecStart=/usr/bin/kubermesh agent --config /etc/kubermesh/cluster.yaml",
+                        "Restart=always", "", "[Install]", "WantedBy=multi-user.target", ""))),
+                List.of());
+        Profile agent = new Profile("kubermesh", "kubermesh/vmlinuz", List.of("kubermesh/initrd.img"),
+                List.of("ignition.config.url={ignition}", "ignition.platform.id=metal", "kubermesh.server={server}"),
+                ignition);
+        return new ProfileCatalog(List.of(new Group("everyone", "kubermesh", Map.of())), List.of(agent));
     }
 
     @Override
     public synchronized void started(NodeBlock n) {
         this.node = n;
+        Path dir = settings.stateDirectory().resolve("boot");
+        try {
+            Path assets = Files.createDirectories(dir.resolve("assets"));
+            MachineService machines = new MachineService(new MachineStore(dir.resolve("machines")), catalog(clusterYaml),
+                    Clock.systemUTC());
+            http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets,
+                    new InetSocketAddress("::", spec.boot().httpPort()));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("HTTP boot service did not start: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -46,6 +97,11 @@ public final class BootPorts implements PortListener {
         try {
             dhcp.put(port.index(), Dhcp6Server.start(spec, node.mac(), one, leases));
             ra.put(port.index(), RouterAdvertiser.start(spec, node.mac(), one));
+            if (Files.isDirectory(tftpRoot)) {
+                tftp.put(port.index(), TftpServer.onInterfaces(tftpRoot, List.of(port.interfaceName()), 69));
+            } else {
+                LOG.warn("no TFTP on port {}: {} is missing (apt-get install -y ipxe)", port.index(), tftpRoot);
+            }
             LOG.info("boot services on port {} ({}): DHCPv6 pool {} .. {}", port.index(), port.interfaceName(),
                     port.pool().get(0), port.pool().get(port.pool().size() - 1));
         } catch (RuntimeException e) {
@@ -60,6 +116,10 @@ public final class BootPorts implements PortListener {
     }
 
     private void close(int index) {
+        TftpServer t = tftp.remove(index);
+        if (t != null) {
+            t.close();
+        }
         RouterAdvertiser r = ra.remove(index);
         if (r != null) {
             r.close();
@@ -74,6 +134,10 @@ public final class BootPorts implements PortListener {
     public synchronized void stopped() {
         for (int i : new java.util.ArrayList<>(dhcp.keySet())) {
             close(i);
+        }
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 

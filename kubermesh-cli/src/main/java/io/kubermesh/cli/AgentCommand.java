@@ -40,7 +40,8 @@ final class AgentCommand implements Callable<Integer> {
         Files.createDirectories(state);
         String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
         AgentSettings settings = new AgentSettings(nodeName, state, stub);
-        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(new BootPorts(spec, settings), new RoutingPorts(spec, settings))))
+        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(new BootPorts(spec, settings,
+                Files.readString(config), Path.of("/usr/lib/ipxe")), new RoutingPorts(spec, settings))))
                 .getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -32,13 +32,18 @@ final class FirmwareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Firmware.Boot boot;
         try (Rtnetlink netlink = Rtnetlink.open()) {
-            Firmware.boot(netlink, System.out, Duration.ofSeconds(timeoutSeconds));
+            boot = Firmware.boot(netlink, System.out, Duration.ofSeconds(timeoutSeconds));
         }
-        System.out.println("firmware: handing over to the operating system (kubermesh agent)");
+        // The installed system runs with the cluster file its Ignition config carried.
+        java.nio.file.Files.createDirectories(state);
+        Path installed = state.resolve("cluster.yaml");
+        java.nio.file.Files.writeString(installed, boot.clusterYaml());
+        System.out.println("firmware: handing over to the operating system (kubermesh agent --config " + installed + ")");
         System.out.flush();
         AgentCommand agent = new AgentCommand();
-        agent.config = config;
+        agent.config = installed;
         agent.state = state;
         agent.name = name;
         agent.stub = io.kubermesh.agent.AgentSettings.DEFAULT_STUB;

@@ -7,6 +7,8 @@ import io.kubermesh.routing.netlink.AddressLifetime;
 import io.kubermesh.routing.netlink.Link;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -22,8 +24,8 @@ import java.util.regex.Pattern;
 public final class Firmware {
     private static final Pattern PORT = Pattern.compile("cluster\\d{1,2}");
 
-    /** What the boot found: the port and the two leases. */
-    public record Boot(String port, MacAddress mac, Dhcp6Client.Lease firmware, Dhcp6Client.Lease ipxe) {
+    /** What the boot found: the port, the two leases, and the cluster file the Ignition config carried. */
+    public record Boot(String port, MacAddress mac, Dhcp6Client.Lease firmware, Dhcp6Client.Lease ipxe, String clusterYaml) {
     }
 
     private Firmware() {
@@ -42,12 +44,34 @@ public final class Firmware {
         }
         // The leased address, on-link as the router advertisement's /126 says.
         netlink.addAddress(port.name(), uefi.address(), 126, AddressLifetime.PERMANENT, EnumSet.of(AddressFlag.NODAD));
+        URI bootFile = URI.create(uefi.bootFileUrl().get());
+        long t0 = System.nanoTime();
+        byte[] loader = TftpClient.read(new InetSocketAddress(bootFile.getHost().replaceAll("[\\[\\]]", ""), 
+                bootFile.getPort() < 0 ? 69 : bootFile.getPort()), bootFile.getPath().substring(1), 1428, remaining(deadline));
+        console.printf("firmware: TFTP %s: %d bytes in %d ms%n", bootFile, loader.length, (System.nanoTime() - t0) / 1_000_000);
         Dhcp6Client.Lease ipxe = Dhcp6Client.lease(port.name(), Dhcp6Client.Stage.ipxe(mac), remaining(deadline));
         console.printf("firmware: DHCPv6 (iPXE, user class iPXE): address %s, script %s%n", ipxe.address(),
                 ipxe.bootFileUrl().orElse("(none)"));
+        URI script = URI.create(ipxe.bootFileUrl().orElseThrow(() ->
+                new SubstrateException("the DHCPv6 server gave iPXE no script URL")));
+        IpxeChain chain = new IpxeChain();
+        IpxeChain.Result result = chain.run(script, mac, uuid(mac));
+        console.printf("firmware: iPXE chain: %s%n", result.machineScript().lines()
+                .filter(l -> l.startsWith("kernel") || l.startsWith("echo")).findFirst().orElse("?"));
+        String cluster = result.file("/etc/kubermesh/cluster.yaml").orElseThrow(() ->
+                new SubstrateException("the Ignition config has no /etc/kubermesh/cluster.yaml"));
+        console.printf("firmware: Ignition %s: %d files, cluster.yaml %d bytes%n", result.ignitionUrl(),
+                result.ignition().path("storage").path("files").size(), cluster.length());
+        chain.phoneHome(script, mac, "installed");
+        console.println("firmware: phoned home: installed");
         // The operating system configures its own addresses from the plan: leave none behind.
         netlink.removeAddress(port.name(), uefi.address(), 126);
-        return new Boot(port.name(), mac, uefi, ipxe);
+        return new Boot(port.name(), mac, uefi, ipxe, cluster);
+    }
+
+    /** A stable SMBIOS-like UUID for a lab machine, from its MAC. */
+    static String uuid(MacAddress mac) {
+        return java.util.UUID.nameUUIDFromBytes(mac.toBytes()).toString();
     }
 
     private static Link awaitCable(Rtnetlink netlink, long deadline) {
