@@ -44,6 +44,8 @@ public final class Agent implements AutoCloseable {
     private StatusEndpoint status;
     private Instant startedAt;
     private volatile String state = "starting";
+    /** Last carrier seen per port, to tell listeners when a cable goes dark or comes back. */
+    private final java.util.Map<Integer, Boolean> carrier = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public Agent(AgentSettings settings, AddressPlan plan, Rtnetlink netlink, Clock clock, List<PortListener> listeners) {
@@ -95,6 +97,12 @@ public final class Agent implements AutoCloseable {
                     }
                 } else {
                     configure(index);
+                    Boolean before = carrier.put(index, lc.link().lowerUp());
+                    if (before != null && before != lc.link().lowerUp()) {
+                        PortPrefix p = network.node().port(index);
+                        LOG.info("port {} carrier {}", index, lc.link().lowerUp() ? "back" : "lost");
+                        listeners.forEach(l -> l.carrierChanged(p, lc.link().lowerUp()));
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -16,6 +16,10 @@ public interface PortListener {
 
     void portDown(PortPrefix port);
 
+    /** The port's cable went dark (the far machine lost power) or came back; the port stays configured. */
+    default void carrierChanged(PortPrefix port, boolean carrier) {
+    }
+
     /** The agent stops: release everything. Called after the last {@link #portDown}; must not throw. */
     default void stopped() {
     }

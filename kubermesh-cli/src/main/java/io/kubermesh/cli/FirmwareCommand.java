@@ -39,7 +39,12 @@ final class FirmwareCommand implements Callable<Integer> {
         // The installed system runs with the cluster file its Ignition config carried.
         java.nio.file.Files.createDirectories(state);
         Path installed = state.resolve("cluster.yaml");
-        java.nio.file.Files.writeString(installed, boot.clusterYaml());
+        if (boot.clusterYaml() != null) {
+            java.nio.file.Files.writeString(installed, boot.clusterYaml());
+        } else if (!java.nio.file.Files.exists(installed)) {
+            throw new io.kubermesh.api.SubstrateException("the boot server sent " + name
+                    + " to its disk, but nothing is installed there (" + installed + " is missing)");
+        }
         System.out.println("firmware: handing over to the operating system (kubermesh agent --config " + installed + ")");
         System.out.flush();
         AgentCommand agent = new AgentCommand();

@@ -93,6 +93,8 @@ class LabIT {
         assertThat(machine(status(), "kubermesh3").get("state").asText()).isEqualTo("off");
         assertThat(PlanCommandTest.run("revive", "--lab", lab.toString(), "kubermesh3").code()).isZero();
         assertThat(machine(status(), "kubermesh3").get("state").asText()).isEqualTo("joined");
+        // Installed before, so the neighbour sent it to its disk, not through the installer again.
+        assertThat(Files.readString(lab.resolve("machines/kubermesh3/console.log"))).contains("booting from disk");
 
         assertThat(PlanCommandTest.run("cut", "--lab", lab.toString(), "kubermesh2", "kubermesh4").code()).isZero();
         assertThat(machine(status(), "kubermesh4").get("ports")).hasSize(1);

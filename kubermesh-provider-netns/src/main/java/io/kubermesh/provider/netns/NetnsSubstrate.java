@@ -197,6 +197,7 @@ public final class NetnsSubstrate implements Substrate {
         LabState.StoredMachine m = machine(machine);
         int killed = NamespaceProcesses.killAll(NetworkNamespaces.path(namespace(machine)));
         setPorts(m, false);
+        forget(m);
         m.powered = false;
         save();
         LOG.info("machine {} powered off ({} processes stopped)", machine, killed);
@@ -294,6 +295,29 @@ public final class NetnsSubstrate implements Substrate {
         state.machines.clear();
         state.cables.clear();
         LabState.delete(stateDirectory);
+    }
+
+    /**
+     * A machine that loses power forgets its network state: every link but its NICs and loopback
+     * goes, its NICs lose their addresses (routes go with them), forwarding is off again; as after
+     * a real power cycle, it boots from nothing.
+     */
+    private void forget(LabState.StoredMachine m) {
+        try (Rtnetlink nl = Rtnetlink.open(namespace(m.name))) {
+            for (var link : nl.links()) {
+                if (!link.name().equals("lo") && !link.name().matches("cluster\\d+")) {
+                    nl.deleteLink(link.name());
+                }
+            }
+            for (var a : nl.addresses()) {
+                if (!a.address().isLinkLocal() && !a.interfaceName().equals("lo")) {
+                    nl.removeAddress(a.interfaceName(), a.address(), a.prefixLength());
+                }
+            }
+            nl.setForwarding("all", false);
+        } catch (RuntimeException e) {
+            LOG.warn("resetting {} after power off: {}", m.name, e.toString());
+        }
     }
 
     private void setPorts(LabState.StoredMachine m, boolean up) {

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
 public final class Firmware {
     private static final Pattern PORT = Pattern.compile("cluster\\d{1,2}");
 
-    /** What the boot found: the port, the two leases, and the cluster file the Ignition config carried. */
+    /**
+     * What the boot found: the port, the two leases, and the cluster file the Ignition config
+     * carried (null when the server sent the machine to its disk).
+     */
     public record Boot(String port, MacAddress mac, Dhcp6Client.Lease firmware, Dhcp6Client.Lease ipxe, String clusterYaml) {
     }
 
@@ -58,6 +61,12 @@ public final class Firmware {
         IpxeChain.Result result = chain.run(script, mac, uuid(mac));
         console.printf("firmware: iPXE chain: %s%n", result.machineScript().lines()
                 .filter(l -> l.startsWith("kernel") || l.startsWith("echo")).findFirst().orElse("?"));
+        if (result.fromDisk()) {
+            // Installed before: the server sends it to its disk, never through the installer again.
+            netlink.removeAddress(port.name(), uefi.address(), 126);
+            console.println("firmware: booting from disk");
+            return new Boot(port.name(), mac, uefi, ipxe, null);
+        }
         String cluster = result.file("/etc/kubermesh/cluster.yaml").orElseThrow(() ->
                 new SubstrateException("the Ignition config has no /etc/kubermesh/cluster.yaml"));
         console.printf("firmware: Ignition %s: %d files, cluster.yaml %d bytes%n", result.ignitionUrl(),

@@ -29,6 +29,11 @@ public final class IpxeChain {
 
     /** What the chain gave: the scripts seen and the files of the Ignition config. */
     public record Result(String machineScript, JsonNode ignition, URI ignitionUrl) {
+        /** The server said: this machine is installed, boot from its disk (no installer, no Ignition). */
+        public boolean fromDisk() {
+            return ignitionUrl == null;
+        }
+
         /** The contents of the Ignition file at {@code path}, decoded from its RFC 2397 data URL. */
         public Optional<String> file(String path) {
             for (JsonNode f : ignition.path("storage").path("files")) {
@@ -57,6 +62,10 @@ public final class IpxeChain {
                 .replace("${serial}", "lab");
         String script = get(bootScript.resolve(target));
         Matcher kernel = KERNEL.matcher(script);
+        if (!kernel.find() && script.contains("sanboot")) {
+            return new Result(script, JSON.createObjectNode(), null);
+        }
+        kernel.reset();
         Matcher ignition = kernel.find() ? IGNITION.matcher(kernel.group(1)) : null;
         if (ignition == null || !ignition.find()) {
             throw new SubstrateException("the machine script installs nothing this lab can boot:\n" + script);
