@@ -110,24 +110,6 @@ public final class BootPorts implements PortListener {
         }
     }
 
-    /**
-     * When a cable comes back (the far machine was powered off and on), the TFTP sockets bound to
-     * the port's addresses are opened again: the kernel may have invalidated them while the link
-     * was down, and a machine booting again must find its boot files.
-     */
-    @Override
-    public synchronized void carrierChanged(PortPrefix port, boolean carrier) {
-        if (!carrier || !tftp.containsKey(port.index())) {
-            return;
-        }
-        tftp.remove(port.index()).close();
-        try {
-            tftp.put(port.index(), TftpServer.onInterfaces(tftpRoot, List.of(port.interfaceName()), 69));
-        } catch (RuntimeException e) {
-            LOG.error("TFTP on port {} did not restart: {}", port.index(), e.getMessage());
-        }
-    }
-
     @Override
     public synchronized void portDown(PortPrefix port) {
         close(port.index());

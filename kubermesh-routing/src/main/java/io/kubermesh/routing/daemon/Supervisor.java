@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a group of processes that live and die together (FRR's zebra, ospf6d and bfdd; BIRD's one
- * process): starts them in order, each once the previous one is ready, restarts the whole group
- * with exponential backoff when any of them exits, and stops them by process id (SIGTERM, then
- * SIGKILL after a grace period). The processes run in the foreground as children of this JVM,
- * so an exit is seen at once, without polling pid files.
+ * Runs a group of processes (FRR's zebra, bfdd and ospf6d; BIRD's one process): starts them in
+ * order, each once the previous one is ready, restarts a process that exits with exponential
+ * backoff, and stops them by process id (SIGTERM, then SIGKILL after a grace period). Only the
+ * process that died is restarted: FRR's daemons reconnect to a restarted zebra by themselves,
+ * while restarting ospf6d along with it would flush and re-originate its LSAs, which FRR 8.4's
+ * neighbours were seen not to take back for over a minute. The processes run in the foreground
+ * as children of this JVM, so an exit is seen at once, without polling pid files.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -93,28 +95,40 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void launchAll() {
-        long gen = ++generation;
-        for (Program p : programs) {
-            for (Path stale : p.staleFiles()) {
-                try {
-                    Files.deleteIfExists(stale);
-                } catch (IOException e) {
-                    throw new RoutingDaemonException(unit + ": cannot remove stale " + stale + ": " + e.getMessage(), e);
-                }
-            }
-            Process process;
-            try {
-                process = new ProcessBuilder(p.command()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(p.log().toFile())).start();
-            } catch (IOException e) {
-                throw new EnvironmentException(unit + ": cannot run " + p.command().get(0) + " (" + p.name() + "): "
-                        + e.getMessage(), "apt-get install -y " + p.debianPackage());
-            }
-            running.add(process);
-            process.onExit().thenRun(() -> exited(gen, p, process));
-            awaitReady(p, process);
+        ++generation;
+        running.clear();
+        for (int i = 0; i < programs.size(); i++) {
+            running.add(launch(i));
         }
         startedAtNanos = System.nanoTime();
+    }
+
+    private Process launch(int i) {
+        Program p = programs.get(i);
+        for (Path stale : p.staleFiles()) {
+            try {
+                Files.deleteIfExists(stale);
+            } catch (IOException e) {
+                throw new RoutingDaemonException(unit + ": cannot remove stale " + stale + ": " + e.getMessage(), e);
+            }
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(p.command()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(p.log().toFile())).start();
+        } catch (IOException e) {
+            throw new EnvironmentException(unit + ": cannot run " + p.command().get(0) + " (" + p.name() + "): "
+                    + e.getMessage(), "apt-get install -y " + p.debianPackage());
+        }
+        long gen = generation;
+        process.onExit().thenRun(() -> exited(gen, i, process));
+        try {
+            awaitReady(p, process);
+        } catch (RuntimeException e) {
+            terminate(process);
+            throw e;
+        }
+        return process;
     }
 
     private void awaitReady(Program p, Process process) {
@@ -132,45 +146,45 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private synchronized void exited(long gen, Program p, Process process) {
-        // Exits of an older generation (processes this supervisor killed itself) and exits while
+    private synchronized void exited(long gen, int index, Process process) {
+        // Exits of processes this supervisor stopped itself, of an older generation, and while
         // starting (awaitReady reports those) are not crashes.
-        if (gen != generation || status != DaemonHealth.Status.RUNNING) {
+        if (gen != generation || status == DaemonHealth.Status.STOPPED || status == DaemonHealth.Status.STARTING
+                || index >= running.size()
+                || running.get(index) != process) {
             return;
         }
+        Program p = programs.get(index);
         detail = p.name() + " (pid " + process.pid() + ") exited with status " + process.exitValue();
-        LOG.warn("{}: {}; restarting", unit, detail);
+        LOG.warn("{}: {}; restarting it", unit, detail);
         status = DaemonHealth.Status.RESTARTING;
-        generation++;
         if (System.nanoTime() - startedAtNanos > STABLE.toNanos()) {
             consecutiveFailures = 0;
         }
-        scheduleRestart();
+        scheduleRestart(index);
     }
 
-    private void scheduleRestart() {
+    private void scheduleRestart(int index) {
         long delay = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(consecutiveFailures, 20));
         consecutiveFailures++;
         long gen = generation;
-        restarter.schedule(() -> restart(gen), delay, TimeUnit.MILLISECONDS);
+        restarter.schedule(() -> restart(gen, index), delay, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void restart(long gen) {
+    private synchronized void restart(long gen, int index) {
         if (gen != generation || status == DaemonHealth.Status.STOPPED) {
             return;
         }
-        killAll();
         try {
-            launchAll();
+            running.set(index, launch(index));
             restarts++;
+            startedAtNanos = System.nanoTime();
             status = DaemonHealth.Status.RUNNING;
-            LOG.info("{}: restarted ({} restarts)", unit, restarts);
+            LOG.info("{}: {} restarted ({} restarts)", unit, programs.get(index).name(), restarts);
         } catch (RuntimeException e) {
-            killAll();
             detail = e.getMessage();
             status = DaemonHealth.Status.FAILED;
-            generation++;
-            scheduleRestart();
+            scheduleRestart(index);
         }
     }
 

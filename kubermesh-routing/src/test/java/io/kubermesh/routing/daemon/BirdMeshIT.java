@@ -11,7 +11,7 @@ class BirdMeshIT extends MeshRoutingContract {
     }
 
     @Override
-    boolean exactEcmpAfterChange() {
+    boolean exactEcmp() {
         return true;
     }
 

@@ -278,6 +278,36 @@ final class MeshLab implements AutoCloseable {
         return out;
     }
 
+    /** The ports of {@code src} on a shortest path to the nearest of {@code holders} (ECMP set). */
+    Set<String> portsTowardsNearest(String src, Set<String> holders) {
+        int best = holders.stream().mapToInt(h -> distance(src, h)).min().orElseThrow();
+        Set<String> ports = new TreeSet<>();
+        for (Cable c : liveCables(src)) {
+            String next = c.other(src).machine();
+            if (holders.stream().anyMatch(h -> distance(next, h) == best - 1)) {
+                ports.add(port(c.a().machine().equals(src) ? c.a() : c.b()));
+            }
+        }
+        return ports;
+    }
+
+    /** Adds ({@code add}) or removes an anycast /128 on the stub of {@code m}. */
+    void anycast(String m, Ipv6Address address, boolean add) {
+        Sh.ok("ip", "-n", ns(m), "address", add ? "add" : "del", address + "/128", "dev", STUB);
+    }
+
+    /** The daemon's installed route to {@code prefix} as a port set (empty when there is none). */
+    Set<String> installedPorts(String m, Ipv6Prefix prefix) {
+        return daemons.get(m).installedRoutes().stream().filter(r -> r.destination().equals(prefix)).findFirst()
+                .map(r -> (Set<String>) new TreeSet<>(r.nextHops().stream().map(NextHop::interfaceName).toList()))
+                .orElse(Set.of());
+    }
+
+    /** The kernel's route to {@code address} in {@code m}'s namespace, as {@code ip -6 route get} prints it. */
+    String kernelRoute(String m, Ipv6Address address) {
+        return Sh.run(List.of("ip", "-n", ns(m), "-6", "route", "show", address + "/128")).output().trim();
+    }
+
     private int distance(String from, String to) {
         Map<String, Integer> dist = new HashMap<>();
         ArrayDeque<String> queue = new ArrayDeque<>(List.of(from));

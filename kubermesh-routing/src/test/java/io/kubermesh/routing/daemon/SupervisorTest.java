@@ -1,0 +1,105 @@
+package io.kubermesh.routing.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubermesh.api.EnvironmentException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor with ordinary programs (sleep, sh) standing in for daemons. */
+class SupervisorTest {
+    @TempDir
+    Path dir;
+
+    private Supervisor.Program program(String name, BooleanSupplier ready, String... command) {
+        return new Supervisor.Program(name, List.of(command), ready, dir.resolve(name + ".out"), List.of(), "coreutils");
+    }
+
+    @Test
+    void restartsTheCrashedProcessAloneAndStopsAllLeavingNoProcess() {
+        try (Supervisor s = new Supervisor("t", List.of(program("first", () -> true, "sleep", "1000"),
+                program("second", () -> true, "sleep", "1000")), Duration.ofMillis(10), Duration.ofMillis(100))) {
+            s.start();
+            assertThat(s.health().status()).isEqualTo(DaemonHealth.Status.RUNNING);
+            List<Long> before = s.pids();
+            assertThat(before).hasSize(2);
+
+            ProcessHandle.of(before.get(0)).orElseThrow().destroyForcibly();
+            await(() -> s.health().restarts() == 1 && s.health().healthy());
+            List<Long> after = s.pids();
+            // The crashed one has a new process; the other kept running untouched.
+            assertThat(after).hasSize(2).doesNotContain(before.get(0)).contains(before.get(1));
+            assertThat(s.health().detail()).contains("first").contains("exited");
+
+            s.stop();
+            assertThat(s.pids()).isEmpty();
+            assertThat(s.health().status()).isEqualTo(DaemonHealth.Status.STOPPED);
+            for (long pid : after) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aProgramThatExitsBeforeItIsReadyFailsTheStart() {
+        try (Supervisor s = new Supervisor("t", List.of(program("quitter", () -> false, "false")))) {
+            assertThatThrownBy(s::start).isInstanceOf(RoutingDaemonException.class).hasMessageContaining("quitter")
+                    .hasMessageContaining("exited");
+            assertThat(s.health().status()).isEqualTo(DaemonHealth.Status.STOPPED);
+            assertThat(s.pids()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingProgramNamesItsPackage() {
+        try (Supervisor s = new Supervisor("t", List.of(program("ghost", () -> true, "/nonexistent/kmrd-ghost")))) {
+            assertThatThrownBy(s::start).isInstanceOf(EnvironmentException.class).hasMessageContaining("apt-get install -y coreutils");
+        }
+    }
+
+    @Test
+    void waitsForReadinessAndRemovesStaleFiles() throws Exception {
+        Path marker = dir.resolve("ready");
+        Path stale = dir.resolve("stale.pid");
+        Files.writeString(stale, "12345");
+        Supervisor.Program p = new Supervisor.Program("slow", List.of("sh", "-c", "sleep 0.3; touch " + marker + "; exec sleep 1000"),
+                () -> Files.exists(marker), dir.resolve("slow.out"), List.of(stale), "dash");
+        try (Supervisor s = new Supervisor("t", List.of(p))) {
+            s.start();
+            assertThat(marker).exists();
+            assertThat(stale).doesNotExist();
+        }
+    }
+
+    @Test
+    void aProgramIgnoringSigtermIsKilled() {
+        try (Supervisor s = new Supervisor("t", List.of(program("stubborn", () -> true, "sh", "-c",
+                "trap '' TERM; while :; do sleep 0.1; done")))) {
+            s.start();
+            long pid = s.pids().get(0);
+            s.stop();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long t0 = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - t0 > Duration.ofSeconds(20).toNanos()) {
+                throw new AssertionError("condition not met in 20 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
