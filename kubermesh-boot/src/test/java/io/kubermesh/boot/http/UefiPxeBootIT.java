@@ -10,7 +10,6 @@ import io.kubermesh.boot.lab.LabServerMain;
 import io.kubermesh.boot.lab.NetnsLab;
 import io.kubermesh.boot.lab.QemuVm;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -25,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The full firmware path: OVMF (UEFI PXE over IPv6) -> snponly.efi over TFTP -> boot.ipxe over
  * HTTP -> per-machine script -> Debian kernel + busybox initramfs -> marker. Everything but the
- * DHCPv6 server and router advertisements is wired here; the lead starts those where marked.
+ * Router advertisements and DHCPv6 run in the same server process, as port 0 of the node:
+ * only kubermesh serves on the tap.
  */
-@Disabled("needs DHCPv6 from the boot-dhcp branch")
 class UefiPxeBootIT {
     static final String TAP = "kmbttap0";
     static final MacAddress NODE = MacAddress.parse("52:54:00:00:00:01");
@@ -71,10 +70,7 @@ class UefiPxeBootIT {
             try (JavaProcess server = JavaProcess.start(NetnsLab.SERVER_NS, LabServerMain.class,
                     Path.of("target", "it-logs", "uefi-servers.log"),
                     List.of("tftp-root=/usr/lib/ipxe", "iface=" + TAP, "http-state=" + state, "http-assets=" + assets,
-                            "http-port=8080"))) {
-                // LEAD: start RA + DHCPv6 on TAP here (boot-dhcp branch): port /126 on-link, pool
-                // port.pool(), firmware bootfile tftp://[thisEnd]/snponly.efi, iPXE (user class "iPXE")
-                // bootfile http://[thisEnd]:8080/boot.ipxe.
+                            "http-port=8080", "dhcp6-identity=" + NODE, "dhcp6-state=" + Files.createDirectory(dir.resolve("leases"))))) {
                 try (QemuVm vm = QemuVm.start(NetnsLab.SERVER_NS, Path.of("target", "it-logs", "uefi-console.log"),
                         QemuVm.uefiNetBoot(QemuVm.ovmfVars(dir), TAP, VM_MAC, UUID.randomUUID().toString()))) {
                     Optional<String> marker = vm.awaitAny(Duration.ofSeconds(300), BusyboxInitramfs.MARKER, "KUBERMESH-FAILED", "No bootable device", "Kernel panic");

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Runs kubermesh's boot servers inside a namespace for the ITs: {@code tftp-root=DIR iface=IF
- * [tftp-port=69] [http-state=DIR http-assets=DIR http-port=8080]}. Prints {@code READY} and
+ * [tftp-port=69] [http-state=DIR http-assets=DIR http-port=8080] [dhcp6-identity=MAC dhcp6-state=DIR]}. Prints {@code READY} and
  * serves until killed.
  */
 public final class LabServerMain {
@@ -31,6 +31,14 @@ public final class LabServerMain {
         }
         if (a.containsKey("http-state")) {
             running.add(LabHttp.start(a, iface));
+        }
+        if (a.containsKey("dhcp6-identity")) {
+            // Router advertisements and DHCPv6 on iface as port 0 of the node with that identity.
+            io.kubermesh.api.MacAddress node = io.kubermesh.api.MacAddress.parse(a.get("dhcp6-identity"));
+            Map<Integer, String> port0 = Map.of(0, iface);
+            var spec = io.kubermesh.addressing.config.ClusterConfig.seed();
+            running.add(io.kubermesh.boot.dhcp6.Dhcp6Server.start(spec, node, port0, Path.of(a.get("dhcp6-state"))));
+            running.add(io.kubermesh.boot.ra.RouterAdvertiser.start(spec, node, port0));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(c -> {
             try {
