@@ -8,7 +8,6 @@ import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.provider.netns.lab.Lab;
-import io.kubermesh.provider.netns.lab.MachineView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -162,71 +161,65 @@ final class LabCommands {
         }
     }
 
-    @Command(name = "cut", mixinStandardHelpOptions = true, description = "Removes the cable between machines A and B.")
-    static final class Cut implements Callable<Integer> {
+    /** A lab command that attaches to the lab and does one thing to it. */
+    abstract static class LabAction implements Callable<Integer> {
         @Mixin
         LabOptions lab = new LabOptions();
-        @Parameters(index = "0")
-        String a;
-        @Parameters(index = "1")
-        String b;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
+        abstract void act(Lab l);
+
         @Override
         public Integer call() {
-            lab.attach(spec.commandLine().getOut()).cut(a, b);
+            act(lab.attach(spec.commandLine().getOut()));
             return 0;
+        }
+    }
+
+    /** A lab command about the cable between machines A and B. */
+    abstract static class CableAction extends LabAction {
+        @Parameters(index = "0", paramLabel = "A")
+        String a;
+        @Parameters(index = "1", paramLabel = "B")
+        String b;
+    }
+
+    /** A lab command about one machine. */
+    abstract static class MachineAction extends LabAction {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+    }
+
+    @Command(name = "cut", mixinStandardHelpOptions = true, description = "Removes the cable between machines A and B.")
+    static final class Cut extends CableAction {
+        @Override
+        void act(Lab l) {
+            l.cut(a, b);
         }
     }
 
     @Command(name = "join", mixinStandardHelpOptions = true, description = "Restores the cable between A and B that cut removed.")
-    static final class Join implements Callable<Integer> {
-        @Mixin
-        LabOptions lab = new LabOptions();
-        @Parameters(index = "0")
-        String a;
-        @Parameters(index = "1")
-        String b;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Join extends CableAction {
         @Override
-        public Integer call() {
-            lab.attach(spec.commandLine().getOut()).join(a, b);
-            return 0;
+        void act(Lab l) {
+            l.join(a, b);
         }
     }
 
     @Command(name = "kill", mixinStandardHelpOptions = true, description = "Powers a machine off.")
-    static final class Kill implements Callable<Integer> {
-        @Mixin
-        LabOptions lab = new LabOptions();
-        @Parameters(index = "0", paramLabel = "NODE")
-        String node;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Kill extends MachineAction {
         @Override
-        public Integer call() {
-            lab.attach(spec.commandLine().getOut()).kill(node);
-            return 0;
+        void act(Lab l) {
+            l.kill(node);
         }
     }
 
     @Command(name = "revive", mixinStandardHelpOptions = true, description = "Powers a machine on again.")
-    static final class Revive implements Callable<Integer> {
-        @Mixin
-        LabOptions lab = new LabOptions();
-        @Parameters(index = "0", paramLabel = "NODE")
-        String node;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Revive extends MachineAction {
         @Override
-        public Integer call() {
-            lab.attach(spec.commandLine().getOut()).revive(node);
-            return 0;
+        void act(Lab l) {
+            l.revive(node);
         }
     }
 
@@ -258,8 +251,4 @@ final class LabCommands {
 
     /** Pretty JSON for status. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    static List<MachineView> views(Lab l) {
-        return l.status();
-    }
 }

@@ -1,9 +1,6 @@
 package io.kubermesh.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.AddressOwner;
 import io.kubermesh.api.ClusterSpec;
@@ -82,13 +79,7 @@ final class OwnerCommand implements Callable<Integer> {
     }
 
     private void write(PrintWriter out, List<AddressOwner> owners) {
-        JsonFactory f = output == OutputFormat.yaml
-                ? YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build()
-                : new JsonFactory();
-        try (JsonGenerator g = f.createGenerator(out)) {
-            if (output == OutputFormat.json) {
-                g.useDefaultPrettyPrinter();
-            }
+        try (JsonGenerator g = output.generator(out)) {
             g.writeStartArray();
             for (AddressOwner o : owners) {
                 g.writeStartObject();

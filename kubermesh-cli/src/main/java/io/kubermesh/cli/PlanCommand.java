@@ -1,9 +1,6 @@
 package io.kubermesh.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
@@ -81,14 +78,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private void writeStructured(PrintWriter out, AddressPlan plan, List<MacAddress> nodes) {
-        JsonFactory f = output == OutputFormat.yaml
-                ? YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()
-                : new JsonFactory();
-        try (JsonGenerator g = f.createGenerator(out)) {
-            if (output == OutputFormat.json) {
-                g.useDefaultPrettyPrinter();
-            }
+        try (JsonGenerator g = output.generator(out)) {
             g.writeStartObject();
             writeCluster(g, plan);
             g.writeArrayFieldStart("anycast");
