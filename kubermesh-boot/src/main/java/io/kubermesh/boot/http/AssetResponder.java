@@ -23,11 +23,11 @@ final class AssetResponder {
     private AssetResponder() {
     }
 
-    static void serve(HttpExchange ex, Reply reply, TftpRoot assets, String name) {
+    static void serve(HttpExchange ex, Reply reply, TftpRoot assets, String kind, String name) {
         TftpRoot.Resolution r = assets.resolve(name);
         if (r instanceof TftpRoot.Resolution.Refused no) {
             int code = no.code() == TftpErrorCode.FILE_NOT_FOUND ? 404 : 403;
-            reply.text(code, (code == 404 ? "not found" : "forbidden") + "\n", "asset refused: " + no.message());
+            reply.text(code, (code == 404 ? "not found" : "forbidden") + "\n", kind + " refused: " + no.message());
             return;
         }
         TftpRoot.Resolution.Found f = (TftpRoot.Resolution.Found) r;
@@ -35,7 +35,7 @@ final class AssetResponder {
         ex.getResponseHeaders().set("Accept-Ranges", "bytes");
         if (range instanceof ByteRange.Request.Unsatisfiable) {
             ex.getResponseHeaders().set("Content-Range", "bytes */" + f.size());
-            reply.text(416, "range not satisfiable\n", "asset " + name + ": range " + ex.getRequestHeaders().getFirst("Range")
+            reply.text(416, "range not satisfiable\n", kind + " " + name + ": range " + ex.getRequestHeaders().getFirst("Range")
                     + " past " + f.size() + " bytes");
             return;
         }
@@ -55,13 +55,13 @@ final class AssetResponder {
                 ex.getResponseHeaders().set("Content-Length", Long.toString(length));
             }
             ex.sendResponseHeaders(code, head || length == 0 ? -1 : length);
-            reply.sent(code, 0, "asset " + name + (code == 206 ? " bytes " + first + "+" + length : "") + " of " + f.size());
+            reply.sent(code, 0, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "") + " of " + f.size());
             if (head || length == 0) {
                 return;
             }
             if (ex instanceof TransportExchange zeroCopy) {
                 zeroCopy.sendFile(ch, first, length);
-                reply.sent(code, length, "asset " + name + (code == 206 ? " bytes " + first + "+" + length : "")
+                reply.sent(code, length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
                         + " of " + f.size());
                 return;
             }
@@ -78,7 +78,7 @@ final class AssetResponder {
                     os.write(buf.array(), 0, n);
                     pos += n;
                 }
-                reply.sent(code, length, "asset " + name + (code == 206 ? " bytes " + first + "+" + length : "")
+                reply.sent(code, length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
                         + " of " + f.size());
             }
         } catch (IOException e) {

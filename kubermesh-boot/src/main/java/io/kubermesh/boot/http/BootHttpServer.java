@@ -34,7 +34,9 @@ import java.util.Map;
  * {@code /ipxe?mac=&uuid=&buildarch=&serial=}, the machine's Ignition config {@code /ignition?mac=},
  * public assets {@code /assets/...} with single range requests, and the machine API:
  * {@code GET /machines}, {@code GET /machines/MAC}, {@code POST /machines/MAC/phone-home}
- * with {@code {"state":"installed"}}.
+ * with {@code {"state":"installed"}}. Given a boot files directory (the TFTP root), its files are
+ * also served at the top level, {@code /snponly.efi}: the URL that DHCPv6 hands to UEFI HTTP boot
+ * clients (option 59) names the same binary PXE clients fetch over TFTP.
  *
  * <p>The port a request came in on is named by an {@link IngressResolver}: the {@code clusterI}
  * whose DHCPv6 pool holds the client's address (per the address plan), else the interface of a
@@ -55,6 +57,7 @@ public final class BootHttpServer implements AutoCloseable {
     private final IngressResolver ingress;
     private final MachineService machines;
     private final TftpRoot assets;
+    private final TftpRoot bootFiles;
     private final HttpTransport server;
 
     /**
@@ -78,11 +81,22 @@ public final class BootHttpServer implements AutoCloseable {
 
     /** As above, with the machine service given (tests, or a catalog built in code). */
     public BootHttpServer(IngressResolver ingress, MachineService machines, Path assetsDir, InetSocketAddress bind) {
+        this(ingress, machines, assetsDir, null, bind);
+    }
+
+    /**
+     * As above, also serving the files of {@code bootFilesDir} (the TFTP root, by default Debian's
+     * {@code /usr/lib/ipxe}) at the top level for UEFI HTTP boot; {@code null} serves none.
+     */
+    public BootHttpServer(IngressResolver ingress, MachineService machines, Path assetsDir, Path bootFilesDir,
+                          InetSocketAddress bind) {
         this.ingress = ingress;
         this.machines = machines;
         this.assets = new TftpRoot(assetsDir);
+        this.bootFiles = bootFilesDir == null ? null : new TftpRoot(bootFilesDir);
         this.server = new HttpTransport(bind, this::handle, MAX_CONNECTIONS);
-        LOG.info("HTTP boot serving on {} (assets {})", server.address(), assets.directory());
+        LOG.info("HTTP boot serving on {} (assets {}, boot files {})", server.address(), assets.directory(),
+                bootFiles == null ? "none" : bootFiles.directory());
     }
 
     /** The bound address (with the real port when 0 was asked). */
@@ -118,7 +132,7 @@ public final class BootHttpServer implements AutoCloseable {
             } else if (raw.equals("/ignition") && get) {
                 ignition(reply, q, port);
             } else if (raw.startsWith("/assets/") && get) {
-                AssetResponder.serve(ex, reply, assets, path.substring("/assets/".length()));
+                AssetResponder.serve(ex, reply, assets, "asset", path.substring("/assets/".length()));
             } else if (raw.equals("/machines") && get) {
                 ArrayNode list = JSON.createArrayNode();
                 machines.store().all().forEach(m -> list.add(json(m)));
@@ -133,6 +147,9 @@ public final class BootHttpServer implements AutoCloseable {
                 MacAddress mac = MacAddress.parse("mac", URLDecoder.decode(raw.substring(10), StandardCharsets.UTF_8));
                 machines.store().get(mac).ifPresentOrElse(m -> reply.json(200, json(m).toPrettyString(), "machine " + mac),
                         () -> reply.text(404, "unknown machine " + mac + "\n", "unknown machine"));
+            } else if (bootFiles != null && get && raw.lastIndexOf('/') == 0 && raw.length() > 1) {
+                // one path segment only: the boot files root has no subdirectories worth serving
+                AssetResponder.serve(ex, reply, bootFiles, "boot file", path.substring(1));
             } else {
                 reply.text(404, "not found\n", "no such route");
             }

@@ -115,4 +115,34 @@ class BootHttpServerTest {
         assertThat(exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n"))
                 .contains("booting from its disk");
     }
+
+    @Test
+    void bootFilesAreServedAtTheTopLevelOnlyWhenARootIsGiven() throws Exception {
+        Path bootFiles = Files.createDirectory(dir.resolve("tftp"));
+        Files.writeString(bootFiles.resolve("snponly.efi"), "MZ-efi-binary");
+        Files.createDirectory(bootFiles.resolve("sub"));
+        Files.writeString(bootFiles.resolve("sub/x.efi"), "nested");
+        Files.writeString(dir.resolve("outside.efi"), "outside");
+        Files.createSymbolicLink(bootFiles.resolve("escape.efi"), dir.resolve("outside.efi"));
+        assertThat(exchange("GET /snponly.efi HTTP/1.1\r\nConnection: close\r\n\r\n")).as("no boot files root")
+                .startsWith("HTTP/1.1 404 ");
+        server.close();
+        MachineService machines = new MachineService(new MachineStore(dir.resolve("state")),
+                new ProfileCatalog(List.of(), List.of()), Clock.systemUTC());
+        server = new BootHttpServer((remote, local) -> "cluster0", machines, dir.resolve("assets"), bootFiles,
+                new InetSocketAddress("::1", 0));
+        assertThat(exchange("GET /snponly.efi HTTP/1.1\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("Content-Length: 13\r\n").endsWith("\r\n\r\nMZ-efi-binary");
+        assertThat(exchange("GET /snponly.efi HTTP/1.1\r\nRange: bytes=0-1\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 206 ").endsWith("\r\n\r\nMZ");
+        assertThat(exchange("GET /missing.efi HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+        assertThat(exchange("GET /sub/x.efi HTTP/1.1\r\nConnection: close\r\n\r\n")).as("one segment only")
+                .startsWith("HTTP/1.1 404 ");
+        assertThat(exchange("GET /escape.efi HTTP/1.1\r\nConnection: close\r\n\r\n")).as("symlink out of the root")
+                .startsWith("HTTP/1.1 40").doesNotContain("outside");
+        assertThat(exchange("GET /..%2foutside.efi HTTP/1.1\r\nConnection: close\r\n\r\n")).as("encoded traversal")
+                .startsWith("HTTP/1.1 40").doesNotContain("outside");
+        assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nConnection: close\r\n\r\n")).as("routes still win")
+                .startsWith("HTTP/1.1 200 ").contains("#!ipxe");
+    }
 }

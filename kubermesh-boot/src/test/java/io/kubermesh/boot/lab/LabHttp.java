@@ -4,14 +4,21 @@ import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.http.BootHttpServer;
 import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.machine.MachineService;
+import io.kubermesh.boot.machine.MachineStore;
+import io.kubermesh.boot.machine.ProfileCatalog;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts the HTTP boot server for {@link LabServerMain} on {@code [::]:http-port}, ports of node {@code node=MAC}. */
+/**
+ * Starts the HTTP boot server for {@link LabServerMain} on {@code [::]:http-port}, ports of node {@code node=MAC},
+ * serving the boot files of {@code http-boot-files=DIR} at the top level if given.
+ */
 final class LabHttp {
     private LabHttp() {
     }
@@ -22,7 +29,10 @@ final class LabHttp {
         for (int i = 0; i < 8; i++) {
             ports.add(LabPorts.seedPort(node, i));
         }
-        return new BootHttpServer(IngressResolver.fromPorts(ports), Path.of(a.get("http-state")),
-                Path.of(a.get("http-assets")), new InetSocketAddress("::", Integer.parseInt(a.getOrDefault("http-port", "8080"))));
+        Path state = Path.of(a.get("http-state"));
+        MachineService machines = new MachineService(new MachineStore(state), ProfileCatalog.load(state), Clock.systemUTC());
+        Path bootFiles = a.containsKey("http-boot-files") ? Path.of(a.get("http-boot-files")) : null;
+        return new BootHttpServer(IngressResolver.fromPorts(ports), machines, Path.of(a.get("http-assets")), bootFiles,
+                new InetSocketAddress("::", Integer.parseInt(a.getOrDefault("http-port", "8080"))));
     }
 }

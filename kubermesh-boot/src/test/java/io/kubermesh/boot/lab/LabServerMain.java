@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Runs kubermesh's boot servers inside a namespace for the ITs: {@code tftp-root=DIR iface=IF
- * [tftp-port=69] [http-state=DIR http-assets=DIR http-port=8080] [dhcp6-identity=MAC dhcp6-state=DIR]}. Prints {@code READY} and
+ * [tftp-port=69] [http-state=DIR http-assets=DIR http-port=8080 http-boot-files=DIR] [dhcp6-identity=MAC dhcp6-state=DIR]}. Prints {@code READY} and
  * serves until killed.
  */
 public final class LabServerMain {
