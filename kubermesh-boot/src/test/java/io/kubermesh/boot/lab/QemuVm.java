@@ -47,30 +47,87 @@ public final class QemuVm implements AutoCloseable {
 
     /** Arguments for a direct kernel boot: TCG, serial on stdio, one virtio NIC on a tap. */
     public static List<String> directKernel(Path kernel, Path initrd, String append, String tap, String mac) {
-        return List.of("-accel", "tcg", "-m", "512", "-smp", "1", "-nographic", "-serial", "stdio", "-monitor", "none",
-                "-no-reboot", "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", append,
-                "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no",
-                "-device", "virtio-net-pci,netdev=n0,mac=" + mac);
+        return args(base("pc", 512), List.of("-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", append),
+                nic(tap, mac, ",romfile="));
     }
 
     /**
-     * Arguments for a UEFI network boot: q35, the OVMF 4M pflash pair ({@code vars} is a private
-     * copy of OVMF_VARS_4M.fd), IPv4 PXE off so firmware boots over IPv6, the NIC first in boot
-     * order with no option ROM (OVMF's own network stack), a distinct SMBIOS UUID.
+     * Arguments for booting an iPXE Linux-kernel image ({@code /boot/ipxe.lkrn}) with an iPXE
+     * command line, under SeaBIOS, the NIC with no option ROM of its own.
+     */
+    public static List<String> ipxeKernel(Path lkrn, String ipxeCommands, String tap, String mac) {
+        return args(base("pc", 512), List.of("-kernel", lkrn.toString(), "-append", ipxeCommands), nic(tap, mac, ",romfile="));
+    }
+
+    /**
+     * Arguments for a UEFI PXE boot: q35, the OVMF 4M pflash pair ({@code vars} is a private copy
+     * of OVMF_VARS_4M.fd), IPv4 PXE off so firmware boots over IPv6, the NIC first in boot order
+     * with no option ROM (OVMF's own network stack), a distinct SMBIOS UUID.
      */
     public static List<String> uefiNetBoot(Path vars, String tap, String mac, String uuid) {
+        return args(ovmf(vars, uuid), List.of("-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n"),
+                nic(tap, mac, ",romfile=,bootindex=1"));
+    }
+
+    /**
+     * Arguments for a UEFI HTTP boot over IPv6: as {@link #uefiNetBoot}, but with both PXE boot
+     * options and the IPv4 stack off, so the only network boot option left is OVMF's "UEFI HTTPv6"
+     * (HttpBootDxe). The IPv4 stack must go, not only IPv4 PXE: "UEFI HTTPv4" comes first in the
+     * boot order and waits about a minute for a DHCPv4 server before giving up. The boot menu wait
+     * of two seconds ({@code -boot menu=on,splash-time=2000}, OVMF's boot timeout) lets the NIC's
+     * link-local address finish duplicate address detection: without it OVMF 2022.11 starts HTTP
+     * boot within milliseconds of binding the IPv6 stack and fails at once ("Unexpected network
+     * error") without sending a single Solicit.
+     */
+    public static List<String> uefiHttpBoot(Path vars, String tap, String mac, String uuid) {
+        return args(ovmf(vars, uuid), List.of("-boot", "menu=on,splash-time=2000",
+                        "-fw_cfg", "name=opt/org.tianocore/IPv4Support,string=n",
+                        "-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
+                        "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n"),
+                nic(tap, mac, ",romfile=,bootindex=1"));
+    }
+
+    /**
+     * Arguments for a legacy BIOS network boot: SeaBIOS ({@code -machine pc -boot n}) runs the
+     * NIC's default option ROM, which in Debian is iPXE from the ipxe-qemu package
+     * ({@code /usr/lib/ipxe/qemu/efi-virtio.rom} for virtio-net-pci).
+     */
+    public static List<String> biosNetBoot(String tap, String mac, String uuid) {
+        Path rom = Path.of("/usr/lib/ipxe/qemu/efi-virtio.rom");
+        if (!Files.exists(rom)) {
+            throw new AssertionError(rom + " missing: apt-get install -y ipxe-qemu");
+        }
+        return args(base("pc", 512), List.of("-boot", "n", "-uuid", uuid), nic(tap, mac, ""));
+    }
+
+    /** TCG, one CPU, serial console on stdio, no monitor, exit instead of rebooting. */
+    private static List<String> base(String machine, int megabytes) {
+        return List.of("-machine", machine, "-accel", "tcg", "-m", Integer.toString(megabytes), "-smp", "1", "-nographic",
+                "-serial", "stdio", "-monitor", "none", "-no-reboot");
+    }
+
+    private static List<String> ovmf(Path vars, String uuid) {
         Path code = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
         if (!Files.exists(code)) {
             throw new AssertionError(code + " missing: apt-get install -y ovmf");
         }
-        return List.of("-machine", "q35", "-accel", "tcg", "-m", "1024", "-smp", "1", "-nographic", "-serial", "stdio",
-                "-monitor", "none", "-no-reboot",
-                "-drive", "if=pflash,format=raw,readonly=on,file=" + code,
-                "-drive", "if=pflash,format=raw,file=" + vars,
-                "-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
-                "-uuid", uuid,
-                "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no",
-                "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",romfile=,bootindex=1");
+        return args(base("q35", 1024), List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + code,
+                "-drive", "if=pflash,format=raw,file=" + vars, "-uuid", uuid));
+    }
+
+    /** A virtio NIC with {@code mac} on {@code tap}; {@code options} are appended to the device. */
+    private static List<String> nic(String tap, String mac, String options) {
+        return List.of("-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=n0,mac=" + mac + options);
+    }
+
+    @SafeVarargs
+    private static List<String> args(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return List.copyOf(all);
     }
 
     /** A private copy of OVMF_VARS_4M.fd for one VM. */
