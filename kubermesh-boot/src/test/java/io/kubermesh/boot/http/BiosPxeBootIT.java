@@ -3,8 +3,9 @@ package io.kubermesh.boot.http;
 import io.kubermesh.boot.lab.BootTimeline;
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.boot.lab.VmLab;
-import org.junit.jupiter.api.AfterEach;
+import io.kubermesh.boot.lab.VmLabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -19,22 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chain-load loop before architecture 0 would send it to undionly.kpxe), then the kernel and the
  * marker. No TFTP is involved.
  */
+@ExtendWith(VmLabExtension.class)
 class BiosPxeBootIT {
     static final String VM_MAC = "52:54:00:aa:00:0d";
-    VmLab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
-    void seabiosRunsTheIpxeRomWhichBootsTheInstallerOverIpv6() throws Exception {
-        lab = VmLab.create("bios-pxe");
-        lab.installerAssets();
-        lab.markerProfile(VM_MAC, "{server}");
+    void seabiosRunsTheIpxeRomWhichBootsTheInstallerOverIpv6(VmLab lab) throws Exception {
+        lab.installer(VM_MAC);
         lab.serveWithDhcp6("tftp-root=/usr/lib/ipxe");
         var vm = lab.boot(QemuVm.biosNetBoot(VmLab.TAP, VM_MAC, UUID.randomUUID().toString()));
         double marker = lab.awaitMarker(Duration.ofSeconds(300));

@@ -2,8 +2,9 @@ package io.kubermesh.boot.http;
 
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.boot.lab.VmLab;
-import org.junit.jupiter.api.AfterEach;
+import io.kubermesh.boot.lab.VmLabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
@@ -14,19 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the lab's tap; the guest takes a port-0 pool address, fetches a token from kubermesh's HTTP
  * server over IPv6, prints it after the marker and powers off.
  */
+@ExtendWith(VmLabExtension.class)
 class DirectKernelBootIT {
-    VmLab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
     @Test
-    void kernelAndInitramfsFetchFromTheNodeAndPrintTheMarker() throws Exception {
-        lab = VmLab.create("vm-direct");
+    void kernelAndInitramfsFetchFromTheNodeAndPrintTheMarker(VmLab lab) throws Exception {
         var kernel = lab.installerAssets();
         lab.serve();
         String append = String.join(" ", lab.markerArgs(lab.httpBase()));

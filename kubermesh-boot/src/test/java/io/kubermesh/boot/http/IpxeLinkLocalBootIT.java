@@ -2,8 +2,9 @@ package io.kubermesh.boot.http;
 
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.boot.lab.VmLab;
-import org.junit.jupiter.api.AfterEach;
+import io.kubermesh.boot.lab.VmLabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * per-machine script, which loads the Debian kernel and busybox initramfs from the assets; the
  * guest prints the marker. This exercises iPXE's TFTP and HTTP clients over IPv6 link-local.
  */
+@ExtendWith(VmLabExtension.class)
 class IpxeLinkLocalBootIT {
     static final String NODE_LL = "fe80::5:1";
     static final String VM_MAC = "52:54:00:aa:00:0b";
-    VmLab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
-    void ipxeFetchesOverTftpAndHttpOnLinkLocalAndBootsTheInstaller() throws Exception {
+    void ipxeFetchesOverTftpAndHttpOnLinkLocalAndBootsTheInstaller(VmLab lab) throws Exception {
         Path lkrn = Path.of("/boot/ipxe.lkrn");
         assertThat(lkrn).as("apt-get install -y ipxe").exists();
-        lab = VmLab.create("ipxe-ll");
         lab.inNetns("ip", "addr", "add", NODE_LL + "/64", "dev", VmLab.TAP, "nodad");
         lab.installerAssets();
         // the kernel gets a global URL: the Linux guest has no iPXE zone name for a link-local one

@@ -3,8 +3,9 @@ package io.kubermesh.boot.http;
 import io.kubermesh.boot.lab.BootTimeline;
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.boot.lab.VmLab;
-import org.junit.jupiter.api.AfterEach;
+import io.kubermesh.boot.lab.VmLabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -18,22 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fetches snponly.efi from kubermesh's HTTP server, and iPXE continues as in the PXE path
  * (DHCPv6 as iPXE -> boot.ipxe -> kernel -> marker). TFTP is served too, and never asked.
  */
+@ExtendWith(VmLabExtension.class)
 class UefiHttpBootIT {
     static final String VM_MAC = "52:54:00:aa:00:0c";
-    VmLab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
-    void uefiHttpBootFetchesIpxeOverHttpThenBootsTheInstallerKernel() throws Exception {
-        lab = VmLab.create("uefi-http");
-        lab.installerAssets();
-        lab.markerProfile(VM_MAC, "{server}");
+    void uefiHttpBootFetchesIpxeOverHttpThenBootsTheInstallerKernel(VmLab lab) throws Exception {
+        lab.installer(VM_MAC);
         lab.serveWithDhcp6("tftp-root=/usr/lib/ipxe", "http-boot-files=/usr/lib/ipxe");
         lab.boot(QemuVm.uefiHttpBoot(QemuVm.ovmfVars(lab.dir()), VmLab.TAP, VM_MAC, UUID.randomUUID().toString()));
         double marker = lab.awaitMarker(Duration.ofSeconds(300));

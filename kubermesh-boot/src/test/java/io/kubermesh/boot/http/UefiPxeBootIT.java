@@ -2,8 +2,9 @@ package io.kubermesh.boot.http;
 
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.boot.lab.VmLab;
-import org.junit.jupiter.api.AfterEach;
+import io.kubermesh.boot.lab.VmLabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -16,22 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * advertisements, DHCPv6, TFTP and HTTP run in one server process, as port 0 of the node: only
  * kubermesh serves on the tap.
  */
+@ExtendWith(VmLabExtension.class)
 class UefiPxeBootIT {
     static final String VM_MAC = "52:54:00:aa:00:0a";
-    VmLab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
-    void uefiPxeChainsToIpxeThenBootsTheInstallerKernel() throws Exception {
-        lab = VmLab.create("uefi-pxe");
-        lab.installerAssets();
-        lab.markerProfile(VM_MAC, "{server}");
+    void uefiPxeChainsToIpxeThenBootsTheInstallerKernel(VmLab lab) throws Exception {
+        lab.installer(VM_MAC);
         lab.serveWithDhcp6("tftp-root=/usr/lib/ipxe");
         lab.boot(QemuVm.uefiNetBoot(QemuVm.ovmfVars(lab.dir()), VmLab.TAP, VM_MAC, UUID.randomUUID().toString()));
         double marker = lab.awaitMarker(Duration.ofSeconds(300));

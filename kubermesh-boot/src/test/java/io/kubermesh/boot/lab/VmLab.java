@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * carrying the port-0 this-end address of node {@link #NODE}, a private directory with the HTTP
  * state (groups, profiles) and assets, the kubermesh boot servers ({@link LabServerMain}) as one
  * process and one qemu VM on the tap. Each test states only what differs: the servers it runs,
- * the qemu arguments, what it asserts. {@link #close} stops the VM and the servers by PID, removes
+ * the qemu arguments, what it asserts. {@link VmLabExtension} hands a test its lab. {@link #close} stops the VM and the servers by PID, removes
  * the namespace (and the tap with it) and the directory, also after a failure; {@link #create}
  * first removes a leftover namespace of a crashed run.
  */
@@ -130,6 +130,15 @@ public final class VmLab implements AutoCloseable {
     public List<String> markerArgs(String server) {
         return List.of("console=ttyS0", "panic=-1", "km.addr=" + port.pool().get(0) + "/126", "km.gw=" + port.thisEnd(),
                 "km.url=" + server + "/assets/marker.txt");
+    }
+
+    /**
+     * The usual installer: {@link #installerAssets} and {@link #markerProfile} for {@code vmMac}
+     * with the server URL the guest's iPXE used.
+     */
+    public void installer(String vmMac) {
+        installerAssets();
+        markerProfile(vmMac, "{server}");
     }
 
     /**
