@@ -12,18 +12,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Router advertisements on every mesh port (RFC 4861 section 6.2): to all-nodes every
- * {@link BootSpec#routerAdvertisementInterval()}, and at once to any host that sends a router
- * solicitation. Managed and other-config flags are set (addresses and boot options come from
+ * Router advertisements on every mesh port (RFC 4861 section 6.2): to all-nodes at random
+ * intervals of at most {@link BootSpec#routerAdvertisementInterval()}, and within half a second
+ * to a host that sends a router solicitation, rate-limited as {@link AdvertisementSchedule} says. Managed and other-config flags are set (addresses and boot options come from
  * DHCPv6), the port /126 is on-link and not autonomous, the router lifetime lets the booting
  * machine route through this node to its host address and the anycast services.
  *
@@ -82,23 +85,24 @@ public final class RouterAdvertiser implements AutoCloseable {
 
         @Override
         public void run() {
-            long intervalNanos = boot.routerAdvertisementInterval().toNanos();
-            long next = System.nanoTime();
             Sockets.ReceiveBuffer received = new Sockets.ReceiveBuffer(1500);
             byte[] buffer = new byte[received.size()];
+            AdvertisementSchedule schedule = null;
             while (running) {
                 try {
-                    if (!bound) {
-                        bound = bindLinkLocal();
+                    if (schedule == null && bindLinkLocal()) {
+                        bound = true;
+                        schedule = new AdvertisementSchedule(boot.routerAdvertisementInterval(), RandomGenerator.getDefault(),
+                                now());
                     }
-                    if (bound && System.nanoTime() - next >= 0) {
-                        Sockets.sendTo(fd, advertisement, advertisement.length, ALL_NODES, 0, ifIndex);
-                        LOG.debug("ra {} port {}: periodic advertisement of {}", interfaceName, prefix.index(), prefix.prefix());
-                        next = System.nanoTime() + intervalNanos;
+                    if (schedule != null) {
+                        send(schedule.due(now()));
+                        long wait = Duration.between(now(), schedule.nextDue()).toMillis();
+                        Sockets.receiveTimeout(fd, Duration.ofMillis(Math.max(1, Math.min(POLL_MILLIS, wait))));
                     }
                     Optional<Sockets.Datagram> d = Sockets.receive(fd, received, buffer);
-                    if (d.isPresent() && bound) {
-                        answer(d.get(), buffer);
+                    if (d.isPresent() && schedule != null) {
+                        solicited(d.get(), buffer, schedule);
                     }
                 } catch (KubermeshException e) {
                     if (running) {
@@ -109,7 +113,19 @@ public final class RouterAdvertiser implements AutoCloseable {
             }
         }
 
-        private void answer(Sockets.Datagram d, byte[] buffer) {
+        private void send(List<AdvertisementSchedule.Send> due) {
+            for (AdvertisementSchedule.Send s : due) {
+                Sockets.sendTo(fd, advertisement, advertisement.length, s.to(), 0, ifIndex);
+                if (s.why().equals("periodic")) {
+                    LOG.debug("ra {} port {}: periodic advertisement of {}", interfaceName, prefix.index(), prefix.prefix());
+                } else {
+                    LOG.info("ra {} port {}: {} -> advertisement of {} to {}", interfaceName, prefix.index(), s.why(),
+                            prefix.prefix(), s.to());
+                }
+            }
+        }
+
+        private void solicited(Sockets.Datagram d, byte[] buffer, AdvertisementSchedule schedule) {
             NdMessage m;
             try {
                 m = NdCodec.decode(java.nio.ByteBuffer.wrap(buffer, 0, d.length()));
@@ -120,10 +136,10 @@ public final class RouterAdvertiser implements AutoCloseable {
             if (!(m instanceof NdMessage.RouterSolicitation rs)) {
                 return;
             }
-            Ipv6Address to = d.source().equals(Ipv6Address.ZERO) ? ALL_NODES : d.source();
-            Sockets.sendTo(fd, advertisement, advertisement.length, to, 0, ifIndex);
-            LOG.info("ra {} port {} from {}: router solicitation {} -> advertisement of {} to {}", interfaceName,
-                    prefix.index(), d.source(), rs.options(), prefix.prefix(), to);
+            Instant now = now();
+            Instant answer = schedule.solicited(d.source(), now);
+            LOG.info("ra {} port {} from {}: router solicitation {} -> answer in {} ms", interfaceName, prefix.index(),
+                    d.source(), rs.options(), Math.max(0, Duration.between(now, answer).toMillis()));
         }
 
         /** Binds to the interface's link-local address once DAD has finished with it. */
@@ -133,8 +149,8 @@ public final class RouterAdvertiser implements AutoCloseable {
                 return false;
             }
             Sockets.bind(fd, ll.get(), 0, ifIndex);
-            LOG.info("ra {} port {}: advertising {} from {} every {}", interfaceName, prefix.index(), prefix.prefix(),
-                    ll.get(), boot.routerAdvertisementInterval());
+            LOG.info("ra {} port {}: advertising {} from {} at random intervals of at most {}", interfaceName,
+                    prefix.index(), prefix.prefix(), ll.get(), boot.routerAdvertisementInterval());
             return true;
         }
     }
@@ -176,6 +192,11 @@ public final class RouterAdvertiser implements AutoCloseable {
         return new NdMessage.RouterAdvertisement(CUR_HOP_LIMIT, true, true, 0, 0, 0,
                 List.of(new NdOption.SourceLinkLayer(source),
                         new NdOption.PrefixInformation(port.prefix().length(), true, false, 0, 0, port.prefix().network())));
+    }
+
+    /** A monotonic clock for the schedule: wall-clock steps must not shift advertisements. */
+    private static Instant now() {
+        return Instant.ofEpochSecond(0, System.nanoTime());
     }
 
     /** The usable link-local address of interface {@code ifIndex}, from this thread's namespace. */
