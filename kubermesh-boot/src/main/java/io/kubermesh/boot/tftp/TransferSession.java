@@ -62,13 +62,16 @@ final class TransferSession {
             try (FileChannel ch = FileChannel.open(file.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 TransferOptions options = TransferOptions.negotiate(request.options(), file.size(), limits);
                 ReadTransfer transfer = new ReadTransfer(BlockSource.of(ch, file.size()), options, limits.maxRetries(), clock);
-                LOG.info("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, request.filename(), file.size(),
+                LOG.debug("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, request.filename(), file.size(),
                         request.options(), options.acknowledged());
                 loop(socket, transfer);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                LOG.info("TFTP {}: {} {}: {} ({} blocks of {}, window {}, {} resent, {} s, {} MiB/s)", where,
-                        request.filename(), transfer.outcome(), transfer.detail(), transfer.blocks(), options.blockSize(),
-                        options.windowSize(), transfer.retransmitted(), String.format(Locale.ROOT, "%.3f", seconds),
+                // One line per transfer, so a failed boot can be read from the log alone.
+                LOG.info("TFTP {}: RRQ {} ({} bytes) options {} granted {}: {} {} ({} blocks of {}, window {}, {} resent,"
+                        + " {} s, {} MiB/s)", where, request.filename(), file.size(), request.options(),
+                        options.acknowledged(), transfer.outcome(), transfer.detail(), transfer.blocks(),
+                        options.blockSize(), options.windowSize(), transfer.retransmitted(),
+                        String.format(Locale.ROOT, "%.3f", seconds),
                         String.format(Locale.ROOT, "%.1f", file.size() / 1048576.0 / Math.max(seconds, 1e-9)));
             }
         } catch (PortUnreachableException e) {
