@@ -54,7 +54,8 @@ public final class PortBoot implements AutoCloseable {
             p.dhcp = Dhcp6Server.start(spec, node, one, leases);
             p.ra = RouterAdvertiser.start(spec, node, one);
             if (!tftpBinds.isEmpty()) {
-                p.tftp = new TftpServer(tftpRoot, tftpBinds, TransferOptions.Limits.DEFAULT, MAX_TRANSFERS);
+                p.tftp = new TftpServer(tftpRoot, tftpBinds, TransferOptions.Limits.DEFAULT, MAX_TRANSFERS,
+                        "port " + index + " on " + interfaceName);
             }
         } catch (RuntimeException e) {
             p.close();

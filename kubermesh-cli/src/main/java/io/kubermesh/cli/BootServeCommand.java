@@ -80,11 +80,22 @@ final class BootServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = command.commandLine().getErr();
         ClusterSpec spec = cluster.load();
-        MacAddress node = MacAddress.parse("--identity", identity);
-        if (!node.isUsableIdentity()) {
-            throw new ConfigurationException("--identity", identity, "a unicast MAC that is not all zeros");
+        List<ConfigurationException.Problem> problems = new ArrayList<>();
+        MacAddress node = null;
+        List<ServedPort> served = List.of();
+        try {
+            node = identity();
+        } catch (ConfigurationException e) {
+            problems.addAll(e.problems());
         }
-        List<ServedPort> served = ServedPort.parse(interfaces, spec.layout().ports());
+        try {
+            served = ServedPort.parse(interfaces, spec.layout().ports());
+        } catch (ConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
         Path root = tftpRoot();
         try (Rtnetlink netlink = Rtnetlink.open()) {
             PortAddresses addresses = new PortAddresses(netlink, err);
@@ -104,6 +115,14 @@ final class BootServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    private MacAddress identity() {
+        MacAddress node = MacAddress.parse("--identity", identity);
+        if (!node.isUsableIdentity()) {
+            throw new ConfigurationException("--identity", identity, "a unicast MAC that is not all zeros");
+        }
+        return node;
     }
 
     private Path tftpRoot() {

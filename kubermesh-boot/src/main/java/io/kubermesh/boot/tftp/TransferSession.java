@@ -29,9 +29,12 @@ final class TransferSession {
     private final InetSocketAddress local;
     private final InetSocketAddress client;
     private final TftpPacket.ReadRequest request;
+    private final String site;
 
+    /** @param site the port or interface the request came in on, for the log */
     TransferSession(TftpRoot root, TransferOptions.Limits limits, Clock clock, InetSocketAddress local,
-                    InetSocketAddress client, TftpPacket.ReadRequest request) {
+                    InetSocketAddress client, TftpPacket.ReadRequest request, String site) {
+        this.site = site;
         this.root = root;
         this.limits = limits;
         this.clock = clock;
@@ -41,7 +44,7 @@ final class TransferSession {
     }
 
     void run() {
-        String where = client + " -> " + local + " (" + TftpServer.scope(local) + ")";
+        String where = client + " -> " + local + " (" + site + ")";
         long started = System.nanoTime();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local.getAddress(), 0))) {
             socket.connect(client);
