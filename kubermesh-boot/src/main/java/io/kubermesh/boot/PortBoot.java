@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class PortBoot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortBoot.class);
     /** Concurrent TFTP transfers on one port; more are answered with an ERROR. */
-    static final int MAX_TRANSFERS = 256;
+    public static final int MAX_TRANSFERS = 256;
 
     private final PortPrefix port;
     private final String interfaceName;

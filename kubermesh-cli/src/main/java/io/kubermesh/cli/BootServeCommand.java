@@ -13,6 +13,8 @@ import io.kubermesh.boot.machine.ClusterProfile;
 import io.kubermesh.boot.machine.MachineService;
 import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.machine.ProfileCatalog;
+import io.kubermesh.boot.tftp.TftpServer;
+import io.kubermesh.boot.tftp.TransferOptions;
 import io.kubermesh.routing.netlink.InterfaceAddress;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import java.io.PrintWriter;
@@ -75,6 +77,7 @@ final class BootServeCommand implements Callable<Integer> {
 
     /** What is running, closed in the reverse order of starting; then the addresses go. */
     private final List<AutoCloseable> running = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -155,12 +158,14 @@ final class BootServeCommand implements Callable<Integer> {
             Optional<InterfaceAddress> ll = addresses.linkLocal(s.interfaceName(),
                     Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (ll.isEmpty()) {
-                err.println("kubermesh boot serve: " + s.interfaceName() + " has no usable link-local address (no carrier?):"
-                        + " TFTP serves only " + port.thisEnd() + "; router advertisements start once it has one");
+                err.println("kubermesh boot serve: " + s.interfaceName() + " has no usable link-local address yet (no"
+                        + " carrier?): TFTP serves " + port.thisEnd() + " now and the link-local, like the router"
+                        + " advertisements, once it appears");
+                awaitLinkLocal(s, root, addresses, err);
             }
             PortBoot p = PortBoot.start(spec, node, s.index(), s.interfaceName(),
                     boot.resolve("dhcp6").resolve("port" + s.index()), root,
-                    addresses.tftpBinds(s.interfaceName(), port, ll, TFTP_PORT));
+                    PortAddresses.tftpBinds(port, ll, TFTP_PORT));
             running.add(p);
             err.println("kubermesh boot serve: port " + s.index() + " on " + s.interfaceName() + ": " + port.prefix()
                     + ", this end " + port.thisEnd() + ", DHCPv6 pool " + port.pool().get(0) + " .. "
@@ -171,6 +176,40 @@ final class BootServeCommand implements Callable<Integer> {
                 + spec.boot().httpPort() + ", assets " + assetDir + ", state " + boot
                 + "; SIGTERM or Ctrl-C stops and removes the addresses it added");
         err.flush();
+    }
+
+    /**
+     * Adds TFTP on the link-local of {@code s} once it appears: a cable plugged in after the server
+     * started brings carrier, and with it the link-local address, only then.
+     */
+    private void awaitLinkLocal(ServedPort s, Path root, PortAddresses addresses, PrintWriter err) {
+        Thread t = new Thread(() -> {
+            try {
+                Optional<InterfaceAddress> ll = Optional.empty();
+                while (!stopping && ll.isEmpty()) {
+                    ll = addresses.linkLocal(s.interfaceName(), Duration.ofSeconds(1));
+                }
+                synchronized (running) {
+                    if (!stopping) {
+                        InetSocketAddress bind = PortAddresses.socketAddress(ll.get().address(),
+                                ll.get().interfaceIndex(), TFTP_PORT);
+                        running.add(new TftpServer(root, List.of(bind), TransferOptions.Limits.DEFAULT, PortBoot.MAX_TRANSFERS,
+                                "port " + s.index() + " on " + s.interfaceName()));
+                        err.println("kubermesh boot serve: " + s.interfaceName() + " has link-local "
+                                + ll.get().address() + " now; TFTP serves it too");
+                        err.flush();
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    err.println("kubermesh boot serve: no TFTP on the link-local of " + s.interfaceName() + ": "
+                            + e.getMessage());
+                    err.flush();
+                }
+            }
+        }, "boot-serve-link-local-" + s.interfaceName());
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -199,6 +238,7 @@ final class BootServeCommand implements Callable<Integer> {
     private void stop(PortAddresses addresses, PrintWriter err) {
         List<AutoCloseable> all;
         synchronized (running) {
+            stopping = true;
             all = new ArrayList<>(running);
             running.clear();
         }

@@ -93,20 +93,21 @@ final class PortAddresses implements AutoCloseable {
         }
     }
 
-    /** Where TFTP listens on {@code link}: the port's this end and, when there is one, the link-local. */
-    List<InetSocketAddress> tftpBinds(String link, PortPrefix port, Optional<InterfaceAddress> linkLocal, int tftpPort) {
+    /** Where TFTP listens on a port: its this end and, when there is one, the interface's link-local. */
+    static List<InetSocketAddress> tftpBinds(PortPrefix port, Optional<InterfaceAddress> linkLocal, int tftpPort) {
         List<InetSocketAddress> out = new ArrayList<>();
-        try {
-            out.add(new InetSocketAddress(Inet6Address.getByAddress(null, port.thisEnd().toBytes(), 0), tftpPort));
-            if (linkLocal.isPresent()) {
-                // The scope as a number: no NetworkInterface lookup (see the class comment).
-                out.add(new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal.get().address().toBytes(),
-                        linkLocal.get().interfaceIndex()), tftpPort));
-            }
-        } catch (UnknownHostException e) {
-            throw new KubermeshException("cannot make a socket address on " + link + ": " + e.getMessage());
-        }
+        out.add(socketAddress(port.thisEnd(), 0, tftpPort));
+        linkLocal.ifPresent(ll -> out.add(socketAddress(ll.address(), ll.interfaceIndex(), tftpPort)));
         return out;
+    }
+
+    /** A socket address; the scope as a number, so no NetworkInterface lookup (see the class comment). */
+    static InetSocketAddress socketAddress(Ipv6Address address, int scope, int port) {
+        try {
+            return new InetSocketAddress(Inet6Address.getByAddress(null, address.toBytes(), scope), port);
+        } catch (UnknownHostException e) {
+            throw new KubermeshException("not an IPv6 address: " + address + " (" + e.getMessage() + ")");
+        }
     }
 
     /** Removes the addresses this added and sets down the links this set up; never throws. */

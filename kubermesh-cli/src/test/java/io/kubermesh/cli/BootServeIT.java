@@ -167,6 +167,30 @@ class BootServeIT {
     }
 
     @Test
+    void aCablePluggedInAfterStartGetsTftpOnTheLinkLocalToo() throws Exception {
+        ok("ip", "-n", CLIENT, "link", "set", CLIENT_LINK, "down");
+        startServer();
+        assertThat(Files.readString(serverLog)).contains("no usable link-local address yet");
+        ok("ip", "-n", CLIENT, "link", "set", CLIENT_LINK, "up");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(serverLog).contains("TFTP serves it too")) {
+            if (System.nanoTime() > deadline) {
+                fail("TFTP never came to the link-local:\n" + Files.readString(serverLog));
+            }
+            Thread.sleep(100);
+        }
+        String serverLinkLocal = ok("ip", "-n", SERVER, "-6", "addr", "show", "dev", SERVER_LINK, "scope", "link")
+                .replaceAll("(?s).*inet6 (fe80::[0-9a-f:]+)/64.*", "$1");
+        Path got = tmp.resolve("late.efi");
+        inClient(60, "tftp", "-6", serverLinkLocal + "%" + CLIENT_LINK, "-m", "binary", "-c", "get", "snponly.efi",
+                got.toString());
+        assertThat(got).hasSameBinaryContentAs(SNPONLY);
+        stopServer();
+        assertThat(count(Files.readString(serverLog), "TFTP /\\[fe80:\\S+ -> \\S+ \\(port 2 on kmbs0a\\): RRQ snponly.efi "
+                + "\\(\\d+ bytes\\) .*: COMPLETE")).isEqualTo(1);
+    }
+
+    @Test
     void anAddressThatWasThereBeforeStaysAfterServing() throws Exception {
         ok("ip", "-n", SERVER, "link", "set", SERVER_LINK, "up");
         ok("ip", "-n", SERVER, "-6", "addr", "add", PORT.thisEnd() + "/126", "dev", SERVER_LINK, "nodad");
