@@ -75,24 +75,10 @@ class BootServeIT {
 
     @AfterEach
     void cleanUp() {
-        clients.forEach(p -> {
-            p.destroy();
-            try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            p.destroyForcibly();
-        });
+        clients.forEach(p -> stop(p, 5));
         clients.clear();
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            try {
-                server.waitFor(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            server.destroyForcibly();
+        if (server != null) {
+            stop(server, 20);
         }
         for (String ns : List.of(SERVER, CLIENT)) {
             if (NetworkNamespaces.exists(ns)) {
@@ -207,6 +193,17 @@ class BootServeIT {
                 NODE.toString(), "--interface", "kmbs9z"));
         assertThat(r.exit()).as(r.out()).isEqualTo(Kubermesh.BAD_INPUT);
         assertThat(r.out()).contains("--interface: 'kmbs9z'").contains("[kmbs0a, lo]");
+    }
+
+    /** SIGTERM, then SIGKILL if it is still there after {@code seconds}. */
+    private static void stop(Process p, int seconds) {
+        p.destroy();
+        try {
+            p.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        p.destroyForcibly();
     }
 
     private static List<String> command(List<String> prefix, String... args) {
