@@ -23,7 +23,7 @@ record ServedPort(String interfaceName, int index) {
     static List<ServedPort> parse(List<String> specs, int ports) {
         List<ConfigurationException.Problem> problems = new ArrayList<>();
         List<ServedPort> out = new ArrayList<>();
-        Map<String, Integer> byName = new HashMap<>();
+        Map<String, String> byName = new HashMap<>();
         Map<Integer, String> byPort = new HashMap<>();
         String valid = "IF[:PORT], IF an interface name of 1..15 characters without '/', ':' or blanks, PORT 0.."
                 + (ports - 1) + " (the layout has " + ports + " ports)";
@@ -33,6 +33,12 @@ record ServedPort(String interfaceName, int index) {
             String name = colon < 0 ? spec : spec.substring(0, colon);
             if (!validName(name)) {
                 problems.add(new ConfigurationException.Problem(OPTION, spec, valid));
+                continue;
+            }
+            String before = byName.putIfAbsent(name, spec);
+            if (before != null) {
+                problems.add(new ConfigurationException.Problem(OPTION, spec, "each interface once; " + name
+                        + " is given as " + before + " already"));
                 continue;
             }
             int index;
@@ -50,12 +56,6 @@ record ServedPort(String interfaceName, int index) {
                 problems.add(new ConfigurationException.Problem(OPTION, spec, "port " + index + " is out of range: "
                         + (colon < 0 ? "interface #" + (i + 1) + " is port " + index + " by its position; " : "")
                         + "ports are 0.." + (ports - 1) + " (cluster.ipv6.layout.ports is " + ports + ")"));
-                continue;
-            }
-            Integer before = byName.putIfAbsent(name, index);
-            if (before != null) {
-                problems.add(new ConfigurationException.Problem(OPTION, spec, "each interface once; " + name
-                        + " is port " + before + " already"));
                 continue;
             }
             String other = byPort.putIfAbsent(index, name);

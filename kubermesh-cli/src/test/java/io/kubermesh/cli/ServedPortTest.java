@@ -56,8 +56,14 @@ class ServedPortTest {
         ConfigurationException e = refused(List.of("eth1:0", "eth1:1", "eth2:0", "eth3:9"), 8);
         assertThat(e.problems()).extracting(ConfigurationException.Problem::value)
                 .containsExactly("eth1:1", "eth2:0", "eth3:9");
-        assertThat(e.problems().get(0).expected()).contains("eth1 is port 0 already");
+        assertThat(e.problems().get(0).expected()).contains("eth1 is given as eth1:0 already");
         assertThat(e.problems().get(1).expected()).contains("port 0 is served on eth1 already");
+    }
+
+    @Test
+    void anInterfaceGivenTwiceIsReportedEvenWhenItsFirstPortIsBad() {
+        ConfigurationException e = refused(List.of("eth1:9", "eth1"), 8);
+        assertThat(e.problems()).extracting(ConfigurationException.Problem::value).containsExactly("eth1:9", "eth1");
     }
 
     @Test
