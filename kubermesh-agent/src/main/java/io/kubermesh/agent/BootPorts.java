@@ -3,16 +3,12 @@ package io.kubermesh.agent;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
-import io.kubermesh.boot.dhcp6.Dhcp6Server;
+import io.kubermesh.boot.PortBoot;
 import io.kubermesh.boot.http.BootHttpServer;
 import io.kubermesh.boot.http.IngressResolver;
-import io.kubermesh.boot.machine.Group;
-import io.kubermesh.boot.machine.Ignition;
+import io.kubermesh.boot.machine.ClusterProfile;
 import io.kubermesh.boot.machine.MachineService;
 import io.kubermesh.boot.machine.MachineStore;
-import io.kubermesh.boot.machine.Profile;
-import io.kubermesh.boot.machine.ProfileCatalog;
-import io.kubermesh.boot.ra.RouterAdvertiser;
 import io.kubermesh.boot.tftp.TftpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -39,9 +35,7 @@ public final class BootPorts implements PortListener {
 
     private final ClusterSpec spec;
     private final AgentSettings settings;
-    private final Map<Integer, Dhcp6Server> dhcp = new TreeMap<>();
-    private final Map<Integer, RouterAdvertiser> ra = new TreeMap<>();
-    private final Map<Integer, TftpServer> tftp = new TreeMap<>();
+    private final Map<Integer, PortBoot> served = new TreeMap<>();
     private final String clusterYaml;
     private final Path tftpRoot;
     private BootHttpServer http;
@@ -58,28 +52,14 @@ public final class BootPorts implements PortListener {
         this.tftpRoot = tftpRoot;
     }
 
-    /** The profile every machine that boots here gets: the agent, configured with this cluster. */
-    static ProfileCatalog catalog(String clusterYaml) {
-        Ignition ignition = new Ignition(List.of(new Ignition.File("/etc/kubermesh/cluster.yaml", 0644, clusterYaml)),
-                List.of(new Ignition.Unit("kubermesh-agent.service", true, String.join("\n",
-                        "[Unit]", "Description=kubermesh agent", "After=network-online.target", "",
-                        "[Service]", "ExecStart=/usr/bin/kubermesh agent --config /etc/kubermesh/cluster.yaml",
-                        "Restart=always", "", "[Install]", "WantedBy=multi-user.target", ""))),
-                List.of());
-        Profile agent = new Profile("kubermesh", "kubermesh/vmlinuz", List.of("kubermesh/initrd.img"),
-                List.of("ignition.config.url={ignition}", "ignition.platform.id=metal", "kubermesh.server={server}"),
-                ignition);
-        return new ProfileCatalog(List.of(new Group("everyone", "kubermesh", Map.of())), List.of(agent));
-    }
-
     @Override
     public synchronized void started(NodeBlock n) {
         this.node = n;
         Path dir = settings.stateDirectory().resolve("boot");
         try {
             Path assets = Files.createDirectories(dir.resolve("assets"));
-            MachineService machines = new MachineService(new MachineStore(dir.resolve("machines")), catalog(clusterYaml),
-                    Clock.systemUTC());
+            MachineService machines = new MachineService(new MachineStore(dir.resolve("machines")),
+                    ClusterProfile.catalog(clusterYaml), Clock.systemUTC());
             http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets,
                     new InetSocketAddress("::", spec.boot().httpPort()));
         } catch (java.io.IOException | RuntimeException e) {
@@ -89,24 +69,21 @@ public final class BootPorts implements PortListener {
 
     @Override
     public synchronized void portUp(PortPrefix port) {
-        if (node == null || dhcp.containsKey(port.index())) {
+        if (node == null || served.containsKey(port.index())) {
             return;
         }
-        Map<Integer, String> one = Map.of(port.index(), port.interfaceName());
         Path leases = settings.stateDirectory().resolve("boot").resolve("dhcp6").resolve("port" + port.index());
         try {
-            dhcp.put(port.index(), Dhcp6Server.start(spec, node.mac(), one, leases));
-            ra.put(port.index(), RouterAdvertiser.start(spec, node.mac(), one));
+            List<InetSocketAddress> tftpBinds = List.of();
             if (Files.isDirectory(tftpRoot)) {
-                tftp.put(port.index(), TftpServer.onInterfaces(tftpRoot, List.of(port.interfaceName()), 69));
+                tftpBinds = TftpServer.interfaceAddresses(port.interfaceName(), 69);
             } else {
                 LOG.warn("no TFTP on port {}: {} is missing (apt-get install -y ipxe)", port.index(), tftpRoot);
             }
-            LOG.info("boot services on port {} ({}): DHCPv6 pool {} .. {}", port.index(), port.interfaceName(),
-                    port.pool().get(0), port.pool().get(port.pool().size() - 1));
+            served.put(port.index(), PortBoot.start(spec, node.mac(), port.index(), port.interfaceName(), leases,
+                    tftpRoot, tftpBinds));
         } catch (RuntimeException e) {
             LOG.error("boot services on port {} did not start: {}", port.index(), e.getMessage());
-            close(port.index());
         }
     }
 
@@ -116,23 +93,15 @@ public final class BootPorts implements PortListener {
     }
 
     private void close(int index) {
-        TftpServer t = tftp.remove(index);
-        if (t != null) {
-            t.close();
-        }
-        RouterAdvertiser r = ra.remove(index);
-        if (r != null) {
-            r.close();
-        }
-        Dhcp6Server d = dhcp.remove(index);
-        if (d != null) {
-            d.close();
+        PortBoot p = served.remove(index);
+        if (p != null) {
+            p.close();
         }
     }
 
     @Override
     public synchronized void stopped() {
-        for (int i : new java.util.ArrayList<>(dhcp.keySet())) {
+        for (int i : new java.util.ArrayList<>(served.keySet())) {
             close(i);
         }
         if (http != null) {
@@ -143,6 +112,6 @@ public final class BootPorts implements PortListener {
 
     /** Ports now served. */
     public synchronized java.util.Set<Integer> served() {
-        return java.util.Set.copyOf(dhcp.keySet());
+        return java.util.Set.copyOf(served.keySet());
     }
 }

@@ -27,6 +27,18 @@ final class ClusterOptions {
         }
     }
 
+    /** The cluster file as written: the file's text with {@code --config}, else {@code spec} written out. */
+    String yaml(ClusterSpec spec) {
+        if (source != null && source.config != null) {
+            try {
+                return java.nio.file.Files.readString(source.config);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return io.kubermesh.controlplane.kubernetes.ClusterYaml.write(spec);
+    }
+
     ClusterSpec load() {
         if (source != null && source.config != null) {
             return ClusterConfig.load(source.config);

@@ -39,6 +39,7 @@ public final class TftpServer implements AutoCloseable {
     static final long BIND_PATIENCE_MILLIS = 5000;
 
     private final TftpRoot root;
+    private final String port;
     private final TransferOptions.Limits limits;
     private final Clock clock;
     private final List<DatagramSocket> listeners = new ArrayList<>();
@@ -58,6 +59,16 @@ public final class TftpServer implements AutoCloseable {
      */
     public TftpServer(java.nio.file.Path rootDirectory, List<InetSocketAddress> binds, TransferOptions.Limits limits,
                       int maxTransfers) {
+        this(rootDirectory, binds, limits, maxTransfers, null);
+    }
+
+    /**
+     * As above; {@code port} (like {@code port 2 on eth1}) names where requests came in, in every
+     * log line, instead of the interface alone, so each line says which mesh port served it.
+     */
+    public TftpServer(java.nio.file.Path rootDirectory, List<InetSocketAddress> binds, TransferOptions.Limits limits,
+                      int maxTransfers, String port) {
+        this.port = port;
         this.root = new TftpRoot(rootDirectory);
         this.limits = limits;
         this.clock = Clock.systemUTC();
@@ -184,7 +195,7 @@ public final class TftpServer implements AutoCloseable {
             try {
                 packet = TftpCodec.decode(ByteBuffer.wrap(p.getData(), p.getOffset(), p.getLength()));
             } catch (MalformedPacketException e) {
-                LOG.info("TFTP {} -> {} ({}): malformed request of {} bytes: {}", client, local, scope(local),
+                LOG.info("TFTP {} -> {} ({}): malformed request of {} bytes: {}", client, local, site(local),
                         p.getLength(), e.getMessage());
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.ILLEGAL_OPERATION,
                         "illegal TFTP operation: " + e.getMessage()));
@@ -192,7 +203,7 @@ public final class TftpServer implements AutoCloseable {
             }
             if (packet instanceof TftpPacket.ReadRequest rrq) {
                 if (!slots.tryAcquire()) {
-                    LOG.warn("TFTP {} -> {} ({}): RRQ {} refused: {} transfers running", client, local, scope(local),
+                    LOG.warn("TFTP {} -> {} ({}): RRQ {} refused: {} transfers running", client, local, site(local),
                             rrq.filename(), active.get());
                     answer(local, client, new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "server busy, retry later"));
                     continue;
@@ -201,7 +212,7 @@ public final class TftpServer implements AutoCloseable {
                     transfers.execute(() -> {
                         active.incrementAndGet();
                         try {
-                            new TransferSession(root, limits, clock, local, client, rrq).run();
+                            new TransferSession(root, limits, clock, local, client, rrq, site(local)).run();
                         } finally {
                             active.decrementAndGet();
                             slots.release();
@@ -214,11 +225,11 @@ public final class TftpServer implements AutoCloseable {
                     }
                 }
             } else if (packet instanceof TftpPacket.WriteRequest wrq) {
-                LOG.info("TFTP {} -> {} ({}): WRQ {} refused: read-only server", client, local, scope(local), wrq.filename());
+                LOG.info("TFTP {} -> {} ({}): WRQ {} refused: read-only server", client, local, site(local), wrq.filename());
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.ACCESS_VIOLATION,
                         "access violation: read-only server, writes refused"));
             } else {
-                LOG.info("TFTP {} -> {} ({}): {} on the request port, no transfer", client, local, scope(local),
+                LOG.info("TFTP {} -> {} ({}): {} on the request port, no transfer", client, local, site(local),
                         packet.getClass().getSimpleName());
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.UNKNOWN_TRANSFER_ID, "unknown transfer ID"));
             }
@@ -233,6 +244,11 @@ public final class TftpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("TFTP could not answer {}: {}", client, e.toString());
         }
+    }
+
+    /** The port label, else the interface of {@code local}, for the log. */
+    private String site(InetSocketAddress local) {
+        return port != null ? port : scope(local);
     }
 
     static String scope(InetSocketAddress a) {

@@ -29,9 +29,12 @@ final class TransferSession {
     private final InetSocketAddress local;
     private final InetSocketAddress client;
     private final TftpPacket.ReadRequest request;
+    private final String site;
 
+    /** @param site the port or interface the request came in on, for the log */
     TransferSession(TftpRoot root, TransferOptions.Limits limits, Clock clock, InetSocketAddress local,
-                    InetSocketAddress client, TftpPacket.ReadRequest request) {
+                    InetSocketAddress client, TftpPacket.ReadRequest request, String site) {
+        this.site = site;
         this.root = root;
         this.limits = limits;
         this.clock = clock;
@@ -41,7 +44,7 @@ final class TransferSession {
     }
 
     void run() {
-        String where = client + " -> " + local + " (" + TftpServer.scope(local) + ")";
+        String where = client + " -> " + local + " (" + site + ")";
         long started = System.nanoTime();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local.getAddress(), 0))) {
             socket.connect(client);
@@ -62,13 +65,16 @@ final class TransferSession {
             try (FileChannel ch = FileChannel.open(file.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 TransferOptions options = TransferOptions.negotiate(request.options(), file.size(), limits);
                 ReadTransfer transfer = new ReadTransfer(BlockSource.of(ch, file.size()), options, limits.maxRetries(), clock);
-                LOG.info("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, request.filename(), file.size(),
+                LOG.debug("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, request.filename(), file.size(),
                         request.options(), options.acknowledged());
                 loop(socket, transfer);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                LOG.info("TFTP {}: {} {}: {} ({} blocks of {}, window {}, {} resent, {} s, {} MiB/s)", where,
-                        request.filename(), transfer.outcome(), transfer.detail(), transfer.blocks(), options.blockSize(),
-                        options.windowSize(), transfer.retransmitted(), String.format(Locale.ROOT, "%.3f", seconds),
+                // One line per transfer, so a failed boot can be read from the log alone.
+                LOG.info("TFTP {}: RRQ {} ({} bytes) options {} granted {}: {} {} ({} blocks of {}, window {}, {} resent,"
+                        + " {} s, {} MiB/s)", where, request.filename(), file.size(), request.options(),
+                        options.acknowledged(), transfer.outcome(), transfer.detail(), transfer.blocks(),
+                        options.blockSize(), options.windowSize(), transfer.retransmitted(),
+                        String.format(Locale.ROOT, "%.3f", seconds),
                         String.format(Locale.ROOT, "%.1f", file.size() / 1048576.0 / Math.max(seconds, 1e-9)));
             }
         } catch (PortUnreachableException e) {
