@@ -60,7 +60,7 @@ public final class BootPorts implements PortListener {
             Path assets = Files.createDirectories(dir.resolve("assets"));
             MachineService machines = new MachineService(new MachineStore(dir.resolve("machines")),
                     ClusterProfile.catalog(clusterYaml), Clock.systemUTC());
-            http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets,
+            http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
                     new InetSocketAddress("::", spec.boot().httpPort()));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("HTTP boot service did not start: {}", e.getMessage());

@@ -150,7 +150,7 @@ final class BootServeCommand implements Callable<Integer> {
         Path boot = state.resolve("boot");
         Path assetDir = Files.createDirectories(assets != null ? assets : boot.resolve("assets"));
         running.add(new BootHttpServer(ingress(spec, served), new MachineService(
-                new MachineStore(boot.resolve("machines")), catalog(spec, boot), Clock.systemUTC()), assetDir,
+                new MachineStore(boot.resolve("machines")), catalog(spec, boot), Clock.systemUTC()), assetDir, root,
                 new InetSocketAddress("::", spec.boot().httpPort())));
         long deadline = System.nanoTime() + LINK_LOCAL_PATIENCE.toNanos();
         for (ServedPort s : served) {

@@ -125,6 +125,10 @@ class BootServeIT {
                 .contains("kernel assets/kubermesh/vmlinuz");
         assertThat(inClient(30, "curl", "-sSf", "-g", "http://[" + serverLinkLocal + "%25" + CLIENT_LINK + "]:8080/machines")
                 .out()).contains("\"mac\" : \"52:54:00:bb:00:02\"").contains("\"port\" : \"cluster2\"");
+        // The boot file over HTTP, as UEFI HTTP boot clients fetch it (the URL DHCPv6 gives architecture 16).
+        Path viaHttp = tmp.resolve("http.efi");
+        inClient(60, "curl", "-sSf", "-g", "-o", viaHttp.toString(), base + "/snponly.efi");
+        assertThat(viaHttp).hasSameBinaryContentAs(SNPONLY);
 
         // One line per exchange, each with the client, the port, what it asked and what it got.
         String log = Files.readString(serverLog);
@@ -145,6 +149,8 @@ class BootServeIT {
         assertThat(count(log, "HTTP /" + javaClient + ":\\d+ -> \\S+ port cluster2: GET /ipxe\\?mac=52-54-00-bb-00-02\\S* -> 200 "
                 + "\\(\\d+ bytes\\) installer of profile kubermesh")).as(log).isEqualTo(1);
         assertThat(count(log, "HTTP /\\[fe80:\\S+ -> \\S+ port cluster2: GET /machines -> 200")).as(log).isEqualTo(1);
+        assertThat(count(log, "HTTP /" + javaClient + ":\\d+ -> \\S+ port cluster2: GET /snponly.efi -> 200 \\("
+                + Files.size(SNPONLY) + " bytes\\)")).as(log).isEqualTo(1);
 
         stopServer();
         assertThat(Files.readString(serverLog)).contains("removed " + PORT.thisEnd() + "/126 from " + SERVER_LINK);
