@@ -169,6 +169,14 @@ public final class Lab {
         return status.machines();
     }
 
+    /**
+     * Predicted beside installed routes of {@code from} (every powered machine when empty), one
+     * entry per destination; see {@link LabRoutes}.
+     */
+    public List<RouteComparison> routes(java.util.Optional<String> from) {
+        return new LabRoutes(substrate, plan, status).compare(from);
+    }
+
     /** Join times, in seconds, by machine. */
     public Map<String, Double> joinTimes() {
         Map<String, Double> out = new LinkedHashMap<>();
