@@ -14,10 +14,12 @@ import io.kubermesh.spi.MachineSpec;
 import io.kubermesh.spi.SubstrateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -139,6 +141,7 @@ public final class Lab {
         long t0 = System.nanoTime();
         LabRecord.MachineRecord r = record.machines.get(name);
         r.state = "booting";
+        r.poweredOn = Instant.now().toString();
         record.write(dir);
         substrate.powerOn(name);
         say(name + ": powered on, starting its agent");
@@ -173,8 +176,14 @@ public final class Lab {
      * Predicted beside installed routes of {@code from} (every powered machine when empty), one
      * entry per destination; see {@link LabRoutes}.
      */
-    public List<RouteComparison> routes(java.util.Optional<String> from) {
+    public List<RouteComparison> routes(Optional<String> from) {
         return new LabRoutes(substrate, plan, status).compare(from);
+    }
+
+    /** When a machine was last powered on: its console's timestamps count from there. */
+    public Optional<Instant> poweredOnAt(String machine) {
+        return Optional.ofNullable(record.machines.get(machine)).map(r -> r.poweredOn)
+                .map(Instant::parse);
     }
 
     /** Join times, in seconds, by machine. */

@@ -94,8 +94,18 @@ final class LabRoutes {
             if (from.isPresent() && !from.get().equals(m)) {
                 continue;
             }
+            // Its own host, pods and the anycast it holds are local routes on its stub, not routes to compare.
+            Map<Ipv6Prefix, String> elsewhere = new HashMap<>(targets);
+            NodeBlock own = blocks.get(m);
+            elsewhere.remove(new Ipv6Prefix(own.host(), 128));
+            elsewhere.remove(own.pods());
+            holders.forEach((a, who) -> {
+                if (who.contains(m)) {
+                    elsewhere.remove(new Ipv6Prefix(a, 128));
+                }
+            });
             try (Rtnetlink nl = Rtnetlink.open(substrate.namespace(m))) {
-                out.addAll(RouteComparison.compare(m, model.routes(m), nl.routes(), targets));
+                out.addAll(RouteComparison.compare(m, model.routes(m), nl.routes(), elsewhere));
             }
         }
         return out;
