@@ -5,7 +5,8 @@
 # the agent's RSS. Namespaces kmchb-*, removed at the end (failure included).
 # Usage: kubermesh-benchmarks/scripts/join-bench.sh [sizes] [repetitions] [daemons]
 #   e.g. join-bench.sh 4,8,16 3 frr        join-bench.sh 4,8 3 frr,bird (BIRD/FRR ratio)
-# AGENT_JAVA_OPTS overrides the agent JVM's options (default: what `kubermesh up` uses).
+# AGENT_JAVA_OPTS overrides the agent JVM's options (default: those `kubermesh up` uses);
+# ARCHIVE=0 runs the agents without the class archive `kubermesh up` makes and uses.
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -17,9 +18,9 @@ done
 CLI="$ROOT/kubermesh-cli/target/kubermesh-cli.jar"
 # The agent is the CLI in another JVM, started as `kubermesh up` starts it.
 JAVA=$(readlink -f "$(command -v java)")
-AGENT="$JAVA ${AGENT_JAVA_OPTS:-$(java -cp "$CLI" io.kubermesh.cli.Kubermesh lab-agent-options 2>/dev/null || echo -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)} -cp $CLI io.kubermesh.cli.Kubermesh"
+# As LabCommands.LabOptions.plainAgentCommand() has them.
+AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.cli.Kubermesh"
 LAB=/tmp/kmchb-join
 rm -rf "$LAB"
-echo "agent command: $AGENT"
 exec java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \
-  "${2:-3}" "${3:-frr}" "$LAB"
+  "${2:-3}" "${3:-frr}" "$LAB" "$([ "${ARCHIVE:-1}" = 1 ] && echo archive || echo plain)"

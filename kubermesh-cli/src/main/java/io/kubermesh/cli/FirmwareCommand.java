@@ -35,6 +35,7 @@ final class FirmwareCommand implements Callable<Integer> {
         // When the process started (the JVM's own start-up is the time from there to this line).
         Firmware.step(System.out, "started (process started %s)%n", ProcessHandle.current().info().startInstant()
                 .map(Object::toString).orElse("?"));
+        AgentPreload.start();
         Firmware.Boot boot;
         try (Rtnetlink netlink = Rtnetlink.open()) {
             boot = Firmware.boot(netlink, System.out, Duration.ofSeconds(timeoutSeconds));

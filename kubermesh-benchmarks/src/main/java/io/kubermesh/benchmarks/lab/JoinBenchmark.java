@@ -3,6 +3,7 @@ package io.kubermesh.benchmarks.lab;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.provider.netns.lab.AgentArchive;
 import io.kubermesh.provider.netns.lab.Lab;
 import io.kubermesh.provider.netns.lab.ReachabilityProbe;
 import java.io.IOException;
@@ -34,7 +35,8 @@ import java.util.concurrent.Future;
  *
  * <p>Run (see {@code kubermesh-benchmarks/scripts/join-bench.sh}): {@code java -cp benchmarks.jar
  * io.kubermesh.benchmarks.lab.JoinBenchmark AGENT_COMMAND SIZES REPETITIONS DAEMONS LAB_ROOT}, the
- * agent command as one string split on spaces (the CLI: {@code java ... -jar kubermesh-cli.jar}).
+ * agent command as one string split on spaces (the CLI: {@code java ... -cp kubermesh-cli.jar MAIN}), and
+ * optionally {@code archive}: use (and make once) the agents' class archive as {@code kubermesh up} does.
  */
 public final class JoinBenchmark {
     private static final double GOAL_SECONDS = 3.0;
@@ -51,6 +53,12 @@ public final class JoinBenchmark {
         Path root = Path.of(args[4]);
         Files.createDirectories(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (args.length > 5 && args[5].equals("archive")) {
+            // As `kubermesh up` does: the agents' class archive, made once by a training join.
+            agent = AgentArchive.use(agent, root.resolve("cds-training"), seedYaml().replace("name: lab", "name: chb"),
+                    line -> System.out.println("  " + line));
+        }
+        System.out.println("agent command: " + String.join(" ", agent));
         Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
         for (String daemon : daemons) {
             for (int n : sizes) {

@@ -245,6 +245,17 @@ public final class Lab {
         say(machine + ": powered off");
     }
 
+    /** Shuts a machine down in order (SIGTERM, up to {@code graceMillis}), then powers it off. */
+    public void shutdown(String machine, long graceMillis) {
+        substrate.shutdown(machine, graceMillis);
+        LabRecord.MachineRecord r = record.machines.get(machine);
+        if (r != null) {
+            r.state = "off";
+            record.write(dir);
+        }
+        say(machine + ": shut down");
+    }
+
     public void revive(String machine) {
         bringUp(machine);
     }
