@@ -120,10 +120,14 @@ public final class AgentArchive {
         List<String> training = withOptions(agentCommand, List.of("-XX:ArchiveClassesAtExit=" + partial));
         Path dir = workDirectory.resolve("lab");
         Lab lab = Lab.create(dir, yaml, training, line -> progress.accept("  training: " + line));
+        // Ctrl-C during the training removes its lab too.
+        Thread interrupted = new Thread(lab::down, "archive-training-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             lab.up(Topology.line(2));
             lab.shutdown(Topology.machineName(1), SHUTDOWN_MILLIS);
         } finally {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
             lab.down();
         }
         try {
