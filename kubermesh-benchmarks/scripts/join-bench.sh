@@ -19,7 +19,7 @@ CLI="$ROOT/kubermesh-cli/target/kubermesh-cli.jar"
 # The agent is the CLI in another JVM, started as `kubermesh up` starts it.
 JAVA=$(readlink -f "$(command -v java)")
 # As LabCommands.LabOptions.plainAgentCommand() has them.
-AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.cli.Kubermesh"
+AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.cli.LabMachine"
 LAB=/tmp/kmchb-join
 rm -rf "$LAB"
 exec java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \

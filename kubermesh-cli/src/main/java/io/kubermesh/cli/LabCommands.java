@@ -48,7 +48,7 @@ final class LabCommands {
         static List<String> plainAgentCommand() {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             return List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                    "-cp", System.getProperty("java.class.path"), Kubermesh.class.getName());
+                    "-cp", System.getProperty("java.class.path"), LabMachine.class.getName());
         }
 
         Lab attach(PrintWriter out) {
