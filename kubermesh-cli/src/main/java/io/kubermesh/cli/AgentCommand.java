@@ -50,7 +50,8 @@ final class AgentCommand implements Callable<Integer> {
         }, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         agent.start();
-        System.err.println("kubermesh agent " + nodeName + ": identity " + agent.identity().mac() + ", host "
+        // Timestamped like the firmware's lines: the benchmark takes "agent ready" from it.
+        System.err.println(java.time.Instant.now() + " kubermesh agent " + nodeName + ": identity " + agent.identity().mac() + ", host "
                 + agent.network().node().host() + "; status at " + state.resolve("agent.sock"));
         stopped.await();
         return 0;

@@ -32,6 +32,10 @@ final class FirmwareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // When the process started (the JVM's own start-up is the time from there to this line).
+        Firmware.step(System.out, "started (process started %s)%n", ProcessHandle.current().info().startInstant()
+                .map(Object::toString).orElse("?"));
+        AgentPreload.start();
         Firmware.Boot boot;
         try (Rtnetlink netlink = Rtnetlink.open()) {
             boot = Firmware.boot(netlink, System.out, Duration.ofSeconds(timeoutSeconds));
@@ -45,8 +49,7 @@ final class FirmwareCommand implements Callable<Integer> {
             throw new io.kubermesh.api.SubstrateException("the boot server sent " + name
                     + " to its disk, but nothing is installed there (" + installed + " is missing)");
         }
-        System.out.println("firmware: handing over to the operating system (kubermesh agent --config " + installed + ")");
-        System.out.flush();
+        Firmware.step(System.out, "handing over to the operating system (kubermesh agent --config %s)%n", installed);
         AgentCommand agent = new AgentCommand();
         agent.config = installed;
         agent.state = state;

@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 @Command(name = "kubermesh", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Switchless, self-hosted, self-healing Kubernetes meshes.",
         subcommands = {LabCommands.Up.class, StatusCommand.class, LabCommands.Plug.class, LabCommands.Cut.class,
-                LabCommands.Join.class, LabCommands.Kill.class, LabCommands.Revive.class, TopologyCommand.class,
-                LabCommands.Down.class, PlanCommand.class, AgentCommand.class, FirmwareCommand.class, BootCommand.class,
-                RenderCommand.class})
+                LabCommands.Join.class, LabCommands.Kill.class, LabCommands.Revive.class, RoutesCommand.class,
+                TopologyCommand.class, LabCommands.Down.class, PlanCommand.class, AgentCommand.class,
+                FirmwareCommand.class, BootCommand.class, RenderCommand.class})
 public final class Kubermesh implements Runnable {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;

@@ -7,6 +7,7 @@ import io.kubermesh.addressing.config.TopologySpecs;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.provider.netns.lab.AgentArchive;
 import io.kubermesh.provider.netns.lab.Lab;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +36,19 @@ final class LabCommands {
         @Option(names = "--lab", paramLabel = "DIR", description = "The lab's directory (default: /run/kubermesh/lab).")
         Path dir = Lab.DEFAULT_DIRECTORY;
 
+        /**
+         * This CLI in another JVM, sized for an agent: a small heap, the serial collector, C1 only
+         * (an agent's work is short bursts: JIT time would not pay back), no perf-data file; with
+         * the class archive when {@code up} has made it (see {@link AgentArchive}).
+         */
         static List<String> agentCommand() {
+            return AgentArchive.ifPresent(plainAgentCommand());
+        }
+
+        static List<String> plainAgentCommand() {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            return List.of(java, "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), Kubermesh.class.getName());
+            return List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-cp", System.getProperty("java.class.path"), LabMachine.class.getName());
         }
 
         Lab attach(PrintWriter out) {
@@ -80,10 +90,14 @@ final class LabCommands {
             String yaml = config != null ? Files.readString(config) : seedYaml();
             ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString());
             PrintWriter out = spec.commandLine().getOut();
-            Lab l = Lab.create(lab.dir, yaml, LabOptions.agentCommand(), line -> {
+            java.util.function.Consumer<String> progress = line -> {
                 out.println(line);
                 out.flush();
-            });
+            };
+            // Made once (a training join) when the agents run from jars; they start faster with it.
+            List<String> agent = AgentArchive.use(LabOptions.plainAgentCommand(),
+                    lab.dir.resolveSibling(lab.dir.getFileName() + ".cds-training"), yaml, progress);
+            Lab l = Lab.create(lab.dir, yaml, agent, progress);
             // Ctrl-C (or a failure) during up leaves nothing behind.
             Thread cleanup = new Thread(() -> {
                 out.println("interrupted: tearing the lab down");

@@ -43,6 +43,34 @@ final class NamespaceProcesses {
         return pids;
     }
 
+    /**
+     * Asks every process in the namespace to stop (SIGTERM: an orderly shutdown) and waits up to
+     * {@code graceMillis} for them to go; returns whether they all did.
+     */
+    static boolean terminateAll(Path namespaceFile, long graceMillis) {
+        long self = ProcessHandle.current().pid();
+        for (long pid : in(namespaceFile)) {
+            if (pid != self) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            }
+        }
+        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Long> left = in(namespaceFile);
+            left.remove(self);
+            if (left.isEmpty()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Kills every process in the namespace (SIGKILL: a power cut) and waits for them to go. */
     static int killAll(Path namespaceFile) {
         long self = ProcessHandle.current().pid();

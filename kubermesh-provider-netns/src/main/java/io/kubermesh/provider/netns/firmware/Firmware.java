@@ -38,9 +38,9 @@ public final class Firmware {
         long deadline = System.nanoTime() + timeout.toNanos();
         Link port = awaitCable(netlink, deadline);
         MacAddress mac = port.mac().orElseThrow();
-        console.printf("firmware: link up on %s (%s), starting network boot%n", port.name(), mac);
+        step(console, "link up on %s (%s), starting network boot%n", port.name(), mac);
         Dhcp6Client.Lease uefi = Dhcp6Client.lease(port.name(), Dhcp6Client.Stage.uefi(mac), remaining(deadline));
-        console.printf("firmware: DHCPv6 (UEFI, arch 7, PXEClient): address %s, boot file %s%n", uefi.address(),
+        step(console, "DHCPv6 (UEFI, arch 7, PXEClient): address %s, boot file %s%n", uefi.address(),
                 uefi.bootFileUrl().orElse("(none)"));
         if (uefi.bootFileUrl().isEmpty()) {
             throw new SubstrateException("the DHCPv6 server on " + port.name() + " offered no boot file URL");
@@ -51,31 +51,40 @@ public final class Firmware {
         long t0 = System.nanoTime();
         byte[] loader = TftpClient.read(new InetSocketAddress(bootFile.getHost().replaceAll("[\\[\\]]", ""), 
                 bootFile.getPort() < 0 ? 69 : bootFile.getPort()), bootFile.getPath().substring(1), 1428, remaining(deadline));
-        console.printf("firmware: TFTP %s: %d bytes in %d ms%n", bootFile, loader.length, (System.nanoTime() - t0) / 1_000_000);
+        step(console, "TFTP %s: %d bytes in %d ms%n", bootFile, loader.length, (System.nanoTime() - t0) / 1_000_000);
         Dhcp6Client.Lease ipxe = Dhcp6Client.lease(port.name(), Dhcp6Client.Stage.ipxe(mac), remaining(deadline));
-        console.printf("firmware: DHCPv6 (iPXE, user class iPXE): address %s, script %s%n", ipxe.address(),
+        step(console, "DHCPv6 (iPXE, user class iPXE): address %s, script %s%n", ipxe.address(),
                 ipxe.bootFileUrl().orElse("(none)"));
         URI script = URI.create(ipxe.bootFileUrl().orElseThrow(() ->
                 new SubstrateException("the DHCPv6 server gave iPXE no script URL")));
         IpxeChain chain = new IpxeChain();
         IpxeChain.Result result = chain.run(script, mac, uuid(mac));
-        console.printf("firmware: iPXE chain: %s%n", result.machineScript().lines()
+        step(console, "iPXE chain: %s%n", result.machineScript().lines()
                 .filter(l -> l.startsWith("kernel") || l.startsWith("echo")).findFirst().orElse("?"));
         if (result.fromDisk()) {
             // Installed before: the server sends it to its disk, never through the installer again.
             netlink.removeAddress(port.name(), uefi.address(), 126);
-            console.println("firmware: booting from disk");
+            step(console, "booting from disk%n");
             return new Boot(port.name(), mac, uefi, ipxe, null);
         }
         String cluster = result.file("/etc/kubermesh/cluster.yaml").orElseThrow(() ->
                 new SubstrateException("the Ignition config has no /etc/kubermesh/cluster.yaml"));
-        console.printf("firmware: Ignition %s: %d files, cluster.yaml %d bytes%n", result.ignitionUrl(),
+        step(console, "Ignition %s: %d files, cluster.yaml %d bytes%n", result.ignitionUrl(),
                 result.ignition().path("storage").path("files").size(), cluster.length());
         chain.phoneHome(script, mac, "installed");
-        console.println("firmware: phoned home: installed");
+        step(console, "phoned home: installed%n");
         // The operating system configures its own addresses from the plan: leave none behind.
         netlink.removeAddress(port.name(), uefi.address(), 126);
         return new Boot(port.name(), mac, uefi, ipxe, cluster);
+    }
+
+    /**
+     * One console line, {@code INSTANT firmware: ...}: the wall-clock instant (UTC, microseconds)
+     * lets a benchmark split a join into its protocol steps (docs/performance.md).
+     */
+    public static void step(PrintStream console, String format, Object... args) {
+        console.print(java.time.Instant.now() + " firmware: " + String.format(format, args));
+        console.flush();
     }
 
     /** A stable SMBIOS-like UUID for a lab machine, from its MAC. */

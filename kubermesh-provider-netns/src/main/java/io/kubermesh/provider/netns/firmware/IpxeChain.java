@@ -7,9 +7,9 @@ import io.kubermesh.api.SubstrateException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,7 +45,8 @@ public final class IpxeChain {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final Duration CONNECT = Duration.ofSeconds(10);
+    private static final Duration READ = Duration.ofSeconds(20);
 
     public Result run(URI bootScript, MacAddress mac, String uuid) {
         String boot = get(bootScript);
@@ -81,35 +82,49 @@ public final class IpxeChain {
     /** Tells the server the machine's new state ({@code installed}, {@code joined}). */
     public void phoneHome(URI base, MacAddress mac, String state) {
         URI uri = base.resolve("/machines/" + mac + "/phone-home");
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"state\":\"" + state + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new SubstrateException("phone-home " + state + " to " + uri + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-        } catch (IOException e) {
-            throw new SubstrateException("phone-home to " + uri + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SubstrateException("interrupted");
-        }
+        exchange(uri, "POST", "{\"state\":\"" + state + "\"}", 2);
     }
 
     private String get(URI uri) {
+        return exchange(uri, "GET", null, 200);
+    }
+
+    /**
+     * One HTTP/1.1 exchange. HttpURLConnection rather than java.net.http: the firmware runs once
+     * in a cold JVM, and java.net.http's client sets up TLS and a selector thread on creation
+     * (about a second here) for plain-HTTP fetches that need neither.
+     *
+     * @param expect the status expected, or its first digit (2 for any 2xx)
+     */
+    private static String exchange(URI uri, String method, String json, int expect) {
+        HttpURLConnection c = null;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new SubstrateException("GET " + uri + ": HTTP " + r.statusCode() + " " + r.body());
+            c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout((int) CONNECT.toMillis());
+            c.setReadTimeout((int) READ.toMillis());
+            c.setRequestMethod(method);
+            if (json != null) {
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(json.getBytes(StandardCharsets.UTF_8));
+                }
             }
-            return r.body();
+            int status = c.getResponseCode();
+            boolean ok = expect < 10 ? status / 100 == expect : status == expect;
+            try (InputStream in = ok ? c.getInputStream() : c.getErrorStream()) {
+                String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (!ok) {
+                    throw new SubstrateException(method + " " + uri + ": HTTP " + status + " " + body);
+                }
+                return body;
+            }
         } catch (IOException e) {
-            throw new SubstrateException("GET " + uri + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SubstrateException("interrupted");
+            throw new SubstrateException(method + " " + uri + ": " + e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 

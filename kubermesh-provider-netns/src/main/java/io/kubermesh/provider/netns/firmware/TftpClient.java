@@ -23,6 +23,14 @@ import java.util.List;
  * acknowledged with block 0. Retransmits the last packet on timeout.
  */
 public final class TftpClient {
+    /**
+     * Retransmission waits: a quarter second first, doubling to a second. A read request that
+     * arrives before the neighbour's TFTP server listens on a port that has just come up (its
+     * DHCPv6 server may answer first) is lost; a fixed one-second wait made that a second per join.
+     */
+    private static final long FIRST_WAIT_MS = 250;
+    private static final long MAX_WAIT_MS = 1000;
+
     private TftpClient() {
     }
 
@@ -41,9 +49,10 @@ public final class TftpClient {
             int size = 512;
             ByteBuffer buf = ByteBuffer.allocate(65_536);
             int silent = 0;
+            long wait = FIRST_WAIT_MS;
             while (System.nanoTime() < deadline) {
                 ch.send(ByteBuffer.wrap(last), peer);
-                selector.select(1000);
+                selector.select(wait);
                 selector.selectedKeys().clear();
                 buf.clear();
                 SocketAddress from = ch.receive(buf);
@@ -51,9 +60,11 @@ public final class TftpClient {
                     if (++silent > 10) {
                         throw new SubstrateException("TFTP " + file + " from " + server + ": no answer");
                     }
+                    wait = Math.min(2 * wait, MAX_WAIT_MS);
                     continue;
                 }
                 silent = 0;
+                wait = FIRST_WAIT_MS;
                 buf.flip();
                 TftpPacket in;
                 try {

@@ -24,6 +24,8 @@ final class LabRecord {
         /** deployed, netbooting, joined, off, gone */
         public String state;
         public double joinSeconds = -1;
+        /** When it was last powered on (ISO instant), the start of its join's timeline. */
+        public String poweredOn;
     }
 
     /** A cable that was cut and may be joined again. */

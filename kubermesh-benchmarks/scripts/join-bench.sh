@@ -1,0 +1,26 @@
+#!/bin/sh
+# A blank machine joining the netns lab (root): median time from power on (its cable comes up) to
+# being reachable from every machine, at 4, 8 and 16 machines (a line, the new machine plugged
+# into the far end, replaced REPS times), each protocol step's share from the console's instants,
+# the agent's RSS. Namespaces kmchb-*, removed at the end (failure included).
+# Usage: kubermesh-benchmarks/scripts/join-bench.sh [sizes] [repetitions] [daemons]
+#   e.g. join-bench.sh 4,8,16 3 frr        join-bench.sh 4,8 3 frr,bird (BIRD/FRR ratio)
+# AGENT_JAVA_OPTS overrides the agent JVM's options (default: those `kubermesh up` uses);
+# ARCHIVE=0 runs the agents without the class archive `kubermesh up` makes and uses.
+set -eu
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 3; }
+for b in /usr/lib/frr/zebra /usr/sbin/bird /usr/bin/ping /usr/bin/nsenter; do
+  [ -x "$b" ] || { echo "$b missing: apt-get install -y frr bird2 iputils-ping util-linux" >&2; exit 3; }
+done
+[ -n "${SKIP_BUILD:-}" ] || mvn -B -q -pl kubermesh-cli,kubermesh-benchmarks -am package -DskipTests
+CLI="$ROOT/kubermesh-cli/target/kubermesh-cli.jar"
+# The agent is the CLI in another JVM, started as `kubermesh up` starts it.
+JAVA=$(readlink -f "$(command -v java)")
+# As LabCommands.LabOptions.plainAgentCommand() has them.
+AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.cli.LabMachine"
+LAB=/tmp/kmchb-join
+rm -rf "$LAB"
+exec java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \
+  "${2:-3}" "${3:-frr}" "$LAB" "$([ "${ARCHIVE:-1}" = 1 ] && echo archive || echo plain)"

@@ -1,0 +1,185 @@
+package io.kubermesh.benchmarks.lab;
+
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.provider.netns.lab.AgentArchive;
+import io.kubermesh.provider.netns.lab.Lab;
+import io.kubermesh.provider.netns.lab.ReachabilityProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Whole-process benchmark of a join in the netns lab (root): a line of N-1 machines comes up, then
+ * a blank machine is plugged into the far end, repeatedly (each time the previous one is killed
+ * and a new blank one takes over its port, so the mesh stays at N). A join runs from power on
+ * (its cable comes up) to its host address being reachable from every machine; its console's
+ * instants split it into the protocol steps. Prints, per routing daemon and size, the median join
+ * and each step's share, the agent JVM's RSS and the routing daemons' RSS of the joined machine,
+ * and the ratio to the 3 s goal (and BIRD/FRR when both run).
+ *
+ * <p>Run (see {@code kubermesh-benchmarks/scripts/join-bench.sh}): {@code java -cp benchmarks.jar
+ * io.kubermesh.benchmarks.lab.JoinBenchmark AGENT_COMMAND SIZES REPETITIONS DAEMONS LAB_ROOT}, the
+ * agent command as one string split on spaces (the CLI: {@code java ... -cp kubermesh-cli.jar MAIN}), and
+ * optionally {@code archive}: use (and make once) the agents' class archive as {@code kubermesh up} does.
+ */
+public final class JoinBenchmark {
+    private static final double GOAL_SECONDS = 3.0;
+    private static final int REACHABLE_SECONDS = 60;
+
+    private JoinBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> agent = Arrays.asList(args[0].trim().split("\\s+"));
+        int[] sizes = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int reps = Integer.parseInt(args[2]);
+        List<String> daemons = Arrays.asList(args[3].split(","));
+        Path root = Path.of(args[4]);
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (args.length > 5 && args[5].equals("archive")) {
+            // As `kubermesh up` does: the agents' class archive, made once by a training join.
+            agent = AgentArchive.use(agent, root.resolve("cds-training"), seedYaml().replace("name: lab", "name: chb"),
+                    line -> System.out.println("  " + line));
+        }
+        System.out.println("agent command: " + String.join(" ", agent));
+        Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
+        for (String daemon : daemons) {
+            for (int n : sizes) {
+                Result r = run(agent, daemon, n, reps, root.resolve(daemon + "-" + n));
+                results.computeIfAbsent(daemon, k -> new LinkedHashMap<>()).put(n, r);
+                print(daemon, n, r);
+            }
+        }
+        System.out.println();
+        System.out.println("summary: median join (power on to reachable from every machine)");
+        for (var d : results.entrySet()) {
+            for (var e : d.getValue().entrySet()) {
+                double s = secs(e.getValue().median().total());
+                String peer = "";
+                if (!d.getKey().equals("frr") && results.containsKey("frr") && results.get("frr").containsKey(e.getKey())) {
+                    peer = String.format(Locale.ROOT, ", %s/frr %.2f", d.getKey(),
+                            s / secs(results.get("frr").get(e.getKey()).median().total()));
+                }
+                System.out.printf(Locale.ROOT, "  %-4s %2d machines: %.2f s (x%.2f the %.0f s goal)%s; agent RSS %.0f MiB, "
+                                + "routing daemons %.0f MiB; first agent (gateway) start to ready %.2f s%n", d.getKey(),
+                        e.getKey(), s, s / GOAL_SECONDS, GOAL_SECONDS, peer, e.getValue().agentRssKib() / 1024.0,
+                        e.getValue().daemonsRssKib() / 1024.0, e.getValue().gatewayReady());
+            }
+        }
+    }
+
+    record Result(List<JoinTimeline> joins, JoinTimeline median, long agentRssKib, long daemonsRssKib, double gatewayReady) {
+    }
+
+    private static Result run(List<String> agent, String daemon, int n, int reps, Path dir) throws Exception {
+        String yaml = seedYaml().replace("name: lab", "name: chb").replace("daemon: frr", "daemon: " + daemon);
+        if (!yaml.contains("daemon: " + daemon)) {
+            yaml = yaml.replace("cluster:\n", "cluster:\n  routing: { daemon: " + daemon + " }\n");
+        }
+        Lab lab = Lab.create(dir, yaml, agent, line -> System.out.println("  [" + daemon + " " + n + "] " + line));
+        try {
+            long t0 = System.nanoTime();
+            lab.up(Topology.line(n - 1));
+            System.out.printf(Locale.ROOT, "  line of %d up in %.1f s; joins to the gateway %s%n", n - 1,
+                    (System.nanoTime() - t0) / 1e9, lab.joinTimes());
+            double gatewayReady = lab.joinTimes().getOrDefault(Topology.GATEWAY, -1.0);
+            String tail = Topology.machineName(n - 2);
+            List<JoinTimeline> joins = new ArrayList<>();
+            long agentRss = 0;
+            long daemonsRss = 0;
+            String previous = null;
+            PortRef port = new PortRef(tail, -1);
+            for (int i = 0; i < reps; i++) {
+                if (previous != null) {
+                    lab.kill(previous);
+                }
+                String name = lab.plug(List.of(port));
+                Instant reachable = reachableFromAll(lab, name);
+                Instant on = lab.poweredOnAt(name).orElseThrow();
+                JoinTimeline j = JoinTimeline.of(on, Files.readAllLines(lab.substrate().consoleLog(name)), reachable);
+                joins.add(j);
+                long[] rss = NamespaceRss.of(lab.substrate().namespace(name));
+                agentRss = rss[0];
+                daemonsRss = rss[1];
+                System.out.printf(Locale.ROOT, "  %s joined in %.2f s: %s%n", name, secs(j.total()), format(j));
+                port = lab.substrate().topology().cablesOf(name).get(0).other(name);
+                previous = name;
+            }
+            return new Result(joins, JoinTimeline.median(joins), agentRss, daemonsRss, gatewayReady);
+        } finally {
+            lab.down();
+        }
+    }
+
+    /** The instant the new machine's host address answers an echo from every other powered machine. */
+    private static Instant reachableFromAll(Lab lab, String name) throws Exception {
+        String host = lab.host(name);
+        List<ReachabilityProbe.Target> others = lab.probeTargets().stream().filter(t -> !t.name().equals(name)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            long deadline = System.nanoTime() + REACHABLE_SECONDS * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                List<Future<Boolean>> pings = new ArrayList<>();
+                for (ReachabilityProbe.Target t : others) {
+                    pings.add(pool.submit(() -> ReachabilityProbe.ping(t.netns(), host)));
+                }
+                boolean all = true;
+                for (Future<Boolean> f : pings) {
+                    all &= f.get();
+                }
+                if (all) {
+                    return Instant.now();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        throw new IllegalStateException(name + " not reachable from every machine within " + REACHABLE_SECONDS + " s");
+    }
+
+    private static void print(String daemon, int n, Result r) {
+        JoinTimeline m = r.median();
+        double total = secs(m.total());
+        System.out.printf(Locale.ROOT, "%s, %d machines (line, the new one at the far end), %d joins: median %.2f s%n",
+                daemon, n, r.joins().size(), total);
+        for (var e : m.steps().entrySet()) {
+            System.out.printf(Locale.ROOT, "    %-44s %7.0f ms  %5.1f %%%n", e.getKey(), e.getValue().toNanos() / 1e6,
+                    total == 0 ? 0 : 100 * secs(e.getValue()) / total);
+        }
+        System.out.printf(Locale.ROOT, "    agent JVM RSS %.0f MiB, routing daemons and the rest %.0f MiB%n",
+                r.agentRssKib() / 1024.0, r.daemonsRssKib() / 1024.0);
+    }
+
+    private static String format(JoinTimeline j) {
+        StringBuilder s = new StringBuilder();
+        j.steps().forEach((k, v) -> s.append(k.split(" ")[0]).append('=').append(v.toMillis()).append(" "));
+        return s.toString().trim();
+    }
+
+    private static double secs(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    private static String seedYaml() throws IOException {
+        try (InputStream in = ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
