@@ -51,12 +51,14 @@ public final class PortBoot implements AutoCloseable {
         PortBoot p = new PortBoot(new AddressPlan(spec).port(node, index), interfaceName);
         Map<Integer, String> one = Map.of(index, interfaceName);
         try {
-            p.dhcp = Dhcp6Server.start(spec, node, one, leases);
-            p.ra = RouterAdvertiser.start(spec, node, one);
+            // TFTP first: DHCPv6 hands out a tftp:// URL, which must already answer when a fast
+            // client (a firmware that asks at once) follows it.
             if (!tftpBinds.isEmpty()) {
                 p.tftp = new TftpServer(tftpRoot, tftpBinds, TransferOptions.Limits.DEFAULT, MAX_TRANSFERS,
                         "port " + index + " on " + interfaceName);
             }
+            p.dhcp = Dhcp6Server.start(spec, node, one, leases);
+            p.ra = RouterAdvertiser.start(spec, node, one);
         } catch (RuntimeException e) {
             p.close();
             throw e;
