@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.MacAddress;
+import io.kubermesh.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class Dhcp6EngineProperties {
     void noAddressIsEverGrantedToTwoLiveClients(@ForAll("histories") List<Step> history) throws IOException {
         Path dir = Files.createTempDirectory("kmbd-engine-prop");
         try {
-            Dhcp6EngineTest.FakeClock clock = new Dhcp6EngineTest.FakeClock();
+            ManualClock clock = new ManualClock(Instant.parse("2026-11-26T08:00:00Z"));
             Dhcp6Engine engine = engine(dir, clock);
             Map<Ipv6Address, Grant> grants = new HashMap<>();
             Map<MacAddress, Ipv6Address> held = new HashMap<>();
@@ -120,7 +121,7 @@ class Dhcp6EngineProperties {
         }
     }
 
-    private static Dhcp6Engine engine(Path dir, Dhcp6EngineTest.FakeClock clock) {
+    private static Dhcp6Engine engine(Path dir, ManualClock clock) {
         return new Dhcp6Engine(Dhcp6EngineTest.BOOT, List.of(Dhcp6EngineTest.PORT0), Dhcp6EngineTest.SERVER,
                 new FileLeaseStore(dir), clock);
     }

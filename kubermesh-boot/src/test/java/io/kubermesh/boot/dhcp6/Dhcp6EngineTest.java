@@ -10,12 +10,11 @@ import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
+import io.kubermesh.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,40 +31,16 @@ class Dhcp6EngineTest {
     static final Duid SERVER = new Duid.LinkLayer(1, Octets.of(NODE.toBytes()));
     static final BootSpec BOOT = SPEC.boot();
 
-    /** A clock the test moves by hand. */
-    static final class FakeClock extends Clock {
-        Instant now = Instant.parse("2026-11-26T08:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
     @TempDir
     Path state;
-    FakeClock clock;
+    ManualClock clock;
     AtomicInteger writes;
     Dhcp6Engine engine;
     int xid = 1;
 
     @BeforeEach
     void start() {
-        clock = new FakeClock();
+        clock = new ManualClock(Instant.parse("2026-11-26T08:00:00Z"));
         writes = new AtomicInteger();
         engine = engine(new FileLeaseStore(state));
     }
@@ -261,7 +236,7 @@ class Dhcp6EngineTest {
         send(0, linkLocal(m), message(MessageType.RENEW, llt(m, 1), true, ia(a))).orElseThrow();
         assertThat(writes).hasValue(2);
         Lease stored = new FileLeaseStore(state).load().get(0);
-        assertThat(stored.expires()).isAfterOrEqualTo(clock.now.plus(BOOT.validLifetime()));
+        assertThat(stored.expires()).isAfterOrEqualTo(clock.instant().plus(BOOT.validLifetime()));
     }
 
     @Test

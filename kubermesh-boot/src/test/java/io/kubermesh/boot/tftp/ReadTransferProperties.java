@@ -1,5 +1,6 @@
 package io.kubermesh.boot.tftp;
 
+import io.kubermesh.testkit.ManualClock;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -31,7 +32,7 @@ class ReadTransferProperties {
                 ? List.of(new TftpOption("blksize", Integer.toString(blksize)), new TftpOption("windowsize", Integer.toString(window)))
                 : List.of();
         TransferOptions options = TransferOptions.negotiate(requested, size, TransferOptions.Limits.DEFAULT);
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock();
         ReadTransfer t = new ReadTransfer(BlockSource.of(file), options, 60, clock);
         Client client = new Client(options.blockSize(), options.windowSize());
 

@@ -1,5 +1,6 @@
 package io.kubermesh.boot.tftp;
 
+import io.kubermesh.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +14,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReadTransferTest {
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
 
     private static byte[] bytes(int n) {
         byte[] b = new byte[n];

@@ -14,6 +14,7 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
+import io.kubermesh.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class JoinTokensTest {
     private static final MacAddress A = MacAddress.parse("52:54:00:00:00:0a");
     private static final MacAddress B = MacAddress.parse("52:54:00:00:00:0b");
     private final AddressPlan plan = new AddressPlan(ClusterConfig.seed());
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00.250Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T08:00:00.250Z"));
     private KubernetesMockServer server;
     private KubernetesClient client;
     private JoinTokens tokens;

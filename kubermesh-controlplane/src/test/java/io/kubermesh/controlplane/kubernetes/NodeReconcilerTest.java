@@ -12,6 +12,7 @@ import io.kubermesh.api.Ipv4Prefix;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.controlplane.MachineRecord;
 import io.kubermesh.controlplane.kubernetes.crd.Machine;
+import io.kubermesh.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,7 @@ class NodeReconcilerTest {
     private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
     private static final NodeReconciler.Grace GRACE = new NodeReconciler.Grace(Duration.ofSeconds(60), Duration.ofSeconds(300));
     private final AddressPlan plan = new AddressPlan(ClusterConfig.seed());
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private KubernetesMockServer server;
     private KubernetesClient client;
     private NodeReconciler reconciler;

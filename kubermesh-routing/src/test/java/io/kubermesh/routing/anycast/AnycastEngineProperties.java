@@ -3,6 +3,7 @@ package io.kubermesh.routing.anycast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.testkit.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ class AnycastEngineProperties {
     void announcedExactlyAsRiseAndFallSay(@ForAll @Size(max = 60) List<Boolean> results,
                                          @ForAll @IntRange(min = 1, max = 5) int rise,
                                          @ForAll @IntRange(min = 1, max = 5) int fall) {
-        Fakes.ManualClock clock = new Fakes.ManualClock();
+        ManualClock clock = new ManualClock();
         Fakes.ScriptedProber prober = new Fakes.ScriptedProber();
         Fakes.RecordingAnnouncer announcer = new Fakes.RecordingAnnouncer();
         prober.script("svc", results.toArray(new Boolean[0]));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubermesh.api.AnycastService;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.routing.anycast.AnycastEvent.Kind;
+import io.kubermesh.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,14 +18,14 @@ class AnycastEngineTest {
     private static final Ipv6Address ETCD = Ipv6Address.parse("fd65:7b9c:569:680:98eb:c508:ea6b:b0b2");
     private static final Ipv6Address API = Ipv6Address.parse("fd65:7b9c:569:680::443");
     private static final Duration SECOND = Duration.ofSeconds(1);
-    private Fakes.ManualClock clock;
+    private ManualClock clock;
     private Fakes.ScriptedProber prober;
     private Fakes.RecordingAnnouncer announcer;
     private final List<AnycastEvent> heard = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        clock = new Fakes.ManualClock();
+        clock = new ManualClock();
         prober = new Fakes.ScriptedProber();
         announcer = new Fakes.RecordingAnnouncer();
     }
@@ -85,12 +86,12 @@ class AnycastEngineTest {
         AnycastEngine e = engine(Fakes.service("etcd", 1, 1, Duration.ofSeconds(2)), Fakes.service("api", 1, 1, SECOND));
         prober.script("etcd", true, true);
         prober.script("api", true, true, true);
-        assertThat(e.nextDue()).contains(clock.now);
+        assertThat(e.nextDue()).contains(clock.instant());
         e.runDueChecks();
         assertThat(prober.checked).containsExactly("api", "etcd");
         e.runDueChecks();
         assertThat(prober.checked).hasSize(2);
-        assertThat(e.nextDue()).contains(clock.now.plus(SECOND));
+        assertThat(e.nextDue()).contains(clock.instant().plus(SECOND));
         clock.advance(SECOND);
         e.runDueChecks();
         assertThat(prober.checked).containsExactly("api", "etcd", "api");
@@ -106,7 +107,7 @@ class AnycastEngineTest {
         e.runDueChecks();
         clock.advance(Duration.ofSeconds(10));
         e.runDueChecks();
-        assertThat(e.nextDue()).contains(clock.now.plus(SECOND));
+        assertThat(e.nextDue()).contains(clock.instant().plus(SECOND));
     }
 
     @Test

@@ -3,11 +3,7 @@ package io.kubermesh.routing.anycast;
 import io.kubermesh.api.AnycastService;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.api.Ipv6Address;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,36 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A settable clock, a prober that plays back scripted results, an announcer that records. */
+/** A prober that plays back scripted results, an announcer that records. */
 final class Fakes {
     private Fakes() {
     }
 
     static AnycastService service(String name, int rise, int fall, Duration interval) {
         return new AnycastService(name, Optional.empty(), 2379, new HealthCheck.Tcp(), interval, rise, fall);
-    }
-
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-26T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     static final class ScriptedProber implements Prober {
