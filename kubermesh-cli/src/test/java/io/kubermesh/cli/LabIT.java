@@ -89,6 +89,22 @@ class LabIT {
         }
         assertThat(machine(s, "kubermesh1").get("ports")).hasSize(3);
 
+        // What the daemons installed follows the model: every other machine's host /128 and pod
+        // prefix from every machine, each next hop on a shortest path (FRR 8.4 may install part
+        // of an equal-cost set: "subset"), nothing missing, nothing stale.
+        PlanCommandTest.Result routes = PlanCommandTest.run("routes", "--lab", lab.toString(), "-o", "json");
+        assertThat(routes.code()).as(routes.err()).isZero();
+        JsonNode r = LabCommands.JSON.readTree(routes.out());
+        assertThat(r).hasSizeGreaterThanOrEqualTo(5 * 4 * 2);
+        for (JsonNode route : r) {
+            assertThat(route.get("match").asText()).as(route.toString()).isIn("yes", "subset");
+            assertThat(route.get("predicted")).as(route.toString()).isNotEmpty();
+        }
+        PlanCommandTest.Result one = PlanCommandTest.run("routes", "--lab", lab.toString(), "--from", "kubermesh4",
+                "--to", machine(s, "gateway").get("host").asText());
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.out()).contains("kubermesh4").contains(machine(s, "gateway").get("host").asText());
+
         assertThat(PlanCommandTest.run("kill", "--lab", lab.toString(), "kubermesh3").code()).isZero();
         assertThat(machine(status(), "kubermesh3").get("state").asText()).isEqualTo("off");
         assertThat(PlanCommandTest.run("revive", "--lab", lab.toString(), "kubermesh3").code()).isZero();
