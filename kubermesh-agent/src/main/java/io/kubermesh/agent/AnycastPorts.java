@@ -38,14 +38,21 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     private final ClusterSpec spec;
     private final AgentSettings settings;
     private final Clock clock;
+    private final Optional<String> netns;
     private Rtnetlink netlink;
     private NetworkProber prober;
     private AnycastHealth health;
 
     public AnycastPorts(ClusterSpec spec, AgentSettings settings, Clock clock) {
+        this(spec, settings, clock, Optional.empty());
+    }
+
+    /** Checking and announcing in the network namespace {@code netns} instead of the agent's own. */
+    public AnycastPorts(ClusterSpec spec, AgentSettings settings, Clock clock, Optional<String> netns) {
         this.spec = spec;
         this.settings = settings;
         this.clock = clock;
+        this.netns = netns;
     }
 
     @Override
@@ -58,8 +65,8 @@ public final class AnycastPorts implements PortListener, StatusContributor {
             return;
         }
         try {
-            netlink = Rtnetlink.open();
-            prober = new NetworkProber(InetAddress.getByName(node.host().toString()), CHECK_TIMEOUT, Optional.empty());
+            netlink = netns.isPresent() ? Rtnetlink.open(netns.get()) : Rtnetlink.open();
+            prober = new NetworkProber(InetAddress.getByName(node.host().toString()), CHECK_TIMEOUT, netns);
             AnycastEngine engine = new AnycastEngine(services, clock, prober, new StubAnnouncer(netlink, settings.stubName()));
             engine.addListener(AnycastPorts::log);
             health = AnycastHealth.start(engine, clock);
