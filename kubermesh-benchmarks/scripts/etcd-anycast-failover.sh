@@ -1,6 +1,6 @@
 #!/bin/bash
 # The etcd failover gap through the mesh (root): the seed lab (namespaces kmetb-*) with etcd on
-# gateway, kubermesh1 and kubermesh2; in kubermesh4 two write probes run side by side, one at
+# gateway, kubermesh1 and kubermesh2; in kubermesh4 two write probes (one write every 50 ms each) run side by side, one at
 # the etcd anycast address (kubermesh) and one with the three members' own client URLs, trying
 # the next when one fails (the peer: an etcd client's endpoint list). Each round kills the
 # member that answers kubermesh4's anycast writes, measures each probe's gap (last write before
@@ -32,7 +32,6 @@ for _ in $(seq 60); do
   n=$(status | python3 -c 'import json,sys; print(sum(1 for m in json.load(sys.stdin) if m["etcd"] and m["etcd"]["healthy"] and m["etcd"]["role"]=="voter"))')
   [ "$n" = 3 ] && break; sleep 1
 done
-members=$(status | python3 -c 'import json,sys; print(",".join(m["etcd"]["peerUrl"].replace(":2380",":2379") for m in json.load(sys.stdin) if m["etcd"]))')
 probe() { exec nsenter --net=/run/netns/kmetb-kubermesh4 java -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
   -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.controlplane.EtcdWriteProbe "$1"; }
 gap() { # file killed-member-id kill-ms -> gap in ms
@@ -48,12 +47,16 @@ PY
 a_gaps=(); e_gaps=()
 for r in $(seq "$rounds"); do
   probe "$anycast" > "$work/a.$r" & pa=$!
-  probe "$members" > "$work/e.$r" & pe=$!
-  probes=("$pa" "$pe")
+  probes=("$pa")
   sleep 4
   id=$(awk '$2=="ok" {m=$3} END {print m}' "$work/a.$r")
   hex=$(python3 -c "print(format($id,'x'))")
   victim=$(status | python3 -c "import json,sys; print([m['name'] for m in json.load(sys.stdin) if m['etcd'] and m['etcd']['id']=='$hex'][0])")
+  # The peer asks the same member first, and the others when it fails.
+  list=$(status | python3 -c "import json,sys; ms=[m for m in json.load(sys.stdin) if m['etcd']]; ms.sort(key=lambda m: m['name']!='$victim'); print(','.join(m['etcd']['peerUrl'].replace(':2380',':2379') for m in ms))")
+  probe "$list" > "$work/e.$r" & pe=$!
+  probes=("$pa" "$pe")
+  sleep 3
   eid=$(awk '$2=="ok" {m=$3} END {print m}' "$work/e.$r")
   t=$(date +%s%3N)
   cli kill --lab "$lab" "$victim" > /dev/null

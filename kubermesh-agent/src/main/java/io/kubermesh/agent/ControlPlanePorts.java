@@ -58,10 +58,10 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             EtcdBinary.locate();
             EtcdNodeSettings s = new EtcdNodeSettings(settings.name(), block.host(), etcd.get().address(), etcd.get().port(),
                     settings.stateDirectory(), bootstrap, spec.controlPlane(), "kubermesh-" + spec.name(),
-                    Duration.ofMillis(200), Duration.ofMillis(2000), Duration.ofSeconds(1));
+                    Duration.ofMillis(300), Duration.ofMillis(3000), Duration.ofSeconds(1));
             node = new EtcdNode(s, clock);
             ipv4 = new NodeIpv4(block.mac().toString(), spec.ipv4());
-            node.whileReachable(ipv4);
+            node.untilDone(ipv4);
             node.start();
             LOG.info("control plane: etcd at {} ({} voters wanted, member grace {} s{})", s.anycastUrl(),
                     spec.controlPlane().etcdMembers(), spec.controlPlane().memberGrace().toSeconds(),

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * anycast address and the mesh's routes.
  *
  * <ul>
- *   <li>{@code probe URL}: a write ({@code POST /v3/kv/put} on etcd's JSON gateway) every 10 ms,
+ *   <li>{@code probe URL}: a write ({@code POST /v3/kv/put} on etcd's JSON gateway) every 50 ms,
  *       each on a new TCP connection, printing {@code MILLIS ok MEMBER_ID} or {@code MILLIS fail};
  *       until killed.</li>
  *   <li>{@code allocate URL PREFIX COUNT}: allocates IPv4 node addresses for identities
@@ -54,7 +54,7 @@ public final class LabEtcdClient {
             String member = put(url, request);
             System.out.println(t + (member == null ? " fail" : " ok " + member));
             System.out.flush();
-            Thread.sleep(10);
+            Thread.sleep(50);
         }
     }
 

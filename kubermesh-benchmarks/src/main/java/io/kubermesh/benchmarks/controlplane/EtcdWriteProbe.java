@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * The client side of {@code scripts/etcd-anycast-failover.sh}, run inside a lab machine's
- * namespace: one write ({@code POST /v3/kv/put} on etcd's JSON gateway) every 10 ms, each on a
+ * namespace: one write ({@code POST /v3/kv/put} on etcd's JSON gateway) every 50 ms, each on a
  * new TCP connection (500 ms connect timeout, 1 s answer timeout), printing
  * {@code MILLIS ok MEMBER_ID} or {@code MILLIS fail}, until killed.
  *
@@ -48,7 +48,7 @@ public final class EtcdWriteProbe {
             }
             System.out.println(t + (member == null ? " fail" : " ok " + member));
             System.out.flush();
-            Thread.sleep(10);
+            Thread.sleep(50);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ public final class EtcdNode implements AutoCloseable {
     private final EtcdNodeSettings settings;
     private final Clock clock;
     private final MemberGrace grace;
-    private final List<Consumer<Client>> whileReachable = new CopyOnWriteArrayList<>();
+    private final List<Predicate<Client>> untilDone = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Optional<EtcdNodeStatus> status = Optional.empty();
@@ -68,9 +68,12 @@ public final class EtcdNode implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Called every tick with a client on the anycast address, while the cluster answers there. */
-    public void whileReachable(Consumer<Client> action) {
-        whileReachable.add(action);
+    /**
+     * Called at every tick at which the cluster answers at the anycast address, with a client
+     * there, until it returns true (done); an exception is logged and it is called again.
+     */
+    public void untilDone(Predicate<Client> action) {
+        untilDone.add(action);
     }
 
     public EtcdNode start() {
@@ -111,7 +114,8 @@ public final class EtcdNode implements AutoCloseable {
             if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
                 LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
                 startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
-            } else if (settings.bootstrap()) {
+            } else if (settings.bootstrap() && !LocalMemberStatus.answers(settings.anycastUrl())) {
+                // Never a second cluster: a bootstrap node that finds one at the anycast address joins it instead.
                 LOG.info("etcd: bootstrapping a new one-member cluster as {} at {}", settings.name(), settings.peerUrl());
                 startMember(baseSpec());
             } else {
@@ -121,12 +125,13 @@ public final class EtcdNode implements AutoCloseable {
             supervise();
         }
         refreshStatus();
-        if (!whileReachable.isEmpty()) {
-            reachable().ifPresent(c -> whileReachable.forEach(a -> {
+        if (!untilDone.isEmpty()) {
+            reachable().ifPresent(c -> untilDone.removeIf(a -> {
                 try {
-                    a.accept(c);
+                    return a.test(c);
                 } catch (RuntimeException e) {
                     LOG.warn("etcd: {}", e.getMessage());
+                    return false;
                 }
             }));
         }

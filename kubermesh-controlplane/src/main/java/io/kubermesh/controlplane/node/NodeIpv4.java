@@ -7,7 +7,7 @@ import io.kubermesh.api.Ipv4Prefix;
 import io.kubermesh.controlplane.etcd.EtcdAllocationStore;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * (ARCHITECTURE.md: first free address, keyed by identity, compare-and-set in etcd). The same
  * identity gets the same address every time, so a restarted node asks again and gets it back.
  */
-public final class NodeIpv4 implements Consumer<Client> {
+public final class NodeIpv4 implements Predicate<Client> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeIpv4.class);
 
     private final String identity;
@@ -29,15 +29,17 @@ public final class NodeIpv4 implements Consumer<Client> {
         this.pools = pools;
     }
 
+    /** Allocates (or finds) the address; true once it has it. */
     @Override
-    public void accept(Client client) {
+    public boolean test(Client client) {
         if (address.isPresent()) {
-            return;
+            return true;
         }
         EtcdAllocationStore store = new EtcdAllocationStore(client, EtcdAllocationStore.DEFAULT_PREFIX, Duration.ofSeconds(5));
         Ipv4Prefix a = Ipv4Allocator.nodeAddresses(store, pools).allocate(identity);
         address = Optional.of(a);
         LOG.info("IPv4 node address {} for {} (from {} in etcd)", a.network(), identity, pools.nodePool());
+        return true;
     }
 
     /** The address, once allocated. */
