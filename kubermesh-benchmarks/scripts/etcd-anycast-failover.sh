@@ -39,7 +39,8 @@ gap() { # file killed-member-id kill-ms -> gap in ms
 import sys
 lines = [l.split() for l in open(sys.argv[1])]
 killed, at = sys.argv[2], int(sys.argv[3])
-last = max([int(l[0]) for l in lines if l[1] == "ok" and l[2] == killed and int(l[0]) <= at + 2000] or [at])
+# The machine is revived only after the probes stop: every answer from the killed member came before the kill.
+last = max([int(l[0]) for l in lines if l[1] == "ok" and l[2] == killed] or [at])
 nxt = min([int(l[0]) for l in lines if l[1] == "ok" and l[2] != killed and int(l[0]) > last] or [0])
 print(nxt - last if nxt else -1)
 PY
