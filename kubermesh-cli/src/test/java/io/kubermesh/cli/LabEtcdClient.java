@@ -1,9 +1,12 @@
 package io.kubermesh.cli;
 
+import io.etcd.jetcd.Client;
 import io.kubermesh.addressing.ipam.Ipv4Allocator;
+import io.kubermesh.api.AllocationException;
 import io.kubermesh.api.Ipv4Pools;
 import io.kubermesh.api.Ipv4Prefix;
 import io.kubermesh.controlplane.etcd.EtcdAllocationStore;
+import io.kubermesh.controlplane.etcd.EtcdClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,13 +78,30 @@ public final class LabEtcdClient {
         }
     }
 
-    private static void allocate(URI url, String prefix, int count) {
-        try (EtcdAllocationStore store = EtcdAllocationStore.connect(List.of(url), EtcdAllocationStore.DEFAULT_PREFIX)) {
+    private static void allocate(URI url, String prefix, int count) throws InterruptedException {
+        // A loaded machine (several JVMs and etcd members on two cores) may take long to answer
+        // the first call, or lose its leader for a few seconds: allocating again for the same
+        // identity is safe (it returns the address already taken), so retry within a minute.
+        try (Client client = EtcdClients.connect(List.of(url));
+             EtcdAllocationStore store = new EtcdAllocationStore(client, EtcdAllocationStore.DEFAULT_PREFIX,
+                     Duration.ofSeconds(20))) {
             Ipv4Allocator allocator = Ipv4Allocator.nodeAddresses(store, Ipv4Pools.DEFAULT);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             for (int i = 0; i < count; i++) {
                 String id = prefix + "-" + i;
-                Ipv4Prefix a = allocator.allocate(id);
-                System.out.println(id + " " + a.network());
+                while (true) {
+                    try {
+                        Ipv4Prefix a = allocator.allocate(id);
+                        System.out.println(id + " " + a.network());
+                        break;
+                    } catch (AllocationException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        System.err.println("retrying " + id + ": " + e.getMessage());
+                        Thread.sleep(200);
+                    }
+                }
             }
         }
         System.exit(0);
