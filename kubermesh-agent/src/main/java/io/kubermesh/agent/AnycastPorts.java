@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     private Rtnetlink netlink;
     private NetworkProber prober;
     private AnycastHealth health;
+    /** Kept from the engine's events, so status never waits for a check in progress. */
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     public AnycastPorts(ClusterSpec spec, AgentSettings settings, Clock clock) {
         this(spec, settings, clock, Optional.empty());
@@ -69,10 +73,20 @@ public final class AnycastPorts implements PortListener, StatusContributor {
             prober = new NetworkProber(InetAddress.getByName(node.host().toString()), CHECK_TIMEOUT, netns);
             AnycastEngine engine = new AnycastEngine(services, clock, prober, new StubAnnouncer(netlink, settings.stubName()));
             engine.addListener(AnycastPorts::log);
+            engine.addListener(this::track);
             health = AnycastHealth.start(engine, clock);
             LOG.info("anycast health checks on {} for {}", node.host(), services.keySet().stream().map(AnycastService::name).toList());
         } catch (UnknownHostException | RuntimeException e) {
             LOG.error("anycast health checks did not start: {}", e.getMessage());
+        }
+    }
+
+    private void track(AnycastEvent e) {
+        switch (e.kind()) {
+            case ANNOUNCED -> announced.add(e.service());
+            case WITHDRAWN, STOPPED -> announced.remove(e.service());
+            default -> {
+            }
         }
     }
 
@@ -87,12 +101,9 @@ public final class AnycastPorts implements PortListener, StatusContributor {
         }
     }
 
-    /** The services whose /128 this node holds now. */
-    public synchronized List<String> held() {
-        if (health == null) {
-            return List.of();
-        }
-        return spec.services().stream().map(AnycastService::name).filter(health::announced).toList();
+    /** The services whose /128 this node holds now, in configuration order. */
+    public List<String> held() {
+        return spec.services().stream().map(AnycastService::name).filter(announced::contains).toList();
     }
 
     @Override
@@ -119,6 +130,7 @@ public final class AnycastPorts implements PortListener, StatusContributor {
             }
             health = null;
         }
+        announced.clear();
         if (prober != null) {
             prober.close();
         }

@@ -161,21 +161,41 @@ public final class EtcdNode implements AutoCloseable {
     }
 
     private Optional<Client> reachable() {
+        if (!LocalMemberStatus.answers(settings.anycastUrl())) {
+            return Optional.empty();
+        }
         try {
             membership().list();
             return Optional.of(client());
         } catch (KubermeshException e) {
+            dropClient();
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A gRPC channel that failed to connect backs off (up to minutes) before it tries again, so a
+     * client made before the mesh had a route to the anycast address is dropped, and the next is
+     * made only once etcd answers there over plain HTTP.
+     */
+    private void dropClient() {
+        if (client != null) {
+            client.close();
+            client = null;
         }
     }
 
     /** No member here: join if the cluster lacks members. */
     private void maybeJoin() {
+        if (!LocalMemberStatus.answers(settings.anycastUrl())) {
+            return;
+        }
         List<Member> members;
         try {
             members = membership().list();
         } catch (KubermeshException e) {
             LOG.debug("etcd: not reachable at {} yet: {}", settings.anycastUrl(), e.getMessage());
+            dropClient();
             return;
         }
         JoinDecision first = JoinDecision.decide(members, settings.peerUrl(), settings.controlPlane().etcdMembers());
