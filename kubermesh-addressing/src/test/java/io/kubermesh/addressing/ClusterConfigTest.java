@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
+import io.kubermesh.api.ControlPlaneSpec;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.api.RoutingSpec;
 import java.time.Duration;
@@ -134,5 +135,28 @@ class ClusterConfigTest {
     @Test
     void anUnknownProfileListsTheKnownOnes() {
         assertThatThrownBy(() -> ClusterConfig.profile("prod")).hasMessageContaining("--profile").hasMessageContaining("seed");
+    }
+
+    @Test
+    void theControlPlaneSectionIsOptionalAndRead() {
+        assertThat(ClusterConfig.parse("", "empty").controlPlane()).isEqualTo(ControlPlaneSpec.DEFAULT);
+        assertThat(ClusterConfig.seed().controlPlane().etcdMembers()).isEqualTo(3);
+        assertThat(ClusterConfig.seed().controlPlane().memberGrace()).isLessThanOrEqualTo(Duration.ofSeconds(60));
+        ClusterSpec spec = ClusterConfig.parse("cluster: { controlPlane: { etcdMembers: 5, memberGrace: 15s } }", "test");
+        assertThat(spec.controlPlane()).isEqualTo(new ControlPlaneSpec(5, Duration.ofSeconds(15)));
+        assertThat(spec.withServices(List.of()).controlPlane()).isEqualTo(spec.controlPlane());
+    }
+
+    @Test
+    void badControlPlaneValuesNameTheirFields() {
+        assertThatThrownBy(() -> ClusterConfig.parse("cluster: { controlPlane: { etcdMembers: 4 } }", "test"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cluster.controlPlane.etcdMembers").hasMessageContaining("'4'")
+                .hasMessageContaining("1, 3, 5 or 7");
+        assertThatThrownBy(() -> ClusterConfig.parse("cluster: { controlPlane: { x: 1 } }", "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cluster.controlPlane.x");
+        assertThatThrownBy(() -> ClusterConfig.parse("cluster: { controlPlane: { memberGrace: 1s } }", "test"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cluster.controlPlane.memberGrace").hasMessageContaining("5s..24h");
     }
 }

@@ -144,8 +144,15 @@ public final class Agent implements AutoCloseable {
             PortPrefix p = n.port(i);
             ports.add(new NodeStatus.Port(i, p.interfaceName(), p.prefix().toString(), p.thisEnd().toString(), null));
         }
-        return new NodeStatus(settings.name(), state, identity.mac().toString(), n.host().toString(), n.block().toString(),
-                n.pods().toString(), settings.stubName(), ports, List.of(), startedAt.toString(), clock.instant().toString());
+        NodeStatus s = new NodeStatus(settings.name(), state, identity.mac().toString(), n.host().toString(),
+                n.block().toString(), n.pods().toString(), settings.stubName(), ports, List.of(), startedAt.toString(),
+                clock.instant().toString(), null, null);
+        for (PortListener l : listeners) {
+            if (l instanceof StatusContributor c) {
+                s = c.contribute(s);
+            }
+        }
+        return s;
     }
 
     public NodeIdentity identity() {

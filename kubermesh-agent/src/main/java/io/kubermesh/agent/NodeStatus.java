@@ -8,10 +8,35 @@ import java.util.List;
  * in docs/cli.md).
  */
 public record NodeStatus(String name, String state, String identity, String host, String block, String pods,
-                         String stub, List<Port> ports, List<String> anycast, String startedAt, String updatedAt) {
+                         String stub, List<Port> ports, List<String> anycast, String startedAt, String updatedAt,
+                         Etcd etcd, String ipv4) {
     public NodeStatus {
         ports = List.copyOf(ports);
         anycast = List.copyOf(anycast);
+    }
+
+    /** The same status holding the anycast services {@code held} (names). */
+    public NodeStatus withAnycast(List<String> held) {
+        return new NodeStatus(name, state, identity, host, block, pods, stub, ports, held, startedAt, updatedAt, etcd, ipv4);
+    }
+
+    /** The same status with this node's etcd member (null: it runs none) and IPv4 node address (null: none yet). */
+    public NodeStatus withControlPlane(Etcd member, String address) {
+        return new NodeStatus(name, state, identity, host, block, pods, stub, ports, anycast, startedAt, updatedAt, member,
+                address);
+    }
+
+    /**
+     * The node's etcd member.
+     *
+     * @param member its name
+     * @param id etcd's member id in hex (empty until it answers)
+     * @param peerUrl where the other members reach it
+     * @param role voter, learner, or starting
+     * @param leader true if it leads the raft group
+     * @param healthy true if its {@code /health} answers healthy
+     */
+    public record Etcd(String member, String id, String peerUrl, String role, boolean leader, boolean healthy) {
     }
 
     /** One configured mesh port. */

@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
  * pure value: the address plan is a function of this and a node's MAC.
  */
 public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, Ipv6Prefix anycastPrefix,
-                          List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot) {
+                          List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot,
+                          ControlPlaneSpec controlPlane) {
     /** The longest cluster prefix: a /71 leaves 48 bits for the MAC and 9 for the node block (/119). */
     public static final int MAX_PREFIX_LENGTH = 71;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public ClusterSpec {
         services = services == null ? List.of() : List.copyOf(services);
+        controlPlane = controlPlane == null ? ControlPlaneSpec.DEFAULT : controlPlane;
         List<ConfigurationException.Problem> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add(new ConfigurationException.Problem("cluster.name", name,
@@ -75,6 +77,12 @@ public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, I
         }
     }
 
+    /** A spec with the default control plane ({@link ControlPlaneSpec#DEFAULT}). */
+    public ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, Ipv6Prefix anycastPrefix,
+                       List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot) {
+        this(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, ControlPlaneSpec.DEFAULT);
+    }
+
     /** Length of every node block: the cluster prefix plus 48 bits of MAC (/119 for a /71). */
     public int nodeBlockLength() {
         return prefix.length() + 48;
@@ -85,6 +93,10 @@ public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, I
     }
 
     public ClusterSpec withServices(List<AnycastService> newServices) {
-        return new ClusterSpec(name, prefix, layout, anycastPrefix, newServices, ipv4, routing, boot);
+        return new ClusterSpec(name, prefix, layout, anycastPrefix, newServices, ipv4, routing, boot, controlPlane);
+    }
+
+    public ClusterSpec withControlPlane(ControlPlaneSpec newControlPlane) {
+        return new ClusterSpec(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, newControlPlane);
     }
 }

@@ -5,11 +5,14 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.agent.Agent;
 import io.kubermesh.agent.AgentModule;
 import io.kubermesh.agent.AgentSettings;
+import io.kubermesh.agent.AnycastPorts;
+import io.kubermesh.agent.ControlPlanePorts;
 import io.kubermesh.agent.BootPorts;
 import io.kubermesh.agent.RoutingPorts;
 import io.kubermesh.api.ClusterSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,14 +37,22 @@ final class AgentCommand implements Callable<Integer> {
             description = "The stub interface for the host /128 (default: ${DEFAULT-VALUE}).")
     String stub;
 
+    @Option(names = "--etcd-bootstrap", description = "With no etcd data, start a new one-member etcd cluster that the"
+            + " other machines join (the first machine only: the gateway, the USB-booted seed).")
+    boolean etcdBootstrap;
+
     @Override
     public Integer call() throws Exception {
         ClusterSpec spec = ClusterConfig.load(config);
         Files.createDirectories(state);
         String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
         AgentSettings settings = new AgentSettings(nodeName, state, stub);
-        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(new BootPorts(spec, settings,
-                Files.readString(config), Path.of("/usr/lib/ipxe")), new RoutingPorts(spec, settings))))
+        // Stopped in this order: anycast withdrawn first, then etcd, boot services, routing last.
+        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
+                new AnycastPorts(spec, settings, Clock.systemUTC()),
+                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC()),
+                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe")),
+                new RoutingPorts(spec, settings))))
                 .getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -6,7 +6,8 @@ import java.util.concurrent.Callable;
 
 /**
  * What a lab machine's JVM runs: {@code firmware} or {@code agent} with {@code --config FILE
- * --state DIR --name NAME}, exactly as the lab launcher writes them, without building picocli's
+ * --state DIR --name NAME} (and, for the deployed machine's agent, {@code --etcd-bootstrap}),
+ * exactly as the lab launcher writes them, without building picocli's
  * model of every command first (a third of a second to most of one in a cold JVM, paid at every
  * join). People run {@code kubermesh agent}; this is the same command.
  */
@@ -30,15 +31,24 @@ public final class LabMachine {
         Path config = null;
         Path state = null;
         String name = null;
-        for (int i = 1; i + 1 < args.length; i += 2) {
+        boolean etcdBootstrap = false;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--etcd-bootstrap")) {
+                etcdBootstrap = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw usage(args);
+            }
             switch (args[i]) {
-                case "--config" -> config = Path.of(args[i + 1]);
-                case "--state" -> state = Path.of(args[i + 1]);
-                case "--name" -> name = args[i + 1];
+                case "--config" -> config = Path.of(args[++i]);
+                case "--state" -> state = Path.of(args[++i]);
+                case "--name" -> name = args[++i];
                 default -> throw usage(args);
             }
         }
-        if (args.length % 2 == 0 || config == null || state == null || name == null) {
+        if (args.length == 0 || config == null || state == null || name == null
+                || (etcdBootstrap && !args[0].equals("agent"))) {
             throw usage(args);
         }
         if (args[0].equals("firmware")) {
@@ -55,13 +65,14 @@ public final class LabMachine {
             a.state = state;
             a.name = name;
             a.stub = io.kubermesh.agent.AgentSettings.DEFAULT_STUB;
+            a.etcdBootstrap = etcdBootstrap;
             return a;
         }
         throw usage(args);
     }
 
     private static IllegalArgumentException usage(String[] args) {
-        return new IllegalArgumentException("usage: firmware|agent --config FILE --state DIR --name NAME, not "
+        return new IllegalArgumentException("usage: firmware|agent --config FILE --state DIR --name NAME [--etcd-bootstrap (agent)], not "
                 + String.join(" ", args));
     }
 }

@@ -1,6 +1,7 @@
 package io.kubermesh.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kubermesh.agent.NodeStatus;
 import io.kubermesh.provider.netns.lab.Lab;
 import io.kubermesh.provider.netns.lab.MachineView;
 import java.io.PrintWriter;
@@ -40,12 +41,30 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static void table(PrintWriter out, List<MachineView> machines, Map<String, Double> joinTimes) {
-        out.printf("%-12s %-11s %-18s %-30s %-6s %s%n", "MACHINE", "STATE", "IDENTITY", "HOST", "JOINED", "NEIGHBOURS");
+        out.printf("%-12s %-11s %-18s %-30s %-6s %-16s %-14s %s%n", "MACHINE", "STATE", "IDENTITY", "HOST", "JOINED", "ETCD",
+                "ANYCAST", "NEIGHBOURS");
         for (MachineView m : machines) {
             Double t = joinTimes.get(m.name());
-            out.printf("%-12s %-11s %-18s %-30s %-6s %s%n", m.name(), m.state(), m.identity(), m.host(),
-                    t == null || t < 0 ? "-" : String.format("%.1fs", t),
+            out.printf("%-12s %-11s %-18s %-30s %-6s %-16s %-14s %s%n", m.name(), m.state(), m.identity(), m.host(),
+                    t == null || t < 0 ? "-" : String.format("%.1fs", t), etcd(m.etcd()),
+                    m.anycast().isEmpty() ? "-" : String.join(",", m.anycast()),
                     m.ports().stream().map(p -> p.index() + "->" + p.neighbour()).collect(Collectors.joining(" ")));
         }
+        List<MachineView> members = machines.stream().filter(m -> m.etcd() != null).toList();
+        if (!members.isEmpty()) {
+            out.printf("etcd members: %s; the etcd anycast address is held by: %s%n",
+                    members.stream().map(m -> m.name() + " (" + m.etcd().role() + (m.etcd().leader() ? ", leader" : "")
+                            + (m.etcd().healthy() ? "" : ", unhealthy") + ")").collect(Collectors.joining(", ")),
+                    machines.stream().filter(m -> m.anycast().contains("etcd")).map(MachineView::name)
+                            .collect(Collectors.collectingAndThen(Collectors.joining(", "), s -> s.isEmpty() ? "nobody" : s)));
+        }
+    }
+
+    /** voter*, learner, starting; a star marks the leader, a ! an unhealthy member. */
+    private static String etcd(NodeStatus.Etcd e) {
+        if (e == null) {
+            return "-";
+        }
+        return e.role() + (e.leader() ? "*" : "") + (e.healthy() ? "" : "!");
     }
 }

@@ -19,6 +19,12 @@ class LabMachineTest {
         assertThat(a.name).isEqualTo("gateway");
         assertThat(a.config).isEqualTo(Path.of("c.yaml"));
         assertThat(a.stub).isEqualTo(io.kubermesh.agent.AgentSettings.DEFAULT_STUB);
+        assertThat(a.etcdBootstrap).isFalse();
+        // The deployed machine (the gateway) starts the etcd cluster the others join.
+        AgentCommand g = (AgentCommand) LabMachine.command(new String[] {"agent", "--config", "c.yaml", "--state", "s",
+                "--name", "gateway", "--etcd-bootstrap"});
+        assertThat(g.etcdBootstrap).isTrue();
+        assertThat(g.name).isEqualTo("gateway");
     }
 
     @Test
@@ -31,5 +37,8 @@ class LabMachineTest {
                 .hasMessageContaining("usage");
         assertThatThrownBy(() -> LabMachine.command(new String[] {"agent", "--bogus", "x", "--config", "c", "--state", "s",
                 "--name", "n"})).hasMessageContaining("usage");
+        // Firmware never bootstraps etcd: it hands over to an agent that joins.
+        assertThatThrownBy(() -> LabMachine.command(new String[] {"firmware", "--config", "c", "--state", "s", "--name", "n",
+                "--etcd-bootstrap"})).hasMessageContaining("usage");
     }
 }

@@ -9,6 +9,7 @@ import io.kubermesh.api.BootSpec;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
+import io.kubermesh.api.ControlPlaneSpec;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.api.Ipv4Pools;
 import io.kubermesh.api.Ipv4Prefix;
@@ -102,7 +103,8 @@ public final class ClusterConfig {
     }
 
     private static Validation<List<Problem>, ClusterSpec> cluster(JsonNode node) {
-        return Fields.of("cluster", node, Set.of("name", "ipv6", "anycast", "ipv4", "routing", "boot"))
+        return Fields.of("cluster", node, Set.of("name", "ipv6", "anycast", "ipv4", "routing", "boot",
+                        "controlPlane"))
                 .flatMap(c -> {
                     Validation<List<Problem>, String> name = c.string("name", "kubermesh");
                     Validation<List<Problem>, Ipv6Part> ipv6 = ipv6(c.get("ipv6"));
@@ -110,9 +112,10 @@ public final class ClusterConfig {
                     Validation<List<Problem>, Ipv4Pools> ipv4 = ipv4(c.get("ipv4"));
                     Validation<List<Problem>, RoutingSpec> routing = routing(c.get("routing"));
                     Validation<List<Problem>, BootSpec> boot = boot(c.get("boot"));
-                    return Validation.combine(name, ipv6, anycast, ipv4, routing, boot)
-                            .ap((n, v6, any, v4, r, b) -> Fields.attempt(() -> new ClusterSpec(n, v6.prefix, v6.layout,
-                                    any.prefix, any.services, v4, r, b)))
+                    Validation<List<Problem>, ControlPlaneSpec> controlPlane = controlPlane(c.get("controlPlane"));
+                    return Validation.combine(name, ipv6, anycast, ipv4, routing, boot, controlPlane)
+                            .ap((n, v6, any, v4, r, b, cp) -> Fields.attempt(() -> new ClusterSpec(n, v6.prefix, v6.layout,
+                                    any.prefix, any.services, v4, r, b, cp)))
                             .mapError(seqs -> seqs.flatMap(x -> x).toList())
                             .flatMap(v -> v);
                 });
@@ -245,6 +248,14 @@ public final class ClusterConfig {
                     .ap((k, h, dd, bi, bm) -> Fields.attempt(() -> new RoutingSpec(k, h, dd, bi, bm)))
                     .mapError(seqs -> seqs.flatMap(x -> x).toList()).flatMap(v -> v);
         });
+    }
+
+    private static Validation<List<Problem>, ControlPlaneSpec> controlPlane(JsonNode node) {
+        ControlPlaneSpec d = ControlPlaneSpec.DEFAULT;
+        return Fields.of("cluster.controlPlane", node, Set.of("etcdMembers", "memberGrace")).flatMap(f -> Validation
+                .combine(f.integer("etcdMembers", d.etcdMembers(), 1, 7), f.duration("memberGrace", d.memberGrace()))
+                .ap((n, g) -> Fields.attempt(() -> new ControlPlaneSpec(n, g)))
+                .mapError(seqs -> seqs.flatMap(x -> x).toList()).flatMap(v -> v));
     }
 
     private static Validation<List<Problem>, BootSpec> boot(JsonNode node) {

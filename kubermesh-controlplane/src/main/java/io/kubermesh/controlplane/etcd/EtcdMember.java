@@ -38,10 +38,15 @@ public final class EtcdMember implements AutoCloseable {
      * @param clusterToken the bootstrap token that keeps two clusters from merging
      * @param heartbeat the raft heartbeat interval
      * @param electionTimeout the raft election timeout
+     * @param listenClientUrl where it listens for clients, when not only on {@code clientUrl}: a
+     *     member behind an anycast address listens on {@code http://[::]:2379}, since the anycast
+     *     /128 comes and goes with its health; null for {@code clientUrl}
      */
     public record Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
-                       boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout) {
+                       boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout,
+                       URI listenClientUrl) {
         public Spec {
+            listenClientUrl = listenClientUrl == null ? clientUrl : listenClientUrl;
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(clientUrl, "clientUrl");
@@ -57,6 +62,12 @@ public final class EtcdMember implements AutoCloseable {
             }
         }
 
+        /** A member listening for clients on its client URL only. */
+        public Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
+                    boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout) {
+            this(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat, electionTimeout, null);
+        }
+
         /** A member of a new single-member cluster with etcd's default timing. */
         public static Spec single(String name, Path dataDir, URI clientUrl, URI peerUrl) {
             return new Spec(name, dataDir, clientUrl, peerUrl, Map.of(name, peerUrl), false, "kubermesh",
@@ -65,13 +76,20 @@ public final class EtcdMember implements AutoCloseable {
 
         /** The same member told to join a running cluster whose members (this one included) are {@code cluster}. */
         public Spec joining(Map<String, URI> cluster) {
-            return new Spec(name, dataDir, clientUrl, peerUrl, cluster, true, clusterToken, heartbeat, electionTimeout);
+            return new Spec(name, dataDir, clientUrl, peerUrl, cluster, true, clusterToken, heartbeat, electionTimeout,
+                    listenClientUrl);
         }
 
         /** The same member with other raft timing. */
         public Spec withTiming(Duration newHeartbeat, Duration newElectionTimeout) {
             return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, newHeartbeat,
-                    newElectionTimeout);
+                    newElectionTimeout, listenClientUrl);
+        }
+
+        /** The same member listening for clients at {@code url} (advertising its client URL still). */
+        public Spec listeningOn(URI url) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat,
+                    electionTimeout, url);
         }
 
         /** The etcd command line. */
@@ -81,7 +99,7 @@ public final class EtcdMember implements AutoCloseable {
             List<String> argv = new ArrayList<>();
             argv.add(binary.toString());
             argv.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
-                    "--listen-client-urls", clientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
+                    "--listen-client-urls", listenClientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
                     "--listen-peer-urls", peerUrl.toString(), "--initial-advertise-peer-urls", peerUrl.toString(),
                     "--initial-cluster", cluster, "--initial-cluster-state", existing ? "existing" : "new",
                     "--initial-cluster-token", clusterToken,

@@ -82,6 +82,9 @@ public final class ClusterYaml {
         boot.put("routerLifetime", duration(b.routerLifetime()));
         boot.put("preferredLifetime", duration(b.preferredLifetime()));
         boot.put("validLifetime", duration(b.validLifetime()));
+        ObjectNode controlPlane = c.putObject("controlPlane");
+        controlPlane.put("etcdMembers", spec.controlPlane().etcdMembers());
+        controlPlane.put("memberGrace", duration(spec.controlPlane().memberGrace()));
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

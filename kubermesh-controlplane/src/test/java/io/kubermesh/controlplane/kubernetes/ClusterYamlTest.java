@@ -28,6 +28,7 @@ class ClusterYamlTest {
                   ipv4: { nodePool: "10.0.0.0/16", podPool: "10.8.0.0/13", podPrefixLength: 26 }
                   routing: { daemon: bird, hello: 2s, dead: 10s, bfd: { interval: 50ms, multiplier: 5 } }
                   boot: { httpPort: 8081, routerLifetime: 30m }
+                  controlPlane: { etcdMembers: 5, memberGrace: 90s }
                 """, "test");
         assertThat(ClusterConfig.parse(ClusterYaml.write(spec), "written")).isEqualTo(spec);
     }

@@ -35,6 +35,10 @@ final class AgentLauncher implements NetnsSubstrate.PowerOnAction {
         // then hands over to the agent; the gateway is deployed directly.
         cmd.add(machine.netboot() ? "firmware" : "agent");
         cmd.addAll(List.of("--config", clusterFile.toString(), "--state", state.toString(), "--name", machine.name()));
+        if (!machine.netboot()) {
+            // The deployed machine starts the etcd cluster; the netbooted ones join it.
+            cmd.add("--etcd-bootstrap");
+        }
         try {
             Files.createDirectories(state);
             new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -72,7 +72,8 @@ final class LabStatus {
             String state = !m.powered() ? "off" : s.isEmpty() ? "unreachable" : r == null ? "running" : r.state;
             MacAddress id = identity(m, s);
             out.add(new MachineView(m.name(), state, id.toString(), plan.host(id).toString(), plan.block(id).toString(),
-                    ports, s.map(NodeStatus::anycast).orElse(List.of()), substrate.namespace(m.name())));
+                    ports, s.map(NodeStatus::anycast).orElse(List.of()), substrate.namespace(m.name()),
+                    s.map(NodeStatus::etcd).orElse(null), s.map(NodeStatus::ipv4).orElse(null)));
         }
         record.machines.values().stream().filter(r -> "gone".equals(r.state)).forEach(r -> out.add(
                 new MachineView(r.name, "gone", "-", "-", "-", List.of(), List.of(), "-")));

@@ -1,0 +1,107 @@
+package io.kubermesh.agent;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.NodeBlock;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.controlplane.etcd.EtcdBinary;
+import io.kubermesh.controlplane.node.EtcdNode;
+import io.kubermesh.controlplane.node.EtcdNodeSettings;
+import io.kubermesh.controlplane.node.EtcdNodeStatus;
+import io.kubermesh.controlplane.node.NodeIpv4;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane on this node (ARCHITECTURE.md, "Control plane"): an {@link EtcdNode} that
+ * bootstraps, joins, takes up or heals the etcd cluster reached at the etcd anycast address, and
+ * the node's IPv4 address allocated in that etcd. {@link AnycastPorts} announces the etcd anycast
+ * address while the member here answers its health check. Off when the cluster has no
+ * {@code etcd} anycast service.
+ */
+public final class ControlPlanePorts implements PortListener, StatusContributor {
+    /** The anycast service that fronts etcd. */
+    public static final String SERVICE = "etcd";
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePorts.class);
+
+    private final ClusterSpec spec;
+    private final AgentSettings settings;
+    private final boolean bootstrap;
+    private final Clock clock;
+    private EtcdNode node;
+    private NodeIpv4 ipv4;
+
+    /**
+     * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
+     *     etcd data it starts a new one-member cluster that the others join
+     */
+    public ControlPlanePorts(ClusterSpec spec, AgentSettings settings, boolean bootstrap, Clock clock) {
+        this.spec = spec;
+        this.settings = settings;
+        this.bootstrap = bootstrap;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void started(NodeBlock block) {
+        Optional<AddressPlan.ResolvedService> etcd = new AddressPlan(spec).anycast().stream()
+                .filter(s -> s.name().equals(SERVICE)).findFirst();
+        if (etcd.isEmpty()) {
+            LOG.info("no {} anycast service in the cluster file: this node runs no control plane", SERVICE);
+            return;
+        }
+        try {
+            EtcdBinary.locate();
+            EtcdNodeSettings s = new EtcdNodeSettings(settings.name(), block.host(), etcd.get().address(), etcd.get().port(),
+                    settings.stateDirectory(), bootstrap, spec.controlPlane(), "kubermesh-" + spec.name(),
+                    Duration.ofMillis(300), Duration.ofMillis(3000), Duration.ofSeconds(1));
+            node = new EtcdNode(s, clock);
+            ipv4 = new NodeIpv4(block.mac().toString(), spec.ipv4());
+            node.untilDone(ipv4);
+            node.start();
+            LOG.info("control plane: etcd at {} ({} voters wanted, member grace {} s{})", s.anycastUrl(),
+                    spec.controlPlane().etcdMembers(), spec.controlPlane().memberGrace().toSeconds(),
+                    bootstrap ? ", bootstrapping" : "");
+        } catch (KubermeshException e) {
+            LOG.error("control plane did not start: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public NodeStatus contribute(NodeStatus status) {
+        EtcdNode n;
+        NodeIpv4 a;
+        synchronized (this) {
+            n = node;
+            a = ipv4;
+        }
+        NodeStatus.Etcd etcd = n == null ? null : n.status().map(ControlPlanePorts::view).orElse(null);
+        String address = a == null ? null : a.address().map(p -> p.network().toString()).orElse(null);
+        return status.withControlPlane(etcd, address);
+    }
+
+    private static NodeStatus.Etcd view(EtcdNodeStatus s) {
+        return new NodeStatus.Etcd(s.member(), s.id(), s.peerUrl(), s.role(), s.leader(), s.healthy());
+    }
+
+    @Override
+    public void portUp(PortPrefix port) {
+    }
+
+    @Override
+    public void portDown(PortPrefix port) {
+    }
+
+    /** Stops this node's etcd; its membership and data stay, so a restarted agent takes it up. */
+    @Override
+    public synchronized void stopped() {
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+    }
+}

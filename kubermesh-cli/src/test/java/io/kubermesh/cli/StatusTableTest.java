@@ -1,0 +1,43 @@
+package io.kubermesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubermesh.agent.NodeStatus;
+import io.kubermesh.provider.netns.lab.MachineView;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusTableTest {
+    private static MachineView machine(String name, NodeStatus.Etcd etcd, List<String> anycast) {
+        return new MachineView(name, "joined", "52:54:00:00:01:00", "2001:db8::1", "2001:db8::/119", List.of(), anycast,
+                "kmet-" + name, etcd, "172.30.2.1");
+    }
+
+    private static String table(List<MachineView> machines) {
+        StringWriter out = new StringWriter();
+        StatusCommand.table(new PrintWriter(out, true), machines, Map.of());
+        return out.toString();
+    }
+
+    @Test
+    void theTableShowsEachMemberAndWhoHoldsTheEtcdAddress() {
+        String t = table(List.of(
+                machine("gateway", new NodeStatus.Etcd("gateway", "a1", "http://[2001:db8::1]:2380", "voter", true, true),
+                        List.of("etcd")),
+                machine("kubermesh1", new NodeStatus.Etcd("kubermesh1", "b2", "http://[2001:db8::2]:2380", "learner", false,
+                        false), List.of()),
+                machine("kubermesh2", null, List.of())));
+        assertThat(t.lines().filter(l -> l.startsWith("gateway"))).singleElement().asString().contains("voter*").contains("etcd");
+        assertThat(t.lines().filter(l -> l.startsWith("kubermesh1"))).singleElement().asString().contains("learner!");
+        assertThat(t).contains("etcd members: gateway (voter, leader), kubermesh1 (learner, unhealthy);"
+                + " the etcd anycast address is held by: gateway");
+    }
+
+    @Test
+    void withoutMembersThereIsNoEtcdLine() {
+        assertThat(table(List.of(machine("gateway", null, List.of())))).doesNotContain("etcd members");
+    }
+}
