@@ -42,8 +42,17 @@ public final class FrrConfig {
         return new Files(zebra(node), ospf6d(node), bfdd(node));
     }
 
+    /**
+     * zebra without kernel nexthop objects: routes go down with their next hops inline. FRR 8.4's
+     * zebra keeps its nexthop-group ids after a port's carrier flaps while the kernel has dropped
+     * the group, and then fails to install every ECMP route that refers to it ("Route install
+     * failed", {@code O>r} rejected) until restarted; a neighbour that reboots leaves the nodes
+     * around it with only their single-path routes. Fixed upstream after 8.4
+     * (https://github.com/FRRouting/frr/pull/13413, see also
+     * https://github.com/FRRouting/frr/issues/12239).
+     */
     static String zebra(NodeConfig node) {
-        return header(node) + "!\n";
+        return header(node) + "!\n" + "no zebra nexthop kernel enable\n" + "!\n";
     }
 
     static String ospf6d(NodeConfig node) {
