@@ -27,13 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * A benchmark lab: one network namespace {@code kmrd-bI} per machine of a topology, veth cables,
+ * A benchmark lab: one network namespace {@code kmre-bI} per machine of a topology, veth cables,
  * an ifb stub with the node's host /128 (seed plan: 2001:db8::/71, block {@code P | mac << 9}),
  * this-end /126 addresses on the ports, and a routing daemon per node. The lab network is set up
  * with {@code ip} (a harness, not product code) and removed by {@link #close()}.
  */
 final class NetnsMesh implements AutoCloseable {
-    static final String NS_PREFIX = "kmrd-b";
+    static final String NS_PREFIX = "kmre-b";
     private static final String STUB = "stub0";
     private static final Ipv6Address CLUSTER = Ipv6Address.parse("2001:db8::");
 
@@ -49,7 +49,7 @@ final class NetnsMesh implements AutoCloseable {
         for (int i = 0; i < topology.machines().size(); i++) {
             index.put(topology.machines().get(i).name(), i);
         }
-        stateRoot = Files.createTempDirectory("kmrd-bench-" + provider.name() + "-");
+        stateRoot = Files.createTempDirectory("kmre-bench-" + provider.name() + "-");
         Files.setPosixFilePermissions(stateRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -108,8 +108,13 @@ final class NetnsMesh implements AutoCloseable {
 
     /** Creates every daemon and starts them all in parallel. */
     void startAll() {
+        startAll(machines());
+    }
+
+    /** Creates the daemons of {@code nodes} and starts them in parallel. */
+    void startAll(List<String> nodes) {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (String m : machines()) {
+        for (String m : nodes) {
             List<String> ports = topology.cablesOf(m).stream().map(c -> port(c.a().machine().equals(m) ? c.a() : c.b()))
                     .toList();
             NodeConfig cfg = new NodeConfig(m, NodeConfig.routerIdFor(new MacAddress(mac(m))), ports, STUB,
@@ -123,18 +128,54 @@ final class NetnsMesh implements AutoCloseable {
 
     /** True when every node has an installed route to every other node's host /128. */
     boolean fullyRouted() {
+        return fullyRouted(machines());
+    }
+
+    /** True when every node of {@code nodes} has an installed route to every other one's host /128. */
+    boolean fullyRouted(List<String> nodes) {
         List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-        for (String m : machines()) {
+        for (String m : nodes) {
             checks.add(CompletableFuture.supplyAsync(() -> {
                 Set<Ipv6Prefix> have = new HashSet<>();
                 for (Route r : daemons.get(m).installedRoutes()) {
                     have.add(r.destination());
                 }
-                return machines().stream().filter(o -> !o.equals(m))
+                return nodes.stream().filter(o -> !o.equals(m))
                         .allMatch(o -> have.contains(new Ipv6Prefix(host(o), 128)));
             }));
         }
         return checks.stream().allMatch(CompletableFuture::join);
+    }
+
+    /** Sets every port of {@code m} up or down (its neighbours see the carrier come or go). */
+    void ports(String m, boolean up) {
+        List<String> lines = new ArrayList<>();
+        for (Cable c : topology.cablesOf(m)) {
+            lines.add("link set " + port(c.a().machine().equals(m) ? c.a() : c.b()) + (up ? " up" : " down"));
+        }
+        batch(ns(m), lines);
+    }
+
+    /** Adds or removes an anycast /128 on the stub of {@code m}, as the anycast engine does on a verdict. */
+    void anycast(String m, Ipv6Address address, boolean add) {
+        sh("ip", "-n", ns(m), "address", add ? "add" : "del", address + "/128", "dev", STUB);
+    }
+
+    /** Cables on a shortest path from {@code from} to {@code to} (breadth-first search); -1 when unreachable. */
+    int distance(String from, String to) {
+        Map<String, Integer> dist = new LinkedHashMap<>();
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(from));
+        dist.put(from, 0);
+        while (!queue.isEmpty()) {
+            String at = queue.poll();
+            for (Cable c : topology.cablesOf(at)) {
+                String next = c.other(at).machine();
+                if (dist.putIfAbsent(next, dist.get(at) + 1) == null) {
+                    queue.add(next);
+                }
+            }
+        }
+        return dist.getOrDefault(to, -1);
     }
 
     /** Pings every other host once from every node; true when all answer. */

@@ -11,6 +11,8 @@ import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.routing.NextHop;
 import io.kubermesh.routing.Route;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.routing.model.RouteModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +33,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * Test harness: a Topology built as network namespaces {@code kmrd-nI} cabled by veth pairs,
+ * Test harness: a Topology built as network namespaces {@code kmre-nI} cabled by veth pairs,
  * each node with its planned addresses from the seed plan ({@link SeedPlan}) (host /128 and the first pods address
  * on an ifb stub, this-end /126 on every port), and a routing daemon per node. Configures the
  * network with {@code ip}, which only the tests may do. Everything it creates is removed by
  * {@link #close()}, also after a failure.
  */
 final class MeshLab implements AutoCloseable {
-    static final String NS_PREFIX = "kmrd-n";
+    static final String NS_PREFIX = "kmre-n";
     static final String STUB = "stub0";
 
     private final Topology topology;
@@ -56,7 +58,7 @@ final class MeshLab implements AutoCloseable {
             index.put(topology.machines().get(i).name(), i);
         }
         try {
-            this.stateRoot = Files.createTempDirectory("kmrd-" + provider.name() + "-");
+            this.stateRoot = Files.createTempDirectory("kmre-" + provider.name() + "-");
             Files.setPosixFilePermissions(stateRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -240,42 +242,23 @@ final class MeshLab implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    /**
-     * Shortest paths computed here from the topology minus cut cables and lost nodes (BFS, equal
-     * costs): for every other reachable node, its host /128 and pods prefix, each with the set of
-     * ports whose neighbour is one hop closer (the ECMP set).
-     */
-    Map<Ipv6Prefix, Set<String>> expectedRoutes(String src) {
-        Map<String, Integer> dist = new HashMap<>();
-        ArrayDeque<String> queue = new ArrayDeque<>();
-        dist.put(src, 0);
-        queue.add(src);
-        while (!queue.isEmpty()) {
-            String at = queue.poll();
-            for (Cable c : liveCables(at)) {
-                String next = c.other(at).machine();
-                if (!dist.containsKey(next)) {
-                    dist.put(next, dist.get(at) + 1);
-                    queue.add(next);
-                }
+    /** The route model of the whole mesh, nothing cut or lost: the tests take its what-ifs. */
+    RouteModel model() {
+        Map<String, NodeBlock> blocks = new LinkedHashMap<>();
+        for (String m : machines()) {
+            blocks.put(m, block(m));
+        }
+        return new RouteModel(topology, blocks, Map.of(), Map.of());
+    }
+
+    /** The machine whose host /128 or pods prefix {@code prefix} is. */
+    private String owner(Ipv6Prefix prefix) {
+        for (String m : machines()) {
+            if (prefix.equals(new Ipv6Prefix(block(m).host(), 128)) || prefix.equals(block(m).pods())) {
+                return m;
             }
         }
-        Map<Ipv6Prefix, Set<String>> out = new TreeMap<>();
-        for (String dst : alive()) {
-            if (dst.equals(src) || !dist.containsKey(dst)) {
-                continue;
-            }
-            Set<String> ports = new TreeSet<>();
-            for (Cable c : liveCables(src)) {
-                String next = c.other(src).machine();
-                if (distance(next, dst) == dist.get(dst) - 1) {
-                    ports.add(port(c.a().machine().equals(src) ? c.a() : c.b()));
-                }
-            }
-            out.put(new Ipv6Prefix(block(dst).host(), 128), ports);
-            out.put(block(dst).pods(), ports);
-        }
-        return out;
+        throw new IllegalArgumentException("no machine owns " + prefix);
     }
 
     /** The ports of {@code src} on a shortest path to the nearest of {@code holders} (ECMP set). */
@@ -354,43 +337,83 @@ final class MeshLab implements AutoCloseable {
         return out;
     }
 
-    /** Polls until every alive node's installed routes equal the BFS expectation, ECMP sets exactly. */
-    void awaitRoutesMatch(Duration timeout) {
-        awaitRoutesMatch(timeout, true);
-    }
-
     /**
-     * Polls until every alive node has a route to exactly the expected prefixes, each next hop on
-     * a shortest path; with {@code exactEcmp} every equal-cost next hop must be there too.
+     * Polls until every alive node's installed routes to node prefixes are the prediction's:
+     * the same destinations, and for a destination at most {@code exactWithin} cables away
+     * exactly the predicted next-hop ports; farther away, a non-empty subset of them (every
+     * installed next hop on a shortest path).
      */
-    void awaitRoutesMatch(Duration timeout, boolean exactEcmp) {
+    void awaitRoutesMatch(RouteModel predicted, Duration timeout, int exactWithin) {
         long t0 = System.nanoTime();
         while (true) {
             List<String> mismatches = new ArrayList<>();
             for (String m : alive()) {
-                Map<Ipv6Prefix, Set<String>> want = expectedRoutes(m);
+                Map<Ipv6Prefix, Set<String>> want = new TreeMap<>();
+                for (Route r : predicted.routes(m)) {
+                    want.put(r.destination(), new TreeSet<>(r.nextHops().stream().map(NextHop::interfaceName).toList()));
+                }
                 Map<Ipv6Prefix, Set<String>> got = installed(m);
-                if (!(exactEcmp ? want.equals(got) : shortestSubset(want, got))) {
-                    mismatches.add(m + ": expected " + want + " installed " + got);
+                if (!matches(predicted, m, want, got, exactWithin)) {
+                    mismatches.add(m + ": predicted " + want + " installed " + got);
                 }
             }
             if (mismatches.isEmpty()) {
                 return;
             }
             if (System.nanoTime() - t0 > timeout.toNanos()) {
-                throw new AssertionError(provider.name() + ": routes differ from the shortest paths after "
+                throw new AssertionError(provider.name() + ": installed routes differ from the model's prediction after "
                         + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches));
             }
             sleep(500);
         }
     }
 
-    private static boolean shortestSubset(Map<Ipv6Prefix, Set<String>> want, Map<Ipv6Prefix, Set<String>> got) {
+    private boolean matches(RouteModel predicted, String m, Map<Ipv6Prefix, Set<String>> want,
+                            Map<Ipv6Prefix, Set<String>> got, int exactWithin) {
         if (!want.keySet().equals(got.keySet())) {
             return false;
         }
-        return want.entrySet().stream().allMatch(e -> !got.get(e.getKey()).isEmpty()
-                && e.getValue().containsAll(got.get(e.getKey())));
+        for (Map.Entry<Ipv6Prefix, Set<String>> e : want.entrySet()) {
+            Set<String> have = got.get(e.getKey());
+            int distance = predicted.distance(m, owner(e.getKey())).orElseThrow();
+            boolean ok = distance <= exactWithin ? have.equals(e.getValue())
+                    : !have.isEmpty() && e.getValue().containsAll(have);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Powers {@code m} off: its daemon stops and its ports go down, so every neighbour loses carrier. */
+    void powerOff(String m) {
+        daemons.get(m).stop();
+        setPorts(m, false);
+        lost.add(m);
+    }
+
+    /** Powers {@code m} back on: ports up, a fresh daemon started. */
+    void powerOn(String m) {
+        setPorts(m, true);
+        RoutingDaemon d = provider.create(nodeConfig(m));
+        daemons.put(m, d);
+        d.start();
+        lost.remove(m);
+    }
+
+    private void setPorts(String m, boolean up) {
+        List<String> lines = new ArrayList<>();
+        for (Cable c : topology.cablesOf(m)) {
+            lines.add("link set " + port(c.a().machine().equals(m) ? c.a() : c.b()) + (up ? " up" : " down"));
+        }
+        Sh.ipBatch(ns(m), lines);
+    }
+
+    /** Every IPv6 unicast route of the main table in {@code m}'s namespace, read over rtnetlink. */
+    List<Route> kernelRoutes(String m) {
+        try (Rtnetlink netlink = Rtnetlink.open(ns(m))) {
+            return netlink.routes();
+        }
     }
 
     /** Kernel routes in {@code m}'s namespace put there by a routing daemon (proto ospf or bird). */

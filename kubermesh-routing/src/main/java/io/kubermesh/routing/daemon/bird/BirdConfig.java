@@ -19,6 +19,13 @@ public final class BirdConfig {
     static final String BFD = "kmbfd";
     /** The cost of every port: equal, so the shortest path is the one with the fewest hops. */
     public static final int COST = 10;
+    /**
+     * Seconds before an unacknowledged LSA is sent again (default 5; BIRD's least is 2). BIRD
+     * drops an LSA instance that follows the previous one within MinLSArrival (1 s, fixed in its
+     * code), so a joining node's second router-LSA, or a withdrawal soon after a re-add, reaches
+     * the neighbours only by retransmission.
+     */
+    static final int RETRANSMIT_INTERVAL_S = 2;
 
     private BirdConfig() {
     }
@@ -54,6 +61,7 @@ public final class BirdConfig {
                     .append("      cost ").append(COST).append(";\n")
                     .append("      hello ").append(node.routing().hello().toSeconds()).append(";\n")
                     .append("      dead ").append(node.routing().dead().toSeconds()).append(";\n")
+                    .append("      retransmit ").append(RETRANSMIT_INTERVAL_S).append(";\n")
                     .append("      bfd yes;\n    };\n");
         }
         sb.append("  };\n}\n");

@@ -9,7 +9,9 @@ import java.util.List;
  * with {@code frr defaults datacenter}. OSPFv3 runs point-to-point on every port with the
  * cluster's hello and dead intervals and a BFD profile; the stub interface is passive, so every
  * prefix on it (host /128, anycast /128s, pods prefix) is announced as an intra-area prefix. The
- * SPF throttle starts at 0 ms so a topology change is computed at once.
+ * SPF throttle starts at 0 ms so a topology change is computed at once; LSAs are accepted however
+ * soon they follow each other and retransmitted after 1 s, so a joining node is routed within
+ * about a second of its adjacencies coming up.
  */
 public final class FrrConfig {
     /** The BFD profile the ports use. */
@@ -18,6 +20,16 @@ public final class FrrConfig {
     public static final String AREA = "0.0.0.0";
     /** The cost of every port: equal, so the shortest path is the one with the fewest hops. */
     public static final int COST = 10;
+    /**
+     * MinLSArrival, ms: ospf6d drops (without acknowledging) a new instance of an LSA that comes
+     * sooner than this after the previous one, and then waits for the neighbour's retransmission.
+     * A joining node re-originates its router-LSA once per adjacency that becomes full, within
+     * a few milliseconds; with the default 1000 ms the neighbours drop all but the first and the
+     * node is routed only after a retransmission. The SPF throttle, not this, paces computation.
+     */
+    static final int LSA_MIN_ARRIVAL_MS = 0;
+    /** Seconds before an unacknowledged LSA is sent again (default 5): a lost update costs 1 s. */
+    static final int RETRANSMIT_INTERVAL_S = 1;
 
     private FrrConfig() {
     }
@@ -30,8 +42,17 @@ public final class FrrConfig {
         return new Files(zebra(node), ospf6d(node), bfdd(node));
     }
 
+    /**
+     * zebra without kernel nexthop objects: routes go down with their next hops inline. FRR 8.4's
+     * zebra keeps its nexthop-group ids after a port's carrier flaps while the kernel has dropped
+     * the group, and then fails to install every ECMP route that refers to it ("Route install
+     * failed", {@code O>r} rejected) until restarted; a neighbour that reboots leaves the nodes
+     * around it with only their single-path routes. Fixed upstream after 8.4
+     * (https://github.com/FRRouting/frr/pull/13413, see also
+     * https://github.com/FRRouting/frr/issues/12239).
+     */
     static String zebra(NodeConfig node) {
-        return header(node) + "!\n";
+        return header(node) + "!\n" + "no zebra nexthop kernel enable\n" + "!\n";
     }
 
     static String ospf6d(NodeConfig node) {
@@ -50,6 +71,7 @@ public final class FrrConfig {
                 .append("router ospf6\n")
                 .append(" ospf6 router-id ").append(node.routerIdText()).append('\n')
                 .append(" timers throttle spf 0 50 200\n")
+                .append(" timers lsa min-arrival ").append(LSA_MIN_ARRIVAL_MS).append('\n')
                 .append("exit\n!\n");
         return sb.toString();
     }
@@ -74,6 +96,7 @@ public final class FrrConfig {
         lines.add("ipv6 ospf6 cost " + COST);
         lines.add("ipv6 ospf6 hello-interval " + node.routing().hello().toSeconds());
         lines.add("ipv6 ospf6 dead-interval " + node.routing().dead().toSeconds());
+        lines.add("ipv6 ospf6 retransmit-interval " + RETRANSMIT_INTERVAL_S);
         lines.add("ipv6 ospf6 bfd profile " + BFD_PROFILE);
         return lines;
     }

@@ -122,6 +122,14 @@ public final class FrrDaemon implements RoutingDaemon {
         return FrrReadback.routes(vtysh(List.of("show ipv6 route ospf6 json")));
     }
 
+    /**
+     * The routes ospf6d computed, with every next hop it found, whether or not zebra installed
+     * them: {@link #installedRoutes} minus this is what was lost between ospf6d and the kernel.
+     */
+    public List<Route> computedRoutes() {
+        return FrrReadback.computedRoutes(vtysh(List.of("show ipv6 ospf6 route json")));
+    }
+
     @Override
     public List<Neighbour> neighbours() {
         return FrrReadback.neighbours(vtysh(List.of("show ipv6 ospf6 neighbor json")));

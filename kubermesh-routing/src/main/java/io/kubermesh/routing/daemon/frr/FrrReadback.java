@@ -17,11 +17,13 @@ import java.util.Map;
 
 /**
  * Parses FRR's JSON answers: {@code show ipv6 route ospf6 json} (a map from prefix to the routes
- * of every protocol for it) and {@code show ipv6 ospf6 neighbor json}. Pure functions; a reply
+ * of every protocol for it), {@code show ipv6 ospf6 route json} (ospf6d's own table) and
+ * {@code show ipv6 ospf6 neighbor json}. Pure functions; a reply
  * that is not the expected JSON is a {@link MalformedPacketException}.
  */
 public final class FrrReadback {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Ipv6Address UNSPECIFIED = Ipv6Address.parse("::");
 
     private FrrReadback() {
     }
@@ -51,6 +53,43 @@ public final class FrrReadback {
                 if (!hops.isEmpty()) {
                     out.add(new Route(prefix(e.getKey()), hops));
                 }
+            }
+        }
+        out.sort(Comparator.comparing(Route::destination));
+        return out;
+    }
+
+    /**
+     * The routes ospf6d itself computed ({@code show ipv6 ospf6 route json}), before zebra: the
+     * best route of every prefix learnt from a neighbour, with all its next hops. Prefixes of this
+     * node's own interfaces (next hop {@code ::}) are left out. Comparing this with {@link #routes}
+     * tells whether a missing next hop was never computed or was lost on the way to the kernel.
+     */
+    public static List<Route> computedRoutes(String json) {
+        JsonNode routes = tree(json).path("routes");
+        if (!routes.isObject()) {
+            throw new MalformedPacketException("ospf6d route reply without a \"routes\" object");
+        }
+        List<Route> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = routes.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().path("isBestRoute").asBoolean(false)) {
+                continue;
+            }
+            List<NextHop> hops = new ArrayList<>();
+            for (JsonNode h : e.getValue().path("nextHops")) {
+                String ifname = h.path("interfaceName").asText("");
+                String via = h.path("nextHop").asText("");
+                if (ifname.isEmpty() || via.isEmpty()) {
+                    throw new MalformedPacketException("ospf6d route " + e.getKey() + ": a next hop without interface or address");
+                }
+                Ipv6Address gateway = address(via);
+                if (!gateway.equals(UNSPECIFIED)) {
+                    hops.add(new NextHop(ifname, gateway));
+                }
+            }
+            if (!hops.isEmpty()) {
+                out.add(new Route(prefix(e.getKey()), hops));
             }
         }
         out.sort(Comparator.comparing(Route::destination));

@@ -37,6 +37,39 @@ class FrrReadbackTest {
     }
 
     @Test
+    void ospf6dsOwnRoutesWithEveryNextHopItComputed() {
+        // ospf6d's table on the gateway of the six-node mesh without its sixth node: 20 prefixes,
+        // 4 of them the gateway's own (next hop ::).
+        List<Route> routes = FrrReadback.computedRoutes(Fixtures.resource("frr/show-ipv6-ospf6-route-gateway-mesh5.json"));
+        assertThat(routes).hasSize(16);
+        assertThat(routes).extracting(Route::destination).isSorted()
+                .doesNotContain(Ipv6Prefix.parse("2001:db8::a4:a800:d600:200/128"));
+        Ipv6Address viaCluster0 = Ipv6Address.parse("fe80::60bd:d3ff:fe47:7ba6");
+        assertThat(routes).contains(
+                new Route(Ipv6Prefix.parse("2001:db8::a4:a800:d600:400/128"), List.of(new NextHop("cluster0", viaCluster0))),
+                new Route(Ipv6Prefix.parse("2001:db8::a4:a800:d600:a00/128"), List.of(new NextHop("cluster0", viaCluster0),
+                        new NextHop("cluster1", Ipv6Address.parse("fe80::1038:32ff:fe9d:1d5a")),
+                        new NextHop("cluster2", Ipv6Address.parse("fe80::d01b:29ff:fe12:3721")))));
+    }
+
+    @Test
+    void ospf6dRoutesThatAreNotBestAreLeftOut() {
+        String json = "{\"routes\":{\"2001:db8::/64\":{\"isBestRoute\":false,\"nextHops\":["
+                + "{\"nextHop\":\"fe80::1\",\"interfaceName\":\"cluster0\"}]}}}";
+        assertThat(FrrReadback.computedRoutes(json)).isEmpty();
+    }
+
+    @Test
+    void malformedOspf6dRouteReplies() {
+        for (String bad : List.of("{}", "{\"routes\":[]}",
+                "{\"routes\":{\"x\":{\"isBestRoute\":true,\"nextHops\":[{\"nextHop\":\"fe80::1\",\"interfaceName\":\"c0\"}]}}}",
+                "{\"routes\":{\"2001:db8::/64\":{\"isBestRoute\":true,\"nextHops\":[{\"nextHop\":\"fe80::1\"}]}}}",
+                "{\"routes\":{\"2001:db8::/64\":{\"isBestRoute\":true,\"nextHops\":[{\"nextHop\":\"zz\",\"interfaceName\":\"c0\"}]}}}")) {
+            assertThatThrownBy(() -> FrrReadback.computedRoutes(bad)).as(bad).isInstanceOf(MalformedPacketException.class);
+        }
+    }
+
+    @Test
     void neighboursWithStateAndInterface() {
         List<Neighbour> n = FrrReadback.neighbours(Fixtures.resource("frr/show-ipv6-ospf6-neighbor-gateway-mesh6.json"));
         assertThat(n).containsExactly(new Neighbour("cluster0", "0.107.0.2", "Full", true),
