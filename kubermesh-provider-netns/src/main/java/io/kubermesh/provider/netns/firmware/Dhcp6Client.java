@@ -70,7 +70,8 @@ public final class Dhcp6Client {
             ch.register(selector, SelectionKey.OP_READ);
             InetSocketAddress servers = new InetSocketAddress(
                     Inet6Address.getByAddress(null, InetAddress.getByName("ff02::1:2").getAddress(),
-                            NetworkInterface.getByName(iface)), SERVER_PORT);
+                            ((Inet6Address) ((InetSocketAddress) ch.getLocalAddress()).getAddress()).getScopeId()),
+                    SERVER_PORT);
             Dhcp6Message advertise = exchange(ch, selector, servers, solicit(stage), MessageType.ADVERTISE, deadline);
             Dhcp6Option.IaNa ia = advertise.option(Dhcp6Option.IaNa.class).orElseThrow(() ->
                     new SubstrateException(stage.name() + ": the Advertise carries no IA_NA: " + advertise));
@@ -88,14 +89,14 @@ public final class Dhcp6Client {
     }
 
     private static DatagramChannel open(String iface, long deadline) throws IOException {
+        // Java lists only interfaces that have an address (SIOCGIFCONF and /proc/net/if_inet6), so
+        // a port whose carrier just came up is invisible until the kernel gives it its link-local
+        // address; that address is usable once duplicate address detection is done. Retry both.
         NetworkInterface nif = NetworkInterface.getByName(iface);
-        if (nif == null) {
-            throw new SubstrateException("no interface " + iface);
-        }
-        // The link-local address is usable once duplicate address detection is done: retry the bind.
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            Optional<Inet6Address> ll = nif.inetAddresses().filter(a -> a instanceof Inet6Address && a.isLinkLocalAddress())
+            Optional<Inet6Address> ll = nif == null ? Optional.empty() : nif.inetAddresses()
+                    .filter(a -> a instanceof Inet6Address && a.isLinkLocalAddress())
                     .map(Inet6Address.class::cast).findFirst();
             if (ll.isPresent()) {
                 DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6);
@@ -109,10 +110,11 @@ public final class Dhcp6Client {
                     ch.close();
                 }
             }
-            sleep(200);
+            sleep(nif == null ? 50 : 200);
             nif = NetworkInterface.getByName(iface);
         }
-        throw new SubstrateException("no usable link-local address on " + iface + (last == null ? "" : ": " + last.getMessage()));
+        throw new SubstrateException((nif == null ? "no interface " + iface + " with an address" : "no usable link-local address on "
+                + iface) + (last == null ? "" : ": " + last.getMessage()));
     }
 
     private static Dhcp6Message exchange(DatagramChannel ch, Selector selector, InetSocketAddress to, Dhcp6Message out,
