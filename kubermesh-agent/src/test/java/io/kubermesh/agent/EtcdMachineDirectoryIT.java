@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.kubermesh.api.MacAddress;
+import io.kubermesh.boot.http.BootHttpServer;
 import io.kubermesh.boot.machine.Group;
 import io.kubermesh.boot.machine.Ignition;
 import io.kubermesh.boot.machine.Machine;
@@ -19,7 +20,12 @@ import io.kubermesh.controlplane.etcd.EtcdMember;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -161,5 +167,41 @@ class EtcdMachineDirectoryIT {
         assertThat(a.boot(facts(EARLY), "cluster1")).isInstanceOf(MachineService.Decision.Install.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("each etcd call is bounded by the 2 s timeout")
                 .isLessThan(Duration.ofSeconds(20));
+    }
+
+    private static HttpResponse<String> http(BootHttpServer server, String method, String target, String body)
+            throws Exception {
+        URI uri = URI.create("http://[::1]:" + server.address().getPort() + target);
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        r = body == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void nodeBsHttpServiceAnswersTheMovedMachinesChainWithBootFromDisk() throws Exception {
+        URI url = startEtcd();
+        EtcdMachineDirectory da = directory();
+        EtcdMachineDirectory db = directory();
+        Path assets = Files.createDirectories(dir.resolve("assets"));
+        String chain = "/ipxe?mac=" + MOVED + "&uuid=u-1&buildarch=x86_64&serial=S";
+        try (BootHttpServer a = new BootHttpServer((remote, local) -> "cluster0", node(dir.resolve("a"), da), assets,
+                new InetSocketAddress("::1", 0));
+             BootHttpServer b = new BootHttpServer((remote, local) -> "cluster2", node(dir.resolve("b"), db), assets,
+                     new InetSocketAddress("::1", 0))) {
+            da.attach(url);
+            db.attach(url);
+            HttpResponse<String> install = http(a, "GET", chain, null);
+            assertThat(install.statusCode()).isEqualTo(200);
+            assertThat(install.body()).contains("vmlinuz").doesNotContain("booting from its disk");
+            HttpResponse<String> home = http(a, "POST", "/machines/" + MOVED + "/phone-home", "{\"state\":\"installed\"}");
+            assertThat(home.statusCode()).isEqualTo(200);
+
+            HttpResponse<String> moved = http(b, "GET", chain, null);
+            assertThat(moved.statusCode()).isEqualTo(200);
+            assertThat(moved.body()).as("node B, cabled to the machine after it installed through node A")
+                    .contains("booting from its disk").doesNotContain("vmlinuz");
+            assertThat(http(b, "GET", "/ignition?mac=" + MOVED, null).statusCode()).as("its Ignition on its new port")
+                    .isEqualTo(200);
+        }
     }
 }
