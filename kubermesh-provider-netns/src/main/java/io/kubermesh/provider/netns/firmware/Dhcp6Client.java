@@ -88,9 +88,20 @@ public final class Dhcp6Client {
     }
 
     private static DatagramChannel open(String iface, long deadline) throws IOException {
+        // Java finds an interface only once it has an address: a link just up gets its link-local
+        // address when the kernel's link watch reports the carrier (up to a second later).
         NetworkInterface nif = NetworkInterface.getByName(iface);
+        while (nif == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SubstrateException("interrupted while waiting for interface " + iface, e);
+            }
+            nif = NetworkInterface.getByName(iface);
+        }
         if (nif == null) {
-            throw new SubstrateException("no interface " + iface);
+            throw new SubstrateException("no interface " + iface + " (none with an address before the deadline)");
         }
         // The link-local address is usable once duplicate address detection is done: retry the bind.
         IOException last = null;
