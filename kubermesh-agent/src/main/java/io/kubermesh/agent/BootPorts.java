@@ -7,6 +7,7 @@ import io.kubermesh.boot.PortBoot;
 import io.kubermesh.boot.http.BootHttpServer;
 import io.kubermesh.boot.http.IngressResolver;
 import io.kubermesh.boot.machine.ClusterProfile;
+import io.kubermesh.boot.machine.MachineDirectory;
 import io.kubermesh.boot.machine.MachineService;
 import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.tftp.TftpServer;
@@ -38,6 +39,7 @@ public final class BootPorts implements PortListener {
     private final Map<Integer, PortBoot> served = new TreeMap<>();
     private final String clusterYaml;
     private final Path tftpRoot;
+    private final EtcdMachineDirectory directory;
     private BootHttpServer http;
     private NodeBlock node;
 
@@ -46,6 +48,16 @@ public final class BootPorts implements PortListener {
      * @param tftpRoot the TFTP root: Debian's ipxe package puts snponly.efi and undionly.kpxe in /usr/lib/ipxe
      */
     public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot) {
+        this(spec, settings, clusterYaml, tftpRoot, null);
+    }
+
+    /**
+     * As above, sharing machine records through {@code directory} (etcd, once the control plane
+     * attaches it; {@code null} shares nothing).
+     */
+    public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot,
+                     EtcdMachineDirectory directory) {
+        this.directory = directory;
         this.spec = spec;
         this.settings = settings;
         this.clusterYaml = clusterYaml;
@@ -58,8 +70,12 @@ public final class BootPorts implements PortListener {
         Path dir = settings.stateDirectory().resolve("boot");
         try {
             Path assets = Files.createDirectories(dir.resolve("assets"));
-            MachineService machines = new MachineService(new MachineStore(dir.resolve("machines")),
-                    ClusterProfile.catalog(clusterYaml), Clock.systemUTC());
+            MachineStore store = new MachineStore(dir.resolve("machines"));
+            if (directory != null) {
+                directory.localRecords(store::all);
+            }
+            MachineService machines = new MachineService(store, ClusterProfile.catalog(clusterYaml), Clock.systemUTC(),
+                    directory == null ? MachineDirectory.NONE : directory);
             http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
                     new InetSocketAddress("::", spec.boot().httpPort()));
         } catch (java.io.IOException | RuntimeException e) {

@@ -32,6 +32,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private final AgentSettings settings;
     private final boolean bootstrap;
     private final Clock clock;
+    private final EtcdMachineDirectory machines;
     private EtcdNode node;
     private NodeIpv4 ipv4;
 
@@ -40,6 +41,16 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
      *     etcd data it starts a new one-member cluster that the others join
      */
     public ControlPlanePorts(ClusterSpec spec, AgentSettings settings, boolean bootstrap, Clock clock) {
+        this(spec, settings, bootstrap, clock, null);
+    }
+
+    /**
+     * As above; once etcd answers at its anycast address, {@code machines} (the boot services'
+     * machine directory; {@code null} for none) is attached to it.
+     */
+    public ControlPlanePorts(ClusterSpec spec, AgentSettings settings, boolean bootstrap, Clock clock,
+                             EtcdMachineDirectory machines) {
+        this.machines = machines;
         this.spec = spec;
         this.settings = settings;
         this.bootstrap = bootstrap;
@@ -62,6 +73,12 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             node = new EtcdNode(s, clock);
             ipv4 = new NodeIpv4(block.mac().toString(), spec.ipv4());
             node.untilDone(ipv4);
+            if (machines != null) {
+                node.untilDone(client -> {
+                    machines.attach(s.anycastUrl());
+                    return true;
+                });
+            }
             node.start();
             LOG.info("control plane: etcd at {} ({} voters wanted, member grace {} s{})", s.anycastUrl(),
                     spec.controlPlane().etcdMembers(), spec.controlPlane().memberGrace().toSeconds(),
@@ -99,6 +116,9 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     /** Stops this node's etcd; its membership and data stay, so a restarted agent takes it up. */
     @Override
     public synchronized void stopped() {
+        if (machines != null) {
+            machines.close();
+        }
         if (node != null) {
             node.close();
             node = null;

@@ -8,6 +8,7 @@ import io.kubermesh.agent.AgentSettings;
 import io.kubermesh.agent.AnycastPorts;
 import io.kubermesh.agent.ControlPlanePorts;
 import io.kubermesh.agent.BootPorts;
+import io.kubermesh.agent.EtcdMachineDirectory;
 import io.kubermesh.agent.RoutingPorts;
 import io.kubermesh.api.ClusterSpec;
 import java.nio.file.Files;
@@ -47,11 +48,13 @@ final class AgentCommand implements Callable<Integer> {
         Files.createDirectories(state);
         String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
         AgentSettings settings = new AgentSettings(nodeName, state, stub);
+        // Machine records shared between the boot services of every node, through etcd once it is up.
+        EtcdMachineDirectory machines = new EtcdMachineDirectory(java.time.Duration.ofSeconds(2));
         // Stopped in this order: anycast withdrawn first, then etcd, boot services, routing last.
         Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
                 new AnycastPorts(spec, settings, Clock.systemUTC()),
-                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC()),
-                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe")),
+                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC(), machines),
+                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe"), machines),
                 new RoutingPorts(spec, settings))))
                 .getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);

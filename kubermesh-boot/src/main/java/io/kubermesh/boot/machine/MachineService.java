@@ -2,6 +2,9 @@ package io.kubermesh.boot.machine;
 
 import io.kubermesh.api.MacAddress;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,16 +15,30 @@ import java.util.Optional;
  * config, and how phone-home moves its state. A machine is identified by its MAC and the port it
  * came in on; the port is recorded at discovery and every later secret-bearing request must come
  * in on that same port.
+ *
+ * <p>Records are also shared through a {@link MachineDirectory}: a machine this node does not know,
+ * or knows only as not yet installed, is looked up there, and every change is written there. A
+ * machine found there is taken over on the port it now comes in on (it moved), keeping the
+ * furthest state, so an installed machine boots from its disk on any neighbour. The directory
+ * failing never fails a boot: the local store decides alone.
  */
 public final class MachineService {
+    private static final Logger LOG = LoggerFactory.getLogger(MachineService.class);
+
     private final MachineStore store;
     private final ProfileCatalog catalog;
     private final Clock clock;
+    private final MachineDirectory directory;
 
     public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock) {
+        this(store, catalog, clock, MachineDirectory.NONE);
+    }
+
+    public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock, MachineDirectory directory) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        this.directory = directory;
     }
 
     /** What iPXE told us about itself. */
@@ -46,7 +63,7 @@ public final class MachineService {
     /** Records the machine (discovering it if new) and decides; serving the installer moves it to INSTALLING. */
     public synchronized Decision boot(Facts f, String port) {
         String now = clock.instant().toString();
-        Machine m = store.get(f.mac()).orElseGet(() ->
+        Machine m = known(f.mac(), port).orElseGet(() ->
                 new Machine(f.mac(), port, f.uuid(), f.arch(), f.serial(), "", MachineState.DISCOVERED, now, now));
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("mac", f.mac().toString());
@@ -57,15 +74,15 @@ public final class MachineService {
         ProfileCatalog.Selection s = catalog.select(facts);
         m = m.seen(f.uuid(), f.arch(), f.serial(), s.profile().map(Profile::id).orElse(m.profile()), now);
         if (m.state().bootsFromDisk()) {
-            store.put(m);
+            save(m);
             return new Decision.BootDisk(m);
         }
         if (s.profile().isEmpty()) {
-            store.put(m);
+            save(m);
             return new Decision.NoProfile(m, s.note());
         }
         m = m.withState(MachineState.INSTALLING);
-        store.put(m);
+        save(m);
         return new Decision.Install(m, s.profile().get(), s.note());
     }
 
@@ -108,8 +125,46 @@ public final class MachineService {
         }
         Machine next = m.get().withState(state).seen(m.get().uuid(), m.get().arch(), m.get().serial(), m.get().profile(),
                 clock.instant().toString());
-        store.put(next);
+        save(next);
         return new Access.Granted<>(next);
+    }
+
+    /**
+     * The local record, unless the directory knows the machine further along (installed through
+     * another neighbour): then the directory's record, taken over on {@code port}.
+     */
+    private Optional<Machine> known(MacAddress mac, String port) {
+        Optional<Machine> local = store.get(mac);
+        if (local.isPresent() && local.get().state().bootsFromDisk()) {
+            return local;
+        }
+        Optional<Machine> shared;
+        try {
+            shared = directory.find(mac);
+        } catch (RuntimeException e) {
+            LOG.warn("machine directory unreachable for {}, deciding from the local record: {}", mac, e.getMessage());
+            return local;
+        }
+        if (shared.isEmpty() || !shared.get().mac().equals(mac)
+                || local.isPresent() && !local.get().state().canMoveTo(shared.get().state())
+                || local.isPresent() && local.get().state() == shared.get().state()) {
+            return local;
+        }
+        Machine s = shared.get();
+        LOG.info("machine {} is {} in the machine directory (last port {}): taken over on port {}", mac, s.state(),
+                s.port(), port);
+        return Optional.of(new Machine(mac, port, s.uuid(), s.arch(), s.serial(), s.profile(), s.state(),
+                local.map(Machine::firstSeen).orElse(s.firstSeen()), s.lastSeen()));
+    }
+
+    /** Writes locally, then shares; a directory failure is logged, never raised. */
+    private void save(Machine m) {
+        store.put(m);
+        try {
+            directory.record(m);
+        } catch (RuntimeException e) {
+            LOG.warn("machine directory did not take the record of {}: {}", m.mac(), e.getMessage());
+        }
     }
 
     public MachineStore store() {

@@ -76,6 +76,11 @@ public final class MachineStore {
     }
 
     public synchronized void put(Machine m) {
+        writeAtomically(machines.resolve(fileName(m.mac())), toJson(m));
+    }
+
+    /** The record as JSON (the form it has on disk and in a {@link MachineDirectory}); no secret is in it. */
+    public static String toJson(Machine m) {
         ObjectNode n = JSON.createObjectNode();
         n.put("mac", m.mac().toString());
         n.put("port", m.port());
@@ -86,7 +91,23 @@ public final class MachineStore {
         n.put("state", m.state().name().toLowerCase(java.util.Locale.ROOT));
         n.put("firstSeen", m.firstSeen());
         n.put("lastSeen", m.lastSeen());
-        writeAtomically(machines.resolve(fileName(m.mac())), n.toPrettyString());
+        return n.toPrettyString();
+    }
+
+    /** A record from {@link #toJson}; a {@link KubermeshException} when it is not one. */
+    public static Machine fromJson(String json) {
+        try {
+            return fromTree(JSON.readTree(json));
+        } catch (IOException | RuntimeException e) {
+            throw new KubermeshException("not a machine record: " + e.getMessage(), e);
+        }
+    }
+
+    private static Machine fromTree(JsonNode n) {
+        return new Machine(MacAddress.parse("mac", n.path("mac").asText()), n.path("port").asText(),
+                n.path("uuid").asText(), n.path("arch").asText(), n.path("serial").asText(), n.path("profile").asText(),
+                MachineState.valueOf(n.path("state").asText().toUpperCase(java.util.Locale.ROOT)),
+                n.path("firstSeen").asText(), n.path("lastSeen").asText());
     }
 
     /** Reads, changes and writes one machine under the store's lock; returns the new record. */
@@ -115,11 +136,7 @@ public final class MachineStore {
 
     private static Machine read(Path p) {
         try {
-            JsonNode n = JSON.readTree(p.toFile());
-            return new Machine(MacAddress.parse("mac", n.path("mac").asText()), n.path("port").asText(),
-                    n.path("uuid").asText(), n.path("arch").asText(), n.path("serial").asText(), n.path("profile").asText(),
-                    MachineState.valueOf(n.path("state").asText().toUpperCase(java.util.Locale.ROOT)),
-                    n.path("firstSeen").asText(), n.path("lastSeen").asText());
+            return fromTree(JSON.readTree(p.toFile()));
         } catch (IOException | IllegalArgumentException e) {
             throw new KubermeshException("machine record " + p + " is unreadable: " + e.getMessage(), e);
         }

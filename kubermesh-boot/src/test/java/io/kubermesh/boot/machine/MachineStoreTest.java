@@ -36,4 +36,17 @@ class MachineStoreTest {
         s.put(m.withState(MachineState.INSTALLING));
         assertThat(s.get(m.mac()).orElseThrow().state()).isEqualTo(MachineState.INSTALLING);
     }
+
+    @Test
+    void jsonFormRoundTripsEveryFieldAndRejectsWhatIsNotARecord() {
+        Machine m = new Machine(MacAddress.parse("52:54:00:00:00:0c"), "cluster2", "u-1", "arm64", "S-9", "debian",
+                MachineState.JOINED, "2026-11-26T09:00:00Z", "2026-11-26T09:05:00Z");
+        String json = MachineStore.toJson(m);
+        assertThat(MachineStore.fromJson(json)).isEqualTo(m);
+        assertThat(json).contains("\"state\" : \"joined\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MachineStore.fromJson("{\"mac\":\"nope\"}"))
+                .isInstanceOf(io.kubermesh.api.KubermeshException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MachineStore.fromJson("{"))
+                .isInstanceOf(io.kubermesh.api.KubermeshException.class);
+    }
 }

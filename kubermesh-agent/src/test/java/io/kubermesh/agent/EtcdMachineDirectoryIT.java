@@ -1,0 +1,207 @@
+package io.kubermesh.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.boot.http.BootHttpServer;
+import io.kubermesh.boot.machine.Group;
+import io.kubermesh.boot.machine.Ignition;
+import io.kubermesh.boot.machine.Machine;
+import io.kubermesh.boot.machine.MachineService;
+import io.kubermesh.boot.machine.MachineState;
+import io.kubermesh.boot.machine.MachineStore;
+import io.kubermesh.boot.machine.Profile;
+import io.kubermesh.boot.machine.ProfileCatalog;
+import io.kubermesh.controlplane.etcd.EtcdBootMachines;
+import io.kubermesh.controlplane.etcd.EtcdClients;
+import io.kubermesh.controlplane.etcd.EtcdMember;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes' boot services (separate state directories) sharing machine records through a real
+ * etcd on loopback: a machine installed through node A is answered "boot from disk" by node B;
+ * records made before etcd was up are published when it comes; with etcd gone, boots go on from
+ * the local records. Needs the etcd binary (apt-get install -y etcd-server).
+ */
+class EtcdMachineDirectoryIT {
+    static final MacAddress MOVED = MacAddress.parse("52:54:00:6d:72:0a");
+    static final MacAddress EARLY = MacAddress.parse("52:54:00:6d:72:0b");
+
+    @TempDir
+    Path dir;
+    private EtcdMember etcd;
+    private final List<EtcdMachineDirectory> directories = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        directories.forEach(EtcdMachineDirectory::close);
+        if (etcd != null) {
+            etcd.stop();
+        }
+    }
+
+    /** A port free on loopback, below the ephemeral range (etcd's own connections could take one from bind(0)). */
+    private static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IOException("no free port in 20000..32000 on 127.0.0.1");
+    }
+
+    private URI startEtcd() throws IOException {
+        int client = freePort();
+        int peer;
+        do {
+            peer = freePort();
+        } while (peer == client);
+        etcd = new EtcdMember(EtcdMember.Spec.single("kmmr", dir.resolve("etcd"), URI.create("http://127.0.0.1:" + client),
+                URI.create("http://127.0.0.1:" + peer))).startAndAwaitHealthy(Duration.ofSeconds(30));
+        return etcd.clientUrl();
+    }
+
+    private EtcdMachineDirectory directory() {
+        EtcdMachineDirectory d = new EtcdMachineDirectory(Duration.ofSeconds(2));
+        directories.add(d);
+        return d;
+    }
+
+    private static MachineService node(Path state, EtcdMachineDirectory directory) {
+        Profile p = new Profile("debian", "vmlinuz", List.of("initrd.gz"), List.of(), new Ignition(List.of(), List.of(),
+                List.of()));
+        MachineStore store = new MachineStore(state);
+        directory.localRecords(store::all);
+        return new MachineService(store, new ProfileCatalog(List.of(new Group("all", "debian", Map.of())), List.of(p)),
+                Clock.systemUTC(), directory);
+    }
+
+    private static MachineService.Facts facts(MacAddress mac) {
+        return new MachineService.Facts(mac, "uuid-" + mac, "x86_64", "SER");
+    }
+
+    @Test
+    void aMachineInstalledThroughNodeABootsFromDiskThroughNodeB() throws Exception {
+        URI url = startEtcd();
+        EtcdMachineDirectory da = directory();
+        EtcdMachineDirectory db = directory();
+        MachineService a = node(dir.resolve("a"), da);
+        MachineService b = node(dir.resolve("b"), db);
+        da.attach(url);
+        db.attach(url);
+
+        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.Install.class);
+        assertThat(a.phoneHome(MOVED, "cluster0", MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Granted.class);
+        String token = a.store().secrets(MOVED).joinToken();
+
+        MachineService.Decision d = b.boot(facts(MOVED), "cluster1");
+        assertThat(d).as("node B answers the moved machine's chain").isInstanceOf(MachineService.Decision.BootDisk.class);
+        assertThat(b.store().get(MOVED).orElseThrow().port()).isEqualTo("cluster1");
+        assertThat(b.phoneHome(MOVED, "cluster1", MachineState.JOINED)).isInstanceOf(MachineService.Access.Granted.class);
+
+        try (Client c = EtcdClients.connect(List.of(url))) {
+            String stored = c.getKVClient().get(ByteSequence.from(EtcdBootMachines.DEFAULT_PREFIX + MOVED,
+                    StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
+            Machine shared = MachineStore.fromJson(stored);
+            assertThat(shared.state()).isEqualTo(MachineState.JOINED);
+            assertThat(shared.port()).isEqualTo("cluster1");
+            assertThat(stored).as("secrets stay local").doesNotContain(token);
+        }
+        // Back on node A (its own record says INSTALLED): the directory's JOINED is taken, still from disk.
+        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.BootDisk.class);
+    }
+
+    @Test
+    void recordsMadeBeforeEtcdWasUpArePublishedWhenItComes() throws Exception {
+        EtcdMachineDirectory da = directory();
+        MachineService a = node(dir.resolve("a"), da);
+        a.boot(facts(EARLY), "cluster0");
+        a.phoneHome(EARLY, "cluster0", MachineState.INSTALLED);
+        URI url = startEtcd();
+        EtcdMachineDirectory db = directory();
+        MachineService b = node(dir.resolve("b"), db);
+        db.attach(url);
+        assertThat(b.boot(facts(EARLY), "cluster2")).as("not yet published").isInstanceOf(MachineService.Decision.Install.class);
+        da.attach(url);
+        assertThat(db.find(EARLY)).map(Machine::state).contains(MachineState.INSTALLED);
+        assertThat(b.boot(facts(EARLY), "cluster2")).as("stale INSTALLING on B yields to the published INSTALLED")
+                .isInstanceOf(MachineService.Decision.BootDisk.class);
+    }
+
+    @Test
+    void withEtcdGoneBootsGoOnFromTheLocalRecords() throws Exception {
+        URI url = startEtcd();
+        EtcdMachineDirectory da = directory();
+        MachineService a = node(dir.resolve("a"), da);
+        da.attach(url);
+        a.boot(facts(MOVED), "cluster0");
+        etcd.stop();
+        long start = System.nanoTime();
+        assertThat(a.phoneHome(MOVED, "cluster0", MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Granted.class);
+        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.BootDisk.class);
+        assertThat(a.boot(facts(EARLY), "cluster1")).isInstanceOf(MachineService.Decision.Install.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("each etcd call is bounded by the 2 s timeout")
+                .isLessThan(Duration.ofSeconds(20));
+    }
+
+    private static HttpResponse<String> http(BootHttpServer server, String method, String target, String body)
+            throws Exception {
+        URI uri = URI.create("http://[::1]:" + server.address().getPort() + target);
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        r = body == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void nodeBsHttpServiceAnswersTheMovedMachinesChainWithBootFromDisk() throws Exception {
+        URI url = startEtcd();
+        EtcdMachineDirectory da = directory();
+        EtcdMachineDirectory db = directory();
+        Path assets = Files.createDirectories(dir.resolve("assets"));
+        String chain = "/ipxe?mac=" + MOVED + "&uuid=u-1&buildarch=x86_64&serial=S";
+        try (BootHttpServer a = new BootHttpServer((remote, local) -> "cluster0", node(dir.resolve("a"), da), assets,
+                new InetSocketAddress("::1", 0));
+             BootHttpServer b = new BootHttpServer((remote, local) -> "cluster2", node(dir.resolve("b"), db), assets,
+                     new InetSocketAddress("::1", 0))) {
+            da.attach(url);
+            db.attach(url);
+            HttpResponse<String> install = http(a, "GET", chain, null);
+            assertThat(install.statusCode()).isEqualTo(200);
+            assertThat(install.body()).contains("vmlinuz").doesNotContain("booting from its disk");
+            HttpResponse<String> home = http(a, "POST", "/machines/" + MOVED + "/phone-home", "{\"state\":\"installed\"}");
+            assertThat(home.statusCode()).isEqualTo(200);
+
+            HttpResponse<String> moved = http(b, "GET", chain, null);
+            assertThat(moved.statusCode()).isEqualTo(200);
+            assertThat(moved.body()).as("node B, cabled to the machine after it installed through node A")
+                    .contains("booting from its disk").doesNotContain("vmlinuz");
+            assertThat(http(b, "GET", "/ignition?mac=" + MOVED, null).statusCode()).as("its Ignition on its new port")
+                    .isEqualTo(200);
+        }
+    }
+}
