@@ -10,9 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What the boot services know about each machine, in etcd under {@code PREFIX + boot MAC}, so any
@@ -53,17 +50,6 @@ public final class EtcdBootMachines {
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KubermeshException("interrupted while trying to " + what, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new KubermeshException("etcd could not " + what + ": " + cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new KubermeshException("etcd did not " + what + " within " + timeout);
-        }
+        return EtcdClients.await(future, timeout, what);
     }
 }

@@ -3,8 +3,14 @@ package io.kubermesh.controlplane.etcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.kubermesh.api.ConfigurationException;
+import io.kubermesh.api.KubermeshException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -38,5 +44,26 @@ public final class EtcdClients {
             }
             return u.getHost().replace("[", "%5B").replace("]", "%5D") + ":" + u.getPort();
         }).distinct().collect(Collectors.joining(","));
+    }
+
+    /**
+     * Waits for a jetcd call at most {@code timeout}; a failure, a timeout (the call is then
+     * cancelled) or an interruption becomes a {@link KubermeshException} saying what could not
+     * be done ({@code what}: "write the record of m1", ...).
+     */
+    static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KubermeshException("interrupted while trying to " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new KubermeshException("etcd could not " + what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new KubermeshException("etcd did not " + what + " within " + timeout);
+        }
     }
 }
