@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,10 +92,24 @@ class LabIT {
 
         // What the daemons installed follows the model: every other machine's host /128 and pod
         // prefix from every machine, each next hop on a shortest path (FRR 8.4 may install part
-        // of an equal-cost set: "subset"), nothing missing, nothing stale.
-        PlanCommandTest.Result routes = PlanCommandTest.run("routes", "--lab", lab.toString(), "-o", "json");
-        assertThat(routes.code()).as(routes.err()).isZero();
-        JsonNode r = LabCommands.JSON.readTree(routes.out());
+        // of an equal-cost set: "subset"), nothing missing, nothing stale. Joined means the
+        // machine and the gateway reach each other; the rest of the mesh may still be running
+        // its last SPF, so the routes get a few seconds to settle.
+        JsonNode r = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        do {
+            PlanCommandTest.Result routes = PlanCommandTest.run("routes", "--lab", lab.toString(), "-o", "json");
+            assertThat(routes.code()).as(routes.err()).isZero();
+            r = LabCommands.JSON.readTree(routes.out());
+            boolean settled = true;
+            for (JsonNode route : r) {
+                settled &= List.of("yes", "subset").contains(route.get("match").asText());
+            }
+            if (settled) {
+                break;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
         assertThat(r).hasSizeGreaterThanOrEqualTo(5 * 4 * 2);
         for (JsonNode route : r) {
             assertThat(route.get("match").asText()).as(route.toString()).isIn("yes", "subset");
