@@ -5,7 +5,6 @@ import io.kubermesh.api.AnycastService;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.NodeBlock;
-import io.kubermesh.api.PortPrefix;
 import io.kubermesh.routing.anycast.AnycastEngine;
 import io.kubermesh.routing.anycast.AnycastEvent;
 import io.kubermesh.routing.anycast.AnycastHealth;
@@ -109,14 +108,6 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     @Override
     public NodeStatus contribute(NodeStatus status) {
         return status.withAnycast(held());
-    }
-
-    @Override
-    public void portUp(PortPrefix port) {
-    }
-
-    @Override
-    public void portDown(PortPrefix port) {
     }
 
     /** Withdraws every /128 held, before the routing daemon stops. */

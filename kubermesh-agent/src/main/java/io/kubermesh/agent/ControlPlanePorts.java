@@ -4,7 +4,6 @@ import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.NodeBlock;
-import io.kubermesh.api.PortPrefix;
 import io.kubermesh.controlplane.etcd.EtcdBinary;
 import io.kubermesh.controlplane.node.EtcdNode;
 import io.kubermesh.controlplane.node.EtcdNodeSettings;
@@ -103,14 +102,6 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
 
     private static NodeStatus.Etcd view(EtcdNodeStatus s) {
         return new NodeStatus.Etcd(s.member(), s.id(), s.peerUrl(), s.role(), s.leader(), s.healthy());
-    }
-
-    @Override
-    public void portUp(PortPrefix port) {
-    }
-
-    @Override
-    public void portDown(PortPrefix port) {
     }
 
     /** Stops this node's etcd; its membership and data stay, so a restarted agent takes it up. */

@@ -12,9 +12,13 @@ public interface PortListener {
     default void started(NodeBlock node) {
     }
 
-    void portUp(PortPrefix port);
+    /** A port is configured with its address; nothing by default. */
+    default void portUp(PortPrefix port) {
+    }
 
-    void portDown(PortPrefix port);
+    /** A port went away (its link is gone); nothing by default. */
+    default void portDown(PortPrefix port) {
+    }
 
     /** The port's cable went dark (the far machine lost power) or came back; the port stays configured. */
     default void carrierChanged(PortPrefix port, boolean carrier) {

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Comparator;
@@ -26,10 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Chaos, bounded: a 2x3 grid lab (namespaces kmch-*), then random cuts, joins, kills and revives
@@ -41,19 +37,19 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code -Dchaos.seed=N} replays a run (the seed is printed); {@code -Dchaos.events=N} (default
  * 10) and {@code -Dchaos.seconds=S} (default 150, the chaos phase stops early past it) bound it.
  */
-class LabChaosIT {
+class LabChaosIT extends LabFixture {
     private static final String CLUSTER = "ch";
     private static final String NAMESPACES = "km" + CLUSTER + "-";
+
+    @Override
+    String cluster() {
+        return CLUSTER;
+    }
     /** A cut, join or kill: OSPF dead interval 4 s, BFD 300 ms; generous for a loaded 2-core machine. */
     private static final double NETWORK_BOUND_SECONDS = 30;
     /** A revive boots the machine again (firmware, agent JVM) before its routes converge. */
     private static final double REVIVE_BOUND_SECONDS = 90;
     private static final int MIN_POWERED = 3;
-
-    @TempDir
-    Path tmp;
-    private Path dir;
-    private Lab lab;
 
     enum Kind { cut, join, kill, revive }
 
@@ -65,28 +61,6 @@ class LabChaosIT {
     }
 
     record Recovery(Event event, double seconds) {
-    }
-
-    @BeforeEach
-    void requireRoot() throws IOException {
-        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
-            fail("LabChaosIT needs root (network namespaces)");
-        }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        dir = tmp.resolve("lab");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null && Lab.exists(dir)) {
-            lab.down();
-        }
-        for (String ns : NetworkNamespaces.list()) {
-            if (ns.startsWith(NAMESPACES)) {
-                NetworkNamespaces.delete(ns);
-                fail("namespace " + ns + " outlived the lab");
-            }
-        }
     }
 
     @Test

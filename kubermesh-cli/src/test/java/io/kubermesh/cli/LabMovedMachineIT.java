@@ -11,21 +11,16 @@ import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.provider.netns.lab.Lab;
 import io.kubermesh.provider.netns.lab.MachineView;
-import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A machine moved to another neighbour (lab namespaces kmmr-*): in a line of three, the last
@@ -34,37 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * gateway, which never saw it, sends it to its disk instead of the installer, because the boot
  * services share their machine records through etcd.
  */
-class LabMovedMachineIT {
+class LabMovedMachineIT extends LabFixture {
     private static final String CLUSTER = "mr";
-    private static final String NAMESPACES = "km" + CLUSTER + "-";
+
+    @Override
+    String cluster() {
+        return CLUSTER;
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private Path dir;
-    private Lab lab;
-
-    @BeforeEach
-    void requireRoot() throws IOException {
-        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
-            fail("LabMovedMachineIT needs root (network namespaces)");
-        }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        dir = tmp.resolve("lab");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null && Lab.exists(dir)) {
-            lab.down();
-        }
-        for (String ns : NetworkNamespaces.list()) {
-            if (ns.startsWith(NAMESPACES)) {
-                NetworkNamespaces.delete(ns);
-                fail("namespace " + ns + " outlived the lab");
-            }
-        }
-    }
 
     @Test
     void aMachineInstalledThroughOneNeighbourBootsFromDiskThroughAnother() throws Exception {
