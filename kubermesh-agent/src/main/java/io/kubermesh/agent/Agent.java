@@ -42,6 +42,7 @@ public final class Agent implements AutoCloseable {
     private NodeNetwork network;
     private Rtnetlink.Subscription subscription;
     private StatusEndpoint status;
+    private java.util.Optional<io.kubermesh.agent.control.VirtioControlPort> virtio = java.util.Optional.empty();
     private Instant startedAt;
     private volatile String state = "starting";
     /** Last carrier seen per port, to tell listeners when a cable goes dark or comes back. */
@@ -67,7 +68,12 @@ public final class Agent implements AutoCloseable {
         // Subscribe before reading the links, so a port that appears in between is not missed.
         subscription = netlink.subscribe(event -> loop.execute(() -> handle(event)));
         loop.execute(this::resync);
-        status = new StatusEndpoint(settings.stateDirectory(), this::status);
+        // The control endpoint: on the Unix socket, and on the virtio-serial port when this is a VM that has one.
+        var control = new io.kubermesh.agent.control.AgentControl(
+                new NodeControl(this, netlink, NodeControl.adjacencies(listeners)));
+        status = new StatusEndpoint(settings.stateDirectory(), control);
+        virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
+                java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);
         state = "running";
     }
 
@@ -183,6 +189,7 @@ public final class Agent implements AutoCloseable {
         if (status != null) {
             status.close();
         }
+        virtio.ifPresent(io.kubermesh.agent.control.VirtioControlPort::close);
         if (network != null) {
             for (int i : network.ports()) {
                 PortPrefix p = network.node().port(i);

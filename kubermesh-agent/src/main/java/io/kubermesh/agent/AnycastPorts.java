@@ -2,7 +2,6 @@ package io.kubermesh.agent;
 
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.AnycastService;
-import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.routing.anycast.AnycastEngine;
@@ -36,7 +35,7 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(AnycastPorts.class);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
-    private final ClusterSpec spec;
+    private final AddressPlan plan;
     private final AgentSettings settings;
     private final Clock clock;
     private final Optional<String> netns;
@@ -46,13 +45,13 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     /** Kept from the engine's events, so status never waits for a check in progress. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
-    public AnycastPorts(ClusterSpec spec, AgentSettings settings, Clock clock) {
-        this(spec, settings, clock, Optional.empty());
+    public AnycastPorts(AddressPlan plan, AgentSettings settings, Clock clock) {
+        this(plan, settings, clock, Optional.empty());
     }
 
     /** Checking and announcing in the network namespace {@code netns} instead of the agent's own. */
-    public AnycastPorts(ClusterSpec spec, AgentSettings settings, Clock clock, Optional<String> netns) {
-        this.spec = spec;
+    public AnycastPorts(AddressPlan plan, AgentSettings settings, Clock clock, Optional<String> netns) {
+        this.plan = plan;
         this.settings = settings;
         this.clock = clock;
         this.netns = netns;
@@ -61,7 +60,7 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     @Override
     public synchronized void started(NodeBlock node) {
         Map<AnycastService, Ipv6Address> services = new LinkedHashMap<>();
-        for (AddressPlan.ResolvedService s : new AddressPlan(spec).anycast()) {
+        for (AddressPlan.ResolvedService s : plan.anycast()) {
             services.put(s.service(), s.address());
         }
         if (services.isEmpty()) {
@@ -102,7 +101,7 @@ public final class AnycastPorts implements PortListener, StatusContributor {
 
     /** The services whose /128 this node holds now, in configuration order. */
     public List<String> held() {
-        return spec.services().stream().map(AnycastService::name).filter(announced::contains).toList();
+        return plan.spec().services().stream().map(AnycastService::name).filter(announced::contains).toList();
     }
 
     @Override

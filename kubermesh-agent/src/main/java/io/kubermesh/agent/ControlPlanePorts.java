@@ -27,6 +27,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     public static final String SERVICE = "etcd";
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePorts.class);
 
+    private final AddressPlan plan;
     private final ClusterSpec spec;
     private final AgentSettings settings;
     private final boolean bootstrap;
@@ -39,18 +40,19 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
      * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
      *     etcd data it starts a new one-member cluster that the others join
      */
-    public ControlPlanePorts(ClusterSpec spec, AgentSettings settings, boolean bootstrap, Clock clock) {
-        this(spec, settings, bootstrap, clock, null);
+    public ControlPlanePorts(AddressPlan plan, AgentSettings settings, boolean bootstrap, Clock clock) {
+        this(plan, settings, bootstrap, clock, null);
     }
 
     /**
      * As above; once etcd answers at its anycast address, {@code machines} (the boot services'
      * machine directory; {@code null} for none) is attached to it.
      */
-    public ControlPlanePorts(ClusterSpec spec, AgentSettings settings, boolean bootstrap, Clock clock,
+    public ControlPlanePorts(AddressPlan plan, AgentSettings settings, boolean bootstrap, Clock clock,
                              EtcdMachineDirectory machines) {
         this.machines = machines;
-        this.spec = spec;
+        this.plan = plan;
+        this.spec = plan.spec();
         this.settings = settings;
         this.bootstrap = bootstrap;
         this.clock = clock;
@@ -58,7 +60,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
 
     @Override
     public synchronized void started(NodeBlock block) {
-        Optional<AddressPlan.ResolvedService> etcd = new AddressPlan(spec).anycast().stream()
+        Optional<AddressPlan.ResolvedService> etcd = plan.anycast().stream()
                 .filter(s -> s.name().equals(SERVICE)).findFirst();
         if (etcd.isEmpty()) {
             LOG.info("no {} anycast service in the cluster file: this node runs no control plane", SERVICE);

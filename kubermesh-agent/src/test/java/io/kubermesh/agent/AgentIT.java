@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.agent.control.AgentClient;
+import io.kubermesh.agent.control.ControlAnswers;
+import io.kubermesh.agent.control.UnixAgentChannel;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.NodeBlock;
@@ -115,6 +118,19 @@ class AgentIT {
             assertThat(s.identity()).isEqualTo(A0.toString());
             assertThat(s.host()).isEqualTo(node.host().toString());
             assertThat(s.ports()).extracting(NodeStatus.Port::index).containsExactly(0, 1);
+
+            // The same socket answers the rest of the control protocol, several requests on one connection.
+            try (AgentClient client = new AgentClient(UnixAgentChannel.connect(state.resolve(StatusEndpoint.SOCKET)))) {
+                assertThat(client.routes().routes()).extracting(ControlAnswers.InstalledRoute::destination)
+                        .contains(node.port(0).prefix().toString(), node.port(1).prefix().toString());
+                await("link-local addresses on both ports", () -> client.neighbours().ports().stream()
+                        .filter(p -> p.linkLocal() != null && p.linkLocal().startsWith("fe80:")).count() == 2);
+                // An echo from the node to its own host address comes back; one to an address with no route does not.
+                List<ControlAnswers.Probe> probes = client.probe(List.of(node.host().toString(), "2001:db8:ffff::1")).probes();
+                assertThat(probes).extracting(ControlAnswers.Probe::reachable).containsExactly(true, false);
+                assertThat(probes.get(0).millis()).isNotNull();
+                assertThat(client.status().identity()).isEqualTo(A0.toString());
+            }
 
             // Pull it out: forgotten and announced.
             nl.deleteLink("cluster1");

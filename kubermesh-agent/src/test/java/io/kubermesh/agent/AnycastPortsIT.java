@@ -94,7 +94,7 @@ class AnycastPortsIT {
             nl.setUp(AgentSettings.DEFAULT_STUB, true);
             nl.addAddress(AgentSettings.DEFAULT_STUB, node.host(), 128, AddressLifetime.PERMANENT,
                     EnumSet.of(AddressFlag.NODAD, AddressFlag.NOPREFIXROUTE));
-            AnycastPorts anycast = new AnycastPorts(spec, settings, Clock.systemUTC(), Optional.of(NS));
+            AnycastPorts anycast = new AnycastPorts(new AddressPlan(spec), settings, Clock.systemUTC(), Optional.of(NS));
             anycast.started(node);
             try {
                 Thread.sleep(1000);

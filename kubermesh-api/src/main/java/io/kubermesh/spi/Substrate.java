@@ -1,14 +1,22 @@
 package io.kubermesh.spi;
 
+import io.kubermesh.api.NotApplicableException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Machines and cables of one lab or site. Every method either does what it says or throws
  * {@link io.kubermesh.api.SubstrateException} saying why; {@link #close()} tears down everything
  * the substrate created and never throws.
+ *
+ * <p>The optional operations are {@code default} methods. One that does not apply to a substrate
+ * throws {@link NotApplicableException} saying why (bare metal cannot make a cable; a person
+ * plugs it). The orchestration (kubermesh-lab) uses nothing else: what it needs to know from a
+ * running machine it asks the machine's agent through {@link #agent}.
  */
 public interface Substrate extends AutoCloseable {
     /** Adds a machine, powered off, with its NICs and no cables. */
@@ -38,6 +46,66 @@ public interface Substrate extends AutoCloseable {
      * closed or the machine is removed.
      */
     AutoCloseable console(String machine, Consumer<String> lines);
+
+    /**
+     * Makes what machines need before the first of them powers on (a node OS image, a class
+     * archive), reporting progress; may take minutes, and is quick when all is made already.
+     * Nothing by default.
+     */
+    default void prepare(Consumer<String> progress) {
+    }
+
+    /**
+     * Gives a deployed machine ({@code netboot=false}) what it runs with from its next power on:
+     * the cluster file and its role (see {@link Deployment} for how each substrate does it). A
+     * netboot machine gets these from its neighbour's boot services instead.
+     *
+     * @throws NotApplicableException when this substrate deploys nothing itself
+     */
+    default void deploy(String machine, Deployment deployment) {
+        throw new NotApplicableException(getClass().getSimpleName(), "deploy " + machine,
+                "it installs nothing on its machines; give them their cluster file another way");
+    }
+
+    /**
+     * An orderly shutdown: everything on the machine is asked to stop (the agent withdraws what
+     * it announced), given up to {@code grace}, then the power goes as with {@link #powerOff}. By
+     * default the power simply goes.
+     */
+    default void shutdown(String machine, Duration grace) {
+        powerOff(machine);
+    }
+
+    /**
+     * The last {@code lines} lines of the machine's console, oldest first, for error messages
+     * (the substrate may be torn down right after).
+     *
+     * @throws NotApplicableException when this substrate keeps no console
+     */
+    default List<String> consoleTail(String machine, int lines) {
+        throw new NotApplicableException(getClass().getSimpleName(), "show the console of " + machine,
+                "it keeps no console log");
+    }
+
+    /**
+     * Opens a connection to the control endpoint of the agent running on a powered machine; the
+     * caller closes it.
+     *
+     * @throws io.kubermesh.api.SubstrateException when no agent answers there (yet)
+     * @throws NotApplicableException when this substrate cannot reach its machines' agents
+     */
+    default AgentChannel agent(String machine) {
+        throw new NotApplicableException(getClass().getSimpleName(), "reach the agent of " + machine,
+                "it has no channel to its machines' agents");
+    }
+
+    /**
+     * Where a machine lives, as an operator finds it ({@code netns} = its namespace; a VM's
+     * domain; a host's BMC): shown by {@code kubermesh status}. Empty by default.
+     */
+    default Map<String, String> placement(String machine) {
+        return Map.of();
+    }
 
     @Override
     void close();

@@ -1,0 +1,99 @@
+package io.kubermesh.agent;
+
+import io.kubermesh.agent.control.AgentControl;
+import io.kubermesh.agent.control.ControlAnswers;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.routing.NextHop;
+import io.kubermesh.routing.Route;
+import io.kubermesh.routing.daemon.Neighbour;
+import io.kubermesh.routing.netlink.InterfaceAddress;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.routing.probe.Icmp6Echo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * What the agent answers on its control endpoint besides its status: the routes the kernel has
+ * installed in the node's namespace, the link-local address of each port with the routing
+ * daemon's neighbours on it, and ICMPv6 echoes sent from the node.
+ */
+final class NodeControl implements AgentControl.Node {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    private final Agent agent;
+    private final Rtnetlink netlink;
+    private final Supplier<List<Neighbour>> adjacencies;
+
+    NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies) {
+        this.agent = agent;
+        this.netlink = netlink;
+        this.adjacencies = adjacencies;
+    }
+
+    @Override
+    public NodeStatus status() {
+        return agent.status();
+    }
+
+    @Override
+    public ControlAnswers.Routes routes() {
+        List<ControlAnswers.InstalledRoute> out = new ArrayList<>();
+        for (Route r : netlink.routes()) {
+            List<ControlAnswers.Hop> hops = new ArrayList<>();
+            for (NextHop h : r.nextHops()) {
+                hops.add(new ControlAnswers.Hop(h.interfaceName(), h.via() == null ? null : h.via().toString()));
+            }
+            out.add(new ControlAnswers.InstalledRoute(r.destination().toString(), hops));
+        }
+        return new ControlAnswers.Routes(out);
+    }
+
+    @Override
+    public ControlAnswers.Neighbours neighbours() {
+        List<InterfaceAddress> addresses = netlink.addresses();
+        List<Neighbour> heard = adjacencies.get();
+        List<ControlAnswers.PortNeighbours> out = new ArrayList<>();
+        for (int index : new TreeSet<>(agent.network().ports())) {
+            String name = agent.network().node().port(index).interfaceName();
+            String linkLocal = addresses.stream().filter(a -> a.interfaceName().equals(name) && a.address().isLinkLocal())
+                    .map(a -> a.address().toString()).findFirst().orElse(null);
+            List<ControlAnswers.Adjacency> on = heard.stream().filter(n -> n.interfaceName().equals(name))
+                    .map(n -> new ControlAnswers.Adjacency(n.routerId(), n.state(), n.full())).toList();
+            out.add(new ControlAnswers.PortNeighbours(index, name, linkLocal, on));
+        }
+        return new ControlAnswers.Neighbours(out);
+    }
+
+    @Override
+    public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+        List<ControlAnswers.Probe> out = new ArrayList<>();
+        for (Icmp6Echo.Result r : Icmp6Echo.probe(addresses, PROBE_TIMEOUT, netlink.namespace())) {
+            out.add(new ControlAnswers.Probe(r.address().toString(), r.reachable(),
+                    r.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null)));
+        }
+        return new ControlAnswers.Probes(out);
+    }
+
+    /** The routing daemon's neighbours when one of {@code listeners} runs it; none otherwise. */
+    static Supplier<List<Neighbour>> adjacencies(List<PortListener> listeners) {
+        return () -> {
+            for (PortListener l : listeners) {
+                if (l instanceof RoutingPorts r) {
+                    Optional<List<Neighbour>> n = r.daemon().map(d -> {
+                        try {
+                            return d.neighbours();
+                        } catch (RuntimeException e) {
+                            return List.<Neighbour>of();
+                        }
+                    });
+                    return n.orElse(List.of());
+                }
+            }
+            return List.of();
+        };
+    }
+}

@@ -1,0 +1,96 @@
+package io.kubermesh.agent.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.agent.NodeStatus;
+import io.kubermesh.api.KubermeshException;
+import io.kubermesh.spi.AgentChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The client side of the agent's control protocol ({@link AgentControl}) over any
+ * {@link AgentChannel}: a substrate's connection to a machine's agent. Requests go one at a
+ * time; the client may be used for several. Closing it closes the channel.
+ */
+public final class AgentClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AgentChannel channel;
+
+    public AgentClient(AgentChannel channel) {
+        this.channel = channel;
+    }
+
+    public NodeStatus status() {
+        return as(request("status"), NodeStatus.class);
+    }
+
+    public ControlAnswers.Routes routes() {
+        return as(request("routes"), ControlAnswers.Routes.class);
+    }
+
+    public ControlAnswers.Neighbours neighbours() {
+        return as(request("neighbours"), ControlAnswers.Neighbours.class);
+    }
+
+    /** One ICMPv6 echo from the node to each of {@code addresses} (IPv6, at most {@value AgentControl#MAX_PROBES}). */
+    public ControlAnswers.Probes probe(List<String> addresses) {
+        if (addresses.isEmpty()) {
+            return new ControlAnswers.Probes(List.of());
+        }
+        return as(request("probe " + String.join(" ", addresses)), ControlAnswers.Probes.class);
+    }
+
+    /** Sends one request line and returns the answer, failing with the agent's own error. */
+    public synchronized JsonNode request(String line) {
+        if (line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a request is one line");
+        }
+        try {
+            channel.output().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            channel.output().flush();
+            String answer = readLine(channel.input());
+            if (answer == null) {
+                throw new KubermeshException("the agent closed the connection without answering '" + line + "'");
+            }
+            JsonNode node = JSON.readTree(answer);
+            if (node.has("error") && node.size() == 1) {
+                throw new KubermeshException("the agent refused '" + line + "': " + node.get("error").asText());
+            }
+            return node;
+        } catch (IOException e) {
+            throw new KubermeshException("talking to the agent ('" + line + "'): " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T as(JsonNode node, Class<T> type) {
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new KubermeshException("the agent answered something that is not a " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(b);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

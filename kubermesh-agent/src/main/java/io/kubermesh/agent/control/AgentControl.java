@@ -1,0 +1,146 @@
+package io.kubermesh.agent.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.agent.NodeStatus;
+import io.kubermesh.api.Ipv6Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The agent's control protocol, transport aside: one request line in, one JSON line out.
+ *
+ * <pre>
+ * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "help"
+ * answer   = one line of JSON, ending in LF:
+ *   status      the node's {@link NodeStatus}
+ *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
+ *   neighbours  {"ports":[{"index":0,"interface":"cluster0","linkLocal":"fe80::1","adjacencies":[{"routerId":"0.0.0.1","state":"Full/PtP","full":true}]}]}
+ *   probe A B   {"probes":[{"address":"A","reachable":true,"millis":0.21},{"address":"B","reachable":false,"millis":null}]}
+ *   help        {"requests":["status","routes","neighbours","probe ADDR..."]}
+ *   otherwise   {"error":"..."}: the connection stays open for the next request
+ * </pre>
+ *
+ * Requests are at most {@value #MAX_LINE} bytes and a probe names at most {@value #MAX_PROBES}
+ * addresses. Words are separated by spaces; case matters; a trailing CR is ignored.
+ */
+public final class AgentControl {
+    public static final int MAX_LINE = 8192;
+    public static final int MAX_PROBES = 256;
+    static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the node answers with; each is called on the thread of the request. */
+    public interface Node {
+        NodeStatus status();
+
+        ControlAnswers.Routes routes();
+
+        ControlAnswers.Neighbours neighbours();
+
+        /** One ICMPv6 echo to each address, answered within a second or not. */
+        ControlAnswers.Probes probe(List<Ipv6Address> addresses);
+    }
+
+    private final Node node;
+
+    public AgentControl(Node node) {
+        this.node = node;
+    }
+
+    /** An {@link AgentControl} whose answers come from suppliers and a probe function. */
+    public static AgentControl of(Supplier<NodeStatus> status, Supplier<ControlAnswers.Routes> routes,
+                                  Supplier<ControlAnswers.Neighbours> neighbours,
+                                  Function<List<Ipv6Address>, ControlAnswers.Probes> probe) {
+        return new AgentControl(new Node() {
+            @Override
+            public NodeStatus status() {
+                return status.get();
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                return routes.get();
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                return neighbours.get();
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                return probe.apply(addresses);
+            }
+        });
+    }
+
+    /** The answer line (without its LF) to one request line; never throws. */
+    public String answer(String request) {
+        try {
+            return JSON.writeValueAsString(dispatch(request));
+        } catch (JsonProcessingException | RuntimeException e) {
+            return error(request, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Object dispatch(String line) {
+        String request = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        if (request.length() > MAX_LINE) {
+            return new ControlAnswers.Error("a request is at most " + MAX_LINE + " bytes");
+        }
+        String[] words = request.trim().isEmpty() ? new String[0] : request.trim().split(" +");
+        if (words.length == 0) {
+            return unknown(request);
+        }
+        switch (words[0]) {
+            case "status":
+            case "routes":
+            case "neighbours":
+            case "help":
+                if (words.length != 1) {
+                    return new ControlAnswers.Error("'" + words[0] + "' takes no arguments, got '" + request + "'");
+                }
+                return switch (words[0]) {
+                    case "status" -> node.status();
+                    case "routes" -> node.routes();
+                    case "neighbours" -> node.neighbours();
+                    default -> java.util.Map.of("requests", REQUESTS);
+                };
+            case "probe":
+                return probe(words);
+            default:
+                return unknown(request);
+        }
+    }
+
+    private Object probe(String[] words) {
+        if (words.length < 2 || words.length - 1 > MAX_PROBES) {
+            return new ControlAnswers.Error("probe takes 1.." + MAX_PROBES + " IPv6 addresses, got " + (words.length - 1));
+        }
+        List<Ipv6Address> addresses = new ArrayList<>();
+        for (int i = 1; i < words.length; i++) {
+            try {
+                addresses.add(Ipv6Address.parse(words[i]));
+            } catch (RuntimeException e) {
+                return new ControlAnswers.Error("probe: '" + words[i] + "' is not an IPv6 address");
+            }
+        }
+        return node.probe(addresses);
+    }
+
+    private static ControlAnswers.Error unknown(String request) {
+        String shown = request.length() > 64 ? request.substring(0, 64) + "..." : request;
+        return new ControlAnswers.Error("unknown request '" + shown + "'; known: " + String.join(", ", REQUESTS));
+    }
+
+    private static String error(String request, String why) {
+        try {
+            return JSON.writeValueAsString(new ControlAnswers.Error("cannot answer '" + request.trim() + "': " + why));
+        } catch (JsonProcessingException e) {
+            return "{\"error\":\"cannot answer\"}";
+        }
+    }
+}

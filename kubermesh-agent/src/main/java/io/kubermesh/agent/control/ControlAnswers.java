@@ -1,0 +1,75 @@
+package io.kubermesh.agent.control;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The JSON answers of the agent's control protocol other than {@code status} (which answers
+ * {@link io.kubermesh.agent.NodeStatus}); field names are stable (docs/agent-control.md).
+ */
+public final class ControlAnswers {
+    private ControlAnswers() {
+    }
+
+    /** {@code routes}: the IPv6 unicast routes of the node's main table, as the kernel has them. */
+    public record Routes(List<InstalledRoute> routes) {
+        public Routes {
+            routes = List.copyOf(routes);
+        }
+    }
+
+    /**
+     * One installed route.
+     *
+     * @param destination a prefix, {@code 2001:db8::/128}
+     * @param nextHops its next hops (several for equal-cost multipath)
+     */
+    public record InstalledRoute(String destination, List<Hop> nextHops) {
+        public InstalledRoute {
+            nextHops = List.copyOf(nextHops);
+        }
+    }
+
+    /** A next hop: the interface and the neighbour's address (null for a directly connected route). */
+    public record Hop(@JsonProperty("interface") String interfaceName, String via) {
+    }
+
+    /** {@code neighbours}: each configured mesh port, its own link-local address and who the routing daemon hears on it. */
+    public record Neighbours(List<PortNeighbours> ports) {
+        public Neighbours {
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /**
+     * One mesh port.
+     *
+     * @param linkLocal this end's link-local address (what a neighbour's routes name as next hop), null while it has none
+     * @param adjacencies the routing daemon's OSPF neighbours heard on this port
+     */
+    public record PortNeighbours(int index, @JsonProperty("interface") String interfaceName, String linkLocal,
+                                 List<Adjacency> adjacencies) {
+        public PortNeighbours {
+            adjacencies = List.copyOf(adjacencies);
+        }
+    }
+
+    /** One OSPF adjacency: the neighbour's router id, the daemon's word for its state, whether it is full. */
+    public record Adjacency(String routerId, String state, boolean full) {
+    }
+
+    /** {@code probe ADDR...}: one ICMPv6 echo from the node to each address, in request order. */
+    public record Probes(List<Probe> probes) {
+        public Probes {
+            probes = List.copyOf(probes);
+        }
+    }
+
+    /** One echo: answered within a second or not; the round trip in milliseconds when answered. */
+    public record Probe(String address, boolean reachable, Double millis) {
+    }
+
+    /** Any request the agent cannot answer: what was wrong and what it understands. */
+    public record Error(String error) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.kubermesh.agent.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubermesh.agent.NodeStatus;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.KubermeshException;
+import io.kubermesh.spi.AgentChannel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The control protocol's exact lines, and the client against the server over piped streams. */
+class AgentControlTest {
+    private final List<List<Ipv6Address>> probed = new ArrayList<>();
+    private final AgentControl control = AgentControl.of(
+            () -> new NodeStatus("m", "running", "52:54:00:00:01:00", "2001:db8::1", "2001:db8::/119", "2001:db8::100/120",
+                    "kmstub0", List.of(), List.of("etcd"), "t0", "t1", null, null),
+            () -> new ControlAnswers.Routes(List.of(new ControlAnswers.InstalledRoute("2001:db8::2/128",
+                    List.of(new ControlAnswers.Hop("cluster0", "fe80::1"))))),
+            () -> new ControlAnswers.Neighbours(List.of(new ControlAnswers.PortNeighbours(0, "cluster0", "fe80::2",
+                    List.of(new ControlAnswers.Adjacency("0.0.0.1", "Full/PtP", true))))),
+            a -> {
+                probed.add(a);
+                return new ControlAnswers.Probes(a.stream().map(x -> new ControlAnswers.Probe(x.toString(),
+                        !x.equals(Ipv6Address.parse("2001:db8::9")), x.equals(Ipv6Address.parse("2001:db8::9")) ? null : 0.5))
+                        .toList());
+            });
+
+    @Test
+    void eachRequestHasOneJsonLine() {
+        assertThat(control.answer("routes")).isEqualTo(
+                "{\"routes\":[{\"destination\":\"2001:db8::2/128\",\"nextHops\":[{\"interface\":\"cluster0\",\"via\":\"fe80::1\"}]}]}");
+        assertThat(control.answer("neighbours")).isEqualTo("{\"ports\":[{\"index\":0,\"interface\":\"cluster0\","
+                + "\"linkLocal\":\"fe80::2\",\"adjacencies\":[{\"routerId\":\"0.0.0.1\",\"state\":\"Full/PtP\",\"full\":true}]}]}");
+        assertThat(control.answer("probe 2001:db8::1  2001:db8::9\r")).isEqualTo("{\"probes\":[{\"address\":\"2001:db8::1\","
+                + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
+        assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
+        assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\"]}");
+    }
+
+    @Test
+    void badRequestsAreAnsweredWithAnErrorThatSaysWhatIsKnown() {
+        assertThat(control.answer("")).startsWith("{\"error\":\"unknown request ''; known: status, routes, neighbours, probe ADDR...");
+        assertThat(control.answer("STATUS")).contains("\"error\":\"unknown request 'STATUS'");
+        assertThat(control.answer("status now")).contains("'status' takes no arguments");
+        assertThat(control.answer("probe")).contains("probe takes 1..256 IPv6 addresses, got 0");
+        assertThat(control.answer("probe 10.0.0.1")).contains("'10.0.0.1' is not an IPv6 address");
+        assertThat(control.answer("probe" + " 2001:db8::1".repeat(257))).contains("got 257");
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void aFailingNodeIsAnErrorNotADeadConnection() {
+        AgentControl broken = AgentControl.of(() -> {
+            throw new IllegalStateException("no network yet");
+        }, () -> null, () -> null, a -> null);
+        assertThat(broken.answer("status")).isEqualTo("{\"error\":\"cannot answer 'status': IllegalStateException: no network yet\"}");
+    }
+
+    @Test
+    void aSessionAnswersEveryLineAndSkipsAnOverlongOne() throws IOException {
+        String input = "status\n" + "x".repeat(AgentControl.MAX_LINE + 10) + "\nroutes\nhelp";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ControlSession.serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, control);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("{\"name\":\"m\"");
+        assertThat(lines.get(1)).isEqualTo("{\"error\":\"a request is at most 8192 bytes\"}");
+        assertThat(lines.get(2)).startsWith("{\"routes\":");
+        assertThat(lines.get(3)).startsWith("{\"requests\":");
+    }
+
+    @Test
+    void theClientAsksSeveralThingsOverOneConnection() throws Exception {
+        PipedOutputStream toServer = new PipedOutputStream();
+        PipedInputStream serverIn = new PipedInputStream(toServer, 65536);
+        PipedOutputStream toClient = new PipedOutputStream();
+        PipedInputStream clientIn = new PipedInputStream(toClient, 65536);
+        Thread server = new Thread(() -> {
+            try (toClient) {
+                ControlSession.serve(serverIn, toClient, control);
+            } catch (IOException e) {
+                // the client went away
+            }
+        });
+        server.start();
+        AgentChannel channel = new AgentChannel() {
+            @Override
+            public InputStream input() {
+                return clientIn;
+            }
+
+            @Override
+            public OutputStream output() {
+                return toServer;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    toServer.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        try (AgentClient client = new AgentClient(channel)) {
+            assertThat(client.status().anycast()).containsExactly("etcd");
+            assertThat(client.routes().routes()).extracting(ControlAnswers.InstalledRoute::destination)
+                    .containsExactly("2001:db8::2/128");
+            assertThat(client.neighbours().ports().get(0).linkLocal()).isEqualTo("fe80::2");
+            assertThat(client.probe(List.of("2001:db8::1", "2001:db8::9")).probes())
+                    .extracting(ControlAnswers.Probe::reachable).containsExactly(true, false);
+            assertThatThrownBy(() -> client.request("reboot")).isInstanceOf(KubermeshException.class)
+                    .hasMessageContaining("unknown request 'reboot'");
+        }
+        server.join(5000);
+        assertThat(server.isAlive()).isFalse();
+    }
+}
