@@ -11,6 +11,7 @@ import io.kubermesh.spi.MachineSpec;
 import io.kubermesh.spi.MachineStatus;
 import io.kubermesh.spi.Substrate;
 import io.kubermesh.spi.SubstrateProvider;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of {@link SubstrateProvider} and {@link Substrate}: every provider (netns,
  * libvirt, baremetal) subclasses this and runs the same suite. Machines here are added blank and
- * not netbooted ({@code netboot=false}) so the suite needs no boot services: it checks machines,
- * cables, power and teardown. Subclasses may check more through {@link #linkIsUp}.
+ * not netbooted ({@code netboot=false}) and nothing is deployed on them, so the suite needs no
+ * boot services: it checks machines, cables, power and teardown. Every hook must answer: one that
+ * cannot (a provider that cannot see a link from outside) fails the suite rather than passing it.
  */
 public abstract class SubstrateContract {
     private Substrate substrate;
@@ -31,10 +33,8 @@ public abstract class SubstrateContract {
     /** A fresh, empty substrate from {@link #provider()}. */
     protected abstract Substrate createSubstrate();
 
-    /** Whether the link of a cabled port is up as the machine sees it; null if the provider cannot tell. */
-    protected Boolean linkIsUp(Substrate substrate, PortRef port) {
-        return null;
-    }
+    /** Whether the link of a cabled port is up (carrier) as the machine sees it. */
+    protected abstract boolean linkIsUp(Substrate substrate, PortRef port);
 
     /** Whether anything the substrate created is still there after {@link Substrate#close()}. */
     protected abstract boolean leftovers(Substrate closed);
@@ -138,13 +138,22 @@ public abstract class SubstrateContract {
         PortRef a = new PortRef("km-a", 0);
         PortRef b = new PortRef("km-b", 0);
         substrate.cable(a, b);
-        Boolean up = linkIsUp(substrate, a);
-        if (up == null) {
-            return; // the provider cannot tell from outside
-        }
-        assertThat(up).isTrue();
+        assertThat(linkIsUp(substrate, a)).isTrue();
+        assertThat(linkIsUp(substrate, b)).isTrue();
         substrate.cut(a, b);
         assertThat(linkIsUp(substrate, a)).isFalse();
+    }
+
+    @Test
+    void aShutdownMachineIsPoweredOffAndItsCablesStay() {
+        substrate.addMachine(machine("km-a", 1, 1));
+        substrate.addMachine(machine("km-b", 1, 2));
+        substrate.cable(new PortRef("km-a", 0), new PortRef("km-b", 0));
+        substrate.powerOn("km-a");
+        substrate.shutdown("km-a", Duration.ofSeconds(2));
+        assertThat(substrate.machines()).filteredOn(m -> m.name().equals("km-a")).singleElement()
+                .satisfies(m -> assertThat(m.powered()).isFalse());
+        assertThat(substrate.topology().cables()).hasSize(1);
     }
 
     @Test
@@ -152,6 +161,8 @@ public abstract class SubstrateContract {
         assertThatThrownBy(() -> substrate.powerOn("km-nope")).isInstanceOf(SubstrateException.class)
                 .hasMessageContaining("km-nope");
         assertThatThrownBy(() -> substrate.console("km-nope", line -> { })).isInstanceOf(SubstrateException.class);
+        assertThatThrownBy(() -> substrate.agent("km-nope")).isInstanceOf(SubstrateException.class)
+                .hasMessageContaining("km-nope");
     }
 
     @Test

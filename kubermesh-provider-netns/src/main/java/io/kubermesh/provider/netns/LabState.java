@@ -24,6 +24,9 @@ final class LabState {
         public List<String> nics = new ArrayList<>();
         public boolean netboot;
         public boolean powered;
+        /** A deployed machine's cluster file is in its directory ({@code Substrate.deploy}). */
+        public boolean deployed;
+        public boolean etcdBootstrap;
     }
 
     /** One cable as stored: machine:port at each end. */

@@ -1,12 +1,19 @@
 package io.kubermesh.provider.netns;
 
+import io.kubermesh.agent.StatusEndpoint;
+import io.kubermesh.agent.control.UnixAgentChannel;
+import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.provider.netns.machine.AgentArchive;
+import io.kubermesh.provider.netns.machine.MachineLauncher;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.spi.AgentChannel;
+import io.kubermesh.spi.Deployment;
 import io.kubermesh.spi.MachineSpec;
 import io.kubermesh.spi.MachineStatus;
 import io.kubermesh.spi.Substrate;
@@ -16,6 +23,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * Machines as network namespaces ({@code PREFIX + name}), cables as veth pairs created directly
  * between two namespaces, each end named {@code clusterI} with the machine's NIC MAC for port I.
  * Power off kills every process in the namespace and takes its ports down (its neighbours lose
- * carrier, as with a real machine); power on brings them up and runs the {@link PowerOnAction}.
+ * carrier, as with a real machine); power on brings them up and runs the machine's operating
+ * system: a JVM ({@link io.kubermesh.provider.netns.machine.NetnsMachine}) that runs the
+ * firmware stand-in and then the agent on a blank machine, or the agent with the cluster file
+ * {@link #deploy} gave a deployed one. Each machine keeps {@code machines/NAME/} in the state
+ * directory: {@code state/} (the agent's, with its control socket {@code agent.sock}),
+ * {@code console.log} and, when deployed, {@code cluster.yaml}.
  *
  * <p>The lab outlives the process that built it: its state is in {@code substrate.json} of the
  * state directory, and {@link #open} on the same directory attaches to it. {@link #close()}
@@ -49,13 +62,18 @@ public final class NetnsSubstrate implements Substrate {
         void start(MachineStatus machine, String netns, Path console);
     }
 
+    private static final String CLUSTER_FILE = "cluster.yaml";
+
     private final Path stateDirectory;
+    private final ClusterSpec cluster;
     private final LabState state;
-    private volatile PowerOnAction powerOnAction = (m, ns, console) -> { };
+    private volatile PowerOnAction powerOnAction = this::launch;
+    private volatile List<String> machineCommand;
     private boolean closed;
 
-    private NetnsSubstrate(Path stateDirectory, LabState state) {
+    private NetnsSubstrate(Path stateDirectory, ClusterSpec cluster, LabState state) {
         this.stateDirectory = stateDirectory;
+        this.cluster = cluster;
         this.state = state;
     }
 
@@ -71,16 +89,129 @@ public final class NetnsSubstrate implements Substrate {
             if (!existing.prefix.equals(prefix)) {
                 throw new SubstrateException("the lab in " + dir + " uses prefix " + existing.prefix + ", not " + prefix);
             }
-            return new NetnsSubstrate(dir, existing);
+            return new NetnsSubstrate(dir, config.cluster(), existing);
         }
         LabState fresh = new LabState();
         fresh.prefix = prefix;
         fresh.write(dir);
-        return new NetnsSubstrate(dir, fresh);
+        return new NetnsSubstrate(dir, config.cluster(), fresh);
     }
 
+    /** Replaces what runs on a machine at power on (tests start their own processes). */
     public void onPowerOn(PowerOnAction action) {
         this.powerOnAction = action;
+    }
+
+    /** The JVM command machines powered on from now run (java, options, class path, main class); the default is {@link MachineLauncher#command()}. */
+    public void useMachineCommand(List<String> command) {
+        this.machineCommand = List.copyOf(command);
+    }
+
+    /** A machine's directory: its agent's state, its console, its deployed cluster file. */
+    private Path machineDirectory(String machine) {
+        return stateDirectory.resolve("machines").resolve(machine);
+    }
+
+    /** The agent's state directory of a machine (its control socket is {@code agent.sock} there). */
+    public Path agentState(String machine) {
+        return machineDirectory(machine).resolve("state");
+    }
+
+    private void launch(MachineStatus machine, String netns, Path console) {
+        LabState.StoredMachine m = machine(machine.name());
+        if (!m.netboot && !m.deployed) {
+            try {
+                Files.writeString(console, "no operating system deployed on " + m.name + " (Substrate.deploy): nothing runs\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new SubstrateException("cannot write the console of " + m.name + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        List<String> command = machineCommand != null ? machineCommand : MachineLauncher.command();
+        MachineLauncher.start(netns, console, command, MachineLauncher.arguments(m.name, !m.netboot,
+                machineDirectory(m.name).resolve(CLUSTER_FILE), agentState(m.name), m.etcdBootstrap), agentState(m.name));
+    }
+
+    /**
+     * Makes the agents' class archive when it is missing or older than the jars (a two-machine
+     * training join in namespaces {@code km<cluster>cds-*}; see {@link AgentArchive}).
+     */
+    @Override
+    public void prepare(java.util.function.Consumer<String> progress) {
+        AgentArchive.use(MachineLauncher.plainCommand(), stateDirectory.toAbsolutePath()
+                .resolveSibling(stateDirectory.getFileName() + ".cds-training"), trainingYaml(cluster), progress);
+    }
+
+    /** The seed cluster with this cluster's name and routing daemon: the agents load the classes this one's will. */
+    private static String trainingYaml(ClusterSpec cluster) {
+        try (var in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            String seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return seed.replaceFirst("(?m)^(\\s*name:\\s*)lab\\s*$", "$1" + cluster.name())
+                    .replace("daemon: frr", "daemon: " + cluster.routing().daemon().id());
+        } catch (IOException | NullPointerException e) {
+            throw new SubstrateException("cannot read the seed profile for the archive training: " + e, e);
+        }
+    }
+
+    /** Writes the cluster file to the machine's directory (its disk); the agent runs with it from the next power on. */
+    @Override
+    public synchronized void deploy(String machine, Deployment deployment) {
+        open();
+        LabState.StoredMachine m = machine(machine);
+        if (m.netboot) {
+            throw new SubstrateException("machine " + machine + " network-boots: it gets its cluster file from the"
+                    + " neighbour it boots from, not by deployment");
+        }
+        try {
+            Files.createDirectories(machineDirectory(machine));
+            io.kubermesh.addressing.DurableFile.write(machineDirectory(machine).resolve(CLUSTER_FILE),
+                    deployment.clusterYaml().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SubstrateException("cannot deploy to " + machine + ": " + e.getMessage(), e);
+        }
+        m.deployed = true;
+        m.etcdBootstrap = deployment.etcdBootstrap();
+        save();
+        LOG.info("machine {} deployed{}", machine, deployment.etcdBootstrap() ? " (etcd bootstrap)" : "");
+    }
+
+    /** The machine's agent, through its control socket in the machine's state directory. */
+    @Override
+    public AgentChannel agent(String machine) {
+        synchronized (this) {
+            open();
+            if (!machine(machine).powered) {
+                throw new SubstrateException("machine " + machine + " is powered off: no agent runs there");
+            }
+        }
+        return UnixAgentChannel.connect(agentState(machine).resolve(StatusEndpoint.SOCKET));
+    }
+
+    @Override
+    public List<String> consoleTail(String machine, int lines) {
+        synchronized (this) {
+            machine(machine);
+        }
+        Path log = consoleLog(machine);
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new SubstrateException("cannot read the console of " + machine + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code netns}: the machine's namespace. */
+    @Override
+    public Map<String, String> placement(String machine) {
+        synchronized (this) {
+            machine(machine);
+        }
+        return Map.of("netns", namespace(machine));
     }
 
     /** The namespace of a machine. */
@@ -89,7 +220,7 @@ public final class NetnsSubstrate implements Substrate {
     }
 
     public Path consoleLog(String machine) {
-        return stateDirectory.resolve("machines").resolve(machine).resolve("console.log");
+        return machineDirectory(machine).resolve("console.log");
     }
 
     @Override
@@ -204,15 +335,16 @@ public final class NetnsSubstrate implements Substrate {
     }
 
     /**
-     * An orderly power off: every process in the machine gets SIGTERM and {@code graceMillis} to
+     * An orderly power off: every process in the machine gets SIGTERM and {@code grace} to
      * stop (an agent removes what it added, a JVM writes what it writes at exit), then the power
      * goes as with {@link #powerOff}.
      */
-    public synchronized void shutdown(String machine, long graceMillis) {
+    @Override
+    public synchronized void shutdown(String machine, Duration grace) {
         open();
         machine(machine);
-        if (!NamespaceProcesses.terminateAll(NetworkNamespaces.path(namespace(machine)), graceMillis)) {
-            LOG.warn("machine {}: processes still running {} ms after SIGTERM; cutting the power", machine, graceMillis);
+        if (!NamespaceProcesses.terminateAll(NetworkNamespaces.path(namespace(machine)), grace.toMillis())) {
+            LOG.warn("machine {}: processes still running {} after SIGTERM; cutting the power", machine, grace);
         }
         powerOff(machine);
     }

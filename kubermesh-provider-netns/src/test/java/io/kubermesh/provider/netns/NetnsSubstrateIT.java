@@ -8,44 +8,107 @@ import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.spi.MachineSpec;
-import io.kubermesh.spi.Substrate;
 import io.kubermesh.spi.SubstrateConfig;
 import io.kubermesh.spi.SubstrateProvider;
+import io.kubermesh.lab.Lab;
 import io.kubermesh.testkit.SubstrateContract;
+import io.kubermesh.testkit.lab.LabContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The substrate contract on real namespaces and veths (prefix kmns-), plus what only netns can show. */
-class NetnsSubstrateIT extends SubstrateContract {
-    private final List<Path> dirs = new ArrayList<>();
-
+/**
+ * The netns provider against both contract suites on real namespaces and veths: the substrate
+ * contract (prefix kmns-, plus what only netns can show) and the orchestration contract (a lab
+ * of cluster kmlbc, namespaces kmkmlbc-*, found through ServiceLoader like the CLI finds it).
+ */
+class NetnsSubstrateIT {
     @BeforeAll
     static void needRoot() {
         try {
-            new NetnsSubstrateProvider().checkEnvironment();
+            provider().checkEnvironment();
         } catch (RuntimeException e) {
             fail("this IT needs root and network namespaces: " + e.getMessage());
         }
     }
 
-    @Override
-    protected SubstrateProvider provider() {
+    static SubstrateProvider provider() {
         return ServiceLoader.load(SubstrateProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals("netns")).findFirst().orElseThrow();
     }
 
+    @Nested
+    class Orchestration extends LabContract {
+        private Path tmp;
+
+        @Override
+        protected SubstrateProvider provider() {
+            return NetnsSubstrateIT.provider();
+        }
+
+        @Override
+        protected Map<String, String> options() {
+            return Map.of();
+        }
+
+        @Override
+        protected String clusterName() {
+            return "kmlbc";
+        }
+
+        @Override
+        protected Path labDirectory() {
+            try {
+                tmp = Files.createTempDirectory("kmlb-lab");
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+                return tmp.resolve("lab");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        protected boolean leftovers(Lab downed) {
+            boolean namespaces = NetworkNamespaces.list().stream().anyMatch(n -> n.startsWith("kmkmlbc-"));
+            boolean processes = NamespaceLeftovers.processesMentioning(tmp.toString());
+            return namespaces || processes || Files.exists(tmp.resolve("lab"));
+        }
+
+        @AfterAll
+        void noNamespaceOutlivesTheLab() throws IOException {
+            for (String ns : NetworkNamespaces.list()) {
+                if (ns.startsWith("kmkmlbc-")) {
+                    NetworkNamespaces.delete(ns);
+                    fail("namespace " + ns + " outlived the lab");
+                }
+            }
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Nested
+    class Substrate extends SubstrateContract {
+    private final List<Path> dirs = new ArrayList<>();
+
     @Override
-    protected Substrate createSubstrate() {
+    protected SubstrateProvider provider() {
+        return NetnsSubstrateIT.provider();
+    }
+
+    @Override
+    protected io.kubermesh.spi.Substrate createSubstrate() {
         try {
             Path dir = Files.createTempDirectory("km-netns-it");
             dirs.add(dir);
@@ -56,7 +119,7 @@ class NetnsSubstrateIT extends SubstrateContract {
     }
 
     @Override
-    protected Boolean linkIsUp(Substrate substrate, PortRef port) {
+    protected boolean linkIsUp(io.kubermesh.spi.Substrate substrate, PortRef port) {
         NetnsSubstrate s = (NetnsSubstrate) substrate;
         try (Rtnetlink nl = Rtnetlink.open(s.namespace(port.machine()))) {
             return nl.link("cluster" + port.port()).map(l -> l.up() && l.lowerUp()).orElse(false);
@@ -64,7 +127,7 @@ class NetnsSubstrateIT extends SubstrateContract {
     }
 
     @Override
-    protected boolean leftovers(Substrate closed) {
+    protected boolean leftovers(io.kubermesh.spi.Substrate closed) {
         return NetworkNamespaces.list().stream().anyMatch(n -> n.startsWith("kmns-"))
                 || dirs.stream().anyMatch(d -> Files.exists(d.resolve(LabState.FILE)));
     }
@@ -82,7 +145,7 @@ class NetnsSubstrateIT extends SubstrateContract {
 
     @Test
     void portsCarryTheMachinesMacsAndAPoweredOffNeighbourDropsCarrier() {
-        Substrate s = substrate();
+        io.kubermesh.spi.Substrate s = substrate();
         MachineSpec a = machine("km-a", 2, 1);
         MachineSpec b = machine("km-b", 2, 2);
         s.addMachine(a);
@@ -106,7 +169,7 @@ class NetnsSubstrateIT extends SubstrateContract {
 
     @Test
     void powerOffStopsEveryProcessInTheMachineAndNothingElse() throws Exception {
-        Substrate s = substrate();
+        io.kubermesh.spi.Substrate s = substrate();
         s.addMachine(machine("km-a", 1, 1));
         NetnsSubstrate n = (NetnsSubstrate) s;
         List<Process> started = new CopyOnWriteArrayList<>();
@@ -140,7 +203,7 @@ class NetnsSubstrateIT extends SubstrateContract {
 
     @Test
     void anotherProcessAttachesToTheSameLab() throws Exception {
-        Substrate s = substrate();
+        io.kubermesh.spi.Substrate s = substrate();
         s.addMachine(machine("km-a", 1, 1));
         s.addMachine(machine("km-b", 1, 2));
         s.cable(new PortRef("km-a", 0), new PortRef("km-b", 0));
@@ -150,4 +213,5 @@ class NetnsSubstrateIT extends SubstrateContract {
         again.cut(new PortRef("km-b", 0), new PortRef("km-a", 0));
         assertThat(again.topology().cables()).isEmpty();
     }
+}
 }

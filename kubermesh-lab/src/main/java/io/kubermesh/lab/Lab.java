@@ -1,0 +1,346 @@
+package io.kubermesh.lab;
+
+import io.kubermesh.addressing.AddressPlan;
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.agent.NodeStatus;
+import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.SubstrateException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.spi.Deployment;
+import io.kubermesh.spi.MachineSpec;
+import io.kubermesh.spi.Substrate;
+import io.kubermesh.spi.SubstrateConfig;
+import io.kubermesh.spi.SubstrateProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A lab: a mesh of machines on any substrate, each running {@code kubermesh agent}, grown from
+ * the gateway outwards. It is written only against the SPI: machines, cables and power come from
+ * the {@link Substrate}; what a running machine knows (its status, its routes, whom it reaches)
+ * comes from its agent, over the channel the substrate opens to it. It lives in a directory
+ * ({@code /run/kubermesh/lab} by default) so every CLI command attaches to the same lab; the
+ * directory records which substrate provider built it. {@link #down()} removes it all.
+ *
+ * <p>This class is the orchestration; {@link JoinWatch} waits for a machine to join,
+ * {@link ReachabilityProbe} measures who reaches whom, {@link LabStatus} shows the machines,
+ * {@link PlugPlan} works out a plug or a replacement, {@link LabRecord} and {@link LabDirectory}
+ * keep the lab's files.
+ */
+public final class Lab {
+    public static final Path DEFAULT_DIRECTORY = Path.of("/run/kubermesh/lab");
+    private static final int PORTS = Topology.DEFAULT_PORTS;
+    private static final int AGENT_SECONDS = 90;
+    private static final int ROUTES_SECONDS = 60;
+
+    private final Path dir;
+    private final Substrate substrate;
+    private final String clusterYaml;
+    private final LabRecord record;
+    private final AddressPlan plan;
+    private final MachineAgents agents;
+    private final JoinWatch watch;
+    private final LabStatus status;
+    private final Consumer<String> progress;
+    private final long started = System.nanoTime();
+
+    private Lab(Path dir, Substrate substrate, String clusterYaml, LabRecord record, AddressPlan plan,
+                Consumer<String> progress) {
+        this.dir = dir;
+        this.substrate = substrate;
+        this.clusterYaml = clusterYaml;
+        this.record = record;
+        this.plan = plan;
+        this.progress = progress;
+        this.agents = new MachineAgents(substrate);
+        this.watch = new JoinWatch(substrate, agents);
+        this.status = new LabStatus(substrate, agents, record, plan);
+    }
+
+    /**
+     * Creates a new lab in {@code dir} on a substrate of {@code provider}; fails if one is there.
+     *
+     * @param clusterYaml the cluster file's text
+     * @param options the provider's options ({@link SubstrateConfig#options()}), kept for later commands
+     */
+    public static Lab create(Path dir, String clusterYaml, SubstrateProvider provider, Map<String, String> options,
+                             Consumer<String> progress) {
+        provider.checkEnvironment();
+        if (exists(dir)) {
+            throw new SubstrateException("a lab is already up in " + dir + "; `kubermesh down` removes it");
+        }
+        ClusterSpec spec = ClusterConfig.parse(clusterYaml, LabDirectory.CLUSTER_FILE);
+        LabDirectory.create(dir, clusterYaml);
+        LabRecord record = new LabRecord();
+        record.substrate = provider.name();
+        record.options = new LinkedHashMap<>(options);
+        record.write(dir);
+        Substrate substrate;
+        try {
+            substrate = provider.create(new SubstrateConfig(spec, dir, options));
+        } catch (RuntimeException e) {
+            LabDirectory.remove(dir);
+            throw e;
+        }
+        return new Lab(dir, substrate, clusterYaml, record, new AddressPlan(spec), progress);
+    }
+
+    /** The lab already up in {@code dir}, on a substrate of the provider that built it, found in {@code providers}. */
+    public static Lab attach(Path dir, SubstrateProviders providers, Consumer<String> progress) {
+        LabRecord record = read(dir);
+        return attach(dir, record, providers.named(record.substrate), progress);
+    }
+
+    /** The lab already up in {@code dir}, on a substrate of {@code provider} (which must be the one that built it). */
+    public static Lab attach(Path dir, SubstrateProvider provider, Consumer<String> progress) {
+        return attach(dir, read(dir), provider, progress);
+    }
+
+    private static Lab attach(Path dir, LabRecord record, SubstrateProvider provider, Consumer<String> progress) {
+        if (!provider.name().equals(record.substrate)) {
+            throw new SubstrateException("the lab in " + dir + " runs on " + record.substrate + ", not " + provider.name());
+        }
+        provider.checkEnvironment();
+        String yaml = LabDirectory.clusterYaml(dir);
+        ClusterSpec spec = ClusterConfig.parse(yaml, dir.resolve(LabDirectory.CLUSTER_FILE).toString());
+        Substrate substrate = provider.create(new SubstrateConfig(spec, dir, record.options));
+        return new Lab(dir, substrate, yaml, record, new AddressPlan(spec), progress);
+    }
+
+    private static LabRecord read(Path dir) {
+        LabRecord record = LabRecord.read(dir);
+        if (record == null) {
+            throw new SubstrateException("no lab is up in " + dir + "; `kubermesh up` starts one");
+        }
+        return record;
+    }
+
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(LabRecord.FILE));
+    }
+
+    public AddressPlan plan() {
+        return plan;
+    }
+
+    public Substrate substrate() {
+        return substrate;
+    }
+
+    /** The name of the substrate provider the lab runs on. */
+    public String substrateName() {
+        return record.substrate;
+    }
+
+    /**
+     * Builds {@code topology}: every machine and cable; the gateway is deployed (it starts the
+     * etcd cluster), the others are blank and network-boot; then machines power on from the
+     * gateway outwards (breadth first), each once its neighbour towards the gateway has joined.
+     */
+    public void up(Topology topology) {
+        substrate.prepare(line -> say(line));
+        for (Topology.Machine m : topology.machines()) {
+            addMachine(m.name(), !m.name().equals(Topology.GATEWAY));
+        }
+        for (Cable c : topology.cables()) {
+            substrate.cable(c.a(), c.b());
+        }
+        if (topology.machine(Topology.GATEWAY).isPresent()) {
+            substrate.deploy(Topology.GATEWAY, new Deployment(clusterYaml, true));
+        }
+        for (String name : BootOrder.of(topology)) {
+            bringUp(name);
+        }
+    }
+
+    private void addMachine(String name, boolean netboot) {
+        int serial = record.nextSerial++;
+        List<MacAddress> nics = new ArrayList<>();
+        for (int p = 0; p < PORTS; p++) {
+            // 52:54:00 (a locally administered prefix) + 16-bit serial + port: unique in the lab, never reused.
+            nics.add(new MacAddress(0x5254_0000_0000L | ((long) (serial & 0xFFFF) << 8) | p));
+        }
+        substrate.addMachine(new MachineSpec(name, nics, netboot));
+        LabRecord.MachineRecord r = new LabRecord.MachineRecord();
+        r.name = name;
+        r.serial = serial;
+        r.state = "off";
+        record.machines.put(name, r);
+        record.write(dir);
+        say(name + ": added (" + nics.get(0) + " ..., " + PORTS + " ports)");
+    }
+
+    private void bringUp(String name) {
+        long t0 = System.nanoTime();
+        LabRecord.MachineRecord r = record.machines.get(name);
+        r.state = "booting";
+        r.poweredOn = Instant.now().toString();
+        record.write(dir);
+        substrate.powerOn(name);
+        say(name + ": powered on, starting its agent");
+        NodeStatus agent = watch.awaitAgent(name, AGENT_SECONDS);
+        say(name + ": agent running (identity " + agent.identity() + "), waiting for routes");
+        LabRecord.MachineRecord gateway = record.machines.get(Topology.GATEWAY);
+        if (!name.equals(Topology.GATEWAY) && gateway != null && "joined".equals(gateway.state)) {
+            watch.awaitReachable(name, agent.host(), Topology.GATEWAY, host(Topology.GATEWAY), ROUTES_SECONDS);
+        }
+        r.state = "joined";
+        r.joinSeconds = (System.nanoTime() - t0) / 1e9;
+        record.write(dir);
+        say(String.format("%s: joined in %.1f s (host %s)", name, r.joinSeconds, host(name)));
+    }
+
+    /** The last lines of a machine's console, for error messages (the lab may be torn down next). */
+    public String consoleTail(String machine, int lines) {
+        return watch.consoleTail(machine, lines);
+    }
+
+    /** The host address of a machine: from its identity, as its agent reports it or as the rule picks it. */
+    public String host(String machine) {
+        return status.host(machine);
+    }
+
+    /** Every machine with what its agent reports. */
+    public List<MachineView> status() {
+        return status.machines();
+    }
+
+    /**
+     * Predicted beside installed routes of {@code from} (every powered machine when empty), one
+     * entry per destination; see {@link LabRoutes}.
+     */
+    public List<RouteComparison> routes(Optional<String> from) {
+        return new LabRoutes(substrate, agents, plan, status).compare(from);
+    }
+
+    /** When a machine was last powered on: its console's timestamps count from there. */
+    public Optional<Instant> poweredOnAt(String machine) {
+        return Optional.ofNullable(record.machines.get(machine)).map(r -> r.poweredOn)
+                .map(Instant::parse);
+    }
+
+    /** Join times, in seconds, by machine. */
+    public Map<String, Double> joinTimes() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        record.machines.values().forEach(r -> out.put(r.name, r.joinSeconds));
+        return out;
+    }
+
+    /** Who reaches whom among the powered machines: one ICMPv6 echo per ordered pair of host addresses, sent by the agents. */
+    public Map<String, Map<String, Boolean>> reachability() {
+        return ReachabilityProbe.matrix(probeTargets(), agents);
+    }
+
+    /** As {@link #reachability()}, asking again for up to {@code settleSeconds} while a pair fails. */
+    public Map<String, Map<String, Boolean>> reachability(int settleSeconds) {
+        return ReachabilityProbe.settle(this::probeTargets, agents, settleSeconds);
+    }
+
+    /** The powered machines (off and gone ones are left out) as the probe needs them. */
+    public List<ReachabilityProbe.Target> probeTargets() {
+        return status().stream().filter(m -> !m.state().equals("off") && !m.state().equals("gone"))
+                .map(m -> new ReachabilityProbe.Target(m.name(), m.host())).toList();
+    }
+
+    /** Removes the cable between machines {@code a} and {@code b}, remembering it for {@link #join}. */
+    public void cut(String a, String b) {
+        Cable c = substrate.topology().cables().stream().filter(x -> x.touches(a) && x.touches(b)).findFirst()
+                .orElseThrow(() -> new SubstrateException("there is no cable between " + a + " and " + b));
+        substrate.cut(c.a(), c.b());
+        LabRecord.CutCable cut = new LabRecord.CutCable();
+        cut.a = c.a().machine();
+        cut.aPort = c.a().port();
+        cut.b = c.b().machine();
+        cut.bPort = c.b().port();
+        record.cut.add(cut);
+        record.write(dir);
+        say("cut " + c);
+    }
+
+    /** Restores a cable that {@link #cut} removed. */
+    public void join(String a, String b) {
+        LabRecord.CutCable c = record.cut.stream().filter(x -> (x.a.equals(a) && x.b.equals(b)) || (x.a.equals(b) && x.b.equals(a)))
+                .findFirst().orElseThrow(() -> new SubstrateException("no cut cable between " + a + " and " + b
+                        + " to join; cut ones: " + record.cut.stream().map(x -> x.a + "-" + x.b).toList()));
+        substrate.cable(new PortRef(c.a, c.aPort), new PortRef(c.b, c.bPort));
+        record.cut.remove(c);
+        record.write(dir);
+        say("joined " + c.a + ":" + c.aPort + "-" + c.b + ":" + c.bPort);
+    }
+
+    public void kill(String machine) {
+        substrate.powerOff(machine);
+        markOff(machine);
+        say(machine + ": powered off");
+    }
+
+    /** Shuts a machine down in order (its agent stops and withdraws, up to {@code grace}), then powers it off. */
+    public void shutdown(String machine, Duration grace) {
+        substrate.shutdown(machine, grace);
+        markOff(machine);
+        say(machine + ": shut down");
+    }
+
+    private void markOff(String machine) {
+        LabRecord.MachineRecord r = record.machines.get(machine);
+        if (r != null) {
+            r.state = "off";
+            record.write(dir);
+        }
+    }
+
+    public void revive(String machine) {
+        bringUp(machine);
+    }
+
+    /**
+     * A new blank machine cabled to the given ports (see {@link PlugPlan}: a free port when none
+     * is given; a port of a powered-off machine is taken over, and a dead machine left with no
+     * cable is gone: it is removed from the substrate and status lists it as {@code gone}). It
+     * joins like the others.
+     */
+    public String plug(List<PortRef> to) {
+        PlugPlan p = PlugPlan.of(substrate.topology(), substrate.machines(), to, PORTS);
+        for (Cable c : p.cablesToCut()) {
+            substrate.cut(c.a(), c.b());
+        }
+        for (String dead : p.gone()) {
+            substrate.removeMachine(dead);
+            record.machines.get(dead).state = "gone";
+            record.write(dir);
+            say(dead + ": gone (replaced)");
+        }
+        String name = "kubermesh" + record.machines.size();
+        while (record.machines.containsKey(name)) {
+            name = name + "x";
+        }
+        addMachine(name, true);
+        int port = 0;
+        for (PortRef there : p.targets()) {
+            substrate.cable(new PortRef(name, port++), there);
+        }
+        bringUp(name);
+        return name;
+    }
+
+    /** Tears the lab down: every machine, cable and file, whatever the substrate made. */
+    public void down() {
+        substrate.close();
+        LabDirectory.remove(dir);
+    }
+
+    private void say(String line) {
+        progress.accept(String.format("[%6.1fs] %s", (System.nanoTime() - started) / 1e9, line));
+    }
+}

@@ -1,0 +1,66 @@
+package io.kubermesh.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kubermesh.addressing.DurableFile;
+import io.kubermesh.api.SubstrateException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The lab's own bookkeeping beside the substrate's: its substrate, machine serials, cut cables, join times. */
+final class LabRecord {
+    static final String FILE = "lab.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One machine of the lab, past or present. */
+    static final class MachineRecord {
+        public String name;
+        public int serial;
+        /** deployed, netbooting, joined, off, gone */
+        public String state;
+        public double joinSeconds = -1;
+        /** When it was last powered on (ISO instant), the start of its join's timeline. */
+        public String poweredOn;
+    }
+
+    /** A cable that was cut and may be joined again. */
+    static final class CutCable {
+        public String a;
+        public int aPort;
+        public String b;
+        public int bPort;
+    }
+
+    /** The name of the substrate provider the lab runs on. */
+    public String substrate;
+    /** The options the substrate was created with. */
+    public Map<String, String> options = new LinkedHashMap<>();
+    public int nextSerial = 1;
+    public Map<String, MachineRecord> machines = new LinkedHashMap<>();
+    public List<CutCable> cut = new ArrayList<>();
+
+    static LabRecord read(Path dir) {
+        Path f = dir.resolve(FILE);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(f.toFile(), LabRecord.class);
+        } catch (IOException e) {
+            throw new SubstrateException("the lab record " + f + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    void write(Path dir) {
+        try {
+            DurableFile.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
+        } catch (IOException e) {
+            throw new SubstrateException("cannot write the lab record in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

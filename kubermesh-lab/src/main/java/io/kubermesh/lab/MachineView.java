@@ -1,0 +1,32 @@
+package io.kubermesh.lab;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kubermesh.agent.NodeStatus;
+import java.util.List;
+
+/**
+ * One machine as {@code kubermesh status} shows it (JSON field names stable, docs/cli.md).
+ *
+ * @param state off, booting, joined, unreachable (powered but its agent does not answer), gone
+ * @param netns the network namespace the machine lives in, on the netns substrate (left out elsewhere)
+ * @param etcd the machine's etcd member, null when it runs none
+ * @param ipv4 its IPv4 node address (allocated in etcd), null until it has one
+ */
+public record MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
+                          List<String> anycast, @JsonInclude(JsonInclude.Include.NON_NULL) String netns, NodeStatus.Etcd etcd, String ipv4) {
+    public MachineView {
+        ports = List.copyOf(ports);
+        anycast = List.copyOf(anycast);
+    }
+
+    /** A machine without control-plane details (off, gone, or an agent that reports none). */
+    public MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
+                       List<String> anycast, String netns) {
+        this(name, state, identity, host, block, ports, anycast, netns, null, null);
+    }
+
+    /** A port with a cable, and who is at the other end. */
+    public record PortView(int index, @JsonProperty("interface") String interfaceName, String neighbour) {
+    }
+}

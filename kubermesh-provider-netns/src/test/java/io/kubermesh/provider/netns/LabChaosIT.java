@@ -1,0 +1,288 @@
+package io.kubermesh.provider.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.ReachabilityProbe;
+import io.kubermesh.lab.RouteComparison;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chaos, bounded: a 2x3 grid lab (namespaces kmch-*), then random cuts, joins, kills and revives
+ * that keep the powered machines connected (checked on the topology before acting). After each
+ * event the time until every powered machine reaches every other's host address again is
+ * measured (from the event's start) and bounded. Before and after, every route the kernels installed follows the route
+ * model's shortest paths. At the end {@code down} leaves no namespace, link or process.
+ *
+ * <p>{@code -Dchaos.seed=N} replays a run (the seed is printed); {@code -Dchaos.events=N} (default
+ * 10) and {@code -Dchaos.seconds=S} (default 150, the chaos phase stops early past it) bound it.
+ */
+class LabChaosIT extends LabFixture {
+    private static final String CLUSTER = "ch";
+    private static final String NAMESPACES = "km" + CLUSTER + "-";
+
+    @Override
+    String cluster() {
+        return CLUSTER;
+    }
+    /** A cut, join or kill: OSPF dead interval 4 s, BFD 300 ms; generous for a loaded 2-core machine. */
+    private static final double NETWORK_BOUND_SECONDS = 30;
+    /** A revive boots the machine again (firmware, agent JVM) before its routes converge. */
+    private static final double REVIVE_BOUND_SECONDS = 90;
+    private static final int MIN_POWERED = 3;
+
+    enum Kind { cut, join, kill, revive }
+
+    record Event(Kind kind, String a, String b) {
+        @Override
+        public String toString() {
+            return kind + " " + a + (b == null ? "" : " " + b);
+        }
+    }
+
+    record Recovery(Event event, double seconds) {
+    }
+
+    @Test
+    void theMeshHealsAfterEveryRandomEventAndDownLeavesNothing() throws Exception {
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        int events = Integer.getInteger("chaos.events", 10);
+        long budget = Long.getLong("chaos.seconds", 150L) * 1_000_000_000L;
+        System.out.println("LabChaosIT seed " + seed + " (-Dchaos.seed=" + seed + " replays it), " + events + " events");
+        Random random = new Random(seed);
+
+        lab = Lab.create(dir, clusterYaml(), new NetnsSubstrateProvider(), java.util.Map.of(), line -> System.out.println("  " + line));
+        lab.up(Topology.grid(2, 3));
+        assertThat(ReachabilityProbe.complete(lab.reachability(20))).as("full reachability after up").isTrue();
+        assertRoutesFollowTheModel("after up");
+        // The probe's own round (every ordered pair, one echo each) is the floor of every recovery time.
+        long p0 = System.nanoTime();
+        assertThat(ReachabilityProbe.complete(lab.reachability())).isTrue();
+        System.out.printf("one probe round over %d machines, all reachable: %.2f s (the floor of a recovery time)%n",
+                lab.probeTargets().size(), (System.nanoTime() - p0) / 1e9);
+
+        Set<String> off = new TreeSet<>();
+        List<Cable> cut = new ArrayList<>();
+        List<Recovery> recoveries = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            if (System.nanoTime() - start > budget) {
+                System.out.println("chaos budget spent after " + i + " events");
+                break;
+            }
+            Topology t = lab.substrate().topology();
+            Optional<Event> next = Optional.empty();
+            // A kind with no possible event (nothing cut to join, nothing off to revive) draws again.
+            for (int draw = 0; draw < 20 && next.isEmpty(); draw++) {
+                next = choose(random, t, off, cut);
+            }
+            Event e = next.orElseThrow(() -> new AssertionError("no possible event in " + t));
+            long t0 = System.nanoTime();
+            apply(e, t, off, cut);
+            double acted = (System.nanoTime() - t0) / 1e9;
+            double seconds = awaitFullReachability(e, t0);
+            recoveries.add(new Recovery(e, seconds));
+            System.out.printf("chaos %2d: %-28s (%.2f s to act) full reachability among %d powered machines after %.2f s%n",
+                    i + 1, e, acted, t.machines().size() - off.size(), seconds);
+        }
+        assertThat(recoveries).as("events run").isNotEmpty();
+        List<Double> times = recoveries.stream().map(Recovery::seconds).sorted().toList();
+        System.out.printf("chaos seed %d: %d events, recovery median %.2f s, max %.2f s%n", seed, times.size(),
+                times.get(times.size() / 2), times.get(times.size() - 1));
+        for (Kind k : Kind.values()) {
+            List<Double> of = recoveries.stream().filter(r -> r.event().kind() == k).map(Recovery::seconds).sorted().toList();
+            if (!of.isEmpty()) {
+                System.out.printf("  %-6s x%d: median %.2f s, max %.2f s%n", k, of.size(), of.get(of.size() / 2),
+                        of.get(of.size() - 1));
+            }
+        }
+        assertRoutesFollowTheModel("after the chaos");
+
+        lab.down();
+        assertNothingLeft();
+    }
+
+    /**
+     * The next event: a cut that leaves the powered machines connected, a join of a cut cable, a
+     * kill (never the gateway, at least {@value #MIN_POWERED} stay on) that leaves them connected,
+     * or a revive of a machine that has a cable to a powered one (it netboots from it).
+     */
+    static Optional<Event> choose(Random random, Topology t, Set<String> off, List<Cable> cut) {
+        List<Event> candidates = new ArrayList<>();
+        Set<String> on = t.machines().stream().map(Topology.Machine::name).filter(m -> !off.contains(m))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+        switch (kind) {
+            case cut -> t.cables().stream().filter(c -> connected(t, on, Set.of(c)))
+                    .forEach(c -> candidates.add(new Event(Kind.cut, c.a().machine(), c.b().machine())));
+            case join -> cut.forEach(c -> candidates.add(new Event(Kind.join, c.a().machine(), c.b().machine())));
+            case kill -> {
+                if (on.size() > MIN_POWERED) {
+                    on.stream().filter(m -> !m.equals(Topology.GATEWAY)).filter(m -> {
+                        Set<String> rest = new TreeSet<>(on);
+                        rest.remove(m);
+                        return connected(t, rest, Set.of());
+                    }).forEach(m -> candidates.add(new Event(Kind.kill, m, null)));
+                }
+            }
+            case revive -> off.stream().filter(m -> t.cablesOf(m).stream().anyMatch(c -> on.contains(c.other(m).machine())))
+                    .forEach(m -> candidates.add(new Event(Kind.revive, m, null)));
+            default -> throw new IllegalStateException();
+        }
+        // Always draw, so the random sequence does not depend on how many candidates there were.
+        int pick = random.nextInt(1 << 16);
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(pick % candidates.size()));
+    }
+
+    /** Whether {@code on} stays connected over the cables of {@code t} without {@code without}. */
+    static boolean connected(Topology t, Set<String> on, Set<Cable> without) {
+        if (on.isEmpty()) {
+            return true;
+        }
+        Set<String> seen = new HashSet<>();
+        ArrayDeque<String> queue = new ArrayDeque<>();
+        String first = on.contains(Topology.GATEWAY) ? Topology.GATEWAY : on.iterator().next();
+        queue.add(first);
+        seen.add(first);
+        while (!queue.isEmpty()) {
+            String m = queue.poll();
+            for (Cable c : t.cablesOf(m)) {
+                String n = c.other(m).machine();
+                if (!without.contains(c) && on.contains(n) && seen.add(n)) {
+                    queue.add(n);
+                }
+            }
+        }
+        return seen.containsAll(on);
+    }
+
+    private void apply(Event e, Topology t, Set<String> off, List<Cable> cut) {
+        switch (e.kind()) {
+            case cut -> {
+                lab.cut(e.a(), e.b());
+                cut.add(t.cables().stream().filter(c -> c.touches(e.a()) && c.touches(e.b())).findFirst().orElseThrow());
+            }
+            case join -> {
+                lab.join(e.a(), e.b());
+                cut.removeIf(c -> c.touches(e.a()) && c.touches(e.b()));
+            }
+            case kill -> {
+                lab.kill(e.a());
+                off.add(e.a());
+            }
+            case revive -> {
+                lab.revive(e.a());
+                off.remove(e.a());
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * Seconds from the event's start ({@code t0}, so a revive counts its boot) until every powered
+     * machine reaches every other's host address; fails past the bound.
+     */
+    private double awaitFullReachability(Event e, long t0) {
+        double bound = e.kind() == Kind.revive ? REVIVE_BOUND_SECONDS : NETWORK_BOUND_SECONDS;
+        while (true) {
+            Map<String, Map<String, Boolean>> m = lab.reachability();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (ReachabilityProbe.complete(m)) {
+                return seconds;
+            }
+            if (seconds > bound) {
+                fail("after " + e + " reachability did not return within " + bound + " s: " + m);
+            }
+        }
+    }
+
+    /**
+     * Every destination of every powered machine: installed next hops on the model's shortest paths
+     * (all of them, or a subset where ospf6d installed part of an ECMP set), none missing, none stale.
+     */
+    private void assertRoutesFollowTheModel(String when) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<RouteComparison> routes;
+        while (true) {
+            // Host and pod routes only. The etcd anycast holders change under the chaos (a killed
+            // member is replaced after its grace period), and once a run saw kubermesh2 with an
+            // equal-cost anycast hop towards a holder no agent's status named (seed 20612562360636):
+            // an open question between status and announcement, checked without chaos in LabIT.
+            routes = lab.routes(Optional.empty()).stream().filter(r -> !r.target().startsWith("anycast")).toList();
+            if (routes.stream().allMatch(r -> r.match().onShortestPaths()) || System.nanoTime() > deadline) {
+                break;
+            }
+            sleep(1000);
+        }
+        int powered = (int) lab.status().stream().filter(m -> !m.state().equals("off") && !m.state().equals("gone")).count();
+        long subset = routes.stream().filter(r -> r.match() == RouteComparison.Match.subset).count();
+        System.out.printf("routes %s: %d destinations on %d machines, %d with part of the ECMP set installed%n", when,
+                routes.size(), powered, subset);
+        assertThat(routes).as("routes " + when).allSatisfy(r -> assertThat(r.match().onShortestPaths())
+                .as(r.toString()).isTrue());
+        Map<String, Long> perMachine = routes.stream().filter(r -> !r.target().startsWith("anycast"))
+                .collect(Collectors.groupingBy(RouteComparison::from, Collectors.counting()));
+        assertThat(perMachine).as("host and pod routes per machine " + when).hasSize(powered)
+                .allSatisfy((m, n) -> assertThat(n).isEqualTo(2L * (powered - 1)));
+    }
+
+    private void assertNothingLeft() throws IOException {
+        assertThat(NetworkNamespaces.list()).as("ip netns").noneMatch(n -> n.startsWith(NAMESPACES));
+        Process links = new ProcessBuilder("ip", "-o", "link").redirectErrorStream(true).start();
+        String out = new String(links.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out.lines()).as("ip link").noneMatch(l -> l.contains("km" + CLUSTER));
+        List<String> left = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    if (cmd.contains(dir.toString())) {
+                        left.add(p.getFileName() + ": " + cmd);
+                    }
+                } catch (IOException e) {
+                    // ended meanwhile
+                }
+            }
+        }
+        assertThat(left).as("processes of the lab").isEmpty();
+        assertThat(dir).doesNotExist();
+    }
+
+    private static String clusterYaml() throws IOException {
+        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: " + CLUSTER);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.kubermesh.testkit.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.MachineView;
+import io.kubermesh.lab.ReachabilityProbe;
+import io.kubermesh.lab.RouteComparison;
+import io.kubermesh.spi.SubstrateProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The orchestration contract every substrate provider runs beside
+ * {@link io.kubermesh.testkit.SubstrateContract}: kubermesh-lab's {@link Lab}, which knows the
+ * substrate only through the SPI and the agents only through their control protocol, brings up a
+ * ring of three machines on the provider's substrate and plugs, cuts, joins, kills, revives and
+ * replaces machines on it; after each step every machine's agent answers and every powered
+ * machine reaches every other; at the end {@code down} leaves nothing behind.
+ *
+ * <p>The steps run in order on one lab (bringing one up takes a while): a step that fails leaves
+ * the later ones failing too. Every hook must answer; none may skip a step.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class LabContract {
+    /** How long the mesh may take to heal after a step (OSPF dead interval 4 s; a loaded 2-core machine). */
+    protected static final int SETTLE_SECONDS = 30;
+
+    private Lab lab;
+    private Path dir;
+
+    /** The provider under test. */
+    protected abstract SubstrateProvider provider();
+
+    /** The provider's options for this lab ({@link io.kubermesh.spi.SubstrateConfig#options()}). */
+    protected abstract Map<String, String> options();
+
+    /** A fresh lab directory (not yet existing; its parents traversable by the routing daemons' user). */
+    protected abstract Path labDirectory();
+
+    /** The cluster name: names what the substrate creates, so it must be unique among concurrent tests. */
+    protected abstract String clusterName();
+
+    /** Whether anything of the lab (machines, links, processes, files) is still there after {@link Lab#down()}. */
+    protected abstract boolean leftovers(Lab downed);
+
+    /** Where progress goes (standard output by default). */
+    protected Consumer<String> progress() {
+        return line -> System.out.println("  " + line);
+    }
+
+    /** The seed cluster file under {@link #clusterName()}. */
+    protected String clusterYaml() {
+        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: " + clusterName());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected final Lab lab() {
+        return lab;
+    }
+
+    @BeforeAll
+    final void createLab() {
+        dir = labDirectory();
+        lab = Lab.create(dir, clusterYaml(), provider(), options(), progress());
+    }
+
+    @AfterAll
+    final void removeLab() {
+        if (lab != null && Lab.exists(dir)) {
+            lab.down();
+        }
+    }
+
+    private MachineView machine(String name) {
+        return lab.status().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no machine " + name + " in " + lab.status()));
+    }
+
+    private void assertEveryPoweredMachineReachesEveryOther(String when) {
+        Map<String, Map<String, Boolean>> m = lab.reachability(SETTLE_SECONDS);
+        assertThat(ReachabilityProbe.complete(m)).as("full reachability " + when + ": " + m).isTrue();
+    }
+
+    @Test
+    @Order(1)
+    void upBringsARingOfThreeToJoinedWithFullReachabilityAndRoutesOnShortestPaths() {
+        lab.up(Topology.ring(3));
+        List<MachineView> status = lab.status();
+        assertThat(status).extracting(MachineView::name).containsExactly("gateway", "kubermesh1", "kubermesh2");
+        assertThat(status).allSatisfy(m -> {
+            assertThat(m.state()).as(m.name()).isEqualTo("joined");
+            assertThat(m.ports()).as(m.name()).hasSize(2);
+            assertThat(m.host()).as(m.name()).isEqualTo(lab.plan().host(io.kubermesh.api.MacAddress.parse(m.identity()))
+                    .toString());
+        });
+        assertEveryPoweredMachineReachesEveryOther("after up");
+        long deadline = System.nanoTime() + SETTLE_SECONDS * 1_000_000_000L;
+        List<RouteComparison> routes = lab.routes(Optional.empty());
+        while (!routes.stream().allMatch(r -> r.match().onShortestPaths()) && System.nanoTime() < deadline) {
+            sleep(500);
+            routes = lab.routes(Optional.empty());
+        }
+        // Every machine has a route to the two others' hosts and pods.
+        assertThat(routes.stream().filter(r -> !r.target().startsWith("anycast")).count()).isEqualTo(3 * 2 * 2);
+        assertThat(routes).allSatisfy(r -> assertThat(r.match().onShortestPaths()).as(r.toString()).isTrue());
+    }
+
+    @Test
+    @Order(2)
+    void aCutCableIsGoneFromStatusTheMeshRoutesAroundItAndJoinRestoresIt() {
+        lab.cut("kubermesh1", "kubermesh2");
+        assertThat(machine("kubermesh1").ports()).hasSize(1);
+        assertEveryPoweredMachineReachesEveryOther("with kubermesh1-kubermesh2 cut");
+        assertThatThrownBy(() -> lab.join("kubermesh1", "gateway")).isInstanceOf(KubermeshException.class)
+                .hasMessageContaining("no cut cable");
+        lab.join("kubermesh2", "kubermesh1");
+        assertThat(machine("kubermesh1").ports()).hasSize(2);
+        assertEveryPoweredMachineReachesEveryOther("after the join");
+    }
+
+    @Test
+    @Order(3)
+    void aKilledMachineIsOffAndARevivedOneJoinsAgain() {
+        lab.kill("kubermesh2");
+        assertThat(machine("kubermesh2").state()).isEqualTo("off");
+        assertThat(lab.probeTargets()).extracting(ReachabilityProbe.Target::name).containsExactly("gateway", "kubermesh1");
+        assertEveryPoweredMachineReachesEveryOther("with kubermesh2 off");
+        lab.revive("kubermesh2");
+        assertThat(machine("kubermesh2").state()).isEqualTo("joined");
+        assertEveryPoweredMachineReachesEveryOther("after the revive");
+    }
+
+    @Test
+    @Order(4)
+    void aDeadMachineIsReplacedByANewBlankOneOnItsPorts() {
+        MachineView dead = machine("kubermesh2");
+        lab.kill("kubermesh2");
+        List<PortRef> itsPorts = dead.ports().stream().map(p -> p.neighbour().split(":"))
+                .map(n -> new PortRef(n[0], Integer.parseInt(n[1]))).toList();
+        String fresh = lab.plug(itsPorts);
+        assertThat(machine("kubermesh2").state()).isEqualTo("gone");
+        MachineView replacement = machine(fresh);
+        assertThat(replacement.state()).isEqualTo("joined");
+        assertThat(replacement.block()).isNotEqualTo(dead.block());
+        assertThat(replacement.ports()).hasSize(2);
+        assertEveryPoweredMachineReachesEveryOther("after the replacement");
+    }
+
+    @Test
+    @Order(5)
+    void downLeavesNothingBehind() {
+        lab.down();
+        assertThat(Files.exists(dir)).as(dir + " after down").isFalse();
+        assertThat(leftovers(lab)).as("what the substrate made, after down").isFalse();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
