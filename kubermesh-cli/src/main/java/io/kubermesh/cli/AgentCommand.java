@@ -1,28 +1,17 @@
 package io.kubermesh.cli;
 
-import com.google.inject.Guice;
-import io.kubermesh.addressing.config.ClusterConfig;
-import io.kubermesh.agent.Agent;
-import io.kubermesh.agent.AgentModule;
+import io.kubermesh.agent.AgentOptions;
+import io.kubermesh.agent.AgentProcess;
 import io.kubermesh.agent.AgentSettings;
-import io.kubermesh.agent.AnycastPorts;
-import io.kubermesh.agent.ControlPlanePorts;
-import io.kubermesh.agent.BootPorts;
-import io.kubermesh.agent.EtcdMachineDirectory;
-import io.kubermesh.agent.RoutingPorts;
-import io.kubermesh.api.ClusterSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kubermesh agent --config FILE}: the node runtime, until SIGTERM or SIGINT. */
+/** {@code kubermesh agent --config FILE}: the node runtime, until SIGTERM or SIGINT; composed by {@link AgentProcess}. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Runs the node agent: addresses, ports, boot services, routing, status. Stops on SIGTERM.")
+        description = "Runs the node agent: addresses, ports, boot services, routing, anycast, etcd, control socket."
+                + " Stops on SIGTERM.")
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", required = true, description = "The cluster YAML file.")
     Path config;
@@ -43,31 +32,8 @@ final class AgentCommand implements Callable<Integer> {
     boolean etcdBootstrap;
 
     @Override
-    public Integer call() throws Exception {
-        ClusterSpec spec = ClusterConfig.load(config);
-        Files.createDirectories(state);
-        String nodeName = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
-        AgentSettings settings = new AgentSettings(nodeName, state, stub);
-        // Machine records shared between the boot services of every node, through etcd once it is up.
-        EtcdMachineDirectory machines = new EtcdMachineDirectory(java.time.Duration.ofSeconds(2));
-        // Stopped in this order: anycast withdrawn first, then etcd, boot services, routing last.
-        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
-                new AnycastPorts(spec, settings, Clock.systemUTC()),
-                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC(), machines),
-                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe"), machines),
-                new RoutingPorts(spec, settings))))
-                .getInstance(Agent.class);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "agent-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        agent.start();
-        // Timestamped like the firmware's lines: the benchmark takes "agent ready" from it.
-        System.err.println(java.time.Instant.now() + " kubermesh agent " + nodeName + ": identity " + agent.identity().mac() + ", host "
-                + agent.network().node().host() + "; status at " + state.resolve("agent.sock"));
-        stopped.await();
-        return 0;
+    public Integer call() throws InterruptedException {
+        return AgentProcess.run(new AgentOptions(config, state, name, stub, etcdBootstrap, AgentOptions.DEFAULT_TFTP_ROOT),
+                System.err);
     }
 }

@@ -7,8 +7,8 @@ import io.kubermesh.addressing.config.TopologySpecs;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
-import io.kubermesh.provider.netns.lab.AgentArchive;
-import io.kubermesh.provider.netns.lab.Lab;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.SubstrateProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,28 +32,16 @@ final class LabCommands {
     private LabCommands() {
     }
 
-    /** {@code --lab DIR}, and how to start agents: this very CLI, in another JVM. */
+    /** {@code --lab DIR} and {@code --plugins DIR}: which lab, and where its substrate provider may be. */
     static final class LabOptions {
         @Option(names = "--lab", paramLabel = "DIR", description = "The lab's directory (default: /run/kubermesh/lab).")
         Path dir = Lab.DEFAULT_DIRECTORY;
 
-        /**
-         * This CLI in another JVM, sized for an agent: a small heap, the serial collector, C1 only
-         * (an agent's work is short bursts: JIT time would not pay back), no perf-data file; with
-         * the class archive when {@code up} has made it (see {@link AgentArchive}).
-         */
-        static List<String> agentCommand() {
-            return AgentArchive.ifPresent(plainAgentCommand());
-        }
-
-        static List<String> plainAgentCommand() {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            return List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                    "-cp", System.getProperty("java.class.path"), LabMachine.class.getName());
-        }
+        @Mixin
+        PluginOptions plugins = new PluginOptions();
 
         Lab attach(PrintWriter out) {
-            return Lab.attach(dir, agentCommand(), line -> {
+            return Lab.attach(dir, plugins.providers(), line -> {
                 out.println(line);
                 out.flush();
             });
@@ -60,7 +49,7 @@ final class LabCommands {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Builds a lab mesh of network-namespace machines that join one after another.")
+            description = "Builds a lab mesh on a substrate (network namespaces by default); its machines join one after another.")
     static final class Up implements Callable<Integer> {
         @Mixin
         LabOptions lab = new LabOptions();
@@ -68,8 +57,17 @@ final class LabCommands {
         @Option(names = "--config", paramLabel = "FILE", description = "The cluster YAML (default: the seed profile).")
         Path config;
 
-        @Option(names = "--substrate", defaultValue = "netns", description = "netns (the embedded lab).")
+        @Option(names = "--substrate", defaultValue = "netns", paramLabel = "NAME",
+                description = "The substrate provider (default: ${DEFAULT-VALUE}); `kubermesh substrates` lists those found.")
         String substrate;
+
+        @Option(names = "--site", paramLabel = "FILE",
+                description = "The site inventory, for substrates that need one (passed as option site=FILE).")
+        Path site;
+
+        @Option(names = {"-O", "--substrate-option"}, paramLabel = "KEY=VALUE",
+                description = "A provider option (see the provider's description), repeatable.")
+        Map<String, String> substrateOptions = new LinkedHashMap<>();
 
         @Option(names = "--nodes", defaultValue = "0", paramLabel = "N", description = "Machines, for line and ring.")
         int nodes;
@@ -83,8 +81,11 @@ final class LabCommands {
 
         @Override
         public Integer call() throws IOException {
-            if (!substrate.equals("netns")) {
-                throw new ConfigurationException("--substrate", substrate, "netns (the only substrate built so far)");
+            SubstrateProviders providers = lab.plugins.providers();
+            var provider = providers.named(substrate);
+            Map<String, String> options = new LinkedHashMap<>(substrateOptions);
+            if (site != null) {
+                options.put("site", site.toAbsolutePath().toString());
             }
             Topology t = TopologySpecs.resolve(topology, nodes);
             String yaml = config != null ? Files.readString(config) : seedYaml();
@@ -94,10 +95,7 @@ final class LabCommands {
                 out.println(line);
                 out.flush();
             };
-            // Made once (a training join) when the agents run from jars; they start faster with it.
-            List<String> agent = AgentArchive.use(LabOptions.plainAgentCommand(),
-                    lab.dir.resolveSibling(lab.dir.getFileName() + ".cds-training"), yaml, progress);
-            Lab l = Lab.create(lab.dir, yaml, agent, progress);
+            Lab l = Lab.create(lab.dir, yaml, provider, options, progress);
             // Ctrl-C (or a failure) during up leaves nothing behind.
             Thread cleanup = new Thread(() -> {
                 out.println("interrupted: tearing the lab down");

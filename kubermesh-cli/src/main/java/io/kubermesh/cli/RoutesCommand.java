@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.Ipv6Prefix;
-import io.kubermesh.provider.netns.lab.RouteComparison;
+import io.kubermesh.lab.RouteComparison;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.kubermesh.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubermesh.agent.NodeStatus;
-import io.kubermesh.provider.netns.lab.Lab;
-import io.kubermesh.provider.netns.lab.MachineView;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.MachineView;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

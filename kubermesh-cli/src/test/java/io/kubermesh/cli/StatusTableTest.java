@@ -3,7 +3,7 @@ package io.kubermesh.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubermesh.agent.NodeStatus;
-import io.kubermesh.provider.netns.lab.MachineView;
+import io.kubermesh.lab.MachineView;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

@@ -1,0 +1,46 @@
+package io.kubermesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Providers found by name through ServiceLoader: the CLI knows none by name or type. */
+class SubstratesCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void substratesListsTheProvidersOnTheClassPathWithTheirDescription() {
+        PlanCommandTest.Result r = PlanCommandTest.run("substrates");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("SUBSTRATE").contains("RUNS").containsPattern("(?m)^netns +(yes|no) +machines are network namespaces")
+                .contains("1 provider found on the class path");
+    }
+
+    @Test
+    void anUnknownSubstrateIsBadInputListingEveryProviderFound() {
+        PlanCommandTest.Result r = PlanCommandTest.run("up", "--substrate", "nosuch", "--lab", tmp.resolve("lab").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--substrate").contains("nosuch").contains("netns");
+        assertThat(tmp.resolve("lab")).doesNotExist();
+    }
+
+    @Test
+    void aPluginDirectoryThatIsNotOneIsBadInput() {
+        PlanCommandTest.Result r = PlanCommandTest.run("substrates", "--plugins", tmp.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--plugins").contains("a directory of plug-in jars");
+        PlanCommandTest.Result empty = PlanCommandTest.run("substrates", "--plugins", tmp.toString());
+        assertThat(empty.code()).as(empty.err()).isZero();
+        assertThat(empty.out()).contains("1 provider found on the class path and in " + tmp);
+    }
+
+    @Test
+    void statusOfNoLabSaysSoAndFails() {
+        PlanCommandTest.Result r = PlanCommandTest.run("status", "--lab", tmp.resolve("lab").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no lab is up in " + tmp.resolve("lab")).contains("kubermesh up");
+    }
+}
