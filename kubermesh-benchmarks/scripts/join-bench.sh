@@ -16,10 +16,10 @@ for b in /usr/lib/frr/zebra /usr/sbin/bird /usr/bin/ping /usr/bin/nsenter; do
 done
 [ -n "${SKIP_BUILD:-}" ] || mvn -B -q -pl kubermesh-cli,kubermesh-benchmarks -am package -DskipTests
 CLI="$ROOT/kubermesh-cli/target/kubermesh-cli.jar"
-# The agent is the CLI in another JVM, started as `kubermesh up` starts it.
+# A machine is a JVM on the CLI's class path running the netns machine entry point, as `kubermesh up` starts it.
 JAVA=$(readlink -f "$(command -v java)")
-# As LabCommands.LabOptions.plainAgentCommand() has them.
-AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.cli.LabMachine"
+# As MachineLauncher.plainCommand() has them.
+AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.provider.netns.machine.NetnsMachine"
 LAB=/tmp/kmchb-join
 rm -rf "$LAB"
 exec java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \

@@ -3,9 +3,9 @@ package io.kubermesh.benchmarks.lab;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
-import io.kubermesh.provider.netns.lab.AgentArchive;
-import io.kubermesh.provider.netns.lab.Lab;
-import io.kubermesh.provider.netns.lab.ReachabilityProbe;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.provider.netns.NetnsSubstrate;
+import io.kubermesh.provider.netns.NetnsSubstrateProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Whole-process benchmark of a join in the netns lab (root): a line of N-1 machines comes up, then
@@ -35,8 +32,9 @@ import java.util.concurrent.Future;
  *
  * <p>Run (see {@code kubermesh-benchmarks/scripts/join-bench.sh}): {@code java -cp benchmarks.jar
  * io.kubermesh.benchmarks.lab.JoinBenchmark AGENT_COMMAND SIZES REPETITIONS DAEMONS LAB_ROOT}, the
- * agent command as one string split on spaces (the CLI: {@code java ... -cp kubermesh-cli.jar MAIN}), and
- * optionally {@code archive}: use (and make once) the agents' class archive as {@code kubermesh up} does.
+ * machines' JVM command as one string split on spaces ({@code java ... -cp kubermesh-cli.jar
+ * io.kubermesh.provider.netns.machine.NetnsMachine}), and optionally {@code archive}: use (and make
+ * once) the agents' class archive as {@code kubermesh up} does.
  */
 public final class JoinBenchmark {
     private static final double GOAL_SECONDS = 3.0;
@@ -53,16 +51,13 @@ public final class JoinBenchmark {
         Path root = Path.of(args[4]);
         Files.createDirectories(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        if (args.length > 5 && args[5].equals("archive")) {
-            // As `kubermesh up` does: the agents' class archive, made once by a training join.
-            agent = AgentArchive.use(agent, root.resolve("cds-training"), seedYaml().replace("name: lab", "name: chb"),
-                    line -> System.out.println("  " + line));
-        }
+        // As `kubermesh up` does: the agents' class archive, made once by a training join (netns prepares it).
+        boolean archive = args.length > 5 && args[5].equals("archive");
         System.out.println("agent command: " + String.join(" ", agent));
         Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
         for (String daemon : daemons) {
             for (int n : sizes) {
-                Result r = run(agent, daemon, n, reps, root.resolve(daemon + "-" + n));
+                Result r = run(agent, archive, daemon, n, reps, root.resolve(daemon + "-" + n));
                 results.computeIfAbsent(daemon, k -> new LinkedHashMap<>()).put(n, r);
                 print(daemon, n, r);
             }
@@ -88,12 +83,17 @@ public final class JoinBenchmark {
     record Result(List<JoinTimeline> joins, JoinTimeline median, long agentRssKib, long daemonsRssKib, double gatewayReady) {
     }
 
-    private static Result run(List<String> agent, String daemon, int n, int reps, Path dir) throws Exception {
+    private static Result run(List<String> agent, boolean archive, String daemon, int n, int reps, Path dir)
+            throws Exception {
         String yaml = seedYaml().replace("name: lab", "name: chb").replace("daemon: frr", "daemon: " + daemon);
         if (!yaml.contains("daemon: " + daemon)) {
             yaml = yaml.replace("cluster:\n", "cluster:\n  routing: { daemon: " + daemon + " }\n");
         }
-        Lab lab = Lab.create(dir, yaml, agent, line -> System.out.println("  [" + daemon + " " + n + "] " + line));
+        Lab lab = Lab.create(dir, yaml, new NetnsSubstrateProvider(),
+                Map.of(NetnsSubstrate.CLASS_ARCHIVE, archive ? "use" : "off"),
+                line -> System.out.println("  [" + daemon + " " + n + "] " + line));
+        NetnsSubstrate substrate = (NetnsSubstrate) lab.substrate();
+        substrate.useMachineCommand(agent);
         try {
             long t0 = System.nanoTime();
             lab.up(Topology.line(n - 1));
@@ -113,9 +113,9 @@ public final class JoinBenchmark {
                 String name = lab.plug(List.of(port));
                 Instant reachable = reachableFromAll(lab, name);
                 Instant on = lab.poweredOnAt(name).orElseThrow();
-                JoinTimeline j = JoinTimeline.of(on, Files.readAllLines(lab.substrate().consoleLog(name)), reachable);
+                JoinTimeline j = JoinTimeline.of(on, Files.readAllLines(substrate.consoleLog(name)), reachable);
                 joins.add(j);
-                long[] rss = NamespaceRss.of(lab.substrate().namespace(name));
+                long[] rss = NamespaceRss.of(substrate.namespace(name));
                 agentRss = rss[0];
                 daemonsRss = rss[1];
                 System.out.printf(Locale.ROOT, "  %s joined in %.2f s: %s%n", name, secs(j.total()), format(j));
@@ -128,28 +128,14 @@ public final class JoinBenchmark {
         }
     }
 
-    /** The instant the new machine's host address answers an echo from every other powered machine. */
-    private static Instant reachableFromAll(Lab lab, String name) throws Exception {
-        String host = lab.host(name);
-        List<ReachabilityProbe.Target> others = lab.probeTargets().stream().filter(t -> !t.name().equals(name)).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            long deadline = System.nanoTime() + REACHABLE_SECONDS * 1_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                List<Future<Boolean>> pings = new ArrayList<>();
-                for (ReachabilityProbe.Target t : others) {
-                    pings.add(pool.submit(() -> ReachabilityProbe.ping(t.netns(), host)));
-                }
-                boolean all = true;
-                for (Future<Boolean> f : pings) {
-                    all &= f.get();
-                }
-                if (all) {
-                    return Instant.now();
-                }
+    /** The instant the new machine's host address answers an echo from every other powered machine (sent by their agents). */
+    private static Instant reachableFromAll(Lab lab, String name) {
+        long deadline = System.nanoTime() + REACHABLE_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Map<String, Map<String, Boolean>> m = lab.reachability();
+            if (m.entrySet().stream().filter(e -> !e.getKey().equals(name)).allMatch(e -> Boolean.TRUE.equals(e.getValue().get(name)))) {
+                return Instant.now();
             }
-        } finally {
-            pool.shutdownNow();
         }
         throw new IllegalStateException(name + " not reachable from every machine within " + REACHABLE_SECONDS + " s");
     }

@@ -63,17 +63,25 @@ public final class NetnsSubstrate implements Substrate {
     }
 
     private static final String CLUSTER_FILE = "cluster.yaml";
+    /** Option: {@code use} (default) makes and uses the agents' class archive, {@code off} runs machines without. */
+    public static final String CLASS_ARCHIVE = "netns.class-archive";
 
     private final Path stateDirectory;
     private final ClusterSpec cluster;
+    private final boolean classArchive;
     private final LabState state;
     private volatile PowerOnAction powerOnAction = this::launch;
     private volatile List<String> machineCommand;
     private boolean closed;
 
-    private NetnsSubstrate(Path stateDirectory, ClusterSpec cluster, LabState state) {
+    private NetnsSubstrate(Path stateDirectory, SubstrateConfig config, LabState state) {
         this.stateDirectory = stateDirectory;
-        this.cluster = cluster;
+        this.cluster = config.cluster();
+        String archive = config.option(CLASS_ARCHIVE).orElse("use");
+        if (!archive.equals("use") && !archive.equals("off")) {
+            throw new io.kubermesh.api.ConfigurationException(CLASS_ARCHIVE, archive, "use or off");
+        }
+        this.classArchive = archive.equals("use");
         this.state = state;
     }
 
@@ -89,12 +97,12 @@ public final class NetnsSubstrate implements Substrate {
             if (!existing.prefix.equals(prefix)) {
                 throw new SubstrateException("the lab in " + dir + " uses prefix " + existing.prefix + ", not " + prefix);
             }
-            return new NetnsSubstrate(dir, config.cluster(), existing);
+            return new NetnsSubstrate(dir, config, existing);
         }
         LabState fresh = new LabState();
         fresh.prefix = prefix;
         fresh.write(dir);
-        return new NetnsSubstrate(dir, config.cluster(), fresh);
+        return new NetnsSubstrate(dir, config, fresh);
     }
 
     /** Replaces what runs on a machine at power on (tests start their own processes). */
@@ -102,7 +110,11 @@ public final class NetnsSubstrate implements Substrate {
         this.powerOnAction = action;
     }
 
-    /** The JVM command machines powered on from now run (java, options, class path, main class); the default is {@link MachineLauncher#command()}. */
+    /**
+     * The JVM command machines powered on from now run (java, options, class path, main class);
+     * the default is {@link MachineLauncher#plainCommand()}. The class archive is added to it
+     * unless {@code netns.class-archive} is {@code off}.
+     */
     public void useMachineCommand(List<String> command) {
         this.machineCommand = List.copyOf(command);
     }
@@ -128,7 +140,10 @@ public final class NetnsSubstrate implements Substrate {
             }
             return;
         }
-        List<String> command = machineCommand != null ? machineCommand : MachineLauncher.command();
+        List<String> command = baseCommand();
+        if (classArchive) {
+            command = AgentArchive.ifPresent(command);
+        }
         MachineLauncher.start(netns, console, command, MachineLauncher.arguments(m.name, !m.netboot,
                 machineDirectory(m.name).resolve(CLUSTER_FILE), agentState(m.name), m.etcdBootstrap), agentState(m.name));
     }
@@ -139,8 +154,15 @@ public final class NetnsSubstrate implements Substrate {
      */
     @Override
     public void prepare(java.util.function.Consumer<String> progress) {
-        AgentArchive.use(MachineLauncher.plainCommand(), stateDirectory.toAbsolutePath()
+        if (!classArchive) {
+            return;
+        }
+        AgentArchive.use(baseCommand(), stateDirectory.toAbsolutePath()
                 .resolveSibling(stateDirectory.getFileName() + ".cds-training"), trainingYaml(cluster), progress);
+    }
+
+    private List<String> baseCommand() {
+        return machineCommand != null ? machineCommand : MachineLauncher.plainCommand();
     }
 
     /** The seed cluster with this cluster's name and routing daemon: the agents load the classes this one's will. */

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * {@code netns}: the embedded lab substrate that runs on any Linux host as root. A machine is a
  * network namespace, a cable is a veth pair between two machines' ports. Options:
  * {@code netns.prefix} (namespace name prefix, must start with {@code km}; default
- * {@code km<cluster name>-}).
+ * {@code km<cluster name>-}); {@code netns.class-archive} ({@code use}, the default, or
+ * {@code off}: the machines' JVMs without the class archive).
  */
 public final class NetnsSubstrateProvider implements SubstrateProvider {
     public static final String NAME = "netns";
@@ -23,7 +24,8 @@ public final class NetnsSubstrateProvider implements SubstrateProvider {
 
     @Override
     public String description() {
-        return "machines are network namespaces, cables are veth pairs (Linux, root)";
+        return "machines are network namespaces, cables are veth pairs (Linux, root); options netns.prefix,"
+                + " netns.class-archive=use|off";
     }
 
     @Override

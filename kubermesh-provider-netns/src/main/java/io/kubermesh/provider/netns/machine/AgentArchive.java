@@ -134,7 +134,7 @@ public final class AgentArchive {
         ClusterSpec spec = ClusterConfig.parse(yaml, "the archive training's cluster");
         List<String> training = withOptions(agentCommand, List.of("-XX:ArchiveClassesAtExit=" + partial));
         Path dir = workDirectory.resolve("lab");
-        NetnsSubstrate substrate = NetnsSubstrate.open(new SubstrateConfig(spec, dir, Map.of()));
+        NetnsSubstrate substrate = NetnsSubstrate.open(new SubstrateConfig(spec, dir, Map.of(NetnsSubstrate.CLASS_ARCHIVE, "off")));
         // Ctrl-C during the training removes its machines too.
         Thread interrupted = new Thread(substrate::close, "archive-training-interrupted");
         Runtime.getRuntime().addShutdownHook(interrupted);

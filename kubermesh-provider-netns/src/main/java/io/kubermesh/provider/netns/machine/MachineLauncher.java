@@ -31,11 +31,6 @@ public final class MachineLauncher {
                 "-cp", classPath(), NetnsMachine.class.getName());
     }
 
-    /** {@link #plainCommand()} with the agents' class archive when it has been made (see {@link AgentArchive}). */
-    public static List<String> command() {
-        return AgentArchive.ifPresent(plainCommand());
-    }
-
     /** This JVM's class path, with this provider's own jar added when it came from a plug-in directory. */
     static String classPath() {
         String cp = System.getProperty("java.class.path");
