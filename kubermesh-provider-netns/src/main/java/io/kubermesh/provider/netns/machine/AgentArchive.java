@@ -144,6 +144,11 @@ public final class AgentArchive {
             Runtime.getRuntime().removeShutdownHook(interrupted);
             substrate.close();
             remove(dir);
+            try {
+                Files.deleteIfExists(workDirectory);
+            } catch (IOException e) {
+                // not empty: something else of the user's is in it; leave it
+            }
         }
         try {
             if (!Files.exists(partial) || Files.size(partial) == 0) {
