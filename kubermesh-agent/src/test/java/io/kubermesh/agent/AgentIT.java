@@ -123,6 +123,11 @@ class AgentIT {
             try (AgentClient client = new AgentClient(UnixAgentChannel.connect(state.resolve(StatusEndpoint.SOCKET)))) {
                 assertThat(client.routes().routes()).extracting(ControlAnswers.InstalledRoute::destination)
                         .contains(node.port(0).prefix().toString(), node.port(1).prefix().toString());
+                // A port has its link-local address once its cable carries a link: bring the far ends up.
+                try (Rtnetlink b = Rtnetlink.open("kmag-b"); Rtnetlink c = Rtnetlink.open("kmag-c")) {
+                    b.setUp("cluster3", true);
+                    c.setUp("cluster0", true);
+                }
                 await("link-local addresses on both ports", () -> client.neighbours().ports().stream()
                         .filter(p -> p.linkLocal() != null && p.linkLocal().startsWith("fe80:")).count() == 2);
                 // An echo from the node to its own host address comes back; one to an address with no route does not.
