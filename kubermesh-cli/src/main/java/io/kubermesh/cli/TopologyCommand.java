@@ -2,6 +2,7 @@ package io.kubermesh.cli;
 
 import io.kubermesh.addressing.config.TopologySpecs;
 import io.kubermesh.api.Topology;
+import io.kubermesh.lab.TopologyRender;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

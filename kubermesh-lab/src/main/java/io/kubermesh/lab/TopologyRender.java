@@ -1,4 +1,4 @@
-package io.kubermesh.cli;
+package io.kubermesh.lab;
 
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A topology as text, as Graphviz dot, and as a self-contained SVG drawing. */
-final class TopologyRender {
+public final class TopologyRender {
     private TopologyRender() {
     }
 
-    static String text(Topology t) {
+    public static String text(Topology t) {
         StringBuilder sb = new StringBuilder();
         sb.append(t.machines().size()).append(" machines, ").append(t.cables().size()).append(" cables\n");
         for (Machine m : t.machines()) {
@@ -32,7 +32,7 @@ final class TopologyRender {
         return sb.toString();
     }
 
-    static String dot(Topology t) {
+    public static String dot(Topology t) {
         StringBuilder sb = new StringBuilder("graph kubermesh {\n  node [shape=box, style=rounded];\n");
         for (Machine m : t.machines()) {
             sb.append("  \"").append(m.name()).append("\";\n");
@@ -50,7 +50,7 @@ final class TopologyRender {
      * eigenvectors of the double-centred squared distances, by power iteration) refined by stress
      * majorization. Deterministic, and a grid comes out as a grid.
      */
-    static String svg(Topology t) {
+    public static String svg(Topology t) {
         int n = t.machines().size();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
