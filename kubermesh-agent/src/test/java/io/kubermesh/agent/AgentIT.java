@@ -45,6 +45,8 @@ class AgentIT {
             NetworkNamespaces.create(ns);
         }
         try (Rtnetlink a = Rtnetlink.open("kmag-a")) {
+            // Loopback up, as on any booted machine: the node reaches its own addresses through it.
+            a.setUp("lo", true);
             a.createVeth("cluster0", A0, "cluster3", MacAddress.parse("52:54:00:bb:00:03"), Optional.of("kmag-b"));
         }
     }
