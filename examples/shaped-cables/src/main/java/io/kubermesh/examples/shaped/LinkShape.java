@@ -10,12 +10,14 @@ import java.util.Locale;
 /**
  * What a bad link is: a rate, how long a packet may wait for it, and a loss probability, applied
  * to one end of a cable (the interface {@code clusterI} in a machine's network namespace). tbf
- * shapes what leaves the port; the ip6tables rules drop that share of what leaves it, both what
- * the machine sends (OUTPUT) and what it forwards (FORWARD), OSPF hellos included.
+ * shapes what leaves the port; the ip6tables rules drop that share of what arrives on it, both
+ * what is for the machine (INPUT) and what it forwards (FORWARD), OSPF hellos included. Loss is
+ * taken where a packet arrives, not where it leaves: a packet dropped in OUTPUT fails its
+ * sender's sendto with EPERM, which no lossy cable does.
  *
  * @param rate a tc rate ({@code 10mbit})
  * @param latency a tc time ({@code 50ms})
- * @param loss the probability, 0 to 1, that a packet leaving the port is dropped
+ * @param loss the probability, 0 to 1, that a packet arriving on the port is dropped
  */
 record LinkShape(String rate, String latency, double loss) {
     /** tbf needs a bucket at least one MTU deep; 32 KiB lets a burst of a few packets through at any rate. */
@@ -25,7 +27,7 @@ record LinkShape(String rate, String latency, double loss) {
     void apply(String netns, String port) {
         run(netns, "tc", "qdisc", "replace", "dev", port, "root", "tbf", "rate", rate, "burst", BURST, "latency", latency);
         if (loss > 0) {
-            for (String chain : List.of("OUTPUT", "FORWARD")) {
+            for (String chain : List.of("INPUT", "FORWARD")) {
                 run(netns, rule("-A", chain, port));
             }
         }
@@ -34,7 +36,7 @@ record LinkShape(String rate, String latency, double loss) {
     /** Removes the loss rules of a port whose cable was cut (its qdisc went with its link). */
     void remove(String netns, String port) {
         if (loss > 0) {
-            for (String chain : List.of("OUTPUT", "FORWARD")) {
+            for (String chain : List.of("INPUT", "FORWARD")) {
                 try {
                     run(netns, rule("-D", chain, port));
                 } catch (SubstrateException e) {
@@ -45,7 +47,7 @@ record LinkShape(String rate, String latency, double loss) {
     }
 
     private String[] rule(String action, String chain, String port) {
-        return new String[] {"ip6tables", "-w", action, chain, "-o", port, "-m", "statistic", "--mode", "random",
+        return new String[] {"ip6tables", "-w", action, chain, "-i", port, "-m", "statistic", "--mode", "random",
                 "--probability", String.format(Locale.ROOT, "%.6f", loss), "-j", "DROP"};
     }
 

@@ -13,13 +13,13 @@ import java.util.ServiceLoader;
 
 /**
  * {@code shaped}: lab machines whose cables are bad links. Every cable gets, at both ends, a
- * token-bucket bandwidth limit ({@code tc qdisc tbf}) and random loss of outgoing packets
+ * token-bucket bandwidth limit ({@code tc qdisc tbf}) and random loss of arriving packets
  * ({@code ip6tables -m statistic}; this kernel has no netem). The machines themselves are those
  * of the {@code netns} provider, found by name through {@link ServiceLoader} like any provider and
  * used only through the SPI: this plug-in imports no other provider.
  *
  * <p>Options: {@code shaped.rate} (tc rate, default {@value #DEFAULT_RATE}), {@code shaped.loss}
- * (probability a packet leaving a port is dropped, 0 to 1, default {@value #DEFAULT_LOSS}),
+ * (probability a packet arriving on a port is dropped, 0 to 1, default {@value #DEFAULT_LOSS}),
  * {@code shaped.latency} (how long tbf queues a packet before dropping it, default
  * {@value #DEFAULT_LATENCY}); every other option goes to the netns provider.
  */

@@ -105,8 +105,9 @@ class ShapedCablesIT {
             s.cable(new PortRef("a", 0), new PortRef("b", 0));
             String a = s.placement("a").get("netns");
             assertThat(run(a, "tc", "qdisc", "show", "dev", "cluster0")).contains("tbf").contains("rate 5Mbit");
-            assertThat(run(a, "ip6tables", "-S", "OUTPUT")).contains("-o cluster0 -m statistic --mode random --probability 0.5");
-            // Each echo crosses two lossy ends (request out of a, reply out of b): about a quarter come back.
+            assertThat(run(a, "ip6tables", "-S", "INPUT")).contains("-i cluster0 -m statistic --mode random --probability 0.5");
+            assertThat(run(a, "ip6tables", "-S", "FORWARD")).contains("-i cluster0 -m statistic --mode random --probability 0.5");
+            // Each echo crosses two lossy ends (request into b, reply into a): about a quarter come back.
             String far = "fe80::5054:ff:fe77:200%cluster0";
             for (int i = 0; i < 100 && !run(a, "ping", "-6", "-c", "1", "-W", "1", far).contains("1 received"); i++) {
                 Thread.sleep(100);
@@ -117,7 +118,7 @@ class ShapedCablesIT {
             int received = Integer.parseInt(m.group(1));
             assertThat(received).as("echoes answered of 80 at 50 % loss each way: " + out).isBetween(5, 40);
             s.cut(new PortRef("a", 0), new PortRef("b", 0));
-            assertThat(run(a, "ip6tables", "-S", "OUTPUT")).doesNotContain("cluster0");
+            assertThat(run(a, "ip6tables", "-S", "INPUT")).doesNotContain("cluster0");
         }
         assertThat(namespaces("kmlbq-")).isFalse();
     }
