@@ -7,7 +7,9 @@
 #   qemu-chassis.sh DIR get PARM...          prints PARM:VALUE per line (power, boot)
 #   qemu-chassis.sh DIR set PARM VALUE...    power 0|1, shutdown 1, reset 1, boot none|pxe|default
 #
-# DIR holds chassis.conf (MAC=, SERIAL_PORT=), and the state this script keeps: qemu.pid, boot
+# DIR holds chassis.conf (NAME=, MAC=, SERIAL_PORT=, SERIAL_WAIT=on|off: on holds the VM until a
+# console client connects, so ipmi_sim's SOL sees the boot from its first byte), and the state
+# this script keeps: qemu.pid, boot
 # (a pending one-time boot device), starts.log (one line per start with its -boot argument),
 # monitor (the qemu monitor socket), qemu.log. ipmi_sim is single-threaded and reads this
 # script's standard output to its end, so qemu never inherits it and nothing here blocks.
@@ -50,10 +52,14 @@ start() {
     qemu-system-x86_64 -name "$NAME" -machine pc,accel=tcg -m 64 -display none -vga none \
         -netdev hubport,id=n0,hubid=0 -device "e1000,netdev=n0,mac=$MAC" \
         -boot "reboot-timeout=2000$once" \
-        -serial "tcp:127.0.0.1:$SERIAL_PORT,server=on,wait=off" \
+        -serial "tcp:127.0.0.1:$SERIAL_PORT,server=on,wait=$SERIAL_WAIT" \
         -fw_cfg "name=etc/sercon-port,file=$dir/sercon" \
         -monitor "unix:$dir/monitor,server=on,wait=off" \
-        -pidfile "$pidfile" -daemonize </dev/null >>"$dir/qemu.log" 2>&1
+        -pidfile "$pidfile" -daemonize </dev/null >>"$dir/qemu.log" 2>&1 &
+    # In the background: with SERIAL_WAIT=on qemu waits for ipmi_sim, which waits for this script.
+    # The pidfile comes before that wait, so the power reads on as soon as the VM exists.
+    i=0
+    while [ ! -s "$pidfile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 stop() {

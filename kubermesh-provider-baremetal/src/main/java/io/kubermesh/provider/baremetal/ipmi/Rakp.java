@@ -21,25 +21,37 @@ final class Rakp {
     private Rakp() {
     }
 
-    /** RMCP+ status codes (13.24) that mean the credentials or privilege were refused. */
+    /** What an RMCP+ status code (13.24) means, for error messages. */
     static String status(int code) {
         return switch (code) {
             case 0x00 -> "no errors";
             case 0x01 -> "insufficient resources to create a session";
             case 0x02 -> "invalid session ID";
-            case 0x05 -> "invalid role";
-            case 0x06 -> "unauthorized role or privilege level requested";
-            case 0x09 -> "unauthorized name";
+            case 0x04 -> "invalid authentication algorithm";
+            case 0x05 -> "invalid integrity algorithm";
+            case 0x06 -> "no matching authentication payload";
+            case 0x07 -> "no matching integrity payload";
+            case 0x09 -> "invalid role";
+            case 0x0A -> "unauthorized role or privilege level requested";
+            case 0x0B -> "insufficient resources to create a session at the requested role";
+            case 0x0C -> "invalid name length";
             case 0x0D -> "unauthorized name";
-            case 0x0F -> "invalid integrity check value";
+            case 0x0F -> "invalid integrity check value (the password does not match)";
+            case 0x10 -> "invalid confidentiality algorithm";
             case 0x11 -> "no cipher suite match with proposed security algorithms";
             case 0x12 -> "illegal or unrecognized parameter";
             default -> "status 0x" + Integer.toHexString(code);
         };
     }
 
+    /** A status that says the user, its password or its privilege was refused. */
     static boolean isCredentialStatus(int code) {
-        return code == 0x05 || code == 0x06 || code == 0x09 || code == 0x0D || code == 0x0F;
+        return code == 0x09 || code == 0x0A || code == 0x0C || code == 0x0D || code == 0x0F;
+    }
+
+    /** A status that says the BMC does not take the offered algorithms, so another suite may do. */
+    static boolean isAlgorithmStatus(int code) {
+        return (code >= 0x03 && code <= 0x07) || code == 0x10 || code == 0x11;
     }
 
     record OpenSessionRequest(int tag, int consoleSessionId, CipherSuite suite) {
@@ -61,16 +73,17 @@ final class Rakp {
     record OpenSessionResponse(int tag, int status, int privilege, int consoleSessionId, int bmcSessionId, CipherSuite suite) {
         static OpenSessionResponse decode(byte[] payload) {
             ByteBuffer b = le(payload);
-            need(b, 8, "Open Session Response");
+            need(b, 2, "Open Session Response");
             int tag = u8(b);
             int status = u8(b);
+            if (status != 0) {
+                // An error answer may stop after the status (ipmi_sim's does).
+                return new OpenSessionResponse(tag, status, 0, 0, 0, null);
+            }
+            need(b, 34, "Open Session Response");
             int privilege = u8(b);
             b.get();
             int console = b.getInt();
-            if (status != 0) {
-                return new OpenSessionResponse(tag, status, privilege, console, 0, null);
-            }
-            need(b, 28, "Open Session Response");
             int bmc = b.getInt();
             int auth = algorithm(b, 0x00);
             int integrity = algorithm(b, 0x01);
@@ -114,15 +127,15 @@ final class Rakp {
     record Rakp2(int tag, int status, int consoleSessionId, byte[] bmcRandom, byte[] bmcGuid, byte[] authCode) {
         static Rakp2 decode(byte[] payload) {
             ByteBuffer b = le(payload);
-            need(b, 8, "RAKP 2");
+            need(b, 2, "RAKP 2");
             int tag = u8(b);
             int status = u8(b);
+            if (status != 0) {
+                return new Rakp2(tag, status, 0, new byte[0], new byte[0], new byte[0]);
+            }
+            need(b, 38, "RAKP 2");
             b.getShort();
             int console = b.getInt();
-            if (status != 0) {
-                return new Rakp2(tag, status, console, new byte[0], new byte[0], new byte[0]);
-            }
-            need(b, 32, "RAKP 2");
             byte[] random = take(b, 16);
             byte[] guid = take(b, 16);
             return new Rakp2(tag, status, console, random, guid, take(b, b.remaining()));
@@ -140,9 +153,13 @@ final class Rakp {
     record Rakp4(int tag, int status, int consoleSessionId, byte[] integrityCheck) {
         static Rakp4 decode(byte[] payload) {
             ByteBuffer b = le(payload);
-            need(b, 8, "RAKP 4");
+            need(b, 2, "RAKP 4");
             int tag = u8(b);
             int status = u8(b);
+            if (status != 0) {
+                return new Rakp4(tag, status, 0, new byte[0]);
+            }
+            need(b, 6, "RAKP 4");
             b.getShort();
             int console = b.getInt();
             return new Rakp4(tag, status, console, take(b, b.remaining()));
