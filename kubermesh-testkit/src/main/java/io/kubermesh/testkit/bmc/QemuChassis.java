@@ -29,7 +29,7 @@ public final class QemuChassis implements AutoCloseable {
      */
     public QemuChassis(Path dir, String name, String mac, boolean serialWait) {
         HostTools.require("qemu-system-x86_64", "qemu-system-x86");
-        HostTools.require("python3", "python3-minimal");
+        HostTools.require("python3", "python3-minimal"); // /usr/bin/python3 talks to the qemu monitor
         this.dir = dir;
         this.serialPort = HostTools.freeTcpPort();
         try {

@@ -25,7 +25,7 @@ alive() {
 }
 
 monitor() {
-    python3 - "$dir/monitor" "$1" <<'PY'
+    /usr/bin/python3 - "$dir/monitor" "$1" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(2)
