@@ -12,7 +12,6 @@ final class Chassis {
     static final int GET_CHASSIS_STATUS = 0x01;
     static final int CHASSIS_CONTROL = 0x02;
     static final int SET_SYSTEM_BOOT_OPTIONS = 0x08;
-    static final int GET_SYSTEM_BOOT_OPTIONS = 0x09;
     static final int SET_SESSION_PRIVILEGE = 0x3B;
     static final int CLOSE_SESSION = 0x3C;
     static final int ACTIVATE_PAYLOAD = 0x48;
@@ -45,23 +44,6 @@ final class Chassis {
     static byte[] bootOnce(BootDevice device) {
         int selector = device == BootDevice.NETWORK ? 0x01 : 0x02;
         return new byte[] {BOOT_FLAGS, (byte) 0xA0, (byte) (selector << 2), 0, 0, 0};
-    }
-
-    /** Get System Boot Options for the boot flags: parameter 5, set 0, block 0. */
-    static byte[] readBootFlags() {
-        return new byte[] {BOOT_FLAGS, 0, 0};
-    }
-
-    /** The device selector a Get System Boot Options (boot flags) response names, or null for none. */
-    static BootDevice bootDevice(byte[] response) {
-        if (response.length < 5 || (response[2] & 0x7F) != BOOT_FLAGS) {
-            throw new MalformedPacketException("Get System Boot Options answered no boot flags");
-        }
-        return switch ((response[4] >>> 2) & 0x0F) {
-            case 0x01 -> BootDevice.NETWORK;
-            case 0x02 -> BootDevice.DISK;
-            default -> null;
-        };
     }
 
     /** Activate Payload for SOL instance 1, encrypted and authenticated (24.1). */

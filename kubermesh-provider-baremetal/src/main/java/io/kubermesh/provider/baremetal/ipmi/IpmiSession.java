@@ -53,12 +53,6 @@ final class IpmiSession implements PowerSession {
                 "Set System Boot Options (boot flags)");
     }
 
-    /** The boot device the BMC holds for the next boot, or null for none. */
-    BootDevice nextBoot() {
-        return Chassis.bootDevice(lan.require(IpmiMessage.NETFN_CHASSIS, Chassis.GET_SYSTEM_BOOT_OPTIONS,
-                Chassis.readBootFlags(), "Get System Boot Options (boot flags)"));
-    }
-
     @Override
     public AutoCloseable console(Consumer<String> output) {
         return SolConsole.open(lan, bmc, output);
