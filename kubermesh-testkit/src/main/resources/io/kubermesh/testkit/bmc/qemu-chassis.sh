@@ -1,0 +1,108 @@
+#!/bin/sh
+# The chassis of an emulated BMC: a qemu VM (SeaBIOS, no disk, one NIC on an unconnected hub, its
+# serial console on a loopback TCP port) started and stopped on request. Both BMC emulators use
+# it: ipmi_sim runs it as its `chassis_control` program, the Redfish emulator runs it for
+# ComputerSystem.Reset. Protocol (ipmi_sim's, see OpenIPMI lanserv/ipmi_sim_chassiscontrol):
+#
+#   qemu-chassis.sh DIR get PARM...          prints PARM:VALUE per line (power, boot)
+#   qemu-chassis.sh DIR set PARM VALUE...    power 0|1, shutdown 1, reset 1, boot none|pxe|default
+#
+# DIR holds chassis.conf (NAME=, MAC=, SERIAL_PORT=, SERIAL_WAIT=on|off: on holds the VM until a
+# console client connects, so ipmi_sim's SOL sees the boot from its first byte), and the state
+# this script keeps: qemu.pid, boot
+# (a pending one-time boot device), starts.log (one line per start with its -boot argument),
+# monitor (the qemu monitor socket), qemu.log. ipmi_sim is single-threaded and reads this
+# script's standard output to its end, so qemu never inherits it and nothing here blocks.
+set -u
+dir=$1
+op=$2
+shift 2
+. "$dir/chassis.conf"
+pidfile="$dir/qemu.pid"
+
+alive() {
+    [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+monitor() {
+    /usr/bin/python3 - "$dir/monitor" "$1" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])
+time.sleep(0.1)
+s.sendall((sys.argv[2] + "\n").encode())
+time.sleep(0.2)
+s.close()
+PY
+}
+
+start() {
+    alive && return 0
+    once=""
+    boot=$(cat "$dir/boot" 2>/dev/null || echo none)
+    case $boot in
+        pxe) once=",once=n" ;;
+        default) once=",once=c" ;;
+    esac
+    rm -f "$dir/boot" "$pidfile"
+    # 0x3f8 little-endian: SeaBIOS copies its screen to COM1 (sercon), so the console shows the boot.
+    printf '\370\003' > "$dir/sercon"
+    echo "boot=${boot}" >> "$dir/starts.log"
+    qemu-system-x86_64 -name "$NAME" -machine pc,accel=tcg -m 64 -display none -vga none \
+        -netdev hubport,id=n0,hubid=0 -device "e1000,netdev=n0,mac=$MAC" \
+        -boot "reboot-timeout=2000$once" \
+        -serial "tcp:127.0.0.1:$SERIAL_PORT,server=on,wait=$SERIAL_WAIT" \
+        -fw_cfg "name=etc/sercon-port,file=$dir/sercon" \
+        -monitor "unix:$dir/monitor,server=on,wait=off" \
+        -pidfile "$pidfile" -daemonize </dev/null >>"$dir/qemu.log" 2>&1 &
+    # In the background: with SERIAL_WAIT=on qemu waits for ipmi_sim, which waits for this script.
+    # The pidfile comes before that wait, so the power reads on as soon as the VM exists.
+    i=0
+    while [ ! -s "$pidfile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+stop() {
+    alive || { rm -f "$pidfile"; return 0; }
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    rm -f "$pidfile"
+}
+
+case $op in
+    get)
+        for parm in "$@"; do
+            case $parm in
+                power) if alive; then echo "power:1"; else echo "power:0"; fi ;;
+                boot) echo "boot:$(cat "$dir/boot" 2>/dev/null || echo none)" ;;
+                *) echo "Invalid parameter: $parm"; exit 1 ;;
+            esac
+        done
+        ;;
+    set)
+        while [ $# -ge 2 ]; do
+            parm=$1 val=$2
+            shift 2
+            case $parm in
+                power) if [ "$val" = 1 ]; then start; else stop; fi ;;
+                shutdown) alive && monitor system_powerdown ;;
+                reset) alive && monitor system_reset ;;
+                boot)
+                    case $val in
+                        none) rm -f "$dir/boot" ;;
+                        pxe|default) echo "$val" > "$dir/boot" ;;
+                        *) echo "Invalid boot value: $val"; exit 1 ;;
+                    esac
+                    ;;
+                identify) ;;
+                *) echo "Invalid parameter: $parm"; exit 1 ;;
+            esac
+        done
+        ;;
+    check) exit 1 ;;
+    *) echo "Unknown operation: $op"; exit 1 ;;
+esac
+exit 0
