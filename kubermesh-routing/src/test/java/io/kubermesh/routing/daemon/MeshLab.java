@@ -43,6 +43,7 @@ final class MeshLab implements AutoCloseable {
     static final String NS_PREFIX = "kmre-n";
     static final String STUB = "stub0";
 
+    private final String nsPrefix;
     private final Topology topology;
     private final RoutingDaemonProvider provider;
     private final Path stateRoot;
@@ -52,6 +53,12 @@ final class MeshLab implements AutoCloseable {
     private final Set<Cable> down = new LinkedHashSet<>();
 
     MeshLab(Topology topology, RoutingDaemonProvider provider) {
+        this(topology, provider, NS_PREFIX);
+    }
+
+    /** A lab whose namespaces are {@code nsPrefix + index} (each IT family keeps its own prefix). */
+    MeshLab(Topology topology, RoutingDaemonProvider provider, String nsPrefix) {
+        this.nsPrefix = nsPrefix;
         this.topology = topology;
         this.provider = provider;
         for (int i = 0; i < topology.machines().size(); i++) {
@@ -79,7 +86,7 @@ final class MeshLab implements AutoCloseable {
     }
 
     String ns(String machine) {
-        return NS_PREFIX + (index.get(machine) + 1);
+        return nsPrefix + (index.get(machine) + 1);
     }
 
     MacAddress mac(String machine) {
@@ -103,10 +110,15 @@ final class MeshLab implements AutoCloseable {
     }
 
     /** Removes namespaces a crashed earlier run may have left. */
-    static void removeLeftovers() {
+    void removeLeftovers() {
+        removeLeftovers(nsPrefix);
+    }
+
+    /** Removes every namespace named {@code prefix...}, killing what runs inside first. */
+    static void removeLeftovers(String prefix) {
         for (String line : Sh.ok("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0].trim();
-            if (name.startsWith(NS_PREFIX)) {
+            if (name.startsWith(prefix)) {
                 killInside(name);
                 Sh.run(List.of("ip", "netns", "del", name));
             }
