@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Test harness: a Topology built as network namespaces {@code kmre-nI} cabled by veth pairs,
  * each node with its planned addresses from the seed plan ({@link SeedPlan}) (host /128 and the first pods address
- * on an ifb stub, this-end /126 on every port), and a routing daemon per node. Configures the
+ * on an ifb stub, this-end /126 on every port), and a routing daemon per node, all with one
+ * routing key. Configures the
  * network with {@code ip}, which only the tests may do. Everything it creates is removed by
  * {@link #close()}, also after a failure.
  */
@@ -44,6 +45,8 @@ final class MeshLab implements AutoCloseable {
     static final String STUB = "stub0";
 
     private final String nsPrefix;
+    /** The lab's routing key: every node authenticates OSPFv3 (and BFD where it can) with it. */
+    private final RoutingKey key = RoutingKey.generate(new java.security.SecureRandom());
     private final Topology topology;
     private final RoutingDaemonProvider provider;
     private final Path stateRoot;
@@ -161,7 +164,7 @@ final class MeshLab implements AutoCloseable {
         List<String> ports = topology.cablesOf(m).stream()
                 .map(c -> port(c.a().machine().equals(m) ? c.a() : c.b())).toList();
         return new NodeConfig(m, NodeConfig.routerIdFor(mac(m)), ports, STUB, Optional.of(ns(m)),
-                stateRoot.resolve(m), routing());
+                stateRoot.resolve(m), routing()).withKey(key);
     }
 
     /** Creates and starts every node's daemon, in parallel. */
