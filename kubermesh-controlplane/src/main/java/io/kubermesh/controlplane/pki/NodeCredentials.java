@@ -115,7 +115,7 @@ public record NodeCredentials(String caPem, String certificatePem, String keyPem
                 && Files.isRegularFile(dir.resolve("ca.crt"));
     }
 
-    static String readText(Path file) {
+    public static String readText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
