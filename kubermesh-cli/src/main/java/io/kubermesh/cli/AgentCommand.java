@@ -50,11 +50,13 @@ final class AgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(nodeName, state, stub);
         // Machine records shared between the boot services of every node, through etcd once it is up.
         EtcdMachineDirectory machines = new EtcdMachineDirectory(java.time.Duration.ofSeconds(2));
+        // Who may join, and what an admitted machine is given: asked by the boot services and the etcd leader.
+        io.kubermesh.agent.ClusterEnrolment enrolment = new io.kubermesh.agent.ClusterEnrolment(spec, settings, Clock.systemUTC());
         // Stopped in this order: anycast withdrawn first, then etcd, boot services, routing last.
         Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
                 new AnycastPorts(spec, settings, Clock.systemUTC()),
-                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC(), machines),
-                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe"), machines),
+                new ControlPlanePorts(spec, settings, etcdBootstrap, Clock.systemUTC(), machines, enrolment),
+                new BootPorts(spec, settings, Files.readString(config), Path.of("/usr/lib/ipxe"), machines).withEnrolment(enrolment),
                 new RoutingPorts(spec, settings))))
                 .getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);

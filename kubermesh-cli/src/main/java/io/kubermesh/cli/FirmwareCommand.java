@@ -45,6 +45,9 @@ final class FirmwareCommand implements Callable<Integer> {
         Path installed = state.resolve("cluster.yaml");
         if (boot.clusterYaml() != null) {
             java.nio.file.Files.writeString(installed, boot.clusterYaml());
+            // What Ignition writes to /var/lib/kubermesh/pki, into this machine's state directory, 0600.
+            boot.credentials().forEach((file, text) ->
+                    io.kubermesh.controlplane.pki.NodeCredentials.writeSecret(state.resolve("pki").resolve(file), text));
         } else if (!java.nio.file.Files.exists(installed)) {
             throw new io.kubermesh.api.SubstrateException("the boot server sent " + name
                     + " to its disk, but nothing is installed there (" + installed + " is missing)");

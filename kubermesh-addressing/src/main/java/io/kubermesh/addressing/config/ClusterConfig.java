@@ -197,7 +197,7 @@ public final class ClusterConfig {
         if (node == null || node.isNull()) {
             return Validation.valid(new HealthCheck.Tcp());
         }
-        String expected = "one of {tcp: true}, {http: /path} or {command: [argv...]}";
+        String expected = "one of {tcp: true}, {http: /path}, {https: /path} or {command: [argv...]}";
         if (!node.isObject() || node.size() != 1) {
             return Fields.invalid(at, node, expected);
         }
@@ -210,6 +210,9 @@ public final class ClusterConfig {
             case "http":
                 return v.isTextual() && v.asText().startsWith("/") ? Validation.valid(new HealthCheck.Http(v.asText()))
                         : Fields.invalid(at + ".http", v, "an absolute request path like /health");
+            case "https":
+                return v.isTextual() && v.asText().startsWith("/") ? Validation.valid(new HealthCheck.Https(v.asText()))
+                        : Fields.invalid(at + ".https", v, "an absolute request path like /health");
             case "command":
                 java.util.List<String> argv = new ArrayList<>();
                 if (v.isTextual()) {
