@@ -95,10 +95,25 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         Path state = settings.stateDirectory();
         NodeCredentials mine = NodeCredentials.read(PkiFiles.directory(state), PkiFiles.NODE);
         ClusterAuthority.Request request = ClusterAuthority.request(Identity.node(mac));
-        CertificateRequests desk = new CertificateRequests(client(), CALL);
-        CertificateRequests.Pending p = desk.submit(CertificateRequests.Kind.NODE, mac.toString(),
-                Long.toHexString(clock.millis()) + Long.toHexString(System.nanoTime()), request.requestPem(), null);
-        String cert = desk.await(p, ISSUE_WAIT).orElseThrow(() -> new KubermeshException(
+        // The nearest holder of the etcd anycast address may be a learner for a few seconds (it
+        // answers /health but refuses writes): the request is put again until one takes it.
+        long deadline = System.nanoTime() + ISSUE_WAIT.toNanos();
+        CertificateRequests desk = null;
+        CertificateRequests.Pending p = null;
+        while (p == null) {
+            try {
+                desk = new CertificateRequests(client(), CALL);
+                p = desk.submit(CertificateRequests.Kind.NODE, mac.toString(),
+                        Long.toHexString(clock.millis()) + Long.toHexString(System.nanoTime()), request.requestPem(), null);
+            } catch (KubermeshException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                dropClient();
+                sleep(500);
+            }
+        }
+        String cert = desk.await(p, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(2)).orElseThrow(() -> new KubermeshException(
                 "no certificate for " + mac + " within " + ISSUE_WAIT.toSeconds() + " s (is an etcd member up?)"));
         NodeCredentials issued = NodeCredentials.of(mine.caPem(), cert, request);
         if (!issued.signedBy(mine.ca()) || !issued.commonName().equals(Identity.node(mac).commonName())) {
@@ -174,6 +189,15 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         if (client != null) {
             client.close();
             client = null;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubermeshException("interrupted while asking for a certificate", e);
         }
     }
 
