@@ -46,7 +46,7 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterEnrolment.class);
     private static final Duration CALL = Duration.ofSeconds(3);
     /** How long a booting machine's Ignition request waits for its certificate. */
-    private static final Duration ISSUE_WAIT = Duration.ofSeconds(15);
+    private static final Duration ISSUE_WAIT = Duration.ofSeconds(30);
     static final String APPROVED = EtcdAccess.ENROLMENT_PREFIX + "approved/";
     static final String DENIED = EtcdAccess.ENROLMENT_PREFIX + "denied/";
     static final String PENDING = EtcdAccess.ENROLMENT_PREFIX + "pending/";

@@ -297,9 +297,21 @@ public final class EtcdNode implements AutoCloseable {
         return client;
     }
 
+    /**
+     * The member's client: at the other members' client URLs when it knows them, else at the
+     * anycast address. A learner answers /health and so may hold the anycast address itself,
+     * yet refuses writes, its own promotion included: it must not ask itself.
+     */
     private Client memberClient() {
         if (memberClient == null) {
-            memberClient = EtcdClients.connect(List.of(settings.anycastUrl()), memberCredentials());
+            List<URI> others = List.of();
+            try {
+                others = membership().list().stream().flatMap(m -> m.clientUrls().stream())
+                        .filter(u -> !u.equals(settings.clientUrl())).distinct().toList();
+            } catch (KubermeshException e) {
+                LOG.debug("etcd: no member list for the member client: {}", e.getMessage());
+            }
+            memberClient = EtcdClients.connect(others.isEmpty() ? List.of(settings.anycastUrl()) : others, memberCredentials());
         }
         return memberClient;
     }
@@ -458,6 +470,11 @@ public final class EtcdNode implements AutoCloseable {
             return;
         }
         if (local.get().learner()) {
+            // Asked again each time: the members it was made for may have changed.
+            if (memberClient != null) {
+                memberClient.close();
+                memberClient = null;
+            }
             promoteSelf(local.get().id());
         } else if (local.get().isLeader()) {
             heal();
