@@ -27,7 +27,8 @@ class ClusterConfigTest {
                         "docker-mirror fd65:7b9c:569:680:98e8:1762:7b6e:83f6 5000",
                         "gcr-mirror fd65:7b9c:569:680:98e8:1762:7b6e:61d3 5002",
                         "quay-mirror fd65:7b9c:569:680:98e8:1762:7abd:e0b7 5001");
-        assertThat(seed.service("etcd").orElseThrow().check()).isEqualTo(new HealthCheck.Http("/health"));
+        // etcd requires client certificates: its health is asked over HTTPS with the node's own.
+        assertThat(seed.service("etcd").orElseThrow().check()).isEqualTo(new HealthCheck.Https("/health"));
         assertThat(seed.ipv4().nodePool()).hasToString("172.30.2.0/24");
         assertThat(seed.ipv4().podPool()).hasToString("172.31.0.0/16");
         assertThat(seed.routing()).isEqualTo(RoutingSpec.DEFAULT);

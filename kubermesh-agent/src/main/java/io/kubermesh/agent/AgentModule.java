@@ -47,6 +47,13 @@ public final class AgentModule extends AbstractModule {
         return new EtcdMachineDirectory(Duration.ofSeconds(2));
     }
 
+    /** Who may join, and what an admitted machine is given: asked by the boot services and the etcd leader. */
+    @Provides
+    @Singleton
+    ClusterEnrolment enrolment(AddressPlan plan, AgentSettings settings, Clock clock) {
+        return new ClusterEnrolment(plan, settings, clock);
+    }
+
     @Provides
     @Singleton
     AddressPlan plan(ClusterSpec cluster) {

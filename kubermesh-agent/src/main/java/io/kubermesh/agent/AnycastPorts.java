@@ -68,7 +68,7 @@ public final class AnycastPorts implements PortListener, StatusContributor {
         }
         try {
             netlink = netns.isPresent() ? Rtnetlink.open(netns.get()) : Rtnetlink.open();
-            prober = new NetworkProber(InetAddress.getByName(node.host().toString()), CHECK_TIMEOUT, netns);
+            prober = new NetworkProber(InetAddress.getByName(node.host().toString()), CHECK_TIMEOUT, netns, this::nodeTls);
             AnycastEngine engine = new AnycastEngine(services, clock, prober, new StubAnnouncer(netlink, settings.stubName()));
             engine.addListener(AnycastPorts::log);
             engine.addListener(this::track);
@@ -77,6 +77,20 @@ public final class AnycastPorts implements PortListener, StatusContributor {
         } catch (UnknownHostException | RuntimeException e) {
             LOG.error("anycast health checks did not start: {}", e.getMessage());
         }
+    }
+
+    /** The node's TLS context for {@code https} checks, once its credentials are in {@code STATE/pki}. */
+    private volatile javax.net.ssl.SSLContext tls;
+
+    private Optional<javax.net.ssl.SSLContext> nodeTls() {
+        if (tls == null) {
+            java.nio.file.Path pki = io.kubermesh.controlplane.pki.PkiFiles.directory(settings.stateDirectory());
+            if (io.kubermesh.controlplane.pki.NodeCredentials.present(pki, io.kubermesh.controlplane.pki.PkiFiles.NODE)) {
+                tls = io.kubermesh.controlplane.pki.NodeCredentials.read(pki, io.kubermesh.controlplane.pki.PkiFiles.NODE)
+                        .sslContext();
+            }
+        }
+        return Optional.ofNullable(tls);
     }
 
     private void track(AnycastEvent e) {

@@ -28,7 +28,7 @@ public final class BootModule extends AbstractModule {
 
     @Provides
     @Singleton
-    BootPorts boot(ClusterSpec spec, AgentSettings settings, EtcdMachineDirectory machines) {
-        return new BootPorts(spec, settings, clusterYaml, tftpRoot, machines);
+    BootPorts boot(ClusterSpec spec, AgentSettings settings, EtcdMachineDirectory machines, ClusterEnrolment enrolment) {
+        return new BootPorts(spec, settings, clusterYaml, tftpRoot, machines).withEnrolment(enrolment);
     }
 }

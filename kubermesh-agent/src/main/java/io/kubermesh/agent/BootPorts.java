@@ -40,6 +40,7 @@ public final class BootPorts implements PortListener {
     private final String clusterYaml;
     private final Path tftpRoot;
     private final EtcdMachineDirectory directory;
+    private io.kubermesh.boot.machine.Enrolment enrolment = io.kubermesh.boot.machine.Enrolment.OPEN;
     private BootHttpServer http;
     private NodeBlock node;
 
@@ -64,6 +65,12 @@ public final class BootPorts implements PortListener {
         this.tftpRoot = tftpRoot;
     }
 
+    /** The cluster's enrolment (default {@code Enrolment.OPEN}); set before the agent starts. */
+    public BootPorts withEnrolment(io.kubermesh.boot.machine.Enrolment e) {
+        this.enrolment = e;
+        return this;
+    }
+
     @Override
     public synchronized void started(NodeBlock n) {
         this.node = n;
@@ -75,7 +82,7 @@ public final class BootPorts implements PortListener {
                 directory.localRecords(store::all);
             }
             MachineService machines = new MachineService(store, ClusterProfile.catalog(clusterYaml), Clock.systemUTC(),
-                    directory == null ? MachineDirectory.NONE : directory);
+                    directory == null ? MachineDirectory.NONE : directory, enrolment);
             http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
                     new InetSocketAddress("::", spec.boot().httpPort()));
         } catch (java.io.IOException | RuntimeException e) {

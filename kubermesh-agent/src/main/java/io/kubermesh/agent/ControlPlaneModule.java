@@ -23,7 +23,8 @@ public final class ControlPlaneModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ControlPlanePorts controlPlane(AddressPlan plan, AgentSettings settings, Clock clock, EtcdMachineDirectory machines) {
-        return new ControlPlanePorts(plan, settings, bootstrap, clock, machines);
+    ControlPlanePorts controlPlane(AddressPlan plan, AgentSettings settings, Clock clock, EtcdMachineDirectory machines,
+                                   ClusterEnrolment enrolment) {
+        return new ControlPlanePorts(plan, settings, bootstrap, clock, machines, enrolment);
     }
 }

@@ -9,6 +9,13 @@ import io.kubermesh.controlplane.node.EtcdNode;
 import io.kubermesh.controlplane.node.EtcdNodeSettings;
 import io.kubermesh.controlplane.node.EtcdNodeStatus;
 import io.kubermesh.controlplane.node.NodeIpv4;
+import io.kubermesh.controlplane.pki.FirstMachine;
+import io.kubermesh.controlplane.pki.NodeCredentials;
+import io.kubermesh.controlplane.pki.PkiFiles;
+import io.kubermesh.routing.daemon.RoutingKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,6 +40,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private final boolean bootstrap;
     private final Clock clock;
     private final EtcdMachineDirectory machines;
+    private final ClusterEnrolment enrolment;
     private EtcdNode node;
     private NodeIpv4 ipv4;
 
@@ -50,6 +58,18 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
      */
     public ControlPlanePorts(AddressPlan plan, AgentSettings settings, boolean bootstrap, Clock clock,
                              EtcdMachineDirectory machines) {
+        this(plan, settings, bootstrap, clock, machines, new ClusterEnrolment(plan, settings, clock));
+    }
+
+    /**
+     * As above, with the cluster's enrolment: when this node leads etcd, it signs a machine's
+     * certificate only if {@code enrolment} admits the machine. On the first machine
+     * ({@code bootstrap}) the cluster CA, its node certificate and the routing key are made in
+     * {@code STATE/pki} when missing.
+     */
+    public ControlPlanePorts(AddressPlan plan, AgentSettings settings, boolean bootstrap, Clock clock,
+                             EtcdMachineDirectory machines, ClusterEnrolment enrolment) {
+        this.enrolment = enrolment;
         this.machines = machines;
         this.plan = plan;
         this.spec = plan.spec();
@@ -67,16 +87,26 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             return;
         }
         try {
+            if (bootstrap) {
+                FirstMachine.ensure(settings.stateDirectory(), spec.name(), block.mac(), clock.instant());
+                Path key = PkiFiles.routingKey(settings.stateDirectory());
+                if (!Files.exists(key)) {
+                    RoutingKey.generate(new SecureRandom()).write(key);
+                    LOG.info("trust: cluster CA, node certificate and routing key made in {}",
+                            PkiFiles.directory(settings.stateDirectory()));
+                }
+            }
             EtcdBinary.locate();
             EtcdNodeSettings s = new EtcdNodeSettings(settings.name(), block.host(), etcd.get().address(), etcd.get().port(),
                     settings.stateDirectory(), bootstrap, spec.controlPlane(), "kubermesh-" + spec.name(),
                     Duration.ofMillis(300), Duration.ofMillis(3000), Duration.ofSeconds(1));
-            node = new EtcdNode(s, clock);
+            node = new EtcdNode(s, clock, enrolment::admitted);
             ipv4 = new NodeIpv4(block.mac().toString(), spec.ipv4());
             node.untilDone(ipv4);
             if (machines != null) {
                 node.untilDone(client -> {
-                    machines.attach(s.anycastUrl());
+                    machines.attach(s.anycastUrl(), NodeCredentials.read(PkiFiles.directory(settings.stateDirectory()),
+                            PkiFiles.NODE));
                     return true;
                 });
             }
@@ -116,5 +146,6 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             node.close();
             node = null;
         }
+        enrolment.close();
     }
 }

@@ -44,12 +44,24 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         this.local = records;
     }
 
-    /** Starts sharing through the etcd at {@code url} (the etcd anycast address); once only. */
+    /** Starts sharing through the etcd at {@code url} (the etcd anycast address) as {@code credentials}; once only. */
+    public synchronized void attach(URI url, io.kubermesh.controlplane.pki.NodeCredentials credentials) {
+        if (etcd != null) {
+            return;
+        }
+        attach(url, EtcdClients.connect(List.of(url), credentials));
+    }
+
+    /** Starts sharing through a plain-HTTP etcd at {@code url} (tests of plain members). */
     public synchronized void attach(URI url) {
         if (etcd != null) {
             return;
         }
-        client = EtcdClients.connect(List.of(url));
+        attach(url, EtcdClients.connect(List.of(url)));
+    }
+
+    private void attach(URI url, Client c) {
+        client = c;
         etcd = new EtcdBootMachines(client, EtcdBootMachines.DEFAULT_PREFIX, timeout);
         int published = 0;
         for (Machine m : local.get()) {

@@ -4,6 +4,7 @@ import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.routing.daemon.NodeConfig;
+import io.kubermesh.routing.daemon.RoutingKey;
 import io.kubermesh.routing.daemon.RoutingDaemon;
 import io.kubermesh.routing.daemon.RoutingDaemons;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the cluster's routing daemon (FRR by default, or BIRD) for this node: started with the
+ * Runs the cluster's routing daemon (FRR by default, or BIRD) for this node, authenticating with
+ * the cluster routing key ({@code STATE/pki/routing.key}; without it no daemon runs): started with the
  * stub interface once the node has its addresses, told of every port that comes and goes (it
  * keeps its adjacencies on the others), stopped with the agent so no daemon process or kernel
  * route outlives it.
@@ -46,7 +48,13 @@ public final class RoutingPorts implements PortListener {
     /** Starts the daemon; a failure is logged and tried again at the next port change, the agent runs on. */
     private void startDaemon() {
         try {
-            RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id()).create(config.withPorts(new ArrayList<>(ports)));
+            Path keyFile = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
+            if (!java.nio.file.Files.isRegularFile(keyFile)) {
+                throw new io.kubermesh.api.KubermeshException("no routing key at " + keyFile
+                        + ": this machine was not enrolled, and forms no adjacency without it");
+            }
+            RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id())
+                    .create(config.withPorts(new ArrayList<>(ports)).withKey(RoutingKey.read(keyFile)));
             d.start();
             daemon = d;
             LOG.info("routing daemon {} started, router id {}", d.name(), config.routerIdText());

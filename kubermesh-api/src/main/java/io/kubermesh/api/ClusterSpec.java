@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, Ipv6Prefix anycastPrefix,
                           List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot,
-                          ControlPlaneSpec controlPlane) {
+                          ControlPlaneSpec controlPlane, EnrolmentSpec enrolment) {
     /** The longest cluster prefix: a /71 leaves 48 bits for the MAC and 9 for the node block (/119). */
     public static final int MAX_PREFIX_LENGTH = 71;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -22,6 +22,7 @@ public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, I
     public ClusterSpec {
         services = services == null ? List.of() : List.copyOf(services);
         controlPlane = controlPlane == null ? ControlPlaneSpec.DEFAULT : controlPlane;
+        enrolment = enrolment == null ? EnrolmentSpec.DEFAULT : enrolment;
         List<ConfigurationException.Problem> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add(new ConfigurationException.Problem("cluster.name", name,
@@ -77,6 +78,13 @@ public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, I
         }
     }
 
+    /** A spec enrolling every machine that netboots ({@link EnrolmentSpec#DEFAULT}). */
+    public ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, Ipv6Prefix anycastPrefix,
+                       List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot,
+                       ControlPlaneSpec controlPlane) {
+        this(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, controlPlane, EnrolmentSpec.DEFAULT);
+    }
+
     /** A spec with the default control plane ({@link ControlPlaneSpec#DEFAULT}). */
     public ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, Ipv6Prefix anycastPrefix,
                        List<AnycastService> services, Ipv4Pools ipv4, RoutingSpec routing, BootSpec boot) {
@@ -93,10 +101,14 @@ public record ClusterSpec(String name, Ipv6Prefix prefix, RegionLayout layout, I
     }
 
     public ClusterSpec withServices(List<AnycastService> newServices) {
-        return new ClusterSpec(name, prefix, layout, anycastPrefix, newServices, ipv4, routing, boot, controlPlane);
+        return new ClusterSpec(name, prefix, layout, anycastPrefix, newServices, ipv4, routing, boot, controlPlane, enrolment);
     }
 
     public ClusterSpec withControlPlane(ControlPlaneSpec newControlPlane) {
-        return new ClusterSpec(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, newControlPlane);
+        return new ClusterSpec(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, newControlPlane, enrolment);
+    }
+
+    public ClusterSpec withEnrolment(EnrolmentSpec newEnrolment) {
+        return new ClusterSpec(name, prefix, layout, anycastPrefix, services, ipv4, routing, boot, controlPlane, newEnrolment);
     }
 }

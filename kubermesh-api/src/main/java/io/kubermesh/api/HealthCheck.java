@@ -17,6 +17,19 @@ public sealed interface HealthCheck {
         }
     }
 
+    /**
+     * Healthy when an HTTPS GET of {@code path} on the service port answers 2xx, the node
+     * presenting its own certificate of the cluster CA and trusting only that CA: a service
+     * that requires client certificates (etcd) is checked as its clients reach it.
+     */
+    record Https(String path) implements HealthCheck {
+        public Https {
+            if (path == null || !path.startsWith("/")) {
+                throw new ConfigurationException("check.https", path, "an absolute request path like /health");
+            }
+        }
+    }
+
     /** Healthy when the command exits 0. */
     record Command(List<String> argv) implements HealthCheck {
         public Command {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same IPv4 address.
  */
 class EtcdLabIT {
-    private static final String ANYCAST = "http://[fd65:7b9c:569:680:98eb:c508:ea6b:b0b2]:2379";
+    private static final String ANYCAST = "https://[fd65:7b9c:569:680:98eb:c508:ea6b:b0b2]:2379";
     private static final int GRACE_SECONDS = 12;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -131,12 +131,24 @@ class EtcdLabIT {
         return s;
     }
 
-    /** {@link LabEtcdClient} in a machine's namespace, as a process of its own. */
-    private Process client(String netns, String... args) throws IOException {
+    /** The state directory of the machine whose namespace is {@code netns} (its credentials are in pki/). */
+    private String state(String netns) throws Exception {
+        for (JsonNode m : status()) {
+            if (m.get("netns").asText().equals(netns)) {
+                return lab.resolve("machines").resolve(m.get("name").asText()).resolve("state").toString();
+            }
+        }
+        throw new AssertionError("no machine in " + netns);
+    }
+
+    /** {@link LabEtcdClient} in a machine's namespace, as a process of its own, with that machine's credentials. */
+    private Process client(String netns, String... given) throws Exception {
+        List<String> args = new ArrayList<>(List.of(given));
+        args.add(2, state(netns));
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + NetworkNamespaces.path(netns), "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), LabEtcdClient.class.getName()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         clients.add(p);
         return p;

@@ -10,6 +10,8 @@ import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.kubermesh.api.ControlPlaneSpec;
+import io.kubermesh.api.EnrolmentSpec;
+import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.api.Ipv4Pools;
 import io.kubermesh.api.Ipv4Prefix;
@@ -104,7 +106,7 @@ public final class ClusterConfig {
 
     private static Validation<List<Problem>, ClusterSpec> cluster(JsonNode node) {
         return Fields.of("cluster", node, Set.of("name", "ipv6", "anycast", "ipv4", "routing", "boot",
-                        "controlPlane"))
+                        "controlPlane", "enrolment"))
                 .flatMap(c -> {
                     Validation<List<Problem>, String> name = c.string("name", "kubermesh");
                     Validation<List<Problem>, Ipv6Part> ipv6 = ipv6(c.get("ipv6"));
@@ -113,9 +115,10 @@ public final class ClusterConfig {
                     Validation<List<Problem>, RoutingSpec> routing = routing(c.get("routing"));
                     Validation<List<Problem>, BootSpec> boot = boot(c.get("boot"));
                     Validation<List<Problem>, ControlPlaneSpec> controlPlane = controlPlane(c.get("controlPlane"));
-                    return Validation.combine(name, ipv6, anycast, ipv4, routing, boot, controlPlane)
-                            .ap((n, v6, any, v4, r, b, cp) -> Fields.attempt(() -> new ClusterSpec(n, v6.prefix, v6.layout,
-                                    any.prefix, any.services, v4, r, b, cp)))
+                    Validation<List<Problem>, EnrolmentSpec> enrolment = enrolment(c.get("enrolment"));
+                    return Validation.combine(name, ipv6, anycast, ipv4, routing, boot, controlPlane, enrolment)
+                            .ap((n, v6, any, v4, r, b, cp, en) -> Fields.attempt(() -> new ClusterSpec(n, v6.prefix, v6.layout,
+                                    any.prefix, any.services, v4, r, b, cp, en)))
                             .mapError(seqs -> seqs.flatMap(x -> x).toList())
                             .flatMap(v -> v);
                 });
@@ -194,7 +197,7 @@ public final class ClusterConfig {
         if (node == null || node.isNull()) {
             return Validation.valid(new HealthCheck.Tcp());
         }
-        String expected = "one of {tcp: true}, {http: /path} or {command: [argv...]}";
+        String expected = "one of {tcp: true}, {http: /path}, {https: /path} or {command: [argv...]}";
         if (!node.isObject() || node.size() != 1) {
             return Fields.invalid(at, node, expected);
         }
@@ -207,6 +210,9 @@ public final class ClusterConfig {
             case "http":
                 return v.isTextual() && v.asText().startsWith("/") ? Validation.valid(new HealthCheck.Http(v.asText()))
                         : Fields.invalid(at + ".http", v, "an absolute request path like /health");
+            case "https":
+                return v.isTextual() && v.asText().startsWith("/") ? Validation.valid(new HealthCheck.Https(v.asText()))
+                        : Fields.invalid(at + ".https", v, "an absolute request path like /health");
             case "command":
                 java.util.List<String> argv = new ArrayList<>();
                 if (v.isTextual()) {
@@ -248,6 +254,68 @@ public final class ClusterConfig {
                     .ap((k, h, dd, bi, bm) -> Fields.attempt(() -> new RoutingSpec(k, h, dd, bi, bm)))
                     .mapError(seqs -> seqs.flatMap(x -> x).toList()).flatMap(v -> v);
         });
+    }
+
+    /** {@code enrolment: auto} or {@code enrolment: {policy: inventory, machines: [MAC...], file: PATH}}. */
+    private static Validation<List<Problem>, EnrolmentSpec> enrolment(JsonNode node) {
+        String expected = "one of auto, inventory, approve";
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return Validation.valid(EnrolmentSpec.DEFAULT);
+        }
+        if (node.isTextual()) {
+            return policy("cluster.enrolment", node).flatMap(p -> Fields.attempt(() ->
+                    new EnrolmentSpec(p, java.util.List.of(), java.util.Optional.empty())));
+        }
+        if (!node.isObject()) {
+            return Fields.invalid("cluster.enrolment", node, expected + ", or {policy, machines, file}");
+        }
+        return Fields.of("cluster.enrolment", node, Set.of("policy", "machines", "file")).flatMap(f -> {
+            Validation<List<Problem>, EnrolmentSpec.Policy> policy = policy("cluster.enrolment.policy", f.get("policy"));
+            List<Problem> problems = List.empty();
+            java.util.List<MacAddress> macs = new ArrayList<>();
+            JsonNode list = f.get("machines");
+            if (list != null && !list.isNull() && !list.isMissingNode()) {
+                if (!list.isArray()) {
+                    problems = problems.append(new Problem("cluster.enrolment.machines", Fields.text(list),
+                            "a list of MAC addresses"));
+                } else {
+                    for (int i = 0; i < list.size(); i++) {
+                        try {
+                            macs.add(MacAddress.parse(list.get(i).asText()));
+                        } catch (RuntimeException e) {
+                            problems = problems.append(new Problem("cluster.enrolment.machines[" + i + "]",
+                                    Fields.text(list.get(i)), "a MAC address like 52:54:00:00:05:00"));
+                        }
+                    }
+                }
+            }
+            JsonNode file = f.get("file");
+            java.util.Optional<Path> path = java.util.Optional.empty();
+            if (file != null && !file.isNull() && !file.isMissingNode()) {
+                if (!file.isTextual() || !file.asText().startsWith("/")) {
+                    problems = problems.append(new Problem("cluster.enrolment.file", Fields.text(file),
+                            "an absolute path to a list of MACs"));
+                } else {
+                    path = java.util.Optional.of(Path.of(file.asText()));
+                }
+            }
+            if (!problems.isEmpty()) {
+                return Validation.invalid(policy.isInvalid() ? policy.getError().appendAll(problems) : problems);
+            }
+            java.util.Optional<Path> p = path;
+            return policy.flatMap(pol -> Fields.attempt(() -> new EnrolmentSpec(pol, macs, p)));
+        });
+    }
+
+    private static Validation<List<Problem>, EnrolmentSpec.Policy> policy(String at, JsonNode node) {
+        if (node != null && node.isTextual()) {
+            for (EnrolmentSpec.Policy p : EnrolmentSpec.Policy.values()) {
+                if (p.word().equals(node.asText())) {
+                    return Validation.valid(p);
+                }
+            }
+        }
+        return Fields.invalid(at, node, "one of auto, inventory, approve");
     }
 
     private static Validation<List<Problem>, ControlPlaneSpec> controlPlane(JsonNode node) {

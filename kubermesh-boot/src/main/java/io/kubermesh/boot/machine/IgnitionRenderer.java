@@ -19,6 +19,11 @@ public final class IgnitionRenderer {
     }
 
     public static String render(Profile profile, Machine machine, MachineSecrets secrets) {
+        return render(profile, machine, secrets, java.util.List.of());
+    }
+
+    /** With the machine's credentials ({@link Enrolment#credentials}), its files alone. */
+    public static String render(Profile profile, Machine machine, MachineSecrets secrets, java.util.List<Ignition.File> credentials) {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("ignition").put("version", VERSION);
         ArrayNode files = root.putObject("storage").putArray("files");
@@ -28,6 +33,9 @@ public final class IgnitionRenderer {
                 "KUBERMESH_MAC=" + machine.mac() + "\nKUBERMESH_PORT=" + machine.port() + "\n"));
         file(files, new Ignition.File("/etc/kubermesh/join-token", 0600, secrets.joinToken() + "\n"));
         for (Ignition.File f : profile.ignition().files()) {
+            file(files, f);
+        }
+        for (Ignition.File f : credentials) {
             file(files, f);
         }
         ArrayNode units = root.putObject("systemd").putArray("units");

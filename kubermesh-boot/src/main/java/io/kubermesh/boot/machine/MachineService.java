@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,12 +30,20 @@ public final class MachineService {
     private final ProfileCatalog catalog;
     private final Clock clock;
     private final MachineDirectory directory;
+    private final Enrolment enrolment;
 
     public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock) {
         this(store, catalog, clock, MachineDirectory.NONE);
     }
 
     public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock, MachineDirectory directory) {
+        this(store, catalog, clock, directory, Enrolment.OPEN);
+    }
+
+    /** With the cluster's enrolment: an Ignition config only for an admitted machine, with its credentials. */
+    public MachineService(MachineStore store, ProfileCatalog catalog, Clock clock, MachineDirectory directory,
+                          Enrolment enrolment) {
+        this.enrolment = enrolment;
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -108,7 +117,17 @@ public final class MachineService {
         if (p.isEmpty()) {
             return new Access.Denied<>(404, "machine " + mac + " has no profile");
         }
-        return new Access.Granted<>(IgnitionRenderer.render(p.get(), m.get(), store.secrets(mac)));
+        Enrolment.Verdict verdict = enrolment.verdict(mac);
+        if (verdict != Enrolment.Verdict.ADMITTED) {
+            return new Access.Denied<>(403, "machine " + mac + " is " + verdict.name().toLowerCase() + " by the enrolment policy");
+        }
+        List<Ignition.File> credentials;
+        try {
+            credentials = enrolment.credentials(mac);
+        } catch (RuntimeException e) {
+            return new Access.Denied<>(503, "no credentials for " + mac + " yet: " + e.getMessage());
+        }
+        return new Access.Granted<>(IgnitionRenderer.render(p.get(), m.get(), store.secrets(mac), credentials));
     }
 
     /** Phone-home: moves the machine forward to {@code state}, from its own port only. */

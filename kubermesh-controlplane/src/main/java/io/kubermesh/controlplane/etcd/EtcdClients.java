@@ -4,6 +4,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.KubermeshException;
+import io.kubermesh.controlplane.pki.Identity;
+import io.kubermesh.controlplane.pki.NodeCredentials;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -28,13 +30,29 @@ public final class EtcdClients {
         return Client.builder().target(target(endpoints));
     }
 
-    /** A client on {@code endpoints}. */
+    /** A plain-HTTP client on {@code endpoints} (members without TLS: tests of the membership logic). */
     public static Client connect(List<URI> endpoints) {
         return builder(endpoints).build();
     }
 
+    /**
+     * A TLS client on {@code endpoints} that presents {@code credentials} (etcd takes the
+     * certificate's CN as the user) and trusts only the cluster CA. Every member's certificate
+     * names {@link Identity#ETCD_SERVER_NAME}, so the same check holds whether the endpoint is
+     * the anycast address, a member's host address or loopback.
+     */
+    public static Client connect(List<URI> endpoints, NodeCredentials credentials) {
+        try {
+            return builder(endpoints).authority(Identity.ETCD_SERVER_NAME)
+                    .sslContext(b -> b.trustManager(credentials.ca()).keyManager(credentials.key(), credentials.certificate()))
+                    .build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new KubermeshException("cannot set up TLS for etcd with " + credentials + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The gRPC target jetcd's {@code ip} resolver reads: {@code ip:///host:port,host:port}. */
-    static String target(List<URI> endpoints) {
+    public static String target(List<URI> endpoints) {
         if (endpoints.isEmpty()) {
             throw new ConfigurationException("etcd endpoints", "[]", "at least one client URL like http://[::1]:2379");
         }
@@ -51,7 +69,7 @@ public final class EtcdClients {
      * cancelled) or an interruption becomes a {@link KubermeshException} saying what could not
      * be done ({@code what}: "write the record of m1", ...).
      */
-    static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+    public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -4,9 +4,6 @@ import io.kubermesh.api.KubermeshException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +38,24 @@ public final class EtcdMember implements AutoCloseable {
      * @param listenClientUrl where it listens for clients, when not only on {@code clientUrl}: a
      *     member behind an anycast address listens on {@code http://[::]:2379}, since the anycast
      *     /128 comes and goes with its health; null for {@code clientUrl}
+     * @param tls the member's TLS (clients and peers, client certificates required), null for
+     *     plain HTTP (tests of the membership logic only: a node's member always runs with TLS)
+     * @param quotaBytes the backend quota: past it etcd raises the NOSPACE alarm and takes no
+     *     writes until space is reclaimed ({@code EtcdMaintenance})
      */
     public record Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
                        boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout,
-                       URI listenClientUrl) {
+                       URI listenClientUrl, EtcdTls tls, long quotaBytes) {
+        /** etcd's own default quota, 2 GiB. */
+        public static final long DEFAULT_QUOTA = 2L << 30;
+        /** History kept by periodic auto-compaction: an hour of revisions, enough for any watch that reconnects. */
+        public static final String COMPACTION_RETENTION = "1h";
+
         public Spec {
             listenClientUrl = listenClientUrl == null ? clientUrl : listenClientUrl;
+            if (quotaBytes <= 0) {
+                throw new IllegalArgumentException("a backend quota is positive, got " + quotaBytes);
+            }
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(clientUrl, "clientUrl");
@@ -62,10 +71,29 @@ public final class EtcdMember implements AutoCloseable {
             }
         }
 
-        /** A member listening for clients on its client URL only. */
+        /** A plain-HTTP member listening for clients on its client URL only. */
         public Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
                     boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout) {
             this(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat, electionTimeout, null);
+        }
+
+        /** A plain-HTTP member with the default quota. */
+        public Spec(String name, Path dataDir, URI clientUrl, URI peerUrl, Map<String, URI> initialCluster,
+                    boolean existing, String clusterToken, Duration heartbeat, Duration electionTimeout, URI listenClientUrl) {
+            this(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat, electionTimeout,
+                    listenClientUrl, null, DEFAULT_QUOTA);
+        }
+
+        /** The same member serving TLS with {@code newTls}. */
+        public Spec withTls(EtcdTls newTls) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat,
+                    electionTimeout, listenClientUrl, newTls, quotaBytes);
+        }
+
+        /** The same member with another backend quota. */
+        public Spec withQuota(long bytes) {
+            return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat,
+                    electionTimeout, listenClientUrl, tls, bytes);
         }
 
         /** A member of a new single-member cluster with etcd's default timing. */
@@ -77,19 +105,19 @@ public final class EtcdMember implements AutoCloseable {
         /** The same member told to join a running cluster whose members (this one included) are {@code cluster}. */
         public Spec joining(Map<String, URI> cluster) {
             return new Spec(name, dataDir, clientUrl, peerUrl, cluster, true, clusterToken, heartbeat, electionTimeout,
-                    listenClientUrl);
+                    listenClientUrl, tls, quotaBytes);
         }
 
         /** The same member with other raft timing. */
         public Spec withTiming(Duration newHeartbeat, Duration newElectionTimeout) {
             return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, newHeartbeat,
-                    newElectionTimeout, listenClientUrl);
+                    newElectionTimeout, listenClientUrl, tls, quotaBytes);
         }
 
         /** The same member listening for clients at {@code url} (advertising its client URL still). */
         public Spec listeningOn(URI url) {
             return new Spec(name, dataDir, clientUrl, peerUrl, initialCluster, existing, clusterToken, heartbeat,
-                    electionTimeout, url);
+                    electionTimeout, url, tls, quotaBytes);
         }
 
         /** The etcd command line. */
@@ -105,14 +133,22 @@ public final class EtcdMember implements AutoCloseable {
                     "--initial-cluster-token", clusterToken,
                     "--heartbeat-interval", Long.toString(heartbeat.toMillis()),
                     "--election-timeout", Long.toString(electionTimeout.toMillis()),
-                    "--logger", "zap", "--log-outputs", "stderr"));
+                    "--logger", "zap", "--log-outputs", "stderr",
+                    "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION,
+                    "--quota-backend-bytes", Long.toString(quotaBytes)));
+            if (tls != null) {
+                argv.addAll(tls.flags());
+                // The JSON gateway forwards every request over its own connection, under the
+                // member's certificate (root), whoever sent it: off, so a client is always judged
+                // by its own certificate.
+                argv.add("--enable-grpc-gateway=false");
+            }
             return List.copyOf(argv);
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-
     private final Spec spec;
+    private final EtcdProbe probe;
     private final Path binary;
     private final Path log;
     private Spec running;
@@ -124,6 +160,12 @@ public final class EtcdMember implements AutoCloseable {
     }
 
     public EtcdMember(Spec spec, Path binary) {
+        this(spec, binary, EtcdProbe.plain());
+    }
+
+    /** A member whose health is asked with {@code probe} (HTTPS with a client certificate for a TLS member). */
+    public EtcdMember(Spec spec, Path binary, EtcdProbe probe) {
+        this.probe = probe;
         this.spec = spec;
         this.running = spec;
         this.binary = binary;
@@ -176,21 +218,12 @@ public final class EtcdMember implements AutoCloseable {
 
     /** True when {@code GET /health} on the client URL answers 200 with {@code "health":"true"}. */
     public boolean healthy() {
-        return healthy(spec.clientUrl());
+        return probe.healthy(spec.clientUrl());
     }
 
-    /** The same probe against any member's client URL. */
+    /** The same probe, plain HTTP, against any member's client URL. */
     public static boolean healthy(URI clientUrl) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(clientUrl.resolve("/health")).timeout(Duration.ofSeconds(1)).GET().build();
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"");
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return EtcdProbe.plain().healthy(clientUrl);
     }
 
     /**

@@ -50,6 +50,8 @@ public final class ClusterYaml {
             ObjectNode check = n.putObject("check");
             if (s.check() instanceof HealthCheck.Http) {
                 check.put("http", ((HealthCheck.Http) s.check()).path());
+            } else if (s.check() instanceof HealthCheck.Https https) {
+                check.put("https", https.path());
             } else if (s.check() instanceof HealthCheck.Command) {
                 ArrayNode argv = check.putArray("command");
                 ((HealthCheck.Command) s.check()).argv().forEach(argv::add);
@@ -85,6 +87,13 @@ public final class ClusterYaml {
         ObjectNode controlPlane = c.putObject("controlPlane");
         controlPlane.put("etcdMembers", spec.controlPlane().etcdMembers());
         controlPlane.put("memberGrace", duration(spec.controlPlane().memberGrace()));
+        ObjectNode enrolment = c.putObject("enrolment");
+        enrolment.put("policy", spec.enrolment().policy().word());
+        if (!spec.enrolment().machines().isEmpty()) {
+            ArrayNode macs = enrolment.putArray("machines");
+            spec.enrolment().machines().forEach(m -> macs.add(m.toString()));
+        }
+        spec.enrolment().file().ifPresent(f -> enrolment.put("file", f.toString()));
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -1,8 +1,21 @@
 package io.kubermesh.controlplane.node;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.controlplane.etcd.CertificateRequests;
+import io.kubermesh.controlplane.etcd.EtcdAccess;
+import io.kubermesh.controlplane.etcd.EtcdBinary;
 import io.kubermesh.controlplane.etcd.EtcdClients;
+import io.kubermesh.controlplane.etcd.EtcdProbe;
+import io.kubermesh.controlplane.etcd.EtcdTls;
+import io.kubermesh.controlplane.pki.ClusterAuthority;
+import io.kubermesh.controlplane.pki.Identity;
+import io.kubermesh.controlplane.pki.NodeCredentials;
+import io.kubermesh.controlplane.pki.PkiFiles;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import io.kubermesh.controlplane.etcd.EtcdMember;
 import io.kubermesh.controlplane.etcd.EtcdMembership;
 import io.kubermesh.controlplane.etcd.EtcdMembership.Member;
@@ -43,6 +56,16 @@ import org.slf4j.LoggerFactory;
  * Every membership change is made under {@link MembershipLock}, so one node changes it at a time.
  * A member removed while its machine was away finds itself gone from the list, moves its data
  * aside and becomes a plain node.
+ *
+ * <p>Trust (ARCHITECTURE.md, "Trust"): every member serves clients and peers with TLS and
+ * requires a certificate of the cluster CA; etcd's RBAC ({@link EtcdAccess}) gives members root
+ * and every other machine the {@code node} role. The node talks to etcd with its own certificate
+ * ({@code STATE/pki/node.crt}); to become a member it first asks for a member certificate
+ * ({@link CertificateRequests}), which the leading member signs only while the cluster lacks
+ * members, and then changes the membership with it. The bootstrap node makes its member
+ * certificate with the CA on its own disk, turns authentication on and shares the CA with the
+ * members through etcd (root only), so issuing survives the first machine. A removed member's
+ * user is removed with it.
  */
 public final class EtcdNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdNode.class);
@@ -52,18 +75,49 @@ public final class EtcdNode implements AutoCloseable {
     private final EtcdNodeSettings settings;
     private final Clock clock;
     private final MemberGrace grace;
+    /** How long a member certificate request may stay unanswered before it is made again. */
+    private static final Duration REQUEST_PATIENCE = Duration.ofSeconds(30);
+    private static final String AUTH_MARKER = "auth-enabled";
+
     private final List<Predicate<Client>> untilDone = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final NodeCredentials nodeCredentials;
+    private final EtcdProbe probe;
+    private final LeaderDuties duties;
     private volatile boolean running = true;
     private volatile Optional<EtcdNodeStatus> status = Optional.empty();
+    /** The node's own client at the anycast address ({@code node:MAC}). */
     private Client client;
+    /** The member's client at the anycast address ({@code member:NAME}, root). */
+    private Client memberClient;
     private EtcdMember member;
     private String lastRole = "";
+    private ClusterAuthority authority;
+    private CertificateRequests.Pending memberRequest;
+    private ClusterAuthority.Request memberKey;
+    private long memberRequestedAt;
 
-    public EtcdNode(EtcdNodeSettings settings, Clock clock) {
+    /**
+     * @param admitted the enrolment policy, asked before this node (when it leads) signs a
+     *     machine's certificate
+     * @throws KubermeshException if the node has no credentials in {@code STATE/pki} (it was not enrolled)
+     */
+    public EtcdNode(EtcdNodeSettings settings, Clock clock, Predicate<MacAddress> admitted) {
         this.settings = settings;
         this.clock = clock;
         this.grace = new MemberGrace(settings.controlPlane().memberGrace());
+        Path pki = PkiFiles.directory(settings.stateDirectory());
+        if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
+            throw new KubermeshException("no node certificate in " + pki + ": this machine was not enrolled"
+                    + " (its Ignition config carries pki/ca.crt, node.crt and node.key)");
+        }
+        this.nodeCredentials = NodeCredentials.read(pki, PkiFiles.NODE);
+        this.probe = EtcdProbe.tls(nodeCredentials.sslContext());
+        try {
+            this.duties = new LeaderDuties(clock, admitted, InetAddress.getByName(settings.anycast().toString()));
+        } catch (java.net.UnknownHostException e) {
+            throw new KubermeshException("bad anycast address " + settings.anycast(), e);
+        }
         this.thread = new Thread(this::loop, "etcd-node");
         thread.setDaemon(true);
     }
@@ -112,11 +166,16 @@ public final class EtcdNode implements AutoCloseable {
         }
         if (member == null) {
             if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
+                if (!memberCredentialsPresent()) {
+                    throw new KubermeshException("etcd data in " + settings.dataDirectory() + " but no member certificate in "
+                            + PkiFiles.directory(settings.stateDirectory()));
+                }
                 LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
                 startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
-            } else if (settings.bootstrap() && !LocalMemberStatus.answers(settings.anycastUrl())) {
+            } else if (settings.bootstrap() && !probe.answers(settings.anycastUrl())) {
                 // Never a second cluster: a bootstrap node that finds one at the anycast address joins it instead.
                 LOG.info("etcd: bootstrapping a new one-member cluster as {} at {}", settings.name(), settings.peerUrl());
+                issueOwnMemberCertificate();
                 startMember(baseSpec());
             } else {
                 maybeJoin();
@@ -138,30 +197,136 @@ public final class EtcdNode implements AutoCloseable {
     }
 
     private EtcdMember.Spec baseSpec() {
+        Path state = settings.stateDirectory();
         return new EtcdMember.Spec(settings.name(), settings.dataDirectory(), settings.clientUrl(), settings.peerUrl(),
                 Map.of(settings.name(), settings.peerUrl()), false, settings.clusterToken(), settings.heartbeat(),
-                settings.electionTimeout(), settings.listenUrl());
+                settings.electionTimeout(), settings.listenUrl())
+                .withTls(new EtcdTls(PkiFiles.caCertificate(state), PkiFiles.certificate(state, PkiFiles.MEMBER),
+                        PkiFiles.key(state, PkiFiles.MEMBER)))
+                .withQuota(settings.quotaBytes());
+    }
+
+    private boolean memberCredentialsPresent() {
+        return NodeCredentials.present(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
+    }
+
+    private NodeCredentials memberCredentials() {
+        return NodeCredentials.read(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
+    }
+
+    /** The member identity of this node: its host address, the anycast address, loopback. */
+    private Identity memberIdentity() {
+        try {
+            return Identity.member(settings.name(), List.of(InetAddress.getByName(settings.host().toString()),
+                    InetAddress.getByName(settings.anycast().toString()), InetAddress.getByName("::1")));
+        } catch (java.net.UnknownHostException e) {
+            throw new KubermeshException("bad address: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bootstrap node signs its own member certificate with the CA on its disk. */
+    private void issueOwnMemberCertificate() {
+        if (!memberCredentialsPresent()) {
+            authority().issue(memberIdentity(), clock.instant())
+                    .write(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
+        }
+    }
+
+    /**
+     * The cluster CA: from this node's disk (the first machine), else from etcd (members only
+     * may read it there).
+     */
+    private ClusterAuthority authority() {
+        if (authority == null) {
+            Path state = settings.stateDirectory();
+            if (Files.isRegularFile(PkiFiles.caKey(state))) {
+                authority = ClusterAuthority.fromPem(NodeCredentials.readText(PkiFiles.caCertificate(state)),
+                        NodeCredentials.readText(PkiFiles.caKey(state)));
+            } else {
+                var kv = memberClient().getKVClient();
+                String cert = value(EtcdClients.await(kv.get(bytes(EtcdAccess.CA_PREFIX + "certificate")), CALL, "read the CA"));
+                String key = value(EtcdClients.await(kv.get(bytes(EtcdAccess.CA_PREFIX + "key")), CALL, "read the CA key"));
+                authority = ClusterAuthority.fromPem(cert, key);
+            }
+        }
+        return authority;
+    }
+
+    private static String value(io.etcd.jetcd.kv.GetResponse r) {
+        return r.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
+                .orElseThrow(() -> new KubermeshException("the cluster CA is not in etcd"));
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Once, on the node that bootstrapped: roles and users, authentication on, the CA shared with
+     * the members. Marked done in {@code etcd/auth-enabled}, and safe to repeat.
+     */
+    private void ensureAuthentication() {
+        Path marker = settings.dataDirectory().resolveSibling(AUTH_MARKER);
+        if (!settings.bootstrap() || Files.exists(marker) || !member.healthy()) {
+            return;
+        }
+        NodeCredentials mine = memberCredentials();
+        try (Client local = EtcdClients.connect(List.of(settings.clientUrl()), mine)) {
+            new EtcdAccess(local, CALL).enable(mine.commonName());
+            new EtcdAccess(local, CALL).ensureUser(nodeCredentials.commonName(), EtcdAccess.NODE_ROLE);
+            ClusterAuthority ca = authority();
+            var kv = local.getKVClient();
+            EtcdClients.await(kv.put(bytes(EtcdAccess.CA_PREFIX + "certificate"), bytes(ca.certificatePem())), CALL, "share the CA");
+            EtcdClients.await(kv.put(bytes(EtcdAccess.CA_PREFIX + "key"), bytes(ca.keyPem())), CALL, "share the CA key");
+            Files.writeString(marker, clock.instant() + "\n");
+        } catch (IOException e) {
+            throw new KubermeshException("cannot write " + marker + ": " + e.getMessage(), e);
+        }
     }
 
     private void startMember(EtcdMember.Spec spec) {
-        member = new EtcdMember(spec).start();
+        member = new EtcdMember(spec, EtcdBinary.locate(), probe).start();
         LOG.info("etcd: member {} started (PID {}), peers at {}, clients at {} and the anycast address {}",
                 spec.name(), member.pid(), spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
     }
 
     private Client client() {
         if (client == null) {
-            client = EtcdClients.connect(List.of(settings.anycastUrl()));
+            client = EtcdClients.connect(List.of(settings.anycastUrl()), nodeCredentials);
         }
         return client;
     }
 
+    /**
+     * The member's client: at the other members' client URLs when it knows them, else at the
+     * anycast address. A learner answers /health and so may hold the anycast address itself,
+     * yet refuses writes, its own promotion included: it must not ask itself.
+     */
+    private Client memberClient() {
+        if (memberClient == null) {
+            List<URI> others = List.of();
+            try {
+                others = membership().list().stream().flatMap(m -> m.clientUrls().stream())
+                        .filter(u -> !u.equals(settings.clientUrl())).distinct().toList();
+            } catch (KubermeshException e) {
+                LOG.debug("etcd: no member list for the member client: {}", e.getMessage());
+            }
+            memberClient = EtcdClients.connect(others.isEmpty() ? List.of(settings.anycastUrl()) : others, memberCredentials());
+        }
+        return memberClient;
+    }
+
+    /** The membership as this node may see it (list), through its own client. */
     private EtcdMembership membership() {
-        return new EtcdMembership(client(), CALL, m -> m.clientUrls().stream().anyMatch(EtcdMember::healthy));
+        return membership(client());
+    }
+
+    private EtcdMembership membership(Client c) {
+        return new EtcdMembership(c, CALL, m -> m.clientUrls().stream().anyMatch(probe::healthy));
     }
 
     private Optional<Client> reachable() {
-        if (!LocalMemberStatus.answers(settings.anycastUrl())) {
+        if (!probe.answers(settings.anycastUrl())) {
             return Optional.empty();
         }
         try {
@@ -183,11 +348,49 @@ public final class EtcdNode implements AutoCloseable {
             client.close();
             client = null;
         }
+        if (memberClient != null) {
+            memberClient.close();
+            memberClient = null;
+        }
+    }
+
+    /**
+     * True once this node holds a member certificate; until then asks the leader for one (and
+     * gives a request up after {@link #REQUEST_PATIENCE}: the leader refuses when the cluster
+     * has enough members).
+     */
+    private boolean memberCertificate() {
+        if (memberCredentialsPresent()) {
+            return true;
+        }
+        CertificateRequests desk = new CertificateRequests(client(), CALL);
+        if (memberRequest != null) {
+            Optional<String> cert = desk.issued(memberRequest);
+            if (cert.isPresent()) {
+                NodeCredentials c = NodeCredentials.of(nodeCredentials.caPem(), cert.get(), memberKey);
+                if (!c.signedBy(nodeCredentials.ca())) {
+                    throw new KubermeshException("the member certificate issued for " + settings.name() + " is not the CA's");
+                }
+                c.write(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
+                LOG.info("etcd: member certificate {} issued", c.commonName());
+                memberRequest = null;
+                return true;
+            }
+            if (clock.millis() - memberRequestedAt < REQUEST_PATIENCE.toMillis()) {
+                return false;
+            }
+        }
+        memberKey = ClusterAuthority.request(memberIdentity());
+        memberRequest = desk.submit(CertificateRequests.Kind.MEMBER, settings.name(), Long.toHexString(clock.millis()),
+                memberKey.requestPem(), settings.peerUrl().toString());
+        memberRequestedAt = clock.millis();
+        LOG.info("etcd: asked the leader for a member certificate for {}", settings.name());
+        return false;
     }
 
     /** No member here: join if the cluster lacks members. */
     private void maybeJoin() {
-        if (!LocalMemberStatus.answers(settings.anycastUrl())) {
+        if (!probe.answers(settings.anycastUrl())) {
             return;
         }
         List<Member> members;
@@ -203,18 +406,24 @@ public final class EtcdNode implements AutoCloseable {
             return;
         }
         if (first instanceof JoinDecision.TakeUp t) {
+            if (!memberCertificate()) {
+                return;
+            }
             LOG.info("etcd: the membership already lists {} as {}; starting it", settings.peerUrl(), t.member().hexId());
             startMember(baseSpec().joining(initialCluster(members)));
             return;
         }
-        MembershipLock lock = new MembershipLock(client(), Duration.ofSeconds(90), CALL);
+        if (!memberCertificate()) {
+            return;
+        }
+        MembershipLock lock = new MembershipLock(memberClient(), Duration.ofSeconds(90), CALL);
         Optional<MembershipLock.Held> held = lock.tryAcquire(settings.name());
         if (held.isEmpty()) {
             LOG.debug("etcd: another node is changing the membership");
             return;
         }
         try (MembershipLock.Held h = held.get()) {
-            EtcdMembership membership = membership();
+            EtcdMembership membership = membership(memberClient());
             members = membership.list();
             JoinDecision again = JoinDecision.decide(members, settings.peerUrl(), settings.controlPlane().etcdMembers());
             if (!(again instanceof JoinDecision.Add)) {
@@ -254,15 +463,33 @@ public final class EtcdNode implements AutoCloseable {
         if (member.ensureRunning()) {
             LOG.warn("etcd: member {} had exited; restarted on its data", settings.name());
         }
-        Optional<LocalMemberStatus> local = LocalMemberStatus.of(settings.clientUrl());
+        ensureAuthentication();
+        Optional<LocalMemberStatus> local = probe.status(settings.clientUrl());
         if (local.isEmpty()) {
             checkStillMember();
             return;
         }
         if (local.get().learner()) {
+            // Asked again each time: the members it was made for may have changed.
+            if (memberClient != null) {
+                memberClient.close();
+                memberClient = null;
+            }
             promoteSelf(local.get().id());
         } else if (local.get().isLeader()) {
             heal();
+            lead();
+        }
+    }
+
+    /** The leader's other duties: certificates asked for over etcd, and space. */
+    private void lead() {
+        try {
+            List<Member> members = membership(memberClient()).list();
+            duties.sign(memberClient(), authority(), members, settings.controlPlane().etcdMembers(), CALL);
+            duties.maintain(memberClient(), members, CALL);
+        } catch (KubermeshException e) {
+            LOG.warn("etcd: leader duties: {}", e.getMessage());
         }
     }
 
@@ -278,8 +505,15 @@ public final class EtcdNode implements AutoCloseable {
             LOG.warn("etcd: {} is no longer a member (removed while away); moving its data aside", settings.name());
             member.stop();
             member = null;
+            if (memberClient != null) {
+                memberClient.close();
+                memberClient = null;
+            }
             Path data = settings.dataDirectory();
             try {
+                // Its member certificate's user was removed with it; a new one is asked for if it joins again.
+                Files.deleteIfExists(PkiFiles.certificate(settings.stateDirectory(), PkiFiles.MEMBER));
+                Files.deleteIfExists(PkiFiles.key(settings.stateDirectory(), PkiFiles.MEMBER));
                 Files.move(data, data.resolveSibling("data.removed-" + clock.millis()));
             } catch (IOException e) {
                 throw new KubermeshException("cannot move " + data + " aside: " + e.getMessage(), e);
@@ -288,10 +522,10 @@ public final class EtcdNode implements AutoCloseable {
     }
 
     private void promoteSelf(long id) {
-        MembershipLock lock = new MembershipLock(client(), Duration.ofSeconds(90), CALL);
+        MembershipLock lock = new MembershipLock(memberClient(), Duration.ofSeconds(90), CALL);
         lock.tryAcquire(settings.name()).ifPresent(h -> {
             try (h) {
-                membership().promote(id, Duration.ofSeconds(5));
+                membership(memberClient()).promote(id, Duration.ofSeconds(5));
                 LOG.info("etcd: promoted {} ({}) to a voting member", settings.name(), Long.toHexString(id));
             } catch (KubermeshException e) {
                 LOG.debug("etcd: not promotable yet: {}", e.getMessage());
@@ -301,13 +535,13 @@ public final class EtcdNode implements AutoCloseable {
 
     /** The leader's duty: time unreachable members, remove one past its grace if quorum allows. */
     private void heal() {
-        EtcdMembership membership = membership();
+        EtcdMembership membership = membership(memberClient());
         List<Member> members = membership.list();
         Set<Long> ids = new HashSet<>();
         Set<Long> answering = new HashSet<>();
         for (Member m : members) {
             ids.add(m.id());
-            if (m.peerUrls().contains(settings.peerUrl()) || m.clientUrls().stream().anyMatch(LocalMemberStatus::answers)) {
+            if (m.peerUrls().contains(settings.peerUrl()) || m.clientUrls().stream().anyMatch(probe::answers)) {
                 answering.add(m.id());
             }
         }
@@ -319,12 +553,15 @@ public final class EtcdNode implements AutoCloseable {
         long id = overdue.get();
         Member gone = members.stream().filter(m -> m.id() == id).findFirst().orElseThrow();
         Duration away = grace.unreachableFor(id, clock.instant());
-        Optional<MembershipLock.Held> held = new MembershipLock(client(), Duration.ofSeconds(90), CALL).tryAcquire(settings.name());
+        Optional<MembershipLock.Held> held = new MembershipLock(memberClient(), Duration.ofSeconds(90), CALL).tryAcquire(settings.name());
         if (held.isEmpty()) {
             return;
         }
         try (MembershipLock.Held h = held.get()) {
             membership.remove(id);
+            if (!gone.name().isEmpty()) {
+                new EtcdAccess(memberClient(), CALL).removeUser(Identity.MEMBER_PREFIX + gone.name());
+            }
             LOG.warn("etcd: removed member {} ({}, {}) unreachable for {} s; a node without a member takes its place",
                     gone.name(), gone.hexId(), gone.peerUrls(), away.toSeconds());
         } catch (QuorumException e) {
@@ -337,7 +574,7 @@ public final class EtcdNode implements AutoCloseable {
             status = Optional.empty();
             return;
         }
-        Optional<LocalMemberStatus> local = LocalMemberStatus.of(settings.clientUrl());
+        Optional<LocalMemberStatus> local = probe.status(settings.clientUrl());
         String role = local.map(l -> l.learner() ? "learner" : "voter").orElse("starting");
         boolean leader = local.map(LocalMemberStatus::isLeader).orElse(false);
         boolean healthy = member.healthy();
@@ -364,9 +601,7 @@ public final class EtcdNode implements AutoCloseable {
             if (member != null) {
                 member.stop();
             }
-            if (client != null) {
-                client.close();
-            }
+            dropClient();
         }
     }
 }

@@ -34,6 +34,37 @@ public record LocalMemberStatus(long id, long leader, boolean learner) {
                 Long.parseUnsignedLong(root.path("leader").asText("0")), root.path("isLearner").asBoolean(false));
     }
 
+    /**
+     * Reads the member's view from its Prometheus metrics ({@code etcd_server_id},
+     * {@code etcd_server_is_leader}, {@code etcd_server_is_learner}): what a TLS member, whose
+     * JSON gateway is off, tells about itself. A leader follows itself; a follower's leader id is
+     * not in the metrics, so it is given as -1 (some other member).
+     */
+    public static Optional<LocalMemberStatus> fromMetrics(String metrics) {
+        long id = 0;
+        boolean leader = false;
+        boolean learner = false;
+        boolean hasLeader = false;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("etcd_server_id{server_id=\"")) {
+                int end = line.indexOf('"', 26);
+                if (end > 26) {
+                    id = Long.parseUnsignedLong(line.substring(26, end), 16);
+                }
+            } else if (line.startsWith("etcd_server_is_leader ")) {
+                leader = line.endsWith(" 1");
+            } else if (line.startsWith("etcd_server_is_learner ")) {
+                learner = line.endsWith(" 1");
+            } else if (line.startsWith("etcd_server_has_leader ")) {
+                hasLeader = line.endsWith(" 1");
+            }
+        }
+        if (id == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new LocalMemberStatus(id, leader ? id : hasLeader ? -1 : 0, learner));
+    }
+
     /** Asks the member at {@code clientUrl}; empty when it does not answer. */
     public static Optional<LocalMemberStatus> of(URI clientUrl) {
         try {

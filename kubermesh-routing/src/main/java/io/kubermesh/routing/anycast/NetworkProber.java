@@ -29,8 +29,19 @@ public final class NetworkProber implements Prober, AutoCloseable {
     private final InetAddress target;
     private final int timeoutMillis;
     private final NamespaceThread namespace;
+    private final java.util.function.Supplier<Optional<javax.net.ssl.SSLContext>> tls;
 
     public NetworkProber(InetAddress target, Duration timeout, Optional<String> netns) {
+        this(target, timeout, netns, Optional::empty);
+    }
+
+    /**
+     * With the node's TLS context for {@code https} checks, asked at every such check (the
+     * node's certificate may arrive after the prober starts); none makes an {@code https} check fail.
+     */
+    public NetworkProber(InetAddress target, Duration timeout, Optional<String> netns,
+                         java.util.function.Supplier<Optional<javax.net.ssl.SSLContext>> tls) {
+        this.tls = tls;
         this.target = target;
         this.timeoutMillis = (int) Math.max(1, timeout.toMillis());
         this.namespace = netns.map(NamespaceThread::enter).orElse(null);
@@ -50,6 +61,18 @@ public final class NetworkProber implements Prober, AutoCloseable {
             s.connect(new InetSocketAddress(target, service.port()), timeoutMillis);
             if (service.check() instanceof HealthCheck.Http http) {
                 return http(s, http.path(), service.port());
+            }
+            if (service.check() instanceof HealthCheck.Https https) {
+                Optional<javax.net.ssl.SSLContext> context = tls.get();
+                if (context.isEmpty()) {
+                    return false;
+                }
+                s.setSoTimeout(timeoutMillis);
+                try (javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) context.get().getSocketFactory()
+                        .createSocket(s, target.getHostAddress().replaceAll("%.*", ""), service.port(), true)) {
+                    tlsSocket.startHandshake();
+                    return http(tlsSocket, https.path(), service.port());
+                }
             }
             return true;
         } catch (IOException e) {

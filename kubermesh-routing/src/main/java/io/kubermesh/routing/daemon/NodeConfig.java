@@ -21,15 +21,19 @@ import java.util.regex.Pattern;
  *     for the namespace of this process
  * @param stateDirectory where configuration, sockets, pid files and logs of this node go
  * @param routing hello, dead and BFD timers
+ * @param key the cluster's routing key: OSPFv3 (and BFD, where the daemon can) authenticates
+ *     every packet on every port with it; empty only for a daemon that must speak without one
+ *     (a test's rogue device)
  */
 public record NodeConfig(String nodeName, int routerId, List<String> ports, String stubInterface,
-                         Optional<String> namespace, Path stateDirectory, RoutingSpec routing) {
+                         Optional<String> namespace, Path stateDirectory, RoutingSpec routing, Optional<RoutingKey> key) {
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
         ports = List.copyOf(ports);
         namespace = namespace == null ? Optional.empty() : namespace;
+        key = key == null ? Optional.empty() : key;
         if (nodeName == null || !NAME.matcher(nodeName).matches()) {
             throw new ConfigurationException("node.name", nodeName, "letters, digits, '.', '_' or '-', at most 64");
         }
@@ -57,6 +61,17 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
         }
     }
 
+    /** A node without a routing key: its daemon authenticates nothing (tests and benchmarks only). */
+    public NodeConfig(String nodeName, int routerId, List<String> ports, String stubInterface, Optional<String> namespace,
+                      Path stateDirectory, RoutingSpec routing) {
+        this(nodeName, routerId, ports, stubInterface, namespace, stateDirectory, routing, Optional.empty());
+    }
+
+    /** The same node authenticating with {@code newKey}. */
+    public NodeConfig withKey(RoutingKey newKey) {
+        return new NodeConfig(nodeName, routerId, ports, stubInterface, namespace, stateDirectory, routing, Optional.of(newKey));
+    }
+
     /**
      * A router id that is a pure function of the node identity: the low 32 bits of the MAC (the
      * NIC-specific part and one octet of the OUI), so nodes from one vendor differ. An all-zero
@@ -74,7 +89,7 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
 
     /** The same node with another set of ports. */
     public NodeConfig withPorts(List<String> newPorts) {
-        return new NodeConfig(nodeName, routerId, newPorts, stubInterface, namespace, stateDirectory, routing);
+        return new NodeConfig(nodeName, routerId, newPorts, stubInterface, namespace, stateDirectory, routing, key);
     }
 
     /**

@@ -22,6 +22,14 @@ public final class Fixtures {
                 RoutingSpec.DEFAULT);
     }
 
+    /** A fixed routing key (never a real cluster's). */
+    public static final RoutingKey KEY = new RoutingKey(7, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+
+    /** The same node with {@link #KEY}. */
+    public static NodeConfig keyedNode() {
+        return node().withKey(KEY);
+    }
+
     /** A test resource next to {@code io/kubermesh/routing/daemon/}, as text. */
     public static String resource(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream(name)) {

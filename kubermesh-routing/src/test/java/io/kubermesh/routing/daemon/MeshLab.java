@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Test harness: a Topology built as network namespaces {@code kmre-nI} cabled by veth pairs,
  * each node with its planned addresses from the seed plan ({@link SeedPlan}) (host /128 and the first pods address
- * on an ifb stub, this-end /126 on every port), and a routing daemon per node. Configures the
+ * on an ifb stub, this-end /126 on every port), and a routing daemon per node, all with one
+ * routing key. Configures the
  * network with {@code ip}, which only the tests may do. Everything it creates is removed by
  * {@link #close()}, also after a failure.
  */
@@ -43,6 +44,9 @@ final class MeshLab implements AutoCloseable {
     static final String NS_PREFIX = "kmre-n";
     static final String STUB = "stub0";
 
+    private final String nsPrefix;
+    /** The lab's routing key: every node authenticates OSPFv3 (and BFD where it can) with it. */
+    private final RoutingKey key = RoutingKey.generate(new java.security.SecureRandom());
     private final Topology topology;
     private final RoutingDaemonProvider provider;
     private final Path stateRoot;
@@ -52,6 +56,12 @@ final class MeshLab implements AutoCloseable {
     private final Set<Cable> down = new LinkedHashSet<>();
 
     MeshLab(Topology topology, RoutingDaemonProvider provider) {
+        this(topology, provider, NS_PREFIX);
+    }
+
+    /** A lab whose namespaces are {@code nsPrefix + index} (each IT family keeps its own prefix). */
+    MeshLab(Topology topology, RoutingDaemonProvider provider, String nsPrefix) {
+        this.nsPrefix = nsPrefix;
         this.topology = topology;
         this.provider = provider;
         for (int i = 0; i < topology.machines().size(); i++) {
@@ -79,7 +89,7 @@ final class MeshLab implements AutoCloseable {
     }
 
     String ns(String machine) {
-        return NS_PREFIX + (index.get(machine) + 1);
+        return nsPrefix + (index.get(machine) + 1);
     }
 
     MacAddress mac(String machine) {
@@ -103,10 +113,15 @@ final class MeshLab implements AutoCloseable {
     }
 
     /** Removes namespaces a crashed earlier run may have left. */
-    static void removeLeftovers() {
+    void removeLeftovers() {
+        removeLeftovers(nsPrefix);
+    }
+
+    /** Removes every namespace named {@code prefix...}, killing what runs inside first. */
+    static void removeLeftovers(String prefix) {
         for (String line : Sh.ok("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0].trim();
-            if (name.startsWith(NS_PREFIX)) {
+            if (name.startsWith(prefix)) {
                 killInside(name);
                 Sh.run(List.of("ip", "netns", "del", name));
             }
@@ -149,7 +164,7 @@ final class MeshLab implements AutoCloseable {
         List<String> ports = topology.cablesOf(m).stream()
                 .map(c -> port(c.a().machine().equals(m) ? c.a() : c.b())).toList();
         return new NodeConfig(m, NodeConfig.routerIdFor(mac(m)), ports, STUB, Optional.of(ns(m)),
-                stateRoot.resolve(m), routing());
+                stateRoot.resolve(m), routing()).withKey(key);
     }
 
     /** Creates and starts every node's daemon, in parallel. */

@@ -25,11 +25,24 @@ public final class Firmware {
     private static final Pattern PORT = Pattern.compile("cluster\\d{1,2}");
 
     /**
-     * What the boot found: the port, the two leases, and the cluster file the Ignition config
-     * carried (null when the server sent the machine to its disk).
+     * What the boot found: the port, the two leases, the cluster file the Ignition config
+     * carried (null when the server sent the machine to its disk), and the machine's credentials
+     * from the Ignition config: file name under {@value #CREDENTIALS} to contents.
      */
-    public record Boot(String port, MacAddress mac, Dhcp6Client.Lease firmware, Dhcp6Client.Lease ipxe, String clusterYaml) {
+    public record Boot(String port, MacAddress mac, Dhcp6Client.Lease firmware, Dhcp6Client.Lease ipxe, String clusterYaml,
+                       java.util.Map<String, String> credentials) {
+        public Boot {
+            credentials = credentials == null ? java.util.Map.of() : java.util.Map.copyOf(credentials);
+        }
+
+        @Override
+        public String toString() {
+            return "Boot[" + port + ", " + mac + ", credentials " + credentials.keySet() + "]";
+        }
     }
+
+    /** Where an Ignition config puts a machine's credentials (the agent's default state directory's pki). */
+    public static final String CREDENTIALS = "/var/lib/kubermesh/pki/";
 
     private Firmware() {
     }
@@ -65,7 +78,7 @@ public final class Firmware {
             // Installed before: the server sends it to its disk, never through the installer again.
             netlink.removeAddress(port.name(), uefi.address(), 126);
             step(console, "booting from disk%n");
-            return new Boot(port.name(), mac, uefi, ipxe, null);
+            return new Boot(port.name(), mac, uefi, ipxe, null, null);
         }
         String cluster = result.file("/etc/kubermesh/cluster.yaml").orElseThrow(() ->
                 new SubstrateException("the Ignition config has no /etc/kubermesh/cluster.yaml"));
@@ -75,7 +88,12 @@ public final class Firmware {
         step(console, "phoned home: installed%n");
         // The operating system configures its own addresses from the plan: leave none behind.
         netlink.removeAddress(port.name(), uefi.address(), 126);
-        return new Boot(port.name(), mac, uefi, ipxe, cluster);
+        java.util.Map<String, String> credentials = new java.util.TreeMap<>();
+        for (String name : java.util.List.of("ca.crt", "node.crt", "node.key", "routing.key")) {
+            result.file(CREDENTIALS + name).ifPresent(text -> credentials.put(name, text));
+        }
+        step(console, "credentials: %s%n", credentials.isEmpty() ? "none" : String.join(", ", credentials.keySet()));
+        return new Boot(port.name(), mac, uefi, ipxe, cluster, credentials);
     }
 
     /**

@@ -95,6 +95,10 @@ public final class NetnsMachine {
             Path installed = state.resolve("cluster.yaml");
             if (boot.clusterYaml() != null) {
                 Files.writeString(installed, boot.clusterYaml());
+                // What Ignition writes to /var/lib/kubermesh/pki goes into this machine's state directory, 0600.
+                for (var credential : boot.credentials().entrySet()) {
+                    writeSecret(state.resolve("pki").resolve(credential.getKey()), credential.getValue());
+                }
             } else if (!Files.exists(installed)) {
                 throw new SubstrateException("the boot server sent " + name
                         + " to its disk, but nothing is installed there (" + installed + " is missing)");
@@ -102,5 +106,18 @@ public final class NetnsMachine {
             Firmware.step(System.out, "handing over to the operating system (kubermesh agent --config %s)%n", installed);
             return AgentProcess.run(AgentOptions.of(installed, state, name, false), System.err);
         }
+    }
+
+    /** A file only root may read, written whole (a temporary file renamed over it) in a directory only root may enter. */
+    static void writeSecret(Path file, String text) throws IOException {
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -10,6 +10,10 @@ import java.util.stream.Collectors;
  * network, {@code protocol direct} for the stub, and {@code protocol kernel} exporting OSPF routes
  * but never a route on the stub interface: when this node withdraws an anycast /128 from its
  * stub, a kernel route BIRD had put there would otherwise stay behind.
+ *
+ * <p>With a routing key, OSPFv3 on every port carries the authentication trailer (RFC 7166,
+ * HMAC-SHA-256; BIRD 2.0.12 has it) and BFD authenticates with meticulous keyed SHA-1 (RFC 5880
+ * section 6.7.4) under a key derived from it. The file holds the secrets, so it is written 0600.
  */
 public final class BirdConfig {
     /** Protocol names, used again by the read-back commands. */
@@ -47,7 +51,10 @@ public final class BirdConfig {
             sb.append("  interface ").append(ports(node.ports())).append(" {\n")
                     .append("    min rx interval ").append(bfd).append(" ms;\n")
                     .append("    min tx interval ").append(bfd).append(" ms;\n")
-                    .append("    multiplier ").append(node.routing().bfdMultiplier()).append(";\n  };\n");
+                    .append("    multiplier ").append(node.routing().bfdMultiplier()).append(";\n");
+            node.key().ifPresent(k -> sb.append("    authentication meticulous keyed sha1;\n")
+                    .append("    password \"").append(k.bfdKey()).append("\" { id ").append(k.id() % 256).append("; };\n"));
+            sb.append("  };\n");
         }
         sb.append("}\n\n")
                 .append("protocol ospf v3 ").append(OSPF).append(" {\n")
@@ -62,7 +69,11 @@ public final class BirdConfig {
                     .append("      hello ").append(node.routing().hello().toSeconds()).append(";\n")
                     .append("      dead ").append(node.routing().dead().toSeconds()).append(";\n")
                     .append("      retransmit ").append(RETRANSMIT_INTERVAL_S).append(";\n")
-                    .append("      bfd yes;\n    };\n");
+                    .append("      bfd yes;\n");
+            node.key().ifPresent(k -> sb.append("      authentication cryptographic;\n")
+                    .append("      password \"").append(k.ospfKey()).append("\" { id ").append(k.id())
+                    .append("; algorithm hmac sha256; };\n"));
+            sb.append("    };\n");
         }
         sb.append("  };\n}\n");
         return sb.toString();

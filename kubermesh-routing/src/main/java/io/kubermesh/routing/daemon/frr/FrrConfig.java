@@ -12,8 +12,18 @@ import java.util.List;
  * SPF throttle starts at 0 ms so a topology change is computed at once; LSAs are accepted however
  * soon they follow each other and retransmitted after 1 s, so a joining node is routed within
  * about a second of its adjacencies coming up.
+ *
+ * <p>With a routing key, every port carries the OSPFv3 authentication trailer (RFC 7166,
+ * HMAC-SHA-256) through the key chain {@value #KEY_CHAIN}, defined in ospf6d's own file, so the
+ * {@code vtysh} commands that add a port name the chain and never carry the secret (a command
+ * line is readable by every user in {@code /proc}). FRR 8.4's bfdd has no authentication (it
+ * parses none of RFC 5880 section 6.7): BFD on the ports runs unauthenticated, and a forged BFD
+ * Down can at worst take an adjacency down early, never bring one up; the OSPFv3 trailer is what
+ * keeps a device without the key out.
  */
 public final class FrrConfig {
+    /** The key chain of the routing key. */
+    public static final String KEY_CHAIN = "kubermesh";
     /** The BFD profile the ports use. */
     public static final String BFD_PROFILE = "kubermesh";
     /** The OSPF area every port and the stub interface are in. */
@@ -57,6 +67,12 @@ public final class FrrConfig {
 
     static String ospf6d(NodeConfig node) {
         StringBuilder sb = new StringBuilder(header(node)).append("!\n");
+        node.key().ifPresent(k -> sb.append("key chain ").append(KEY_CHAIN).append('\n')
+                .append(" key ").append(k.id()).append('\n')
+                .append("  key-string ").append(k.ospfKey()).append('\n')
+                .append("  cryptographic-algorithm hmac-sha-256\n")
+                .append(" exit\n")
+                .append("exit\n!\n"));
         for (String port : node.ports()) {
             sb.append("interface ").append(port).append('\n');
             for (String line : portLines(node)) {
@@ -98,6 +114,9 @@ public final class FrrConfig {
         lines.add("ipv6 ospf6 dead-interval " + node.routing().dead().toSeconds());
         lines.add("ipv6 ospf6 retransmit-interval " + RETRANSMIT_INTERVAL_S);
         lines.add("ipv6 ospf6 bfd profile " + BFD_PROFILE);
+        if (node.key().isPresent()) {
+            lines.add("ipv6 ospf6 authentication keychain " + KEY_CHAIN);
+        }
         return lines;
     }
 

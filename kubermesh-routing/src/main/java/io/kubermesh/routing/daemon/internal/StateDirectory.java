@@ -30,10 +30,17 @@ public final class StateDirectory {
         }
     }
 
-    /** Writes {@code text} to {@code file} through a temporary file and a rename, owned by {@code user} if not null. */
+    /**
+     * Writes {@code text} to {@code file} through a temporary file and a rename, owned by
+     * {@code user} if not null. The file is 0600 from its creation on: a daemon's configuration
+     * may hold the routing key.
+     */
     public static void write(Path file, String text, String user, String debianPackage) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             if (user != null) {
                 chown(tmp, user, debianPackage);

@@ -27,4 +27,21 @@ class BirdConfigTest {
         assertThat(none).doesNotContain("type ptp").doesNotContain("interface \"\"").contains("stub yes;")
                 .contains("protocol bfd kmbfd {\n}\n");
     }
+
+    @Test
+    void withAKeyOspfCarriesTheTrailerAndBfdIsAuthenticatedWithADerivedKey() {
+        String conf = BirdConfig.generate(Fixtures.keyedNode());
+        String ospf = conf.substring(conf.indexOf("protocol ospf"));
+        String bfd = conf.substring(conf.indexOf("protocol bfd"), conf.indexOf("protocol ospf"));
+        assertThat(ospf).contains("      authentication cryptographic;\n      password \"" + Fixtures.KEY.secret()
+                + "\" { id 7; algorithm hmac sha256; };\n");
+        assertThat(ospf.substring(ospf.indexOf("\"stub0\""), ospf.indexOf("\"cluster0\""))).doesNotContain("authentication");
+        assertThat(bfd).contains("    authentication meticulous keyed sha1;\n    password \"" + Fixtures.KEY.bfdKey() + "\" { id 7; };\n");
+        assertThat(Fixtures.KEY.bfdKey()).hasSize(20).isNotEqualTo(Fixtures.KEY.secret().substring(0, 20));
+    }
+
+    @Test
+    void withoutAKeyNothingIsAuthenticated() {
+        assertThat(BirdConfig.generate(Fixtures.node())).doesNotContain("authentication").doesNotContain("password");
+    }
 }

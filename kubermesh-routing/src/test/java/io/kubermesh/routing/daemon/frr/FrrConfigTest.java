@@ -57,4 +57,25 @@ class FrrConfigTest {
         assertThat(FrrConfig.removePortCommands("cluster5")).containsExactly("interface cluster5", "no ipv6 ospf6 bfd",
                 "no ipv6 ospf6 area 0.0.0.0", "exit");
     }
+
+    @Test
+    void withAKeyEveryPortCarriesTheAuthenticationTrailerThroughTheKeyChain() {
+        NodeConfig n = Fixtures.keyedNode();
+        String ospf6d = FrrConfig.generate(n).ospf6d();
+        assertThat(ospf6d).contains("key chain kubermesh\n key 7\n  key-string " + Fixtures.KEY.secret()
+                + "\n  cryptographic-algorithm hmac-sha-256\n exit\nexit\n");
+        assertThat(ospf6d.split("ipv6 ospf6 authentication keychain kubermesh\n", -1)).hasSize(n.ports().size() + 1);
+        // The secret is defined once, in the file, never on a vtysh command line.
+        assertThat(ospf6d.indexOf(Fixtures.KEY.secret())).isEqualTo(ospf6d.lastIndexOf(Fixtures.KEY.secret()));
+        assertThat(String.join("\n", FrrConfig.addPortCommands(n, "cluster5")))
+                .contains("ipv6 ospf6 authentication keychain kubermesh").doesNotContain(Fixtures.KEY.secret());
+        // The stub is passive: no trailer needed there.
+        assertThat(ospf6d.substring(ospf6d.indexOf("interface stub0"))).doesNotContain("authentication");
+    }
+
+    @Test
+    void withoutAKeyNothingIsAuthenticated() {
+        String ospf6d = FrrConfig.generate(Fixtures.node()).ospf6d();
+        assertThat(ospf6d).doesNotContain("key chain").doesNotContain("authentication");
+    }
 }
