@@ -35,6 +35,9 @@ final class Examples {
                     "kubermesh boot serve --config cluster.yaml --identity 52:54:00:12:34:56 --interface eth1 --interface eth2")),
             Map.entry("render", List.of("kubermesh render kubernetes --profile seed | kubectl apply -f -")),
             Map.entry("kubernetes", List.of("kubermesh render kubernetes --config cluster.yaml --output manifests/")),
+            Map.entry("power", List.of("kubermesh power status node1 node2 --site site.yaml",
+                    "kubermesh power on node1 --site site.yaml --next-boot network",
+                    "kubermesh power off --force node1 --site site.yaml")),
             Map.entry("completion", List.of("source <(kubermesh completion bash)",
                     "kubermesh completion zsh > \"${fpath[1]}/_kubermesh\"")));
 
