@@ -24,6 +24,12 @@ final class Hypervisor implements AutoCloseable {
     /** virDomainXMLFlags: the persistent definition rather than the running one. */
     private static final int XML_INACTIVE = 2;
 
+    /**
+     * libvirt prints every error to stderr unless a handler is set; the substrate reports them in
+     * its exceptions instead. JNA needs the callback strongly referenced for as long as it is set.
+     */
+    private static final org.libvirt.ErrorCallback QUIET = new org.libvirt.ErrorCallback();
+
     private final String uri;
     private final Connect conn;
 
@@ -34,6 +40,7 @@ final class Hypervisor implements AutoCloseable {
 
     static Hypervisor open(String uri) {
         try {
+            Connect.setErrorCallback(QUIET);
             return new Hypervisor(uri, new Connect(uri, false));
         } catch (LibvirtException e) {
             throw new SubstrateException("cannot connect to libvirt at " + uri + ": " + message(e), e);
@@ -131,7 +138,12 @@ final class Hypervisor implements AutoCloseable {
 
     /** Removes a stopped domain's definition and its NVRAM file. */
     void undefine(String name) {
-        run("undefine domain " + name, () -> domain(name).undefine(UNDEFINE_NVRAM));
+        undefine(name, true);
+    }
+
+    /** Removes a stopped domain's definition, with its NVRAM file or (drivers without NVRAM) without. */
+    void undefine(String name, boolean nvram) {
+        run("undefine domain " + name, () -> domain(name).undefine(nvram ? UNDEFINE_NVRAM : 0));
     }
 
     String domainXml(String name, boolean inactive) {
