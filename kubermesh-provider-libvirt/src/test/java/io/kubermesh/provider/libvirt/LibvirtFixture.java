@@ -70,9 +70,20 @@ final class LibvirtFixture {
     /** Every kmlv* domain, network, link and file left behind, empty when the tests cleaned up. */
     List<String> leftovers() {
         List<String> out = new ArrayList<>();
-        try (Hypervisor hv = Hypervisor.open("qemu:///system")) {
-            hv.domains().stream().filter(d -> d.startsWith("kmlv")).map(d -> "domain " + d).forEach(out::add);
-            hv.networks().stream().filter(n -> n.startsWith("kmlv")).map(n -> "network " + n).forEach(out::add);
+        if (LibvirtDaemons.running("libvirtd", LibvirtDaemons.LIBVIRTD_PID).isPresent()) {
+            try (Hypervisor hv = Hypervisor.open("qemu:///system")) {
+                hv.domains().stream().filter(d -> d.startsWith("kmlv")).map(d -> "domain " + d).forEach(out::add);
+                hv.networks().stream().filter(n -> n.startsWith("kmlv")).map(n -> "network " + n).forEach(out::add);
+            }
+        }
+        // what libvirtd keeps on disk, whether or not it runs
+        for (Path defs : List.of(Path.of("/etc/libvirt/qemu"), Path.of("/etc/libvirt/qemu/networks"),
+                Path.of("/run/libvirt/qemu"), Path.of("/run/libvirt/network"))) {
+            try (var list = Files.list(defs)) {
+                list.filter(f -> f.getFileName().toString().startsWith("kmlv")).map(f -> "file " + f).forEach(out::add);
+            } catch (IOException e) {
+                // no such directory: nothing defined there
+            }
         }
         for (String line : run(10, "ip", "-o", "link", "show").lines().toList()) {
             String name = line.split(":\\s+")[1].split("@")[0];
