@@ -62,17 +62,48 @@ final class LibvirtDaemons {
         if (pid <= 0) {
             return;
         }
-        Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(h -> name.equals(comm(pid)));
+        Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(h -> name.equals(comm(pid)) && alive(pid));
         if (p.isEmpty()) {
             return;
         }
         p.get().destroy();
-        try {
-            p.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        if (awaitExit(pid, 15_000)) {
             LOG.info("stopped {} (pid {}), which this lab had started", name, pid);
-        } catch (Exception e) {
-            LOG.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid);
-            p.get().destroyForcibly();
+            return;
+        }
+        LOG.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid);
+        p.get().destroyForcibly();
+        awaitExit(pid, 5_000);
+    }
+
+    /**
+     * Waits for a process that is not our child to end. A daemon's parent is init, and an init
+     * that reaps late leaves a zombie for a while, which still answers signals: it counts as gone.
+     */
+    static boolean awaitExit(long pid, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (!alive(pid)) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !alive(pid);
+            }
+        }
+        return !alive(pid);
+    }
+
+    /** Whether {@code pid} runs: it exists and is not a zombie. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // pid (comm) state ...: comm may hold spaces and parentheses, the state follows the last ')'
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -83,7 +114,7 @@ final class LibvirtDaemons {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return name.equals(comm(pid)) ? Optional.of(pid) : Optional.empty();
+            return name.equals(comm(pid)) && alive(pid) ? Optional.of(pid) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

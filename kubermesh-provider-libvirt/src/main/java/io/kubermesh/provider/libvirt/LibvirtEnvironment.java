@@ -52,6 +52,29 @@ final class LibvirtEnvironment {
                     "apt-get install -y " + PACKAGES + "; then " + LibvirtDaemons.howToStart()
                             + " (the substrate starts them itself when they are not running)");
         }
+        checkKvmPath();
+    }
+
+    /**
+     * A {@code /dev/kvm} that is a plain file (left by a program that opened the path for writing
+     * where no KVM device exists) stops every domain: libvirt bind-mounts each device path that
+     * exists into the VM's private {@code /dev} and fails on it with "Unable to move ... mount to
+     * /dev/kvm". It is not a device, so removing it loses nothing.
+     */
+    static void checkKvmPath() {
+        Path kvm = Accelerator.KVM;
+        if (Files.exists(kvm, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                int mode = (Integer) Files.getAttribute(kvm, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if ((mode & 0170000) != 0020000) {
+                    throw new EnvironmentException(kvm + " is not the KVM character device but a plain file or link; "
+                            + "libvirt cannot start any VM while it is there (it bind-mounts it into each VM's /dev)",
+                            "rm " + kvm + " (it is no device; load kvm_intel or kvm_amd for a real one)");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                throw new EnvironmentException("cannot inspect " + kvm + ": " + e.getMessage(), "check " + kvm);
+            }
+        }
     }
 
     static boolean isRoot() {

@@ -43,8 +43,8 @@ class LibvirtDaemonsIT {
             lab.close();
             System.out.printf("libvirtd %s, virtlogd %s before the lab%n", libvirtdBefore.map(p -> "ran as " + p).orElse("was not running"),
                     virtlogdBefore.map(p -> "ran as " + p).orElse("was not running"));
-            assertThat(ProcessHandle.of(libvirtd).map(ProcessHandle::isAlive).orElse(false)).isEqualTo(libvirtdBefore.isPresent());
-            assertThat(ProcessHandle.of(virtlogd).map(ProcessHandle::isAlive).orElse(false)).isEqualTo(virtlogdBefore.isPresent());
+            assertThat(LibvirtDaemons.alive(libvirtd)).isEqualTo(libvirtdBefore.isPresent());
+            assertThat(LibvirtDaemons.alive(virtlogd)).isEqualTo(virtlogdBefore.isPresent());
             libvirtdBefore.ifPresent(p -> assertThat(libvirtd).isEqualTo(p));
         }
         assertThat(fixture.leftovers()).isEmpty();
