@@ -19,7 +19,8 @@ import java.util.function.Function;
  * @param uri the libvirt connection ({@code qemu:///system}); the substrate starts the local
  *            daemons only for that URI
  * @param prefix put in front of every domain, network, bridge and tap name; {@code km} and at most
- *               8 characters, because Linux interface names end at 15
+ *               8 characters, because Linux interface names end at 15; by default {@code km}, the
+ *               cluster name's first five characters and {@code -} ({@code kmlab-}, {@code kmkuber-})
  * @param memoryMiB memory of each VM
  * @param vcpus virtual CPUs of each VM
  * @param diskGiB size of each machine's blank disk (a sparse raw file)
@@ -58,7 +59,7 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
     /** Every key with what it takes, for error messages and the docs. */
     static final Map<String, String> KEYS = new TreeMap<>(Map.ofEntries(
             Map.entry(URI, "a libvirt URI, default qemu:///system"),
-            Map.entry(PREFIX, "km followed by up to 6 of a-z, 0-9, '-'; default km<cluster name>-"),
+            Map.entry(PREFIX, "km followed by up to 6 of a-z, 0-9, '-'; default km + the cluster name's first 5 + '-'"),
             Map.entry(MEMORY, "MiB per VM, 128..65536, default 2048"),
             Map.entry(VCPUS, "virtual CPUs per VM, 1..64, default 1"),
             Map.entry(DISK, "GiB per blank disk (sparse), 1..4096, default 16"),
@@ -87,10 +88,9 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
         if (!uri.matches("[a-z0-9+]+://[^\\s]*")) {
             problems.add(new Problem(URI, uri, KEYS.get(URI)));
         }
-        String prefix = o.getOrDefault(PREFIX, "km" + config.cluster().name() + "-");
+        String prefix = o.getOrDefault(PREFIX, defaultPrefix(config.cluster().name()));
         if (!prefix.matches("km[a-z0-9-]{0,6}")) {
-            problems.add(new Problem(PREFIX, prefix, KEYS.get(PREFIX)
-                    + (o.containsKey(PREFIX) ? "" : " (the default from the cluster name is too long: set " + PREFIX + ")")));
+            problems.add(new Problem(PREFIX, prefix, KEYS.get(PREFIX)));
         }
         int memory = integer(o, MEMORY, 2048, 128, 65536, problems);
         int vcpus = integer(o, VCPUS, 1, 1, 64, problems);
@@ -115,6 +115,16 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
         }
         return new LibvirtOptions(uri, prefix, memory, vcpus, disk, accel, image, hostPorts, firmware, vars, pxe,
                 Boolean.parseBoolean(retry));
+    }
+
+    /**
+     * {@code km}, the cluster name cut to 5 characters, {@code -}: two clusters whose names share
+     * their first five characters need an explicit prefix each (the second lab's first machine is
+     * refused, naming the domain that is in the way).
+     */
+    static String defaultPrefix(String clusterName) {
+        String head = clusterName.length() > 5 ? clusterName.substring(0, 5) : clusterName;
+        return "km" + head.replaceAll("-+$", "") + "-";
     }
 
     /** The host port configured for {@code machine:port}, if any. */

@@ -19,7 +19,7 @@ class LibvirtOptionsTest {
     void defaultsNeedNoOptionsAndIgnoreOtherProviders() {
         LibvirtOptions o = of(Map.of("netns.prefix", "kmns-"));
         assertThat(o.uri()).isEqualTo("qemu:///system");
-        assertThat(o.prefix()).isEqualTo("km" + ClusterConfig.seed().name() + "-");
+        assertThat(o.prefix()).isEqualTo("kmlab-");
         assertThat(o.memoryMiB()).isEqualTo(2048);
         assertThat(o.vcpus()).isEqualTo(1);
         assertThat(o.diskGiB()).isEqualTo(16);
@@ -60,6 +60,10 @@ class LibvirtOptionsTest {
     void aPrefixLeavesRoomInFifteenCharacterInterfaceNames() {
         assertThatThrownBy(() -> of(Map.of("libvirt.prefix", "kmtoolong"))).hasMessageContaining("libvirt.prefix");
         assertThat(of(Map.of("libvirt.prefix", "kmlvtst-")).prefix()).isEqualTo("kmlvtst-");
+        assertThat(LibvirtOptions.defaultPrefix("kubermesh")).isEqualTo("kmkuber-");
+        assertThat(LibvirtOptions.defaultPrefix("lab")).isEqualTo("kmlab-");
+        assertThat(LibvirtOptions.defaultPrefix("a-b-c")).isEqualTo("kma-b-c-");
+        assertThat(LibvirtOptions.defaultPrefix("abcd-x")).isEqualTo("kmabcd-");
     }
 
     @Test
