@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kubermesh.api.SubstrateException;
+import io.kubermesh.api.Topology.PortRef;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the libvirt substrate has built, kept in {@code libvirt.json} of its state directory so
@@ -90,5 +92,30 @@ final class LabState {
         } catch (IOException e) {
             throw new SubstrateException("cannot remove the lab state in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    Optional<StoredMachine> find(String name) {
+        return machines.stream().filter(m -> m.name.equals(name)).findFirst();
+    }
+
+    StoredMachine machine(String name) {
+        return find(name).orElseThrow(() -> new SubstrateException("there is no machine " + name + " in this lab; it has "
+                + machines.stream().map(m -> m.name).toList()));
+    }
+
+    StoredMachine port(PortRef ref) {
+        StoredMachine m = machine(ref.machine());
+        if (ref.port() < 0 || ref.port() >= m.nics.size()) {
+            throw new SubstrateException("machine " + ref.machine() + " has ports 0.." + (m.nics.size() - 1) + ", not " + ref.port());
+        }
+        return m;
+    }
+
+    Optional<StoredCable> cableAt(PortRef end) {
+        return cables.stream().filter(c -> touches(c, end)).findFirst();
+    }
+
+    static boolean touches(StoredCable c, PortRef end) {
+        return (c.a.equals(end.machine()) && c.aPort == end.port()) || (c.b.equals(end.machine()) && c.bPort == end.port());
     }
 }

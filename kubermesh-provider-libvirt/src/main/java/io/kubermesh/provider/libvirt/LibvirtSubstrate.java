@@ -23,14 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Machines as libvirt domains with real UEFI firmware, cables as two-port libvirt networks. The
- * XML is {@link DomainSpecs}' and {@link CableNetworks}' business; this class keeps the lab's
- * state ({@code libvirt.json} in the state directory, so the next CLI command attaches with
- * {@link #open}) and turns each SPI call into libvirt calls.
- *
- * <p>A cable is cut by setting both ends' links down and moving them to the idle network, then
- * removing the cable's network; it is made by creating the network and moving both NICs onto it
- * with their links up. Both happen in the running VMs and in their definitions at once, so they
- * hold across power cycles. A powered-off machine keeps its disk and NVRAM.
+ * XML is {@link DomainSpecs}' and {@link CableNetworks}' business, cables {@link Cabling}'s,
+ * tear-down {@link LabTeardown}'s; this class keeps the lab's state ({@code libvirt.json} in the
+ * state directory, so the next CLI command attaches with {@link #open}) and turns each SPI call
+ * into libvirt calls. A powered-off machine keeps its disk and NVRAM.
  */
 public final class LibvirtSubstrate implements Substrate {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtSubstrate.class);
@@ -44,6 +40,7 @@ public final class LibvirtSubstrate implements Substrate {
     private final CableNetworks networks;
     private final Accelerator accelerator;
     private final DomainSpecs specs;
+    private final Cabling cabling;
     private boolean closed;
 
     private LibvirtSubstrate(Path stateDirectory, LibvirtOptions options, LabState state, Hypervisor hv,
@@ -57,6 +54,7 @@ public final class LibvirtSubstrate implements Substrate {
         this.networks = new CableNetworks(hv);
         this.accelerator = accelerator;
         this.specs = new DomainSpecs(options, names, files, stateDirectory);
+        this.cabling = new Cabling(state, options, names, hv, networks, specs);
     }
 
     /**
@@ -116,7 +114,7 @@ public final class LibvirtSubstrate implements Substrate {
     /** The libvirt domain of a machine ({@code virsh console NAME} attaches to its serial console). */
     public String domainName(String machine) {
         synchronized (this) {
-            machine(machine);
+            state.machine(machine);
         }
         return names.domain(machine);
     }
@@ -138,7 +136,7 @@ public final class LibvirtSubstrate implements Substrate {
     public synchronized void addMachine(MachineSpec spec) {
         open();
         new Topology.Machine(spec.name(), spec.nics().size());
-        if (find(spec.name()).isPresent()) {
+        if (state.find(spec.name()).isPresent()) {
             throw new SubstrateException("a machine named " + spec.name() + " exists already");
         }
         String domain = names.domain(spec.name());
@@ -183,65 +181,21 @@ public final class LibvirtSubstrate implements Substrate {
     @Override
     public synchronized void cable(PortRef a, PortRef b) {
         open();
-        StoredMachine ma = port(a);
-        StoredMachine mb = port(b);
-        if (a.machine().equals(b.machine())) {
-            throw new SubstrateException("a cable joins two different machines, not " + a + " and " + b);
-        }
-        for (PortRef end : List.of(a, b)) {
-            cableAt(end).ifPresent(c -> {
-                throw new SubstrateException("port " + end + " already has a cable (" + c.a + ":" + c.aPort + "-" + c.b
-                        + ":" + c.bPort + ")");
-            });
-            options.hostPort(end.machine(), end.port()).ifPresent(h -> {
-                throw new SubstrateException("port " + end + " is the host's " + h.deviceText() + " (libvirt.hostPorts); it takes no cable");
-            });
-        }
-        if (state.nextCable > Names.MAX_CABLE_ID) {
-            throw new SubstrateException("this lab has made " + Names.MAX_CABLE_ID + " cables, the most its bridge names allow");
-        }
-        StoredCable c = new StoredCable();
-        c.id = state.nextCable;
-        c.a = a.machine();
-        c.aPort = a.port();
-        c.b = b.machine();
-        c.bPort = b.port();
-        String network = names.cableNetwork(c.id);
-        networks.create(network);
-        state.nextCable++;
-        state.cables.add(c);
-        try {
-            plug(ma, a.port());
-            plug(mb, b.port());
-        } catch (RuntimeException e) {
-            state.cables.remove(c);
-            unplugQuietly(ma, a.port());
-            unplugQuietly(mb, b.port());
-            networks.remove(network);
-            save();
-            throw e;
-        }
+        cabling.connect(a, b);
         save();
-        LOG.info("cable {} - {} (network {})", a, b, network);
     }
 
     @Override
     public synchronized void cut(PortRef a, PortRef b) {
         open();
-        StoredCable c = cableAt(a).filter(x -> touches(x, b))
-                .orElseThrow(() -> new SubstrateException("there is no cable between " + a + " and " + b));
-        state.cables.remove(c);
-        plug(machine(c.a), c.aPort);
-        plug(machine(c.b), c.bPort);
-        networks.remove(names.cableNetwork(c.id));
+        cabling.disconnect(a, b);
         save();
-        LOG.info("cable {} - {} cut", a, b);
     }
 
     @Override
     public synchronized void powerOn(String machine) {
         open();
-        StoredMachine m = machine(machine);
+        StoredMachine m = state.machine(machine);
         String domain = names.domain(machine);
         if (hv.isActive(domain)) {
             return;
@@ -256,7 +210,7 @@ public final class LibvirtSubstrate implements Substrate {
     @Override
     public synchronized void powerOff(String machine) {
         open();
-        machine(machine);
+        state.machine(machine);
         hv.destroy(names.domain(machine));
         LOG.info("machine {} powered off", machine);
     }
@@ -267,7 +221,7 @@ public final class LibvirtSubstrate implements Substrate {
      */
     public synchronized void shutdown(String machine, Duration grace) {
         open();
-        machine(machine);
+        state.machine(machine);
         if (!hv.shutdown(names.domain(machine), grace)) {
             LOG.warn("machine {} still running {} ms after the power button; cutting the power", machine, grace.toMillis());
             hv.destroy(names.domain(machine));
@@ -277,7 +231,7 @@ public final class LibvirtSubstrate implements Substrate {
     @Override
     public synchronized void removeMachine(String machine) {
         open();
-        StoredMachine m = machine(machine);
+        StoredMachine m = state.machine(machine);
         String domain = names.domain(machine);
         if (hv.isActive(domain)) {
             throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
@@ -319,7 +273,7 @@ public final class LibvirtSubstrate implements Substrate {
      */
     public synchronized boolean linkUp(PortRef port) {
         open();
-        StoredMachine m = port(port);
+        StoredMachine m = state.port(port);
         String domain = names.domain(m.name);
         return hv.isActive(domain) && DomainXmlReader.linkUp(hv.domainXml(domain, false), MacAddress.parse(m.nics.get(port.port())));
     }
@@ -327,7 +281,7 @@ public final class LibvirtSubstrate implements Substrate {
     @Override
     public AutoCloseable console(String machine, Consumer<String> lines) {
         synchronized (this) {
-            machine(machine);
+            state.machine(machine);
         }
         return ConsoleFollower.follow(files.consoleLog(machine), machine, lines);
     }
@@ -343,65 +297,8 @@ public final class LibvirtSubstrate implements Substrate {
             return;
         }
         closed = true;
-        List<String> ours = new ArrayList<>();
-        for (StoredMachine m : state.machines) {
-            String domain = names.domain(m.name);
-            ours.add(domain);
-            quietly("remove domain " + domain, () -> {
-                if (hv.domainExists(domain)) {
-                    hv.destroy(domain);
-                    hv.undefine(domain);
-                }
-            });
-        }
-        for (StoredCable c : state.cables) {
-            ours.add(names.cableNetwork(c.id));
-            quietly("remove network " + names.cableNetwork(c.id), () -> networks.remove(names.cableNetwork(c.id)));
-        }
-        if (state.idleNetwork) {
-            ours.add(names.idleNetwork());
-            quietly("remove network " + names.idleNetwork(), () -> networks.remove(names.idleNetwork()));
-        }
-        quietly("remove " + files.root(), files::removeAll);
-        state.machines.clear();
-        state.cables.clear();
-        quietly("remove the lab state", () -> LabState.delete(stateDirectory));
-        stopDaemons(ours);
+        new LabTeardown(state, names, hv, networks, files, stateDirectory).run();
         hv.close();
-    }
-
-    private void stopDaemons(List<String> ours) {
-        if (state.libvirtdPid == 0 && state.virtlogdPid == 0) {
-            return;
-        }
-        List<String> others = new ArrayList<>();
-        quietly("list what else libvirtd runs", () -> {
-            hv.domains().stream().filter(d -> !ours.contains(d)).forEach(others::add);
-            hv.networks().stream().filter(n -> !ours.contains(n) && !n.equals("default")).forEach(others::add);
-        });
-        if (!others.isEmpty()) {
-            LOG.info("leaving libvirtd (pid {}) running: it holds {} that this lab did not create", state.libvirtdPid, others);
-            return;
-        }
-        LibvirtDaemons.stop(state.libvirtdPid, "libvirtd");
-        LibvirtDaemons.stop(state.virtlogdPid, "virtlogd");
-    }
-
-    /** Points a port's NIC at its cable's network with the link up, or at the idle network with the link down. */
-    private void plug(StoredMachine m, int port) {
-        hv.updateDevice(names.domain(m.name), DomainXml.networkInterface(specs.of(m, state.cables), port));
-    }
-
-    private void unplugQuietly(StoredMachine m, int port) {
-        quietly("return " + m.name + ":" + port + " to the idle network", () -> plug(m, port));
-    }
-
-    private static void quietly(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("could not {}: {}", what, e.getMessage());
-        }
     }
 
     private void open() {
@@ -412,30 +309,5 @@ public final class LibvirtSubstrate implements Substrate {
 
     private void save() {
         state.write(stateDirectory);
-    }
-
-    private Optional<StoredMachine> find(String name) {
-        return state.machines.stream().filter(m -> m.name.equals(name)).findFirst();
-    }
-
-    private StoredMachine machine(String name) {
-        return find(name).orElseThrow(() -> new SubstrateException("there is no machine " + name + " in this lab; it has "
-                + state.machines.stream().map(m -> m.name).toList()));
-    }
-
-    private StoredMachine port(PortRef ref) {
-        StoredMachine m = machine(ref.machine());
-        if (ref.port() < 0 || ref.port() >= m.nics.size()) {
-            throw new SubstrateException("machine " + ref.machine() + " has ports 0.." + (m.nics.size() - 1) + ", not " + ref.port());
-        }
-        return m;
-    }
-
-    private Optional<StoredCable> cableAt(PortRef end) {
-        return state.cables.stream().filter(c -> touches(c, end)).findFirst();
-    }
-
-    private static boolean touches(StoredCable c, PortRef end) {
-        return (c.a.equals(end.machine()) && c.aPort == end.port()) || (c.b.equals(end.machine()) && c.bPort == end.port());
     }
 }
