@@ -5,6 +5,9 @@ import io.kubermesh.provider.libvirt.xml.NetworkXml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +19,18 @@ import org.slf4j.LoggerFactory;
  */
 final class CableNetworks {
     private static final Logger LOG = LoggerFactory.getLogger(CableNetworks.class);
-    private final Hypervisor hv;
+    /** Where the local libvirtd keeps per-network run state ({@code /run/libvirt/network}), if it is local. */
+    static final Path LOCAL_RUN_STATE = Path.of("/run/libvirt/network");
 
-    CableNetworks(Hypervisor hv) {
+    private final Hypervisor hv;
+    private final Optional<Path> runState;
+
+    /**
+     * @param runState the local libvirtd's network run-state directory, or empty for a remote one
+     */
+    CableNetworks(Hypervisor hv, Optional<Path> runState) {
         this.hv = hv;
+        this.runState = runState;
     }
 
     /** Defines and starts a network this lab owns; fails if one of that name exists already. */
@@ -45,9 +56,29 @@ final class CableNetworks {
         disableMulticastSnooping(name);
     }
 
+    /**
+     * Stops and undefines the network. libvirt 9.0 leaves an empty {@code NAME/ports} directory in
+     * its run state for every network it ever started; that goes too, if it holds nothing else.
+     */
     void remove(String name) {
         if (hv.networkExists(name)) {
             hv.removeNetwork(name);
+        }
+        runState.map(dir -> dir.resolve(name)).filter(Files::isDirectory).ifPresent(CableNetworks::removeEmptyTree);
+    }
+
+    private static void removeEmptyTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+            if (all.stream().allMatch(Files::isDirectory)) {
+                for (Path p : all) {
+                    Files.delete(p);
+                }
+            } else {
+                LOG.warn("libvirt's run state {} holds files after the network is gone; left as it is", dir);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove libvirt's run state {}: {}", dir, e.getMessage());
         }
     }
 

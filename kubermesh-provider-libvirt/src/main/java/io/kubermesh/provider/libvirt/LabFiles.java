@@ -23,6 +23,7 @@ final class LabFiles {
             + "echo kubermesh: the firmware found nothing to boot; resetting to try again\r\n"
             + "reset\r\n";
 
+    static final Path QEMU_LOGS = Path.of("/var/log/libvirt/qemu");
     private final Path root;
 
     LabFiles(Path stateDirectory) {
@@ -108,6 +109,20 @@ final class LabFiles {
         } catch (IOException e) {
             throw new SubstrateException("cannot copy the deployment image " + image + " for " + machine + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the log the local libvirtd keeps of a domain's qemu ({@code /var/log/libvirt/qemu/
+     * DOMAIN.log} and virtlogd's rotations of it), which outlives the domain.
+     */
+    void removeQemuLog(String domain) {
+        try (var list = Files.list(QEMU_LOGS)) {
+            for (Path p : list.filter(f -> f.getFileName().toString().startsWith(domain + ".log")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // no log directory: libvirt is remote or never ran a domain here
         }
     }
 

@@ -41,6 +41,7 @@ final class LabTeardown {
                     hv.destroy(domain);
                     hv.undefine(domain);
                 }
+                files.removeQemuLog(domain);
             });
         }
         for (StoredCable c : state.cables) {

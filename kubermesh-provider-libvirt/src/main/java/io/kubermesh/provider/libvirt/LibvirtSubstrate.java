@@ -51,7 +51,8 @@ public final class LibvirtSubstrate implements Substrate {
         this.names = new Names(state.prefix);
         this.files = new LabFiles(stateDirectory);
         this.hv = hv;
-        this.networks = new CableNetworks(hv);
+        this.networks = new CableNetworks(hv, options.uri().equals("qemu:///system")
+                ? Optional.of(CableNetworks.LOCAL_RUN_STATE) : Optional.empty());
         this.accelerator = accelerator;
         this.specs = new DomainSpecs(options, names, files, stateDirectory);
         this.cabling = new Cabling(state, options, names, hv, networks, specs);
@@ -243,6 +244,7 @@ public final class LibvirtSubstrate implements Substrate {
         }
         hv.undefine(domain);
         files.removeMachine(machine);
+        files.removeQemuLog(domain);
         state.machines.remove(m);
         save();
     }

@@ -78,7 +78,7 @@ final class LibvirtFixture {
         }
         // what libvirtd keeps on disk, whether or not it runs
         for (Path defs : List.of(Path.of("/etc/libvirt/qemu"), Path.of("/etc/libvirt/qemu/networks"),
-                Path.of("/run/libvirt/qemu"), Path.of("/run/libvirt/network"))) {
+                Path.of("/run/libvirt/qemu"), Path.of("/run/libvirt/network"), LabFiles.QEMU_LOGS)) {
             try (var list = Files.list(defs)) {
                 list.filter(f -> f.getFileName().toString().startsWith("kmlv")).map(f -> "file " + f).forEach(out::add);
             } catch (IOException e) {
