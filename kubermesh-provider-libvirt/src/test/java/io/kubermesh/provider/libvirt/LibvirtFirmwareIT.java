@@ -43,8 +43,9 @@ class LibvirtFirmwareIT {
         if (lab != null) {
             lab.close();
         }
-        assertThat(fixture.leftovers()).isEmpty();
+        List<String> left = fixture.leftovers();
         fixture.removeDirectories();
+        assertThat(left).isEmpty();
     }
 
     private static MachineSpec blank(String name, int seed) {

@@ -77,8 +77,9 @@ class LibvirtHostPortIT {
             Files.deleteIfExists(tftp.resolve("ipxe.efi"));
             Files.deleteIfExists(tftp);
         }
-        assertThat(fixture.leftovers()).isEmpty();
+        List<String> left = fixture.leftovers();
         fixture.removeDirectories();
+        assertThat(left).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.kubermesh.spi.Substrate;
 import io.kubermesh.spi.SubstrateProvider;
 import io.kubermesh.testkit.SubstrateContract;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -59,8 +60,9 @@ class LibvirtSubstrateIT extends SubstrateContract {
     @AfterEach
     void nothingOutlivesATest() {
         substrate().close();
-        assertThat(fixture.leftovers()).isEmpty();
+        List<String> left = fixture.leftovers();
         fixture.removeDirectories();
+        assertThat(left).isEmpty();
     }
 
     @Test
