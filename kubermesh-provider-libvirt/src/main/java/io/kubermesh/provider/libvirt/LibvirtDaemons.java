@@ -1,0 +1,170 @@
+package io.kubermesh.provider.libvirt;
+
+import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.SubstrateException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local libvirt daemons for {@code qemu:///system}. Debian 12 ships the monolithic
+ * {@code libvirtd}; with systemd it is socket-activated, without systemd (containers, CI) nothing
+ * starts it. The substrate then starts {@code virtlogd -d} (it writes the console logs) and
+ * {@code libvirtd -d}, remembers their PIDs in the lab state, and stops exactly those at the end;
+ * daemons it found running it leaves alone.
+ */
+final class LibvirtDaemons {
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtDaemons.class);
+    static final Path LIBVIRTD = Path.of("/usr/sbin/libvirtd");
+    static final Path VIRTLOGD = Path.of("/usr/sbin/virtlogd");
+    static final Path LIBVIRTD_PID = Path.of("/run/libvirtd.pid");
+    static final Path VIRTLOGD_PID = Path.of("/run/virtlogd.pid");
+    static final Path LIBVIRT_SOCKET = Path.of("/run/libvirt/libvirt-sock");
+    static final Path VIRTLOGD_SOCKET = Path.of("/run/libvirt/virtlogd-sock");
+
+    /** What {@link #ensureRunning} started: PIDs, 0 for a daemon that was already running. */
+    record Started(long virtlogd, long libvirtd) {
+    }
+
+    private LibvirtDaemons() {
+    }
+
+    /** The command that starts the daemons by hand, for messages. */
+    static String howToStart() {
+        return "start the daemons: virtlogd -d && libvirtd -d (or systemctl start libvirtd where systemd runs)";
+    }
+
+    /** Starts virtlogd and libvirtd if they are not running; waits until libvirtd answers. */
+    static Started ensureRunning(Duration timeout) {
+        long virtlogd = 0;
+        long libvirtd = 0;
+        if (running("virtlogd", VIRTLOGD_PID).isEmpty() && !Files.exists(VIRTLOGD_SOCKET)) {
+            virtlogd = start(VIRTLOGD, "virtlogd", VIRTLOGD_PID, VIRTLOGD_SOCKET, timeout);
+        }
+        if (running("libvirtd", LIBVIRTD_PID).isEmpty() && !answers()) {
+            try {
+                libvirtd = start(LIBVIRTD, "libvirtd", LIBVIRTD_PID, LIBVIRT_SOCKET, timeout);
+            } catch (RuntimeException e) {
+                stop(virtlogd, "virtlogd");
+                throw e;
+            }
+        }
+        return new Started(virtlogd, libvirtd);
+    }
+
+    /** Stops a daemon this lab started, if {@code pid} still is that daemon (PIDs are reused). */
+    static void stop(long pid, String name) {
+        if (pid <= 0) {
+            return;
+        }
+        Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(h -> name.equals(comm(pid)) && alive(pid));
+        if (p.isEmpty()) {
+            return;
+        }
+        p.get().destroy();
+        if (awaitExit(pid, 15_000)) {
+            LOG.info("stopped {} (pid {}), which this lab had started", name, pid);
+            return;
+        }
+        LOG.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid);
+        p.get().destroyForcibly();
+        awaitExit(pid, 5_000);
+    }
+
+    /**
+     * Waits for a process that is not our child to end. A daemon's parent is init, and an init
+     * that reaps late leaves a zombie for a while, which still answers signals: it counts as gone.
+     */
+    static boolean awaitExit(long pid, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (!alive(pid)) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !alive(pid);
+            }
+        }
+        return !alive(pid);
+    }
+
+    /** Whether {@code pid} runs: it exists and is not a zombie. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // pid (comm) state ...: comm may hold spaces and parentheses, the state follows the last ')'
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The running daemon's PID according to its pid file, if the process is that daemon. */
+    static Optional<Long> running(String name, Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return name.equals(comm(pid)) && alive(pid) ? Optional.of(pid) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean answers() {
+        if (!Files.exists(LIBVIRT_SOCKET)) {
+            return false;
+        }
+        try (Hypervisor h = Hypervisor.open("qemu:///system")) {
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static long start(Path binary, String name, Path pidFile, Path socket, Duration timeout) {
+        if (!Files.isExecutable(binary)) {
+            throw new EnvironmentException(binary + " is missing", "apt-get install -y " + LibvirtEnvironment.PACKAGES);
+        }
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "-d").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) {
+                throw new SubstrateException(name + " -d exited with " + p.exitValue()
+                        + "; run it by hand (" + binary + " -v) to see why");
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                Optional<Long> pid = running(name, pidFile);
+                if (pid.isPresent() && Files.exists(socket) && (!name.equals("libvirtd") || answers())) {
+                    LOG.info("started {} (pid {}); the lab stops it when it is torn down", name, pid.get());
+                    return pid.get();
+                }
+                Thread.sleep(100);
+            }
+        } catch (IOException e) {
+            throw new SubstrateException("cannot start " + binary + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubstrateException("interrupted while starting " + name, e);
+        }
+        throw new SubstrateException(name + " did not come up within " + timeout.toSeconds() + " s (no " + socket + ")");
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
