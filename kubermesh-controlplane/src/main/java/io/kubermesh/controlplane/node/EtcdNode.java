@@ -56,6 +56,8 @@ public final class EtcdNode implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Optional<EtcdNodeStatus> status = Optional.empty();
+    /** What a node without a member is doing (waiting for the cluster, or not needed), for status. */
+    private volatile String withoutMember = "starting";
     private Client client;
     private EtcdMember member;
     private String lastRole = "";
@@ -79,6 +81,14 @@ public final class EtcdNode implements AutoCloseable {
     public EtcdNode start() {
         thread.start();
         return this;
+    }
+
+    /**
+     * What this node does while it runs no member: {@code waiting for etcd at ...} or
+     * {@code not a member: the cluster has its N voters}; empty while a member runs here.
+     */
+    public Optional<String> withoutMember() {
+        return status.isPresent() ? Optional.empty() : Optional.of(withoutMember);
     }
 
     /** This node's member, if it runs one. */
@@ -145,8 +155,9 @@ public final class EtcdNode implements AutoCloseable {
 
     private void startMember(EtcdMember.Spec spec) {
         member = new EtcdMember(spec).start();
-        LOG.info("etcd: member {} started (PID {}), peers at {}, clients at {} and the anycast address {}",
-                spec.name(), member.pid(), spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
+        LOG.info("etcd: member {} {} (PID {}), peers at {}, clients at {} and the anycast address {}", spec.name(),
+                member.adopted() ? "adopted, still running from the previous agent" : "started", member.pid(),
+                spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
     }
 
     private Client client() {
@@ -188,6 +199,7 @@ public final class EtcdNode implements AutoCloseable {
     /** No member here: join if the cluster lacks members. */
     private void maybeJoin() {
         if (!LocalMemberStatus.answers(settings.anycastUrl())) {
+            withoutMember = "waiting for etcd at " + settings.anycastUrl();
             return;
         }
         List<Member> members;
@@ -200,8 +212,10 @@ public final class EtcdNode implements AutoCloseable {
         }
         JoinDecision first = JoinDecision.decide(members, settings.peerUrl(), settings.controlPlane().etcdMembers());
         if (first instanceof JoinDecision.Enough) {
+            withoutMember = "not a member: the cluster has its " + settings.controlPlane().etcdMembers() + " members";
             return;
         }
+        withoutMember = "joining the cluster at " + settings.anycastUrl();
         if (first instanceof JoinDecision.TakeUp t) {
             LOG.info("etcd: the membership already lists {} as {}; starting it", settings.peerUrl(), t.member().hexId());
             startMember(baseSpec().joining(initialCluster(members)));

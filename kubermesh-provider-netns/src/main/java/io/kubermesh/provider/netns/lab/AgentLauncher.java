@@ -1,5 +1,6 @@
 package io.kubermesh.provider.netns.lab;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.provider.netns.NetnsSubstrate;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
@@ -29,8 +30,7 @@ final class AgentLauncher implements NetnsSubstrate.PowerOnAction {
     @Override
     public void start(MachineStatus machine, String netns, Path console) {
         Path state = stateDirectory.apply(machine.name());
-        List<String> cmd = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + NetworkNamespaces.path(netns), "--"));
-        cmd.addAll(agentCommand);
+        List<String> cmd = new ArrayList<>(agentCommand.subList(1, agentCommand.size()));
         // A blank machine runs its firmware first, which boots over DHCPv6 from its neighbour and
         // then hands over to the agent; the gateway is deployed directly.
         cmd.add(machine.netboot() ? "firmware" : "agent");
@@ -41,7 +41,10 @@ final class AgentLauncher implements NetnsSubstrate.PowerOnAction {
         }
         try {
             Files.createDirectories(state);
-            new ProcessBuilder(cmd).redirectErrorStream(true)
+            // setsid nsenter --net=NS -- JAVA ...: the agent's JVM is the running one's java.
+            HostRequirements.SETSID.wrapping(List.of(), HostRequirements.NSENTER.wrapping(
+                            List.of("--net=" + NetworkNamespaces.path(netns), "--"),
+                            HostRequirements.JAVA.at(agentCommand.get(0), cmd))).processBuilder().redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         } catch (IOException e) {

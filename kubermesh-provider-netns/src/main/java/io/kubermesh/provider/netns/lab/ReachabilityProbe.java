@@ -1,6 +1,7 @@
 package io.kubermesh.provider.netns.lab;
 
 import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.io.IOException;
@@ -81,8 +82,8 @@ public final class ReachabilityProbe {
     /** One echo from inside {@code netns} to {@code address}, answered within a second. */
     public static boolean ping(String netns, String address) {
         try {
-            Process p = new ProcessBuilder("nsenter", "--net=" + NetworkNamespaces.path(netns), "--",
-                    "ping", "-6", "-n", "-q", "-c", "1", "-W", "1", address)
+            Process p = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
+                            HostRequirements.PING.args("-6", "-n", "-q", "-c", "1", "-W", "1", address)).processBuilder()
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor() == 0;
         } catch (IOException e) {
