@@ -3,7 +3,7 @@
 # starts every daemon it needs itself, inside its own network namespaces.
 
 # What the CLI and the lab (`./kubermesh up`) need.
-KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2)
+KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2 etcd-server ipxe)
 # What the whole test suite needs on top: real clients, daemons and firmware the ITs talk to.
 KUBERMESH_TEST_PACKAGES=(isc-dhcp-client tftp-hpa tftpd-hpa atftp curl tcpdump frr bird2 dnsmasq-base
   nginx-light qemu-system-x86 ovmf ipxe ipxe-qemu etcd-server etcd-client kea-admin iptables
