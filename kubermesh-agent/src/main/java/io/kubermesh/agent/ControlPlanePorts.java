@@ -39,8 +39,13 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private EtcdNode node;
     private NodeIpv4 ipv4;
     private Rtnetlink netlink;
-    private NodeIpv4Address ipv4Address;
+    /** Set on the etcd node's thread once the address is on the stub. */
+    private volatile NodeIpv4Address ipv4Address;
     private volatile boolean everHealthy;
+    /** When a member that was healthy stopped answering healthy (an election takes seconds), or null. */
+    private volatile java.time.Instant unhealthySince;
+    /** How long a member that was healthy may be unhealthy (an election, a restart) before it counts as failed. */
+    private static final Duration UNHEALTHY_GRACE = Duration.ofSeconds(10);
 
     /**
      * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
@@ -96,9 +101,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
                     return false;
                 }
                 stubAddress.configure(a.get().network());
-                synchronized (this) {
-                    ipv4Address = stubAddress;
-                }
+                ipv4Address = stubAddress;
                 LOG.info("IPv4 node address {} on {}, overlay endpoint {}", a.get().network(), settings.stubName(),
                         stubAddress.overlayEndpoint());
                 return true;
@@ -144,9 +147,20 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
                 String what = m.role() + (m.leader() ? ", leader" : "") + ", " + m.clientUrl();
                 if (m.healthy()) {
                     everHealthy = true;
+                    unhealthySince = null;
                     etcdHealth.running(what);
                 } else if (everHealthy) {
-                    etcdHealth.failed("member " + m.member() + " does not answer healthy at " + m.clientUrl());
+                    java.time.Instant now = clock.instant();
+                    if (unhealthySince == null) {
+                        unhealthySince = now;
+                    }
+                    String error = "member " + m.member() + " does not answer healthy at " + m.clientUrl() + " since "
+                            + unhealthySince;
+                    if (Duration.between(unhealthySince, now).compareTo(UNHEALTHY_GRACE) > 0) {
+                        etcdHealth.failed(error);
+                    } else {
+                        etcdHealth.error(error);
+                    }
                 } else {
                     etcdHealth.starting(what);
                 }
@@ -188,8 +202,8 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         synchronized (this) {
             n = node;
             a = ipv4;
-            onStub = ipv4Address;
         }
+        onStub = ipv4Address;
         updateHealth(n, a, onStub);
         NodeStatus.Etcd etcd = n == null ? null : n.status().map(ControlPlanePorts::view).orElse(null);
         String address = a == null ? null : a.address().map(p -> p.network().toString()).orElse(null);

@@ -6,6 +6,8 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ControlPlaneSpec;
 import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.controlplane.kubernetes.ClusterYaml;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.nio.file.Files;
@@ -36,6 +38,11 @@ class AgentComponentsIT {
         AgentProcesses.requireRoot("AgentComponentsIT");
         NetworkNamespaces.delete(NS);
         NetworkNamespaces.create(NS);
+        // One cable whose both ends are in the namespace: the agent needs an interface to take its identity from.
+        try (Rtnetlink nl = Rtnetlink.open(NS)) {
+            nl.createVeth("cluster0", MacAddress.parse("52:54:00:0f:10:00"), "kmopx1", MacAddress.parse("52:54:00:0f:10:01"),
+                    Optional.empty());
+        }
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         agents = new AgentProcesses(dir, List.of(NS));
     }

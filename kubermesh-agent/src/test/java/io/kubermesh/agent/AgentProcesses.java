@@ -144,6 +144,10 @@ final class AgentProcesses implements AutoCloseable {
 
     @Override
     public void close() {
+        // The consoles go with the temporary directory: their ends are kept in the test's output.
+        for (String ns : namespaces) {
+            System.out.println("---- console of " + ns + " (last lines) ----\n" + console(ns));
+        }
         for (String ns : agents.keySet()) {
             Process p = agents.remove(ns);
             p.destroy();
