@@ -85,11 +85,15 @@ final class AgentProcesses implements AutoCloseable {
     }
 
     String console(String ns) {
+        return tail(dir.resolve(ns + ".console"));
+    }
+
+    private static String tail(Path file) {
         try {
-            List<String> lines = Files.readAllLines(dir.resolve(ns + ".console"), StandardCharsets.UTF_8);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no console)";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(nothing at " + file + ")";
         }
     }
 
@@ -147,6 +151,8 @@ final class AgentProcesses implements AutoCloseable {
         // The consoles go with the temporary directory: their ends are kept in the test's output.
         for (String ns : namespaces) {
             System.out.println("---- console of " + ns + " (last lines) ----\n" + console(ns));
+            System.out.println("---- etcd log of " + ns + " (last lines) ----\n" + tail(state(ns).resolve("etcd").resolve(ns + ".log")));
+            System.out.println("---- status of " + ns + " ----\n" + status(ns).map(Object::toString).orElse("(none)"));
         }
         for (String ns : agents.keySet()) {
             Process p = agents.remove(ns);
