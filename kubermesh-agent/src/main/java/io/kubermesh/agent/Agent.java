@@ -68,6 +68,7 @@ public final class Agent implements AutoCloseable {
         startedAt = clock.instant();
         Preflight.require(List.of(new Preflight.Need("node", HostRequirements.ROOT),
                 new Preflight.Need("node", HostRequirements.STUB_LINK)));
+        requireIpv6Sockets();
         List<Preflight.Need> needs = new ArrayList<>();
         listeners.forEach(l -> needs.addAll(l.requirements()));
         List<Preflight.Missing> missing = Preflight.missing(needs);
@@ -90,6 +91,21 @@ public final class Agent implements AutoCloseable {
         loop.execute(this::resync);
         status = new StatusEndpoint(settings.stateDirectory(), this::status);
         state = "running";
+    }
+
+    /**
+     * A JVM decides once, when it starts, whether it can open IPv6 sockets: only if its network
+     * namespace had an IPv6 address then (lo up is enough). Without them every check, etcd call
+     * and boot service would fail one by one; this says why at once.
+     */
+    private static void requireIpv6Sockets() {
+        try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            c.isOpen();
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            throw new io.kubermesh.api.EnvironmentException("this JVM cannot open IPv6 sockets (" + e.getMessage()
+                    + "): it started in a network namespace with no IPv6 address", "bring lo up (ip link set lo up) before"
+                    + " starting the agent");
+        }
     }
 
     private List<InterfaceMac> interfaces() {

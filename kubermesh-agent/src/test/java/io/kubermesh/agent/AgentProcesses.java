@@ -54,6 +54,11 @@ final class AgentProcesses implements AutoCloseable {
             cmd.add("--etcd-bootstrap");
         }
         Files.createDirectories(state(ns));
+        // A JVM decides once, at start, whether it has IPv6 (some address in /proc/net/if_inet6):
+        // lo must be up before the agent starts, as it is on a booted machine.
+        try (io.kubermesh.routing.netlink.Rtnetlink nl = io.kubermesh.routing.netlink.Rtnetlink.open(ns)) {
+            nl.setUp("lo", true);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(ns + ".console").toFile()));
         pb.environment().putAll(env);
