@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Anycast fails safe when an agent dies (issue 10), on a line of four namespaces running real
  * agents, FRR and etcd: kmop-c (a client, no member) - kmop-h1 - kmop-h2 - kmop-h3, the three
- * holders being the etcd voters. kmop-c's nearest holder is kmop-h1.
+ * holders being the etcd voters (kmop-h3 bootstraps and leads). kmop-c's nearest holder is
+ * kmop-h1, a follower.
  *
  * <ol>
  *   <li>SIGKILL of kmop-h1's agent, then of its etcd: the etcd /128 lapses from kmop-h1's stub
@@ -79,12 +80,14 @@ class AnycastFailSafeIT {
         }
         config = dir.resolve("cluster.yaml");
         Files.writeString(config, io.kubermesh.controlplane.kubernetes.ClusterYaml.write(SPEC));
-        agents.start("kmop-h1", config, true);
-        AgentProcesses.await("kmop-h1 a healthy voter", 60, () -> voter("kmop-h1"));
+        // The far end bootstraps, so it leads: the holder killed below is a follower, as in the
+        // issue's scenario (killing the leader adds etcd's election to any gap).
+        agents.start("kmop-h3", config, true);
+        AgentProcesses.await("kmop-h3 a healthy voter", 60, () -> voter("kmop-h3"));
         agents.start("kmop-h2", config, false);
         AgentProcesses.await("kmop-h2 a healthy voter", 90, () -> voter("kmop-h2"));
-        agents.start("kmop-h3", config, false);
-        AgentProcesses.await("kmop-h3 a healthy voter", 90, () -> voter("kmop-h3"));
+        agents.start("kmop-h1", config, false);
+        AgentProcesses.await("kmop-h1 a healthy voter", 90, () -> voter("kmop-h1"));
         agents.start("kmop-c", config, false);
         AgentProcesses.await("every holder holds etcd", 30, () -> LINE.subList(1, 4).stream().allMatch(AnycastFailSafeIT::holds));
         AgentProcesses.await("a write from kmop-c through the anycast address", 60, () -> write("warm-up"));
@@ -141,6 +144,7 @@ class AnycastFailSafeIT {
         List<Long> etcdPids = AgentProcesses.processesIn("kmop-h1", "--data-dir");
         assertThat(etcdPids).hasSize(1);
 
+        assertThat(agents.status("kmop-h1").orElseThrow().etcd().leader()).as("kmop-h1 follows").isFalse();
         long killed = System.nanoTime();
         agents.kill("kmop-h1");
         ProcessHandle.of(etcdPids.get(0)).ifPresent(ProcessHandle::destroyForcibly);
