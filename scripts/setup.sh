@@ -3,7 +3,7 @@
 # starts every daemon it needs itself, inside its own network namespaces.
 
 # What the CLI and the lab (`./kubermesh up`) need.
-KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2)
+KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2 etcd-server ipxe)
 # What `up --substrate libvirt` needs on top (VMs with UEFI firmware); ./kubermesh installs them only
 # when a command asks for that substrate, and the libvirt provider's checkEnvironment names them.
 KUBERMESH_LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 ovmf)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.AnycastService;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ControlPlaneSpec;
@@ -146,6 +147,40 @@ class ClusterConfigTest {
         ClusterSpec spec = ClusterConfig.parse("cluster: { controlPlane: { etcdMembers: 5, memberGrace: 15s } }", "test");
         assertThat(spec.controlPlane()).isEqualTo(new ControlPlaneSpec(5, Duration.ofSeconds(15)));
         assertThat(spec.withServices(List.of()).controlPlane()).isEqualTo(spec.controlPlane());
+    }
+
+    @Test
+    void etcdMembersZeroTurnsEtcdOff() {
+        ClusterSpec spec = ClusterConfig.parse("cluster: { controlPlane: { etcdMembers: 0 } }", "test");
+        assertThat(spec.controlPlane().etcdMembers()).isZero();
+        assertThat(spec.controlPlane().etcd()).isFalse();
+        assertThat(ClusterConfig.seed().controlPlane().etcd()).isTrue();
+        assertThatThrownBy(() -> ClusterConfig.parse("cluster: { controlPlane: { etcdMembers: -1 } }", "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cluster.controlPlane.etcdMembers");
+    }
+
+    @Test
+    void whereAServiceIsExpectedIsReadWithDefaultsByName() {
+        ClusterSpec seed = ClusterConfig.seed();
+        assertThat(seed.service("etcd").orElseThrow().expected()).isEqualTo(AnycastService.Expected.ETCD_MEMBERS);
+        for (String optional : List.of("apiserver", "docker-mirror", "gcr-mirror", "quay-mirror")) {
+            assertThat(seed.service(optional).orElseThrow().expected()).as(optional).isEqualTo(AnycastService.Expected.OPTIONAL);
+        }
+        ClusterSpec spec = ClusterConfig.parse("""
+                cluster:
+                  anycast:
+                    services:
+                      - { name: etcd, port: 2379 }
+                      - { name: web, port: 80 }
+                      - { name: dns, port: 53, expected: optional }
+                """, "test");
+        assertThat(spec.services()).extracting(AnycastService::expected).containsExactly(AnycastService.Expected.ETCD_MEMBERS,
+                AnycastService.Expected.ALL_NODES, AnycastService.Expected.OPTIONAL);
+        assertThatThrownBy(() -> ClusterConfig.parse(
+                "cluster: { anycast: { services: [ { name: web, port: 80, expected: somewhere } ] } }", "test"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cluster.anycast.services[0].expected").hasMessageContaining("'somewhere'")
+                .hasMessageContaining("etcdMembers, allNodes or optional");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.kubermesh.agent;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.addressing.identity.IdentityStore;
 import io.kubermesh.addressing.identity.InterfaceMac;
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.NodeIdentity;
 import io.kubermesh.api.PortPrefix;
@@ -57,8 +58,29 @@ public final class Agent implements AutoCloseable {
         this.listeners = List.copyOf(listeners);
     }
 
+    /**
+     * Checks the host (root, the stub link, then every component's requirements: a component
+     * whose requirement is missing fails visibly in status, the others run), takes its identity
+     * and addresses, and starts following its ports.
+     *
+     * @throws io.kubermesh.api.EnvironmentException when the node itself cannot run (not root, no stub link)
+     */
     public synchronized void start() {
         startedAt = clock.instant();
+        Preflight.require(List.of(new Preflight.Need("node", HostRequirements.ROOT),
+                new Preflight.Need("node", HostRequirements.STUB_LINK)));
+        requireIpv6Sockets();
+        List<Preflight.Need> needs = new ArrayList<>();
+        listeners.forEach(l -> needs.addAll(l.requirements()));
+        List<Preflight.Missing> missing = Preflight.missing(needs);
+        if (!missing.isEmpty()) {
+            missing.forEach(m -> LOG.error("preflight: {}", m.line()));
+            LOG.error("preflight: those components fail until this is run: {}", Preflight.remedy(missing));
+        }
+        // Where the etcd member runs, the etcd anycast service is expected.
+        listeners.stream().filter(ControlPlanePorts.class::isInstance).map(ControlPlanePorts.class::cast).findFirst()
+                .ifPresent(cp -> listeners.stream().filter(AnycastPorts.class::isInstance).map(AnycastPorts.class::cast)
+                        .forEach(a -> a.etcdMemberHere(cp::runsMember)));
         identity = new IdentityStore(settings.stateDirectory(), clock).loadOrChoose(this::interfaces, Optional.empty());
         LOG.info("node {} identity {} (from {}), host {}", settings.name(), identity.mac(), identity.interfaceName(),
                 plan.host(identity.mac()));
@@ -75,6 +97,21 @@ public final class Agent implements AutoCloseable {
         virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
                 java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);
         state = "running";
+    }
+
+    /**
+     * A JVM decides once, when it starts, whether it can open IPv6 sockets: only if its network
+     * namespace had an IPv6 address then (lo up is enough). Without them every check, etcd call
+     * and boot service would fail one by one; this says why at once.
+     */
+    private static void requireIpv6Sockets() {
+        try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            c.isOpen();
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            throw new io.kubermesh.api.EnvironmentException("this JVM cannot open IPv6 sockets (" + e.getMessage()
+                    + "): it started in a network namespace with no IPv6 address", "bring lo up (ip link set lo up) before"
+                    + " starting the agent");
+        }
     }
 
     private List<InterfaceMac> interfaces() {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * machine gets the {@code kubermesh} profile, whose Ignition config carries this cluster's YAML
  * (the same file this agent runs with), so what boots here joins this cluster.
  */
-public final class BootPorts implements PortListener {
+public final class BootPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(BootPorts.class);
 
     private final ClusterSpec spec;
@@ -43,6 +43,9 @@ public final class BootPorts implements PortListener {
     private io.kubermesh.boot.machine.Enrolment enrolment = io.kubermesh.boot.machine.Enrolment.OPEN;
     private BootHttpServer http;
     private NodeBlock node;
+    private final ComponentHealth httpHealth = new ComponentHealth("boot/http", Clock.systemUTC());
+    /** Per served or failed port; a port that goes away leaves. */
+    private final Map<Integer, ComponentHealth> portHealth = new TreeMap<>();
 
     /**
      * @param clusterYaml the cluster file's text, handed to booting machines in their Ignition config
@@ -85,7 +88,9 @@ public final class BootPorts implements PortListener {
                     directory == null ? MachineDirectory.NONE : directory, enrolment);
             http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
                     new InetSocketAddress("::", spec.boot().httpPort()));
+            httpHealth.running("port " + spec.boot().httpPort());
         } catch (java.io.IOException | RuntimeException e) {
+            httpHealth.failed("HTTP boot service did not start: " + e.getMessage());
             LOG.error("HTTP boot service did not start: {}", e.getMessage());
         }
     }
@@ -96,18 +101,44 @@ public final class BootPorts implements PortListener {
             return;
         }
         Path leases = settings.stateDirectory().resolve("boot").resolve("dhcp6").resolve("port" + port.index());
+        ComponentHealth health = portHealth.computeIfAbsent(port.index(),
+                i -> new ComponentHealth("boot/" + port.interfaceName(), Clock.systemUTC()));
         try {
             List<InetSocketAddress> tftpBinds = List.of();
+            // The boot loaders are what a booting machine needs from this port: without them RA
+            // and DHCPv6 still run, but the port is failed, saying what to install.
+            List<Preflight.Missing> missing = Preflight.missing(Preflight.boot(spec, tftpRoot));
             if (Files.isDirectory(tftpRoot)) {
                 tftpBinds = TftpServer.interfaceAddresses(port.interfaceName(), 69);
-            } else {
-                LOG.warn("no TFTP on port {}: {} is missing (apt-get install -y ipxe)", port.index(), tftpRoot);
             }
             served.put(port.index(), PortBoot.start(spec, node.mac(), port.index(), port.interfaceName(), leases,
                     tftpRoot, tftpBinds));
+            if (missing.isEmpty()) {
+                health.running("RA, DHCPv6, TFTP on " + port.thisEnd());
+            } else {
+                String error = "no boot loader to hand out: " + missing.get(0).reason() + "; to fix: " + Preflight.remedy(missing);
+                health.failed(error);
+                LOG.error("boot services on port {}: {}", port.index(), error);
+            }
         } catch (RuntimeException e) {
+            health.failed("boot services did not start: " + e.getMessage());
             LOG.error("boot services on port {} did not start: {}", port.index(), e.getMessage());
         }
+    }
+
+    @Override
+    public List<Preflight.Need> requirements() {
+        return Preflight.boot(spec, tftpRoot);
+    }
+
+    @Override
+    public NodeStatus contribute(NodeStatus status) {
+        List<ComponentStatus> out = new java.util.ArrayList<>();
+        synchronized (this) {
+            out.add(httpHealth.view());
+            portHealth.values().forEach(h -> out.add(h.view()));
+        }
+        return status.withComponents(out);
     }
 
     @Override
@@ -116,6 +147,7 @@ public final class BootPorts implements PortListener {
     }
 
     private void close(int index) {
+        portHealth.remove(index);
         PortBoot p = served.remove(index);
         if (p != null) {
             p.close();
@@ -131,6 +163,7 @@ public final class BootPorts implements PortListener {
             http.close();
             http = null;
         }
+        httpHealth.off("the agent stopped");
     }
 
     /** Ports now served. */

@@ -16,6 +16,8 @@ import io.kubermesh.routing.daemon.RoutingKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,8 +43,18 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private final Clock clock;
     private final EtcdMachineDirectory machines;
     private final ClusterEnrolment enrolment;
+    private final ComponentHealth etcdHealth = new ComponentHealth("etcd", Clock.systemUTC());
+    private final ComponentHealth ipv4Health = new ComponentHealth("ipv4", Clock.systemUTC());
     private EtcdNode node;
     private NodeIpv4 ipv4;
+    private Rtnetlink netlink;
+    /** Set on the etcd node's thread once the address is on the stub. */
+    private volatile NodeIpv4Address ipv4Address;
+    private volatile boolean everHealthy;
+    /** When a member that was healthy stopped answering healthy (an election takes seconds), or null. */
+    private volatile java.time.Instant unhealthySince;
+    /** How long a member that was healthy may be unhealthy (an election, a restart) before it counts as failed. */
+    private static final Duration UNHEALTHY_GRACE = Duration.ofSeconds(10);
 
     /**
      * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
@@ -82,8 +94,16 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     public synchronized void started(NodeBlock block) {
         Optional<AddressPlan.ResolvedService> etcd = plan.anycast().stream()
                 .filter(s -> s.name().equals(SERVICE)).findFirst();
+        if (!spec.controlPlane().etcd()) {
+            LOG.info("controlPlane.etcdMembers is 0: this node runs no control plane");
+            etcdHealth.off("controlPlane.etcdMembers is 0");
+            ipv4Health.off("IPv4 addresses are allocated through etcd, which is off");
+            return;
+        }
         if (etcd.isEmpty()) {
             LOG.info("no {} anycast service in the cluster file: this node runs no control plane", SERVICE);
+            etcdHealth.off("no etcd anycast service in the cluster file");
+            ipv4Health.off("IPv4 addresses are allocated through etcd, which is off");
             return;
         }
         try {
@@ -97,12 +117,26 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
                 }
             }
             EtcdBinary.locate();
+            netlink = Rtnetlink.open();
+            NodeIpv4Address stubAddress = new NodeIpv4Address(netlink, settings.stubName(), block);
             EtcdNodeSettings s = new EtcdNodeSettings(settings.name(), block.host(), etcd.get().address(), etcd.get().port(),
                     settings.stateDirectory(), bootstrap, spec.controlPlane(), "kubermesh-" + spec.name(),
                     Duration.ofMillis(300), Duration.ofMillis(3000), Duration.ofSeconds(1));
             node = new EtcdNode(s, clock, enrolment::admitted);
             ipv4 = new NodeIpv4(block.mac().toString(), spec.ipv4());
             node.untilDone(ipv4);
+            // Once allocated, the address goes on the stub (on the etcd node's thread, like the allocation).
+            node.untilDone(client -> {
+                Optional<io.kubermesh.api.Ipv4Prefix> a = ipv4.address();
+                if (a.isEmpty()) {
+                    return false;
+                }
+                stubAddress.configure(a.get().network());
+                ipv4Address = stubAddress;
+                LOG.info("IPv4 node address {} on {}, overlay endpoint {}", a.get().network(), settings.stubName(),
+                        stubAddress.overlayEndpoint());
+                return true;
+            });
             if (machines != null) {
                 node.untilDone(client -> {
                     machines.attach(s.anycastUrl(), NodeCredentials.read(PkiFiles.directory(settings.stateDirectory()),
@@ -114,8 +148,81 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             LOG.info("control plane: etcd at {} ({} voters wanted, member grace {} s{})", s.anycastUrl(),
                     spec.controlPlane().etcdMembers(), spec.controlPlane().memberGrace().toSeconds(),
                     bootstrap ? ", bootstrapping" : "");
+            etcdHealth.starting("looking for the cluster at " + s.anycastUrl());
+            ipv4Health.starting("waiting for etcd to allocate from " + spec.ipv4().nodePool());
         } catch (KubermeshException e) {
             LOG.error("control plane did not start: {}", e.getMessage());
+            etcdHealth.failed("control plane did not start: " + e.getMessage());
+            ipv4Health.failed("no etcd to allocate from " + spec.ipv4().nodePool() + ": the control plane did not start");
+        }
+    }
+
+    @Override
+    public List<Preflight.Need> requirements() {
+        return Preflight.etcd(spec);
+    }
+
+    /** True while this node runs an etcd member (where the {@code etcd} anycast service is expected). */
+    public boolean runsMember() {
+        EtcdNode n;
+        synchronized (this) {
+            n = node;
+        }
+        return n != null && n.status().isPresent();
+    }
+
+    private void updateHealth(EtcdNode n, NodeIpv4 a, NodeIpv4Address onStub) {
+        if (n != null) {
+            Optional<EtcdNodeStatus> member = n.status();
+            if (member.isPresent()) {
+                EtcdNodeStatus m = member.get();
+                String what = m.role() + (m.leader() ? ", leader" : "") + ", " + m.clientUrl();
+                if (m.healthy()) {
+                    everHealthy = true;
+                    unhealthySince = null;
+                    etcdHealth.running(what);
+                } else if (everHealthy) {
+                    java.time.Instant now = clock.instant();
+                    if (unhealthySince == null) {
+                        unhealthySince = now;
+                    }
+                    String error = "member " + m.member() + " does not answer healthy at " + m.clientUrl() + " since "
+                            + unhealthySince;
+                    if (Duration.between(unhealthySince, now).compareTo(UNHEALTHY_GRACE) > 0) {
+                        etcdHealth.failed(error);
+                    } else {
+                        etcdHealth.error(error);
+                    }
+                } else {
+                    etcdHealth.starting(what);
+                }
+            } else {
+                String why = n.withoutMember().orElse("no member");
+                if (why.startsWith("not a member")) {
+                    etcdHealth.off(why);
+                } else {
+                    etcdHealth.starting(why);
+                }
+            }
+        }
+        if (a != null && a.address().isPresent()) {
+            io.kubermesh.api.Ipv4Address address = a.address().get().network();
+            if (onStub == null) {
+                ipv4Health.starting(address + " allocated, not configured yet");
+            } else {
+                Optional<String> missing;
+                try {
+                    missing = onStub.missing(address);
+                } catch (RuntimeException e) {
+                    missing = Optional.of(e.getMessage());
+                }
+                if (missing.isEmpty()) {
+                    ipv4Health.running(address + "/32 on " + settings.stubName() + ", overlay endpoint "
+                            + onStub.overlayEndpoint());
+                } else {
+                    ipv4Health.failed(missing.get());
+                }
+            }
         }
     }
 
@@ -123,13 +230,16 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     public NodeStatus contribute(NodeStatus status) {
         EtcdNode n;
         NodeIpv4 a;
+        NodeIpv4Address onStub;
         synchronized (this) {
             n = node;
             a = ipv4;
         }
+        onStub = ipv4Address;
+        updateHealth(n, a, onStub);
         NodeStatus.Etcd etcd = n == null ? null : n.status().map(ControlPlanePorts::view).orElse(null);
         String address = a == null ? null : a.address().map(p -> p.network().toString()).orElse(null);
-        return status.withControlPlane(etcd, address);
+        return status.withControlPlane(etcd, address).withComponents(List.of(etcdHealth.view(), ipv4Health.view()));
     }
 
     private static NodeStatus.Etcd view(EtcdNodeStatus s) {
@@ -147,5 +257,9 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             node = null;
         }
         enrolment.close();
+        if (netlink != null) {
+            netlink.close();
+            netlink = null;
+        }
     }
 }

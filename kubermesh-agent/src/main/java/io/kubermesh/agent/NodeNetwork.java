@@ -50,8 +50,11 @@ public final class NodeNetwork {
         return stubKind;
     }
 
-    /** Creates the stub (if missing) with the host /128 and the pod prefix, up; turns forwarding on. */
+    /** Turns lo up; creates the stub (if missing) with the host /128 and the pod prefix, up; turns forwarding on. */
     public synchronized void ensureStub() {
+        // Local delivery to the node's own addresses (etcd's health, the anycast checks) goes
+        // through lo: a namespace made without it up (a bare lab namespace) reaches nothing local.
+        netlink.setUp("lo", true);
         if (netlink.link(stubName).isEmpty()) {
             stubKind = netlink.createStub(stubName);
             LOG.info("stub interface {} created ({})", stubName, stubKind);

@@ -24,6 +24,14 @@ public interface PortListener {
     default void carrierChanged(PortPrefix port, boolean carrier) {
     }
 
+    /**
+     * What this component needs on the host for the cluster file it runs with; the agent checks
+     * them all at start ({@link Preflight}) and names every missing one with its install line.
+     */
+    default java.util.List<Preflight.Need> requirements() {
+        return java.util.List.of();
+    }
+
     /** The agent stops: release everything. Called after the last {@link #portDown}; must not throw. */
     default void stopped() {
     }

@@ -3,6 +3,7 @@ package io.kubermesh.agent;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
+import io.kubermesh.routing.daemon.DaemonHealth;
 import io.kubermesh.routing.daemon.NodeConfig;
 import io.kubermesh.routing.daemon.RoutingKey;
 import io.kubermesh.routing.daemon.RoutingDaemon;
@@ -22,18 +23,24 @@ import org.slf4j.LoggerFactory;
  * keeps its adjacencies on the others), stopped with the agent so no daemon process or kernel
  * route outlives it.
  */
-public final class RoutingPorts implements PortListener {
+public final class RoutingPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingPorts.class);
 
     private final ClusterSpec spec;
     private final AgentSettings settings;
     private final TreeSet<String> ports = new TreeSet<>();
+    private final ComponentHealth health = new ComponentHealth("routing", java.time.Clock.systemUTC());
     private RoutingDaemon daemon;
     private NodeConfig config;
 
     public RoutingPorts(ClusterSpec spec, AgentSettings settings) {
         this.spec = spec;
         this.settings = settings;
+    }
+
+    @Override
+    public List<Preflight.Need> requirements() {
+        return Preflight.routing(spec);
     }
 
     @Override
@@ -45,8 +52,19 @@ public final class RoutingPorts implements PortListener {
         startDaemon();
     }
 
-    /** Starts the daemon; a failure is logged and tried again at the next port change, the agent runs on. */
+    /**
+     * Starts the daemon (or adopts its processes, still running from an agent that died); a
+     * failure is logged, shown as the {@code routing} component's error, and tried again at the
+     * next port change; the agent runs on.
+     */
     private void startDaemon() {
+        List<Preflight.Missing> missing = Preflight.missing(requirements());
+        if (!missing.isEmpty()) {
+            String error = missing.get(0).reason() + "; to fix: " + Preflight.remedy(missing);
+            health.failed(error);
+            LOG.error("routing daemon {} cannot start: {}", spec.routing().daemon().id(), error);
+            return;
+        }
         try {
             Path keyFile = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
             if (!java.nio.file.Files.isRegularFile(keyFile)) {
@@ -57,11 +75,35 @@ public final class RoutingPorts implements PortListener {
                     .create(config.withPorts(new ArrayList<>(ports)).withKey(RoutingKey.read(keyFile)));
             d.start();
             daemon = d;
-            LOG.info("routing daemon {} started, router id {}", d.name(), config.routerIdText());
+            LOG.info("routing daemon {} started, router id {}{}", d.name(), config.routerIdText(),
+                    d.adopted() > 0 ? " (" + d.adopted() + " process(es) adopted from the previous agent)" : "");
         } catch (RuntimeException e) {
+            health.failed(e.getMessage());
             LOG.error("routing daemon {} did not start: {}; trying again at the next port change",
                     spec.routing().daemon().id(), e.getMessage());
         }
+    }
+
+    @Override
+    public NodeStatus contribute(NodeStatus status) {
+        RoutingDaemon d;
+        synchronized (this) {
+            d = daemon;
+        }
+        if (d != null) {
+            DaemonHealth h = d.health();
+            String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "");
+            switch (h.status()) {
+                case RUNNING -> health.running(what);
+                case STARTING, RESTARTING -> {
+                    health.starting(what);
+                    health.error(h.detail().isEmpty() ? null : h.detail());
+                }
+                case FAILED -> health.failed(h.detail());
+                case STOPPED -> health.off("stopped");
+            }
+        }
+        return status.withComponents(List.of(health.view()));
     }
 
     @Override
@@ -94,6 +136,7 @@ public final class RoutingPorts implements PortListener {
             daemon.stop();
             daemon = null;
         }
+        health.off("the agent stopped");
     }
 
     /** The daemon, while it runs. */

@@ -173,7 +173,8 @@ public final class ClusterConfig {
     }
 
     private static Validation<List<Problem>, AnycastService> service(String at, JsonNode node) {
-        return Fields.of(at, node, Set.of("name", "address", "port", "check", "interval", "rise", "fall")).flatMap(f -> {
+        return Fields.of(at, node, Set.of("name", "address", "port", "check", "interval", "rise", "fall", "expected"))
+                .flatMap(f -> {
             Validation<List<Problem>, String> name = f.string("name", null);
             Validation<List<Problem>, Optional<Ipv6Address>> address = f.get("address") == null
                     ? Validation.valid(Optional.empty())
@@ -185,8 +186,21 @@ public final class ClusterConfig {
             Validation<List<Problem>, Duration> interval = f.duration("interval", SECOND);
             Validation<List<Problem>, Integer> rise = f.integer("rise", 2, 1, 100);
             Validation<List<Problem>, Integer> fall = f.integer("fall", 2, 1, 100);
-            return Validation.combine(name, address, port, check, interval, rise, fall)
-                    .ap((n, a, p, c, i, r, fl) -> Fields.attempt(() -> new AnycastService(n, a, p, c, i, r, fl))
+            Validation<List<Problem>, Optional<AnycastService.Expected>> expected = f.string("expected", "").flatMap(e -> {
+                if (e.isEmpty()) {
+                    return Validation.valid(Optional.empty());
+                }
+                for (AnycastService.Expected x : AnycastService.Expected.values()) {
+                    if (x.id().equals(e)) {
+                        return Validation.valid(Optional.of(x));
+                    }
+                }
+                return Fields.invalid(f.path("expected"), f.get("expected"),
+                        "etcdMembers, allNodes or optional (where a server is expected to answer)");
+            });
+            return Validation.combine(name, address, port, check, interval, rise, fall, expected)
+                    .ap((n, a, p, c, i, r, fl, e) -> Fields.attempt(() -> new AnycastService(n, a, p, c, i, r, fl,
+                                    e.orElse(null)))
                             .mapError(ps -> ps.map(pr -> new Problem(at + "." + pr.path(), pr.value(), pr.expected()))))
                     .mapError(seqs -> seqs.flatMap(x -> x).toList())
                     .flatMap(v -> v);
@@ -321,7 +335,7 @@ public final class ClusterConfig {
     private static Validation<List<Problem>, ControlPlaneSpec> controlPlane(JsonNode node) {
         ControlPlaneSpec d = ControlPlaneSpec.DEFAULT;
         return Fields.of("cluster.controlPlane", node, Set.of("etcdMembers", "memberGrace")).flatMap(f -> Validation
-                .combine(f.integer("etcdMembers", d.etcdMembers(), 1, 7), f.duration("memberGrace", d.memberGrace()))
+                .combine(f.integer("etcdMembers", d.etcdMembers(), 0, 7), f.duration("memberGrace", d.memberGrace()))
                 .ap((n, g) -> Fields.attempt(() -> new ControlPlaneSpec(n, g)))
                 .mapError(seqs -> seqs.flatMap(x -> x).toList()).flatMap(v -> v));
     }

@@ -1,5 +1,6 @@
 package io.kubermesh.controlplane.etcd;
 
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.KubermeshException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -19,8 +21,10 @@ import java.util.stream.Collectors;
  * One etcd server process: started with its name, data directory, client and peer URLs and the
  * initial cluster; watched through {@code /health} on its client URL; restarted by
  * {@link #ensureRunning()} if it died (rejoining with its data as an existing member); stopped
- * with SIGTERM then SIGKILL, or killed outright. Only the process this object started is ever
- * signalled. Its output goes to {@code NAME.log} next to the data directory.
+ * with SIGTERM then SIGKILL, or killed outright. Only the process this object started (or
+ * adopted) is ever signalled. Its output goes to {@code NAME.log} next to the data directory, its
+ * pid to {@code NAME.pid}: {@link #start()} adopts a member still running on the same data
+ * directory (its agent was killed and restarted) instead of starting a second one.
  */
 public final class EtcdMember implements AutoCloseable {
     /**
@@ -121,11 +125,10 @@ public final class EtcdMember implements AutoCloseable {
         }
 
         /** The etcd command line. */
-        public List<String> command(Path binary) {
+        public CommandLine command(Path binary) {
             String cluster = initialCluster.entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             List<String> argv = new ArrayList<>();
-            argv.add(binary.toString());
             argv.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
                     "--listen-client-urls", listenClientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
                     "--listen-peer-urls", peerUrl.toString(), "--initial-advertise-peer-urls", peerUrl.toString(),
@@ -143,7 +146,7 @@ public final class EtcdMember implements AutoCloseable {
                 // by its own certificate.
                 argv.add("--enable-grpc-gateway=false");
             }
-            return List.copyOf(argv);
+            return EtcdBinary.REQUIREMENT.at(binary.toString(), argv);
         }
     }
 
@@ -151,8 +154,10 @@ public final class EtcdMember implements AutoCloseable {
     private final EtcdProbe probe;
     private final Path binary;
     private final Path log;
+    private final Path pidFile;
     private Spec running;
-    private Process process;
+    private ProcessHandle process;
+    private boolean adopted;
     private boolean stopped;
 
     public EtcdMember(Spec spec) {
@@ -170,6 +175,12 @@ public final class EtcdMember implements AutoCloseable {
         this.running = spec;
         this.binary = binary;
         this.log = spec.dataDir().resolveSibling(spec.name() + ".log");
+        this.pidFile = spec.dataDir().resolveSibling(spec.name() + ".pid");
+    }
+
+    /** True when {@link #start()} found the member running and took it over rather than starting it. */
+    public synchronized boolean adopted() {
+        return adopted;
     }
 
     public Spec spec() {
@@ -180,16 +191,28 @@ public final class EtcdMember implements AutoCloseable {
         return spec.clientUrl();
     }
 
-    /** Starts the process; returns at once (a member of a new multi-member cluster is healthy only once a quorum runs). */
+    /**
+     * Starts the process, or adopts the one still running on this data directory; returns at once
+     * (a member of a new multi-member cluster is healthy only once a quorum runs).
+     */
     public synchronized EtcdMember start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("etcd member " + spec.name() + " is already running as PID " + process.pid());
         }
+        Optional<ProcessHandle> alive = runningOnThisData();
+        if (alive.isPresent()) {
+            process = alive.get();
+            adopted = true;
+            stopped = false;
+            return this;
+        }
         try {
             Files.createDirectories(spec.dataDir().getParent());
-            ProcessBuilder pb = new ProcessBuilder(running.command(binary)).redirectErrorStream(true)
+            ProcessBuilder pb = running.command(binary).processBuilder().redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            process = pb.start();
+            process = pb.start().toHandle();
+            adopted = false;
+            Files.writeString(pidFile, process.pid() + "\n");
             stopped = false;
             return this;
         } catch (IOException e) {
@@ -259,6 +282,26 @@ public final class EtcdMember implements AutoCloseable {
         return true;
     }
 
+    /** The process named by the pid file, alive, with this data directory on its command line. */
+    private Optional<ProcessHandle> runningOnThisData() {
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (h.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            List<String> argv = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+            int at = argv.indexOf("--data-dir");
+            return at >= 0 && at + 1 < argv.size() && argv.get(at + 1).equals(spec.dataDir().toString()) ? h : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** SIGKILL, as a crashed machine would; the member is not restarted by {@link #ensureRunning()}. */
     public synchronized void kill() {
         stopped = true;
@@ -298,12 +341,17 @@ public final class EtcdMember implements AutoCloseable {
     }
 
     private synchronized String exitCode() {
-        return process == null || process.isAlive() ? "nothing" : "status " + process.exitValue();
+        return process == null || process.isAlive() ? "nothing" : "an exit";
     }
 
-    private static boolean waitFor(Process p, Duration d) {
+    private static boolean waitFor(ProcessHandle p, Duration d) {
         try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+            p.onExit().get(d.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !p.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -61,6 +61,7 @@ public final class ClusterYaml {
             n.put("interval", duration(s.interval()));
             n.put("rise", s.rise());
             n.put("fall", s.fall());
+            n.put("expected", s.expected().id());
         }
         ObjectNode v4 = c.putObject("ipv4");
         v4.put("nodePool", spec.ipv4().nodePool().toString());

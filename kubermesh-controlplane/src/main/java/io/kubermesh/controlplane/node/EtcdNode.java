@@ -87,6 +87,8 @@ public final class EtcdNode implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Optional<EtcdNodeStatus> status = Optional.empty();
     /** The node's own client at the anycast address ({@code node:MAC}). */
+    /** What a node without a member is doing (waiting for the cluster, or not needed), for status. */
+    private volatile String withoutMember = "starting";
     private Client client;
     /** The member's client at the anycast address ({@code member:NAME}, root). */
     private Client memberClient;
@@ -133,6 +135,14 @@ public final class EtcdNode implements AutoCloseable {
     public EtcdNode start() {
         thread.start();
         return this;
+    }
+
+    /**
+     * What this node does while it runs no member: {@code waiting for etcd at ...} or
+     * {@code not a member: the cluster has its N voters}; empty while a member runs here.
+     */
+    public Optional<String> withoutMember() {
+        return status.isPresent() ? Optional.empty() : Optional.of(withoutMember);
     }
 
     /** This node's member, if it runs one. */
@@ -286,8 +296,9 @@ public final class EtcdNode implements AutoCloseable {
 
     private void startMember(EtcdMember.Spec spec) {
         member = new EtcdMember(spec, EtcdBinary.locate(), probe).start();
-        LOG.info("etcd: member {} started (PID {}), peers at {}, clients at {} and the anycast address {}",
-                spec.name(), member.pid(), spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
+        LOG.info("etcd: member {} {} (PID {}), peers at {}, clients at {} and the anycast address {}", spec.name(),
+                member.adopted() ? "adopted, still running from the previous agent" : "started", member.pid(),
+                spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
     }
 
     private Client client() {
@@ -391,6 +402,7 @@ public final class EtcdNode implements AutoCloseable {
     /** No member here: join if the cluster lacks members. */
     private void maybeJoin() {
         if (!probe.answers(settings.anycastUrl())) {
+            withoutMember = "waiting for etcd at " + settings.anycastUrl();
             return;
         }
         List<Member> members;
@@ -403,8 +415,10 @@ public final class EtcdNode implements AutoCloseable {
         }
         JoinDecision first = JoinDecision.decide(members, settings.peerUrl(), settings.controlPlane().etcdMembers());
         if (first instanceof JoinDecision.Enough) {
+            withoutMember = "not a member: the cluster has its " + settings.controlPlane().etcdMembers() + " members";
             return;
         }
+        withoutMember = "joining the cluster at " + settings.anycastUrl();
         if (first instanceof JoinDecision.TakeUp t) {
             if (!memberCertificate()) {
                 return;

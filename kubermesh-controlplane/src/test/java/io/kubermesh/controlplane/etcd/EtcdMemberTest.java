@@ -20,7 +20,7 @@ class EtcdMemberTest {
         EtcdMember.Spec s = new EtcdMember.Spec("m1", Path.of("/var/lib/etcd/m1"), C, P,
                 Map.of("m2", URI.create("http://[fd00::2]:2380"), "m1", P), false, "tok",
                 Duration.ofMillis(100), Duration.ofMillis(1000));
-        List<String> argv = s.command(Path.of("/usr/bin/etcd"));
+        List<String> argv = s.command(Path.of("/usr/bin/etcd")).argv();
         assertThat(argv.get(0)).isEqualTo("/usr/bin/etcd");
         assertThat(flag(argv, "--name")).isEqualTo("m1");
         assertThat(flag(argv, "--data-dir")).isEqualTo("/var/lib/etcd/m1");
@@ -33,7 +33,7 @@ class EtcdMemberTest {
         assertThat(flag(argv, "--initial-cluster-token")).isEqualTo("tok");
         assertThat(flag(argv, "--heartbeat-interval")).isEqualTo("100");
         assertThat(flag(argv, "--election-timeout")).isEqualTo("1000");
-        assertThat(flag(s.joining(s.initialCluster()).command(Path.of("etcd")), "--initial-cluster-state")).isEqualTo("existing");
+        assertThat(flag(s.joining(s.initialCluster()).command(Path.of("etcd")).argv(), "--initial-cluster-state")).isEqualTo("existing");
     }
 
     @Test

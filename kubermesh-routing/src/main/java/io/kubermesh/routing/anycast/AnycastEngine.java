@@ -4,11 +4,13 @@ import io.kubermesh.api.AnycastService;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.routing.anycast.AnycastEvent.Kind;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -16,11 +18,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link Clock} says when checks are due and {@link #runDueChecks()} runs them. Per service,
  * {@code rise} passing checks in a row announce its /128 and {@code fall} failing checks in a row
  * withdraw it, so a check that flips between pass and fail never makes the route flap. A service
- * starts withdrawn. {@link #stop()} withdraws everything announced.
+ * starts withdrawn, unless it was found announced (an earlier agent's announcement, taken over).
+ * {@link #stop()} withdraws everything announced.
+ *
+ * <p>Every announcement is made for {@link #lifetime(AnycastService)} and renewed by each passing
+ * check, so it lapses within that time when the checks stop.
  *
  * <p>Not thread-safe: one caller (usually {@link AnycastHealth}) drives it.
  */
 public final class AnycastEngine {
+    private static final Duration MIN_LIFETIME = Duration.ofSeconds(2);
     private final Clock clock;
     private final Prober prober;
     private final Announcer announcer;
@@ -49,12 +56,38 @@ public final class AnycastEngine {
      *     addresses); the first check of each is due at once
      */
     public AnycastEngine(Map<AnycastService, Ipv6Address> services, Clock clock, Prober prober, Announcer announcer) {
+        this(services, clock, prober, announcer, Set.of());
+    }
+
+    /**
+     * @param alreadyAnnounced addresses found announced at start (by an agent that ran before):
+     *     their services start announced, so a first passing check renews the announcement instead
+     *     of withdrawing and re-announcing it after {@code rise}, and {@code fall} failing checks
+     *     withdraw it
+     */
+    public AnycastEngine(Map<AnycastService, Ipv6Address> services, Clock clock, Prober prober, Announcer announcer,
+                         Set<Ipv6Address> alreadyAnnounced) {
         this.clock = clock;
         this.prober = prober;
         this.announcer = announcer;
         Instant now = clock.instant();
         services.entrySet().stream().sorted((a, b) -> a.getKey().name().compareTo(b.getKey().name()))
-                .forEach(e -> states.add(new State(e.getKey(), e.getValue(), now)));
+                .forEach(e -> {
+                    State s = new State(e.getKey(), e.getValue(), now);
+                    s.announced = alreadyAnnounced.contains(e.getValue());
+                    states.add(s);
+                });
+    }
+
+    /**
+     * How long one announcement lasts unless a passing check renews it: {@code fall + 1} check
+     * intervals (at least 2 s, the kernel counts whole seconds), so a live engine renews it
+     * {@code fall} times before it could lapse, and a dead one's lapses a little after a live
+     * one would have withdrawn it.
+     */
+    public static Duration lifetime(AnycastService service) {
+        Duration d = service.interval().multipliedBy(service.fall() + 1L);
+        return d.compareTo(MIN_LIFETIME) < 0 ? MIN_LIFETIME : d;
     }
 
     public void addListener(AnycastListener listener) {
@@ -113,9 +146,15 @@ public final class AnycastEngine {
             events.add(event(s, ok ? Kind.PASSING : Kind.FAILING, 1, ""));
         }
         s.lastResult = ok;
-        if (ok && !s.announced && s.passes >= s.service.rise()) {
+        if (ok && s.announced) {
             try {
-                announcer.announce(s.address);
+                announcer.announce(s.address, lifetime(s.service));
+            } catch (RuntimeException e) {
+                events.add(event(s, Kind.ANNOUNCE_FAILED, s.passes, String.valueOf(e.getMessage())));
+            }
+        } else if (ok && s.passes >= s.service.rise()) {
+            try {
+                announcer.announce(s.address, lifetime(s.service));
                 s.announced = true;
                 events.add(event(s, Kind.ANNOUNCED, s.passes, ""));
             } catch (RuntimeException e) {

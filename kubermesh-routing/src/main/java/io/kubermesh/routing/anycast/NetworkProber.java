@@ -1,6 +1,7 @@
 package io.kubermesh.routing.anycast;
 
 import io.kubermesh.api.AnycastService;
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.routing.netlink.internal.NamespaceThread;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +33,8 @@ public final class NetworkProber implements Prober, AutoCloseable {
     private final int timeoutMillis;
     private final NamespaceThread namespace;
     private final java.util.function.Supplier<Optional<javax.net.ssl.SSLContext>> tls;
+    /** Why each service's last check failed; removed when one passes. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
 
     public NetworkProber(InetAddress target, Duration timeout, Optional<String> netns) {
         this(target, timeout, netns, Optional::empty);
@@ -50,13 +55,28 @@ public final class NetworkProber implements Prober, AutoCloseable {
     @Override
     public boolean check(AnycastService service) {
         HealthCheck c = service.check();
+        String failure;
         if (c instanceof HealthCheck.Command cmd) {
-            return command(cmd);
+            failure = command(cmd);
+        } else {
+            failure = namespace == null ? socketCheck(service) : namespace.call(() -> socketCheck(service));
         }
-        return namespace == null ? socketCheck(service) : namespace.call(() -> socketCheck(service));
+        if (failure == null) {
+            failures.remove(service.name());
+            return true;
+        }
+        failures.put(service.name(), failure);
+        return false;
     }
 
-    private boolean socketCheck(AnycastService service) {
+    /** Why the service's last check failed (one line), or empty when it passed or never ran. */
+    public Optional<String> lastFailure(String service) {
+        return Optional.ofNullable(failures.get(service));
+    }
+
+    /** Null when the check passes, else why not. */
+    private String socketCheck(AnycastService service) {
+        String where = "[" + target.getHostAddress().replaceAll("%.*", "") + "]:" + service.port();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(target, service.port()), timeoutMillis);
             if (service.check() instanceof HealthCheck.Http http) {
@@ -65,7 +85,7 @@ public final class NetworkProber implements Prober, AutoCloseable {
             if (service.check() instanceof HealthCheck.Https https) {
                 Optional<javax.net.ssl.SSLContext> context = tls.get();
                 if (context.isEmpty()) {
-                    return false;
+                    return "no node certificate yet for the https check of " + where;
                 }
                 s.setSoTimeout(timeoutMillis);
                 try (javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) context.get().getSocketFactory()
@@ -74,13 +94,13 @@ public final class NetworkProber implements Prober, AutoCloseable {
                     return http(tlsSocket, https.path(), service.port());
                 }
             }
-            return true;
+            return null;
         } catch (IOException e) {
-            return false;
+            return "no server at " + where + ": " + e.getMessage();
         }
     }
 
-    private boolean http(Socket s, String path, int port) throws IOException {
+    private String http(Socket s, String path, int port) throws IOException {
         s.setSoTimeout(timeoutMillis);
         String host = target instanceof java.net.Inet6Address ? "[" + target.getHostAddress().replaceAll("%.*", "") + "]"
                 : target.getHostAddress();
@@ -95,23 +115,26 @@ public final class NetworkProber implements Prober, AutoCloseable {
             line.append((char) ch);
         }
         Matcher m = STATUS.matcher(line.toString().trim());
-        return m.matches() && m.group(1).charAt(0) == '2';
+        if (m.matches() && m.group(1).charAt(0) == '2') {
+            return null;
+        }
+        return "GET " + path + " on port " + port + " answered " + (line.length() == 0 ? "nothing" : line.toString().trim());
     }
 
-    private boolean command(HealthCheck.Command cmd) {
+    private String command(HealthCheck.Command cmd) {
         Process p = null;
         try {
-            p = new ProcessBuilder(cmd.argv()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            p = CommandLine.configured(cmd.argv()).processBuilder().redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                return false;
+                return cmd.argv().get(0) + " did not finish in " + timeoutMillis + " ms";
             }
-            return p.exitValue() == 0;
+            return p.exitValue() == 0 ? null : cmd.argv().get(0) + " exited with status " + p.exitValue();
         } catch (IOException e) {
-            return false;
+            return "cannot run " + cmd.argv().get(0) + ": " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         } finally {
             if (p != null && p.isAlive()) {
                 p.destroyForcibly();

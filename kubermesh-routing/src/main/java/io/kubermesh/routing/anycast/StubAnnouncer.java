@@ -4,6 +4,7 @@ import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.routing.netlink.AddressFlag;
 import io.kubermesh.routing.netlink.AddressLifetime;
 import io.kubermesh.routing.netlink.Rtnetlink;
+import java.time.Duration;
 import java.util.EnumSet;
 
 /**
@@ -11,6 +12,11 @@ import java.util.EnumSet;
  * daemon's passive stub interface picks it up, and withdraws it by removing it. Without DAD: the
  * same address is meant to be on several nodes. A prefix route is kept: the daemons read the
  * stub's connected prefixes.
+ *
+ * <p>With a lifetime the address is added with that valid and preferred lifetime (whole seconds,
+ * rounded up), and each refresh replaces it (NLM_F_REPLACE) with a full lifetime again. If the
+ * refreshes stop, the kernel deletes the address when it expires (RTM_DELADDR), and zebra or
+ * BIRD withdraw the route as they do for any address that goes.
  */
 public final class StubAnnouncer implements Announcer {
     private final Rtnetlink netlink;
@@ -24,6 +30,12 @@ public final class StubAnnouncer implements Announcer {
     @Override
     public void announce(Ipv6Address address) {
         netlink.addAddress(stub, address, 128, AddressLifetime.PERMANENT, EnumSet.of(AddressFlag.NODAD));
+    }
+
+    @Override
+    public void announce(Ipv6Address address, Duration lifetime) {
+        long seconds = Math.max(1, (lifetime.toMillis() + 999) / 1000);
+        netlink.addAddress(stub, address, 128, new AddressLifetime(seconds, seconds), EnumSet.of(AddressFlag.NODAD));
     }
 
     @Override

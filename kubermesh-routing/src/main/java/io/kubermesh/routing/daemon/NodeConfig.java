@@ -1,5 +1,7 @@
 package io.kubermesh.routing.daemon;
 
+import io.kubermesh.api.CommandLine;
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.RoutingSpec;
@@ -97,12 +99,10 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
      * only the network namespace and then executes the program in place, so the process id is the
      * daemon's own.
      */
-    public List<String> inNamespace(List<String> command) {
+    public CommandLine inNamespace(CommandLine command) {
         if (namespace.isEmpty()) {
-            return List.copyOf(command);
+            return command;
         }
-        var out = new java.util.ArrayList<String>(List.of("nsenter", "--net=/run/netns/" + namespace.get(), "--"));
-        out.addAll(command);
-        return out;
+        return HostRequirements.NSENTER.wrapping(List.of("--net=/run/netns/" + namespace.get(), "--"), command);
     }
 }

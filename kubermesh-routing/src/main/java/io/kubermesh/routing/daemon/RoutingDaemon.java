@@ -37,6 +37,14 @@ public interface RoutingDaemon extends AutoCloseable {
     /** Whether the processes run, and how often the supervisor restarted them. */
     DaemonHealth health();
 
+    /**
+     * How many of its processes were adopted at {@link #start()}: they ran on from an agent that
+     * died, and were taken over rather than started twice.
+     */
+    default int adopted() {
+        return 0;
+    }
+
     /** The process ids of the daemon's processes now running (empty when stopped). */
     List<Long> processIds();
 

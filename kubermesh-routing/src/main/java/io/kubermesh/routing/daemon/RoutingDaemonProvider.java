@@ -1,5 +1,8 @@
 package io.kubermesh.routing.daemon;
 
+import io.kubermesh.api.Requirement;
+import java.util.List;
+
 /**
  * A named factory of {@link RoutingDaemon}s, found by {@link RoutingDaemons#provider(String)} or
  * used directly. Implementations are registered in
@@ -11,4 +14,9 @@ public interface RoutingDaemonProvider {
 
     /** A daemon for one node, not started yet. */
     RoutingDaemon create(NodeConfig config);
+
+    /** What the daemon needs on the host (its programs and their package); checked by the agent's preflight. */
+    default List<Requirement> requirements() {
+        return List.of();
+    }
 }

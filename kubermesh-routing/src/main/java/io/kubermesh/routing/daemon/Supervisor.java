@@ -1,5 +1,6 @@
 package io.kubermesh.routing.daemon;
 
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.EnvironmentException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * while restarting ospf6d along with it would flush and re-originate its LSAs, which FRR 8.4's
  * neighbours were seen not to take back for over a minute. The processes run in the foreground
  * as children of this JVM, so an exit is seen at once, without polling pid files.
+ *
+ * <p>A program with a pid file that is already running when the supervisor starts (its agent was
+ * killed and restarted, the daemons lived on) is adopted, not started twice: the process whose
+ * pid the file names and whose command line names that pid file is watched and stopped as if it
+ * had been started here, so routes and adjacencies survive an agent restart.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -39,12 +45,30 @@ public final class Supervisor implements AutoCloseable {
      * @param log where its standard output and error go (appended)
      * @param staleFiles files to delete before every start (sockets and pid files of a dead run)
      * @param debianPackage the package that provides the program, named when it is missing
+     * @param pidFile the pid file the program writes (and names on its command line), by which a
+     *     running instance is adopted; null for a program that is never adopted
      */
-    public record Program(String name, List<String> command, BooleanSupplier ready, Path log, List<Path> staleFiles,
-                          String debianPackage) {
+    public record Program(String name, CommandLine command, BooleanSupplier ready, Path log, List<Path> staleFiles,
+                          String debianPackage, Path pidFile) {
         public Program {
-            command = List.copyOf(command);
             staleFiles = List.copyOf(staleFiles);
+        }
+
+        /** A program that is never adopted. */
+        public Program(String name, CommandLine command, BooleanSupplier ready, Path log, List<Path> staleFiles,
+                       String debianPackage) {
+            this(name, command, ready, log, staleFiles, debianPackage, null);
+        }
+    }
+
+    /** A running program: started here ({@code process} set) or adopted (only its handle). */
+    private record Running(ProcessHandle handle, Process process) {
+        boolean adopted() {
+            return process == null;
+        }
+
+        String exit() {
+            return process == null ? "exited" : "exited with status " + process.exitValue();
         }
     }
 
@@ -53,7 +77,7 @@ public final class Supervisor implements AutoCloseable {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final ScheduledExecutorService restarter;
-    private final List<Process> running = new ArrayList<>();
+    private final List<Running> running = new ArrayList<>();
     private DaemonHealth.Status status = DaemonHealth.Status.STOPPED;
     private String detail = "";
     private int restarts;
@@ -103,8 +127,17 @@ public final class Supervisor implements AutoCloseable {
         startedAtNanos = System.nanoTime();
     }
 
-    private Process launch(int i) {
+    private Running launch(int i) {
         Program p = programs.get(i);
+        Optional<ProcessHandle> alive = Adoption.running(p.pidFile());
+        if (alive.isPresent()) {
+            ProcessHandle h = alive.get();
+            long gen = generation;
+            Running r = new Running(h, null);
+            h.onExit().thenRun(() -> exited(gen, i, r));
+            LOG.info("{}: adopted the running {} (pid {})", unit, p.name(), h.pid());
+            return r;
+        }
         for (Path stale : p.staleFiles()) {
             try {
                 Files.deleteIfExists(stale);
@@ -114,21 +147,22 @@ public final class Supervisor implements AutoCloseable {
         }
         Process process;
         try {
-            process = new ProcessBuilder(p.command()).redirectErrorStream(true)
+            process = p.command().processBuilder().redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(p.log().toFile())).start();
         } catch (IOException e) {
-            throw new EnvironmentException(unit + ": cannot run " + p.command().get(0) + " (" + p.name() + "): "
+            throw new EnvironmentException(unit + ": cannot run " + p.command().argv().get(0) + " (" + p.name() + "): "
                     + e.getMessage(), "apt-get install -y " + p.debianPackage());
         }
         long gen = generation;
-        process.onExit().thenRun(() -> exited(gen, i, process));
+        Running r = new Running(process.toHandle(), process);
+        process.onExit().thenRun(() -> exited(gen, i, r));
         try {
             awaitReady(p, process);
         } catch (RuntimeException e) {
-            terminate(process);
+            terminate(r.handle());
             throw e;
         }
-        return process;
+        return r;
     }
 
     private void awaitReady(Program p, Process process) {
@@ -146,7 +180,7 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private synchronized void exited(long gen, int index, Process process) {
+    private synchronized void exited(long gen, int index, Running process) {
         // Exits of processes this supervisor stopped itself, of an older generation, and while
         // starting (awaitReady reports those) are not crashes.
         if (gen != generation || status == DaemonHealth.Status.STOPPED || status == DaemonHealth.Status.STARTING
@@ -155,7 +189,8 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         Program p = programs.get(index);
-        detail = p.name() + " (pid " + process.pid() + ") exited with status " + process.exitValue();
+        detail = p.name() + " (pid " + process.handle().pid() + (process.adopted() ? ", adopted) " : ") ")
+                + process.exit();
         LOG.warn("{}: {}; restarting it", unit, detail);
         status = DaemonHealth.Status.RESTARTING;
         if (System.nanoTime() - startedAtNanos > STABLE.toNanos()) {
@@ -192,16 +227,21 @@ public final class Supervisor implements AutoCloseable {
         return new DaemonHealth(status, restarts, detail);
     }
 
+    /** How many of the running programs were adopted from an earlier run rather than started here. */
+    public synchronized int adopted() {
+        return (int) running.stream().filter(r -> r.adopted() && r.handle().isAlive()).count();
+    }
+
     /** The process ids now running. */
     public synchronized List<Long> pids() {
-        return running.stream().filter(Process::isAlive).map(Process::pid).toList();
+        return running.stream().map(Running::handle).filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
     }
 
     /** The running process of the program called {@code name}, if any. */
     public synchronized Optional<ProcessHandle> process(String name) {
         for (int i = 0; i < running.size() && i < programs.size(); i++) {
-            if (programs.get(i).name().equals(name) && running.get(i).isAlive()) {
-                return Optional.of(running.get(i).toHandle());
+            if (programs.get(i).name().equals(name) && running.get(i).handle().isAlive()) {
+                return Optional.of(running.get(i).handle());
             }
         }
         return Optional.empty();
@@ -219,25 +259,35 @@ public final class Supervisor implements AutoCloseable {
 
     private void killAll() {
         for (int i = running.size() - 1; i >= 0; i--) {
-            terminate(running.get(i));
+            terminate(running.get(i).handle());
         }
         running.clear();
     }
 
-    private void terminate(Process process) {
+    private void terminate(ProcessHandle process) {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
+        if (!waitFor(process)) {
+            LOG.warn("{}: pid {} ignored SIGTERM for {} s; sending SIGKILL", unit, process.pid(), GRACE.toSeconds());
+            process.destroyForcibly();
+            waitFor(process);
+        }
+    }
+
+    private static boolean waitFor(ProcessHandle process) {
         try {
-            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{}: pid {} ignored SIGTERM for {} s; sending SIGKILL", unit, process.pid(), GRACE.toSeconds());
-                process.destroyForcibly();
-                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            process.onExit().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

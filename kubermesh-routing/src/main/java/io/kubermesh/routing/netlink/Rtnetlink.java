@@ -2,6 +2,7 @@ package io.kubermesh.routing.netlink;
 
 import static io.kubermesh.routing.netlink.RtnetlinkCodes.*;
 
+import io.kubermesh.api.Ipv4Address;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.Ipv6Prefix;
@@ -250,6 +251,53 @@ public final class Rtnetlink implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Adds an IPv4 address (the node's IPv4 address on its stub), or replaces it when it is there.
+     * IPv4 attributes stay raw (4-byte IFA_LOCAL and IFA_ADDRESS): only this call and
+     * {@link #ipv4Addresses(String)} use them.
+     */
+    public void addIpv4Address(String link, Ipv4Address address, int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new IllegalArgumentException("an IPv4 prefix length is 0..32, got " + prefixLength);
+        }
+        List<Attribute> attrs = List.of(new Attribute(IFA_LOCAL, address.toBytes()), new Attribute(IFA_ADDRESS, address.toBytes()));
+        AddressMessage m = new AddressMessage(AF_INET, prefixLength, 0, RT_SCOPE_UNIVERSE, index(link), Optional.empty(),
+                Optional.empty(), OptionalInt.empty(), Optional.empty(), attrs);
+        transact(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, m,
+                "add " + address + "/" + prefixLength + " to " + link);
+    }
+
+    /** Removes an IPv4 address; false when it was not there. */
+    public boolean removeIpv4Address(String link, Ipv4Address address, int prefixLength) {
+        List<Attribute> attrs = List.of(new Attribute(IFA_LOCAL, address.toBytes()), new Attribute(IFA_ADDRESS, address.toBytes()));
+        AddressMessage m = new AddressMessage(AF_INET, prefixLength, 0, RT_SCOPE_UNIVERSE, index(link), Optional.empty(),
+                Optional.empty(), OptionalInt.empty(), Optional.empty(), attrs);
+        try {
+            transact(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, m, "remove " + address + "/" + prefixLength + " from " + link);
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == NetlinkException.EADDRNOTAVAIL) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The IPv4 addresses of a link. */
+    public List<Ipv4Address> ipv4Addresses(String link) {
+        int want = index(link);
+        List<Ipv4Address> out = new ArrayList<>();
+        for (NetlinkMessage.Payload p : dump(RTM_GETADDR, new AddressMessage(AF_INET, 0, 0, 0, 0, Optional.empty(),
+                Optional.empty(), OptionalInt.empty(), Optional.empty(), List.of()))) {
+            if (p instanceof AddressMessage a && a.family() == AF_INET && a.index() == want) {
+                a.other().stream().filter(x -> x.number() == IFA_LOCAL && x.value().length == 4).findFirst()
+                        .map(x -> java.nio.ByteBuffer.wrap(x.value()).getInt())
+                        .ifPresent(v -> out.add(new Ipv4Address(v)));
+            }
+        }
+        return out;
     }
 
     /** Every IPv6 address of every link. */

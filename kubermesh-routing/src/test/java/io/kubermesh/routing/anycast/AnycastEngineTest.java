@@ -143,4 +143,39 @@ class AnycastEngineTest {
         // the script is empty: the prober throws
         assertThat(tick(e)).containsExactly(Kind.FAILING, Kind.WITHDRAWN);
     }
+
+    @Test
+    void everyPassingCheckRenewsTheAnnouncementForFallPlusOneIntervals() {
+        AnycastService etcd = Fakes.service("etcd", 2, 2, SECOND);
+        AnycastEngine e = engine(etcd);
+        prober.script("etcd", true, true, true, true, false);
+        tick(e);
+        assertThat(announcer.lifetimes).isEmpty();
+        tick(e);
+        tick(e);
+        tick(e);
+        // Announced once, then renewed by each of the two checks that passed after it.
+        assertThat(announcer.calls).containsExactly("+" + ETCD);
+        assertThat(announcer.lifetimes).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3));
+        tick(e);
+        assertThat(announcer.lifetimes).as("a failing check renews nothing").hasSize(3);
+        assertThat(AnycastEngine.lifetime(etcd)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(AnycastEngine.lifetime(Fakes.service("fast", 1, 1, Duration.ofMillis(100))))
+                .as("at least 2 s: the kernel counts whole seconds").isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anAnnouncementFoundAtStartIsTakenOverNotWithdrawnAndReannounced() {
+        AnycastService etcd = Fakes.service("etcd", 2, 2, SECOND);
+        announcer.present.add(ETCD);
+        AnycastEngine e = new AnycastEngine(Map.of(etcd, ETCD), clock, prober, announcer, java.util.Set.of(ETCD));
+        assertThat(e.announced("etcd")).isTrue();
+        prober.script("etcd", true, false, false);
+        assertThat(tick(e)).containsExactly(Kind.PASSING);
+        assertThat(announcer.calls).as("renewed at the first pass, not re-announced").isEmpty();
+        assertThat(announcer.lifetimes).hasSize(1);
+        tick(e);
+        assertThat(tick(e)).containsExactly(Kind.WITHDRAWN);
+        assertThat(announcer.present).isEmpty();
+    }
 }

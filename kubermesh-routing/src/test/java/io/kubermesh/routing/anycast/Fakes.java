@@ -43,6 +43,8 @@ final class Fakes {
     static final class RecordingAnnouncer implements Announcer {
         final List<String> calls = new ArrayList<>();
         final java.util.Set<Ipv6Address> present = new java.util.HashSet<>();
+        /** Every lifetime an address was announced or renewed with, in order. */
+        final List<java.time.Duration> lifetimes = new ArrayList<>();
         boolean failNext;
 
         @Override
@@ -53,6 +55,17 @@ final class Fakes {
             }
             calls.add("+" + address);
             present.add(address);
+        }
+
+        /** A first announcement is recorded as one; a renewal (already present) only by its lifetime. */
+        @Override
+        public void announce(Ipv6Address address, java.time.Duration lifetime) {
+            if (present.contains(address) && !failNext) {
+                lifetimes.add(lifetime);
+                return;
+            }
+            announce(address);
+            lifetimes.add(lifetime);
         }
 
         @Override

@@ -294,11 +294,22 @@ final class MeshLab implements AutoCloseable {
         Sh.ok("ip", "-n", ns(m), "address", add ? "add" : "del", address + "/128", "dev", STUB);
     }
 
+    /** Adds {@code address} to {@code m}'s stub for {@code seconds} (valid and preferred lifetime), as the agent does. */
+    void anycastFor(String m, Ipv6Address address, int seconds) {
+        Sh.ok("ip", "-n", ns(m), "address", "replace", address + "/128", "dev", STUB, "valid_lft", Integer.toString(seconds),
+                "preferred_lft", Integer.toString(seconds));
+    }
+
     /** The daemon's installed route to {@code prefix} as a port set (empty when there is none). */
     Set<String> installedPorts(String m, Ipv6Prefix prefix) {
         return daemons.get(m).installedRoutes().stream().filter(r -> r.destination().equals(prefix)).findFirst()
                 .map(r -> (Set<String>) new TreeSet<>(r.nextHops().stream().map(NextHop::interfaceName).toList()))
                 .orElse(Set.of());
+    }
+
+    /** The route the kernel chooses for {@code address} in {@code m}'s namespace ({@code ip -6 route get}). */
+    String routeGet(String m, Ipv6Address address) {
+        return Sh.run(List.of("ip", "-n", ns(m), "-6", "route", "get", address.toString())).output().trim();
     }
 
     /** The kernel's route to {@code address} in {@code m}'s namespace, as {@code ip -6 route get} prints it. */

@@ -227,6 +227,24 @@ abstract class MeshRoutingContract {
         // The former holder now routes to the other one: no route of its own is left on the stub.
         awaitPorts(near, prefix, lab.portsTowardsNearest(near, Set.of(far)), lab.model().distance(near, far).orElseThrow());
         assertThat(lab.kernelRoute(near, service)).doesNotContain(MeshLab.STUB).contains("via fe80:");
+
+        // An announcement with a lifetime that nobody renews (the agent that would was killed):
+        // the kernel deletes the address when it expires and the daemon withdraws the route.
+        // 8 s: longer than BIRD's fixed 5 s MinLSInterval, which may hold back the re-announcement
+        // of a prefix it withdrew a moment ago (the agent renews its announcements long before that).
+        long added = System.nanoTime();
+        lab.anycastFor(near, service, 8);
+        awaitPorts(client, prefix, towardsNear, lab.model().distance(client, near).orElseThrow());
+        long announced = (System.nanoTime() - added) / 1_000_000;
+        awaitPorts(client, prefix, towardsFar, lab.model().distance(client, far).orElseThrow());
+        long lapsed = (System.nanoTime() - added) / 1_000_000;
+        System.out.printf("%s: an anycast /128 with an 8 s lifetime: %s routed to it after %d ms, away from it after %d ms%n",
+                getClass().getSimpleName(), client, announced, lapsed);
+        assertThat(lapsed).as("not before the lifetime ends").isGreaterThanOrEqualTo(7000);
+        // The kernel may keep the expired address's prefix route (metric 256) until its garbage
+        // collection; the daemon's route (metric 20) is the one used.
+        assertThat(lab.routeGet(near, service)).doesNotContain("dev " + MeshLab.STUB).contains("via fe80:");
+        awaitPing(client, service);
     }
 
     private void awaitPorts(String m, Ipv6Prefix prefix, Set<String> ports, int distance) {

@@ -1,5 +1,8 @@
 package io.kubermesh.routing.daemon;
 
+import io.kubermesh.api.CommandLine;
+import io.kubermesh.api.HostRequirements;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,10 +31,11 @@ class NodeConfigTest {
 
     @Test
     void commandsRunInsideTheNamespaceThroughNsenter() {
-        assertThat(Fixtures.node().inNamespace(List.of("bird", "-f")))
-                .containsExactly("nsenter", "--net=/run/netns/kmrd-n2", "--", "bird", "-f");
+        CommandLine wrapped = Fixtures.node().inNamespace(HostRequirements.BIRD.args("-f"));
+        assertThat(wrapped.argv()).containsExactly("nsenter", "--net=/run/netns/kmrd-n2", "--", "bird", "-f");
+        assertThat(wrapped.programs()).containsExactly(HostRequirements.NSENTER, HostRequirements.BIRD);
         NodeConfig here = new NodeConfig("n", 1, List.of(), "stub0", Optional.empty(), Path.of("/x"), RoutingSpec.DEFAULT);
-        assertThat(here.inNamespace(List.of("bird"))).containsExactly("bird");
+        assertThat(here.inNamespace(HostRequirements.BIRD.args()).argv()).containsExactly("bird");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kubermesh.routing.daemon;
 
+import io.kubermesh.api.CommandLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +20,7 @@ class SupervisorTest {
     Path dir;
 
     private Supervisor.Program program(String name, BooleanSupplier ready, String... command) {
-        return new Supervisor.Program(name, List.of(command), ready, dir.resolve(name + ".out"), List.of(), "coreutils");
+        return new Supervisor.Program(name, CommandLine.configured(List.of(command)), ready, dir.resolve(name + ".out"), List.of(), "coreutils");
     }
 
     @Test
@@ -68,7 +70,8 @@ class SupervisorTest {
         Path marker = dir.resolve("ready");
         Path stale = dir.resolve("stale.pid");
         Files.writeString(stale, "12345");
-        Supervisor.Program p = new Supervisor.Program("slow", List.of("sh", "-c", "sleep 0.3; touch " + marker + "; exec sleep 1000"),
+        Supervisor.Program p = new Supervisor.Program("slow", CommandLine.configured(List.of("sh", "-c",
+                "sleep 0.3; touch " + marker + "; exec sleep 1000")),
                 () -> Files.exists(marker), dir.resolve("slow.out"), List.of(stale), "dash");
         try (Supervisor s = new Supervisor("t", List.of(p))) {
             s.start();
@@ -100,6 +103,34 @@ class SupervisorTest {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    @Test
+    void aSecondSupervisorAdoptsTheRunningProgramInsteadOfStartingItTwice() throws Exception {
+        Path pid = dir.resolve("d.pid");
+        // The process writes its own pid and keeps the pid file's path on its command line, as FRR and BIRD do.
+        Supervisor.Program p = new Supervisor.Program("d", CommandLine.configured(List.of("sh", "-c",
+                "echo $$ > \"$0\"; while :; do sleep 1; done", pid.toString())), () -> Files.exists(pid),
+                dir.resolve("d.out"), List.of(pid), "dash", pid);
+        Supervisor first = new Supervisor("first", List.of(p));
+        first.start();
+        List<Long> running = first.pids();
+        // The first supervisor's agent "died": its process lives on, a new supervisor starts.
+        try (Supervisor second = new Supervisor("second", List.of(p))) {
+            second.start();
+            assertThat(second.adopted()).isEqualTo(1);
+            assertThat(second.pids()).isEqualTo(running);
+            second.stop();
+            assertThat(ProcessHandle.of(running.get(0)).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        } finally {
+            first.close();
+        }
+        // A pid file naming a dead process is not adopted: the program starts anew.
+        try (Supervisor third = new Supervisor("third", List.of(p))) {
+            third.start();
+            assertThat(third.adopted()).isZero();
+            assertThat(third.pids()).hasSize(1).doesNotContainAnyElementsOf(running);
         }
     }
 }

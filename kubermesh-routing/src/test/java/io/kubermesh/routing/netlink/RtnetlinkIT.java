@@ -133,6 +133,22 @@ class RtnetlinkIT {
         assertThat(Namespaces.ip(A, "-6", "addr", "show", "dev", "kmrn0a")).doesNotContain("2001:db8::20");
     }
 
+    @Test
+    void addsAndRemovesAnIpv4AddressAsIpSeesIt() {
+        netlink.createStub("kmrnst0");
+        netlink.setUp("kmrnst0", true);
+        io.kubermesh.api.Ipv4Address a = io.kubermesh.api.Ipv4Address.parse("172.30.2.7");
+        netlink.addIpv4Address("kmrnst0", a, 32);
+        netlink.addIpv4Address("kmrnst0", a, 32);
+        assertThat(netlink.ipv4Addresses("kmrnst0")).containsExactly(a);
+        assertThat(Namespaces.ip(A, "-4", "addr", "show", "dev", "kmrnst0")).contains("inet 172.30.2.7/32");
+        assertThat(netlink.addresses("kmrnst0")).as("IPv6 read-back unaffected").noneMatch(x -> x.address().toString()
+                .contains("172"));
+        assertThat(netlink.removeIpv4Address("kmrnst0", a, 32)).isTrue();
+        assertThat(netlink.removeIpv4Address("kmrnst0", a, 32)).isFalse();
+        assertThat(netlink.ipv4Addresses("kmrnst0")).isEmpty();
+    }
+
     private static InterfaceAddress only(List<InterfaceAddress> all, Ipv6Address a) {
         List<InterfaceAddress> m = all.stream().filter(x -> x.address().equals(a)).toList();
         assertThat(m).as(a + " in " + all).hasSize(1);

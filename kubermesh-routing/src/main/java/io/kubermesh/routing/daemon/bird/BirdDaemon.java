@@ -1,5 +1,6 @@
 package io.kubermesh.routing.daemon.bird;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.routing.Route;
 import io.kubermesh.routing.daemon.DaemonHealth;
 import io.kubermesh.routing.daemon.Neighbour;
@@ -31,10 +32,10 @@ public final class BirdDaemon implements RoutingDaemon {
         this.socket = dir.resolve("bird.ctl");
         Path conf = dir.resolve("bird.conf");
         Path pid = dir.resolve("bird.pid");
-        List<String> cmd = List.of("bird", "-f", "-c", conf.toString(), "-s", socket.toString(), "-P", pid.toString());
+        List<String> cmd = List.of("-f", "-c", conf.toString(), "-s", socket.toString(), "-P", pid.toString());
         this.supervisor = new Supervisor("bird@" + config.nodeName(), List.of(new Supervisor.Program("bird",
-                config.inNamespace(cmd), () -> Files.exists(socket), dir.resolve("bird.out"), List.of(socket, pid),
-                PACKAGE)));
+                config.inNamespace(HostRequirements.BIRD.args(cmd)), () -> Files.exists(socket), dir.resolve("bird.out"),
+                List.of(socket, pid), PACKAGE, pid)));
     }
 
     @Override
@@ -81,6 +82,11 @@ public final class BirdDaemon implements RoutingDaemon {
     @Override
     public DaemonHealth health() {
         return supervisor.health();
+    }
+
+    @Override
+    public int adopted() {
+        return supervisor.adopted();
     }
 
     @Override

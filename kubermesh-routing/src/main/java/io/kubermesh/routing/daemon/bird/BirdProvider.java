@@ -1,5 +1,8 @@
 package io.kubermesh.routing.daemon.bird;
 
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.Requirement;
+import java.util.List;
 import io.kubermesh.routing.daemon.NodeConfig;
 import io.kubermesh.routing.daemon.RoutingDaemon;
 import io.kubermesh.routing.daemon.RoutingDaemonProvider;
@@ -17,5 +20,10 @@ public final class BirdProvider implements RoutingDaemonProvider {
     @Override
     public RoutingDaemon create(NodeConfig config) {
         return new BirdDaemon(config);
+    }
+
+    @Override
+    public List<Requirement> requirements() {
+        return List.of(HostRequirements.BIRD);
     }
 }

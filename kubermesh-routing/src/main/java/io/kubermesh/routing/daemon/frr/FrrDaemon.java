@@ -1,5 +1,7 @@
 package io.kubermesh.routing.daemon.frr;
 
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.Requirement;
 import io.kubermesh.routing.Route;
 import io.kubermesh.routing.daemon.DaemonHealth;
 import io.kubermesh.routing.daemon.Neighbour;
@@ -26,7 +28,6 @@ import java.util.Set;
 public final class FrrDaemon implements RoutingDaemon {
     static final String PACKAGE = "frr";
     private static final String USER = "frr";
-    private static final Path BINARIES = Path.of("/usr/lib/frr");
     private static final Duration VTYSH_TIMEOUT = Duration.ofSeconds(10);
 
     private volatile NodeConfig config;
@@ -44,8 +45,7 @@ public final class FrrDaemon implements RoutingDaemon {
     }
 
     private Supervisor.Program program(String daemon) {
-        List<String> cmd = new ArrayList<>(List.of(BINARIES.resolve(daemon).toString(),
-                "-F", "datacenter",
+        List<String> cmd = new ArrayList<>(List.of("-F", "datacenter",
                 "-f", dir.resolve(daemon + ".conf").toString(),
                 "-i", dir.resolve(daemon + ".pid").toString(),
                 "--vty_socket", dir.toString(),
@@ -62,8 +62,13 @@ public final class FrrDaemon implements RoutingDaemon {
         } else if (daemon.equals("bfdd")) {
             stale.add(dir.resolve("bfdd.sock"));
         }
-        return new Supervisor.Program(daemon, config.inNamespace(cmd), () -> Files.exists(vty),
-                dir.resolve(daemon + ".out"), stale, PACKAGE);
+        Requirement.Program binary = switch (daemon) {
+            case "zebra" -> HostRequirements.ZEBRA;
+            case "bfdd" -> HostRequirements.BFDD;
+            default -> HostRequirements.OSPF6D;
+        };
+        return new Supervisor.Program(daemon, config.inNamespace(binary.args(cmd)), () -> Files.exists(vty),
+                dir.resolve(daemon + ".out"), stale, PACKAGE, dir.resolve(daemon + ".pid"));
     }
 
     @Override
@@ -136,17 +141,22 @@ public final class FrrDaemon implements RoutingDaemon {
     }
 
     private String vtysh(List<String> commands) {
-        List<String> cmd = new ArrayList<>(List.of("vtysh", "--vty_socket", dir.toString()));
+        List<String> cmd = new ArrayList<>(List.of("--vty_socket", dir.toString()));
         for (String c : commands) {
             cmd.add("-c");
             cmd.add(c);
         }
-        return Command.run(cmd, VTYSH_TIMEOUT, PACKAGE);
+        return Command.run(HostRequirements.VTYSH.args(cmd), VTYSH_TIMEOUT, PACKAGE);
     }
 
     @Override
     public DaemonHealth health() {
         return supervisor.health();
+    }
+
+    @Override
+    public int adopted() {
+        return supervisor.adopted();
     }
 
     @Override

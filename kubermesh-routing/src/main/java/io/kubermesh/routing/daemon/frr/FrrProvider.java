@@ -1,5 +1,8 @@
 package io.kubermesh.routing.daemon.frr;
 
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.Requirement;
+import java.util.List;
 import io.kubermesh.routing.daemon.NodeConfig;
 import io.kubermesh.routing.daemon.RoutingDaemon;
 import io.kubermesh.routing.daemon.RoutingDaemonProvider;
@@ -17,5 +20,10 @@ public final class FrrProvider implements RoutingDaemonProvider {
     @Override
     public RoutingDaemon create(NodeConfig config) {
         return new FrrDaemon(config);
+    }
+
+    @Override
+    public List<Requirement> requirements() {
+        return List.of(HostRequirements.ZEBRA, HostRequirements.BFDD, HostRequirements.OSPF6D, HostRequirements.VTYSH);
     }
 }

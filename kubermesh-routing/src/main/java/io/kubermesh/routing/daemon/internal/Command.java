@@ -1,5 +1,6 @@
 package io.kubermesh.routing.daemon.internal;
 
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.EnvironmentException;
 import io.kubermesh.routing.daemon.RoutingDaemonException;
 import java.io.IOException;
@@ -21,10 +22,11 @@ public final class Command {
      * Runs {@code command}, waits at most {@code timeout}, and returns standard output; a non-zero
      * exit, a timeout or a missing program is an exception naming the command and its stderr.
      */
-    public static String run(List<String> command, Duration timeout, String debianPackage) {
+    public static String run(CommandLine commandLine, Duration timeout, String debianPackage) {
+        List<String> command = commandLine.argv();
         Process p;
         try {
-            p = new ProcessBuilder(command).start();
+            p = commandLine.processBuilder().start();
         } catch (IOException e) {
             throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(),
                     "apt-get install -y " + debianPackage);

@@ -1,0 +1,100 @@
+package io.kubermesh.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.ControlPlaneSpec;
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.controlplane.kubernetes.ClusterYaml;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * No silent degradation, seen from an agent's status: an agent whose etcd binary is missing (its
+ * override names none) shows the etcd component failed with the install line, and one whose
+ * cluster file says {@code etcdMembers: 0} shows etcd, the IPv4 address and the etcd anycast
+ * service {@code off}; in both the routing daemon runs and the seed's optional services are off.
+ */
+class AgentComponentsIT {
+    private static final String NS = "kmop-x";
+    @TempDir
+    Path dir;
+    private AgentProcesses agents;
+
+    @BeforeEach
+    void namespace() throws Exception {
+        AgentProcesses.requireRoot("AgentComponentsIT");
+        NetworkNamespaces.delete(NS);
+        NetworkNamespaces.create(NS);
+        // One cable whose both ends are in the namespace: the agent needs an interface to take its identity from.
+        try (Rtnetlink nl = Rtnetlink.open(NS)) {
+            nl.createVeth("cluster0", MacAddress.parse("52:54:00:0f:10:00"), "kmopx1", MacAddress.parse("52:54:00:0f:10:01"),
+                    Optional.empty());
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        agents = new AgentProcesses(dir, List.of(NS));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        agents.close();
+    }
+
+    private Path config(ClusterSpec spec) throws Exception {
+        Path f = dir.resolve("cluster.yaml");
+        Files.writeString(f, ClusterYaml.write(spec));
+        return f;
+    }
+
+    private ComponentStatus component(String name, String state) throws Exception {
+        AgentProcesses.await(name + " " + state + " (console: " + dir.resolve(NS + ".console") + ")", 60, () -> agents.status(NS)
+                .flatMap(s -> find(s, name)).map(c -> c.state().equals(state)).orElse(false));
+        return find(agents.status(NS).orElseThrow(), name).orElseThrow();
+    }
+
+    private static Optional<ComponentStatus> find(NodeStatus s, String name) {
+        return s.components().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    @Test
+    void anAgentWithoutEtcdShowsTheEtcdComponentFailedWithTheInstallLine() throws Exception {
+        Path missing = dir.resolve("no-etcd-here");
+        agents.start(NS, config(ClusterConfig.seed()), true, Map.of(HostRequirements.ETCD.overrideVariable(), missing.toString()));
+        ComponentStatus etcd = component("etcd", "failed");
+        assertThat(etcd.error()).contains(missing.toString()).contains("KUBERMESH_PROGRAM_ETCD")
+                .contains("apt-get install -y etcd-server");
+        assertThat(component("ipv4", "failed").error()).contains("172.30.2.0/24");
+        component("routing", "running");
+        ComponentStatus api = component("anycast/apiserver", "off");
+        assertThat(api.detail()).startsWith("optional");
+        NodeStatus s = agents.status(NS).orElseThrow();
+        assertThat(s.failedComponents()).extracting(ComponentStatus::name).containsExactlyInAnyOrder("etcd", "ipv4");
+        assertThat(s.anycast()).isEmpty();
+    }
+
+    @Test
+    void etcdMembersZeroTurnsEtcdAndWhatDependsOnItOff() throws Exception {
+        ClusterSpec spec = ClusterConfig.seed().withControlPlane(new ControlPlaneSpec(0, Duration.ofSeconds(60)));
+        agents.start(NS, config(spec), true);
+        assertThat(component("etcd", "off").detail()).contains("etcdMembers is 0");
+        component("ipv4", "off");
+        assertThat(component("anycast/etcd", "off").detail()).contains("etcdMembers is 0");
+        component("routing", "running");
+        NodeStatus s = agents.status(NS).orElseThrow();
+        assertThat(s.failedComponents()).isEmpty();
+        assertThat(s.etcd()).isNull();
+        assertThat(AgentProcesses.processesIn(NS, "--data-dir")).as("no etcd process").isEmpty();
+    }
+}

@@ -1,0 +1,181 @@
+package io.kubermesh.agent;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Agent processes ({@link TestAgentMain}) in network namespaces, for ITs that kill them: started
+ * with {@code nsenter}, killed with SIGKILL, and at the end every process left in the namespaces
+ * (the daemons a killed agent leaves behind) is killed before the namespaces go.
+ */
+final class AgentProcesses implements AutoCloseable {
+    private final Path dir;
+    private final List<String> namespaces;
+    private final Map<String, Process> agents = new ConcurrentHashMap<>();
+
+    AgentProcesses(Path dir, List<String> namespaces) {
+        this.dir = dir;
+        this.namespaces = List.copyOf(namespaces);
+    }
+
+    static void requireRoot(String test) {
+        try {
+            if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
+                fail(test + " needs root (network namespaces); run the build as root");
+            }
+        } catch (IOException e) {
+            fail(e.toString());
+        }
+    }
+
+    Path state(String ns) {
+        return dir.resolve(ns);
+    }
+
+    /** Starts the agent of namespace {@code ns} with {@code env} added to its environment. */
+    Process start(String ns, Path config, boolean bootstrap, Map<String, String> env) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), TestAgentMain.class.getName(),
+                config.toString(), state(ns).toString(), ns));
+        if (bootstrap) {
+            cmd.add("--etcd-bootstrap");
+        }
+        Files.createDirectories(state(ns));
+        // A JVM decides once, at start, whether it has IPv6 (some address in /proc/net/if_inet6):
+        // lo must be up before the agent starts, as it is on a booted machine.
+        try (io.kubermesh.routing.netlink.Rtnetlink nl = io.kubermesh.routing.netlink.Rtnetlink.open(ns)) {
+            nl.setUp("lo", true);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(ns + ".console").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        agents.put(ns, p);
+        return p;
+    }
+
+    Process start(String ns, Path config, boolean bootstrap) throws IOException {
+        return start(ns, config, bootstrap, Map.of());
+    }
+
+    /** SIGKILL to the agent alone: its daemons live on, as after an agent crash. */
+    void kill(String ns) throws InterruptedException {
+        Process p = agents.remove(ns);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    /** The agent's status, once its socket answers. */
+    Optional<NodeStatus> status(String ns) {
+        try {
+            return Optional.of(StatusEndpoint.read(state(ns)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    String console(String ns) {
+        return tail(dir.resolve(ns + ".console"));
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(nothing at " + file + ")";
+        }
+    }
+
+    /** The pids of processes whose network namespace is {@code ns} and whose command line contains {@code word}. */
+    static List<Long> processesIn(String ns, String word) {
+        List<Long> out = new ArrayList<>();
+        String target;
+        try {
+            target = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        } catch (IOException e) {
+            return out;
+        }
+        long inode = NetworkNamespaces.path(ns).toFile().exists() ? inode(NetworkNamespaces.path(ns)) : -1;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String link = Files.readSymbolicLink(p.resolve("ns/net")).toString();
+                    if (inode < 0 || !link.equals("net:[" + inode + "]") || link.equals(target)) {
+                        continue;
+                    }
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    if (cmd.contains(word)) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static long inode(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        // The consoles go with the temporary directory: their ends are kept in the test's output.
+        for (String ns : namespaces) {
+            System.out.println("---- console of " + ns + " (last lines) ----\n" + console(ns));
+            System.out.println("---- etcd log of " + ns + " (last lines) ----\n" + tail(state(ns).resolve("etcd").resolve(ns + ".log")));
+            System.out.println("---- status of " + ns + " ----\n" + status(ns).map(Object::toString).orElse("(none)"));
+        }
+        for (String ns : agents.keySet()) {
+            Process p = agents.remove(ns);
+            p.destroy();
+            try {
+                p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            p.destroyForcibly();
+        }
+        for (String ns : namespaces) {
+            for (long pid : processesIn(ns, "")) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        for (String ns : namespaces) {
+            NetworkNamespaces.delete(ns);
+        }
+    }
+}
