@@ -37,7 +37,7 @@ class AnycastPortsTest {
 
     @Test
     void expectedServicesStartThenFailOptionalOnesAreOff() {
-        AnycastPorts a = new AnycastPorts(spec(3), SETTINGS, clock);
+        AnycastPorts a = new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec(3)), SETTINGS, clock);
         Map<String, ComponentStatus> c = components(a);
         assertThat(c.get("anycast/etcd").state()).isEqualTo("off");
         assertThat(c.get("anycast/etcd").detail()).isEqualTo("no etcd member here");
@@ -57,7 +57,7 @@ class AnycastPortsTest {
 
     @Test
     void withEtcdOffTheEtcdServiceIsOffEvenWhereAMemberWouldRun() {
-        AnycastPorts a = new AnycastPorts(spec(0), SETTINGS, clock);
+        AnycastPorts a = new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec(0)), SETTINGS, clock);
         a.etcdMemberHere(() -> true);
         clock.advance(Duration.ofMinutes(5));
         ComponentStatus etcd = components(a).get("anycast/etcd");

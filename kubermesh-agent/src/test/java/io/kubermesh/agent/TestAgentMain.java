@@ -24,8 +24,8 @@ public final class TestAgentMain {
         AgentSettings settings = new AgentSettings(args[2], state, AgentSettings.DEFAULT_STUB);
         boolean bootstrap = args.length > 3 && args[3].equals("--etcd-bootstrap");
         Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
-                new AnycastPorts(spec, settings, Clock.systemUTC()),
-                new ControlPlanePorts(spec, settings, bootstrap, Clock.systemUTC()),
+                new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec), settings, Clock.systemUTC()),
+                new ControlPlanePorts(new io.kubermesh.addressing.AddressPlan(spec), settings, bootstrap, Clock.systemUTC()),
                 new RoutingPorts(spec, settings)))).getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

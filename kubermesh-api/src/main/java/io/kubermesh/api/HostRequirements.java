@@ -38,6 +38,17 @@ public final class HostRequirements {
     public static final Requirement.Program JAVA = new Requirement.Program("java", "java", "openjdk-17-jdk-headless",
             "the lab machines' agents (a JVM each)");
 
+    /**
+     * The libvirt substrate's daemons, started when no service manager runs them. Not in
+     * {@link #PROGRAMS}: their packages are installed only for {@code --substrate libvirt}
+     * ({@code KUBERMESH_LIBVIRT_PACKAGES} in {@code scripts/setup.sh}).
+     */
+    public static final Requirement.Program LIBVIRTD = new Requirement.Program("libvirtd", "/usr/sbin/libvirtd",
+            "libvirt-daemon-system", "the libvirt substrate's daemon");
+    public static final Requirement.Program VIRTLOGD = new Requirement.Program("virtlogd", "/usr/sbin/virtlogd",
+            "libvirt-daemon-system", "the log daemon libvirt's qemu domains write their consoles through");
+    public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD);
+
     /** Every external program kubermesh runs. */
     public static final List<Requirement.Program> PROGRAMS = List.of(ZEBRA, BFDD, OSPF6D, VTYSH, BIRD, ETCD, NSENTER,
             SETSID, PING, JAVA);

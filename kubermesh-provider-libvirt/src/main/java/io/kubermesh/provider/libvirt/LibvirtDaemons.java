@@ -1,12 +1,14 @@
 package io.kubermesh.provider.libvirt;
 
 import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +138,7 @@ final class LibvirtDaemons {
             throw new EnvironmentException(binary + " is missing", "apt-get install -y " + LibvirtEnvironment.PACKAGES);
         }
         try {
-            Process p = new ProcessBuilder(binary.toString(), "-d").redirectErrorStream(true)
+            Process p = (name.equals("libvirtd") ? HostRequirements.LIBVIRTD : HostRequirements.VIRTLOGD).at(binary.toString(), List.of("-d")).processBuilder().redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor() != 0) {
                 throw new SubstrateException(name + " -d exited with " + p.exitValue()

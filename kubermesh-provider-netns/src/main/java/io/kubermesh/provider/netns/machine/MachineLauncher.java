@@ -1,5 +1,7 @@
 package io.kubermesh.provider.netns.machine;
 
+import io.kubermesh.api.CommandLine;
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.io.File;
@@ -62,12 +64,14 @@ public final class MachineLauncher {
 
     /** Starts {@code command} followed by {@code arguments} in namespace {@code netns}, appending to {@code console}. */
     public static void start(String netns, Path console, List<String> command, List<String> arguments, Path state) {
-        List<String> cmd = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + NetworkNamespaces.path(netns), "--"));
-        cmd.addAll(command);
-        cmd.addAll(arguments);
+        List<String> javaArgs = new ArrayList<>(command.subList(1, command.size()));
+        javaArgs.addAll(arguments);
+        CommandLine java = HostRequirements.JAVA.at(command.get(0), javaArgs);
+        CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"), java);
+        CommandLine cmd = HostRequirements.SETSID.wrapping(List.of(), inNamespace);
         try {
             Files.createDirectories(state);
-            new ProcessBuilder(cmd).redirectErrorStream(true)
+            cmd.processBuilder().redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
