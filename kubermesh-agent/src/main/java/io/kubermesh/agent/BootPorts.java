@@ -1,47 +1,41 @@
 package io.kubermesh.agent;
 
+import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
-import io.kubermesh.boot.PortBoot;
-import io.kubermesh.boot.http.BootHttpServer;
-import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.NodeBoot;
 import io.kubermesh.boot.machine.ClusterProfile;
+import io.kubermesh.boot.machine.Enrolment;
 import io.kubermesh.boot.machine.MachineDirectory;
-import io.kubermesh.boot.machine.MachineService;
-import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.tftp.TftpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves network boot on every mesh port (ARCHITECTURE.md, "Network boot"): router
- * advertisements and DHCPv6 from the port's pool, TFTP of the iPXE binaries, and HTTP for the
- * iPXE chain, Ignition and phone-home, so whatever is plugged into a port boots from this node.
- * RA, DHCPv6 and TFTP run per port, started when the port comes up and closed when it goes;
- * leases are kept per port under {@code STATE/boot/dhcp6/portI} and survive restarts. One HTTP
- * server serves every port; its machine records live under {@code STATE/boot/machines}. Every
+ * Serves network boot on every mesh port (ARCHITECTURE.md, "Network boot") through the node's
+ * {@link NodeBoot}: HTTP from the node's start, and RA, DHCPv6 and TFTP on each port while it is
+ * up, so whatever is plugged into a port boots from this node. State lives under
+ * {@code STATE/boot} (machine records, per-port leases, assets) and survives restarts. Every
  * machine gets the {@code kubermesh} profile, whose Ignition config carries this cluster's YAML
- * (the same file this agent runs with), so what boots here joins this cluster.
+ * (the same file this agent runs with), so what boots here joins this cluster; the
+ * {@link Enrolment} decides who may (the trust work supplies the cluster's policy).
  */
 public final class BootPorts implements PortListener {
     private static final Logger LOG = LoggerFactory.getLogger(BootPorts.class);
 
     private final ClusterSpec spec;
     private final AgentSettings settings;
-    private final Map<Integer, PortBoot> served = new TreeMap<>();
     private final String clusterYaml;
     private final Path tftpRoot;
     private final EtcdMachineDirectory directory;
-    private BootHttpServer http;
-    private NodeBlock node;
+    private final Enrolment enrolment;
+    private NodeBoot boot;
 
     /**
      * @param clusterYaml the cluster file's text, handed to booting machines in their Ignition config
@@ -57,27 +51,31 @@ public final class BootPorts implements PortListener {
      */
     public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot,
                      EtcdMachineDirectory directory) {
-        this.directory = directory;
+        this(spec, settings, clusterYaml, tftpRoot, directory, Enrolment.OPEN);
+    }
+
+    /** As above, admitting machines as {@code enrolment} says. */
+    public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot,
+                     EtcdMachineDirectory directory, Enrolment enrolment) {
         this.spec = spec;
         this.settings = settings;
         this.clusterYaml = clusterYaml;
         this.tftpRoot = tftpRoot;
+        this.directory = directory;
+        this.enrolment = enrolment;
     }
 
     @Override
     public synchronized void started(NodeBlock n) {
-        this.node = n;
         Path dir = settings.stateDirectory().resolve("boot");
         try {
             Path assets = Files.createDirectories(dir.resolve("assets"));
-            MachineStore store = new MachineStore(dir.resolve("machines"));
+            boot = NodeBoot.start(new AddressPlan(spec), n.mac(), new NodeBoot.Settings(dir, tftpRoot, assets,
+                    new InetSocketAddress("::", spec.boot().httpPort()), ClusterProfile.catalog(clusterYaml), enrolment,
+                    directory == null ? MachineDirectory.NONE : directory));
             if (directory != null) {
-                directory.localRecords(store::all);
+                directory.localRecords(boot.machines().store()::all);
             }
-            MachineService machines = new MachineService(store, ClusterProfile.catalog(clusterYaml), Clock.systemUTC(),
-                    directory == null ? MachineDirectory.NONE : directory);
-            http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
-                    new InetSocketAddress("::", spec.boot().httpPort()));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("HTTP boot service did not start: {}", e.getMessage());
         }
@@ -85,10 +83,9 @@ public final class BootPorts implements PortListener {
 
     @Override
     public synchronized void portUp(PortPrefix port) {
-        if (node == null || served.containsKey(port.index())) {
+        if (boot == null || boot.served().contains(port.index())) {
             return;
         }
-        Path leases = settings.stateDirectory().resolve("boot").resolve("dhcp6").resolve("port" + port.index());
         try {
             List<InetSocketAddress> tftpBinds = List.of();
             if (Files.isDirectory(tftpRoot)) {
@@ -96,8 +93,7 @@ public final class BootPorts implements PortListener {
             } else {
                 LOG.warn("no TFTP on port {}: {} is missing (apt-get install -y ipxe)", port.index(), tftpRoot);
             }
-            served.put(port.index(), PortBoot.start(spec, node.mac(), port.index(), port.interfaceName(), leases,
-                    tftpRoot, tftpBinds));
+            boot.portUp(port.index(), port.interfaceName(), tftpBinds);
         } catch (RuntimeException e) {
             LOG.error("boot services on port {} did not start: {}", port.index(), e.getMessage());
         }
@@ -105,29 +101,21 @@ public final class BootPorts implements PortListener {
 
     @Override
     public synchronized void portDown(PortPrefix port) {
-        close(port.index());
-    }
-
-    private void close(int index) {
-        PortBoot p = served.remove(index);
-        if (p != null) {
-            p.close();
+        if (boot != null) {
+            boot.portDown(port.index());
         }
     }
 
     @Override
     public synchronized void stopped() {
-        for (int i : new java.util.ArrayList<>(served.keySet())) {
-            close(i);
-        }
-        if (http != null) {
-            http.close();
-            http = null;
+        if (boot != null) {
+            boot.close();
+            boot = null;
         }
     }
 
     /** Ports now served. */
-    public synchronized java.util.Set<Integer> served() {
-        return java.util.Set.copyOf(served.keySet());
+    public synchronized Set<Integer> served() {
+        return boot == null ? Set.of() : boot.served();
     }
 }

@@ -1,13 +1,10 @@
 package io.kubermesh.boot.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.kubermesh.boot.tftp.TftpErrorCode;
 import io.kubermesh.boot.tftp.TftpRoot;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
@@ -15,15 +12,14 @@ import java.nio.file.StandardOpenOption;
 /**
  * Streams a public asset (kernel, initrd), confined to the assets directory by the same rules as
  * the TFTP root, with single range requests: 206 and {@code Content-Range} for a satisfiable
- * range, 416 and {@code Content-Range: bytes *}{@code /size} past the end, 200 otherwise.
+ * range, 416 and {@code Content-Range: bytes *}{@code /size} past the end, 200 otherwise. The
+ * bytes go out with sendfile; nothing of the file is copied onto the heap.
  */
 final class AssetResponder {
-    private static final int CHUNK = 1 << 20;
-
     private AssetResponder() {
     }
 
-    static void serve(HttpExchange ex, Reply reply, TftpRoot assets, String kind, String name) {
+    static void serve(Exchange ex, Reply reply, TftpRoot assets, String kind, String name) {
         TftpRoot.Resolution r = assets.resolve(name);
         if (r instanceof TftpRoot.Resolution.Refused no) {
             int code = no.code() == TftpErrorCode.FILE_NOT_FOUND ? 404 : 403;
@@ -31,12 +27,13 @@ final class AssetResponder {
             return;
         }
         TftpRoot.Resolution.Found f = (TftpRoot.Resolution.Found) r;
-        ByteRange.Request range = ByteRange.parse(ex.getRequestHeaders().getFirst("Range"), f.size());
-        ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+        String rangeHeader = ex.headers.get("Range");
+        ByteRange.Request range = ByteRange.parse(rangeHeader, f.size());
+        ex.responseHeaders.set("Accept-Ranges", "bytes");
         if (range instanceof ByteRange.Request.Unsatisfiable) {
-            ex.getResponseHeaders().set("Content-Range", "bytes */" + f.size());
-            reply.text(416, "range not satisfiable\n", kind + " " + name + ": range " + ex.getRequestHeaders().getFirst("Range")
-                    + " past " + f.size() + " bytes");
+            ex.responseHeaders.set("Content-Range", "bytes */" + f.size());
+            reply.text(416, "range not satisfiable\n", kind + " " + name + ": range " + rangeHeader + " past "
+                    + f.size() + " bytes");
             return;
         }
         long first = 0;
@@ -46,43 +43,28 @@ final class AssetResponder {
             first = p.range().first();
             length = p.range().length();
             code = 206;
-            ex.getResponseHeaders().set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + f.size());
+            ex.responseHeaders.set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + f.size());
         }
-        ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            if (head) {
-                ex.getResponseHeaders().set("Content-Length", Long.toString(length));
-            }
-            ex.sendResponseHeaders(code, head || length == 0 ? -1 : length);
-            reply.sent(code, 0, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "") + " of " + f.size());
-            if (head || length == 0) {
-                return;
-            }
-            if (ex instanceof TransportExchange zeroCopy) {
-                zeroCopy.sendFile(ch, first, length);
-                reply.sent(code, length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
-                        + " of " + f.size());
-                return;
-            }
-            try (OutputStream os = ex.getResponseBody()) {
-                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length));
-                long pos = first;
-                long end = first + length;
-                while (pos < end) {
-                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-                    int n = ch.read(buf, pos);
-                    if (n < 0) {
-                        throw new IOException("asset shrank while being served");
-                    }
-                    os.write(buf.array(), 0, n);
-                    pos += n;
-                }
-                reply.sent(code, length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
-                        + " of " + f.size());
-            }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(f.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        try {
+            ex.respondFile(code, ch, first, length);
+        } catch (IOException | RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
+        }
+        reply.sent(code, ex.head() ? 0 : length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
+                + " of " + f.size());
     }
 }

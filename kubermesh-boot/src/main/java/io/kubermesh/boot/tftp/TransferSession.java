@@ -50,7 +50,8 @@ final class TransferSession {
             socket.connect(client);
             String mode = request.mode().toLowerCase(Locale.ROOT);
             if (!mode.equals("octet")) {
-                LOG.info("TFTP {}: RRQ {} mode {} refused: only octet", where, request.filename(), request.mode());
+                LOG.info("TFTP {}: RRQ {} mode {} refused: only octet", where, printable(request.filename()),
+                        printable(request.mode()));
                 send(socket, new TftpPacket.Error(TftpErrorCode.ILLEGAL_OPERATION,
                         "only octet mode is served, not " + request.mode()));
                 return;
@@ -65,14 +66,15 @@ final class TransferSession {
             try (FileChannel ch = FileChannel.open(file.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 TransferOptions options = TransferOptions.negotiate(request.options(), file.size(), limits);
                 ReadTransfer transfer = new ReadTransfer(BlockSource.of(ch, file.size()), options, limits.maxRetries(), clock);
-                LOG.debug("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, request.filename(), file.size(),
-                        request.options(), options.acknowledged());
+                LOG.debug("TFTP {}: RRQ {} ({} bytes) options {} granted {}", where, printable(request.filename()), file.size(),
+                        printable(request.options().toString()), options.acknowledged());
                 loop(socket, transfer);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 // One line per transfer, so a failed boot can be read from the log alone.
                 LOG.info("TFTP {}: RRQ {} ({} bytes) options {} granted {}: {} {} ({} blocks of {}, window {}, {} resent,"
-                        + " {} s, {} MiB/s)", where, request.filename(), file.size(), request.options(),
-                        options.acknowledged(), transfer.outcome(), transfer.detail(), transfer.blocks(),
+                        + " {} s, {} MiB/s)", where, printable(request.filename()), file.size(),
+                        printable(request.options().toString()),
+                        options.acknowledged(), transfer.outcome(), printable(transfer.detail()), transfer.blocks(),
                         options.blockSize(), options.windowSize(), transfer.retransmitted(),
                         String.format(Locale.ROOT, "%.3f", seconds),
                         String.format(Locale.ROOT, "%.1f", file.size() / 1048576.0 / Math.max(seconds, 1e-9)));
@@ -132,14 +134,7 @@ final class TransferSession {
 
     /** A file name as a log-safe string: control characters escaped. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c < 0x20 || c >= 0x7F) {
-                b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.length() > 300 ? b.substring(0, 300) + "..." : b.toString();
+        return io.kubermesh.boot.internal.LogText.escape(s);
     }
+
 }
