@@ -51,6 +51,9 @@ final class Reply {
     }
 
     void log() {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
         LOG.info("HTTP {} -> {} port {}: {} {} -> {} ({} bytes) {}", ex.remote, ex.local, port.isEmpty() ? "none" : port,
                 ex.method, LogText.escape(redacted(ex.target)), status, bytes, LogText.escape(what));
     }
