@@ -16,10 +16,51 @@ import java.nio.file.StandardOpenOption;
  * bytes go out with sendfile; nothing of the file is copied onto the heap.
  */
 final class AssetResponder {
+    /**
+     * A served root's resolutions, each kept for {@link #KEEP}: a busy asset is served with one
+     * open and one read (or sendfile) instead of the root's checks (a realpath, a stat per path
+     * component) at every request. Only files found are kept; what goes away is a 404 at its next open.
+     */
+    static final class Resolver {
+        static final long KEEP = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        private record Kept(TftpRoot.Resolution.Found found, long until) {
+        }
+
+        private final TftpRoot root;
+        private final java.util.concurrent.ConcurrentHashMap<String, Kept> kept = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Resolver(TftpRoot root) {
+            this.root = root;
+        }
+
+        TftpRoot root() {
+            return root;
+        }
+
+        TftpRoot.Resolution resolve(String name) {
+            long now = System.nanoTime();
+            Kept k = kept.get(name);
+            if (k != null && now - k.until() < 0) {
+                return k.found();
+            }
+            TftpRoot.Resolution r = root.resolve(name);
+            if (r instanceof TftpRoot.Resolution.Found f) {
+                if (kept.size() > 1024) {
+                    kept.clear();
+                }
+                kept.put(name, new Kept(f, now + KEEP));
+            }
+            return r;
+        }
+    }
+
     private AssetResponder() {
     }
 
-    static void serve(Exchange ex, Reply reply, TftpRoot assets, String kind, String name) {
+    /** Files up to this size are read into one pooled buffer and go out with the head in one write. */
+    static final int INLINE = 16 * 1024;
+
+    static void serve(Exchange ex, Reply reply, Resolver assets, String kind, String name) {
         TftpRoot.Resolution r = assets.resolve(name);
         if (r instanceof TftpRoot.Resolution.Refused no) {
             int code = no.code() == TftpErrorCode.FILE_NOT_FOUND ? 404 : 403;
@@ -27,44 +68,75 @@ final class AssetResponder {
             return;
         }
         TftpRoot.Resolution.Found f = (TftpRoot.Resolution.Found) r;
+        FileChannel ch;
+        long size;
+        try {
+            ch = FileChannel.open(f.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            reply.text(404, "not found\n", kind + " refused: " + e.getClass().getSimpleName());
+            return;
+        }
+        try {
+            size = ch.size();
+        } catch (IOException e) {
+            close(ch);
+            throw new UncheckedIOException(e);
+        }
         String rangeHeader = ex.headers.get("Range");
-        ByteRange.Request range = ByteRange.parse(rangeHeader, f.size());
+        ByteRange.Request range = ByteRange.parse(rangeHeader, size);
         ex.responseHeaders.set("Accept-Ranges", "bytes");
         if (range instanceof ByteRange.Request.Unsatisfiable) {
-            ex.responseHeaders.set("Content-Range", "bytes */" + f.size());
+            close(ch);
+            ex.responseHeaders.set("Content-Range", "bytes */" + size);
             reply.text(416, "range not satisfiable\n", kind + " " + name + ": range " + rangeHeader + " past "
-                    + f.size() + " bytes");
+                    + size + " bytes");
             return;
         }
         long first = 0;
-        long length = f.size();
+        long length = size;
         int code = 200;
         if (range instanceof ByteRange.Request.Partial p) {
             first = p.range().first();
             length = p.range().length();
             code = 206;
-            ex.responseHeaders.set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + f.size());
-        }
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(f.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ex.responseHeaders.set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + size);
         }
         try {
-            ex.respondFile(code, ch, first, length);
-        } catch (IOException | RuntimeException e) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // closing anyway
+            if (length <= INLINE && !ex.head()) {
+                io.netty.buffer.ByteBuf b = ex.alloc().ioBuffer((int) length);
+                try (ch) {
+                    long pos = first;
+                    while (b.writerIndex() < length) {
+                        int n = b.writeBytes(ch, pos, (int) length - b.writerIndex());
+                        if (n < 0) {
+                            throw new IOException(name + " shrank while being served");
+                        }
+                        pos += n;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    b.release();
+                    throw e;
+                }
+                ex.respond(code, "application/octet-stream", b);
+            } else {
+                ex.respondFile(code, ch, first, length);
             }
+        } catch (IOException | RuntimeException e) {
+            close(ch);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
             throw (RuntimeException) e;
         }
         reply.sent(code, ex.head() ? 0 : length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
-                + " of " + f.size());
+                + " of " + size);
+    }
+
+    private static void close(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 }

@@ -55,8 +55,8 @@ public final class BootHttpServer implements AutoCloseable {
 
     private final IngressResolver ingress;
     private final MachineService machines;
-    private final TftpRoot assets;
-    private final TftpRoot bootFiles;
+    private final AssetResponder.Resolver assets;
+    private final AssetResponder.Resolver bootFiles;
     private final Predicate<InetAddress> operator;
     private final ExecutorService work;
     private final HttpTransport server;
@@ -86,8 +86,8 @@ public final class BootHttpServer implements AutoCloseable {
                           InetSocketAddress bind, Predicate<InetAddress> operator) {
         this.ingress = ingress;
         this.machines = machines;
-        this.assets = new TftpRoot(assetsDir);
-        this.bootFiles = bootFilesDir == null ? null : new TftpRoot(bootFilesDir);
+        this.assets = new AssetResponder.Resolver(new TftpRoot(assetsDir));
+        this.bootFiles = bootFilesDir == null ? null : new AssetResponder.Resolver(new TftpRoot(bootFilesDir));
         this.operator = operator;
         AtomicInteger n = new AtomicInteger();
         this.work = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -107,8 +107,8 @@ public final class BootHttpServer implements AutoCloseable {
             }
         }, ConnectionDeadlines.Limits.DEFAULT, HttpTransport.Caps.DEFAULT,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
-        LOG.info("HTTP boot serving on {} (assets {}, boot files {})", server.address(), assets.directory(),
-                bootFiles == null ? "none" : bootFiles.directory());
+        LOG.info("HTTP boot serving on {} (assets {}, boot files {})", server.address(), assets.root().directory(),
+                bootFiles == null ? "none" : bootFiles.root().directory());
     }
 
     /** The bound address (with the real port when 0 was asked). */

@@ -17,10 +17,15 @@ import java.util.concurrent.TimeUnit;
  * runs: what it waits on (the machine directory) is bounded on its own. Phases past their
  * deadline close the connection; nothing else does.
  *
- * <p>Used on the connection's event loop only: one timer at a time, re-armed at each phase.
+ * <p>Used on the connection's event loop only. Phase changes only set two fields (they happen
+ * several times per request, at tens of thousands of requests a second); one timer per event loop
+ * ({@link Watch}) checks every connection of that loop every {@link #TICK}, so a deadline holds to
+ * within that, and a connection costs no timer of its own.
  */
 final class ConnectionDeadlines {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionDeadlines.class);
+    /** How often a connection's deadlines are checked. */
+    static final Duration TICK = Duration.ofMillis(500);
 
     /** Where a connection is. */
     enum Phase { IDLE, HEAD, BODY, HANDLING, WRITING }
@@ -40,14 +45,62 @@ final class ConnectionDeadlines {
 
     private final Channel channel;
     private final Limits limits;
-    private Phase phase;
-    private ScheduledFuture<?> timer;
+    private Phase phase = Phase.IDLE;
+    private long phaseStart = System.nanoTime();
     private long lastProgress;
 
-    ConnectionDeadlines(Channel channel, Limits limits) {
+    /** The connections of one event loop and the one timer that checks them (touched on that loop only). */
+    static final class Watch {
+        private final java.util.Set<ConnectionDeadlines> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private final io.netty.channel.EventLoop loop;
+        private ScheduledFuture<?> timer;
+
+        Watch(io.netty.channel.EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void add(ConnectionDeadlines d) {
+            live.add(d);
+            if (timer == null) {
+                long tick = TICK.toNanos();
+                timer = loop.scheduleAtFixedRate(this::checkAll, tick, tick, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void remove(ConnectionDeadlines d) {
+            live.remove(d);
+        }
+
+        private void checkAll() {
+            for (ConnectionDeadlines d : new java.util.ArrayList<>(live)) {
+                d.check();
+            }
+        }
+
+        void stop() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /** One {@link Watch} per event loop. */
+    static final class Watches {
+        private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, Watch> byLoop =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Watch of(io.netty.channel.EventLoop loop) {
+            return byLoop.computeIfAbsent(loop, Watch::new);
+        }
+    }
+
+    private final Watch watch;
+
+    ConnectionDeadlines(Channel channel, Limits limits, Watch watch) {
         this.channel = channel;
         this.limits = limits;
-        enter(Phase.IDLE);
+        this.watch = watch;
+        watch.add(this);
     }
 
     Phase phase() {
@@ -71,8 +124,8 @@ final class ConnectionDeadlines {
 
     void writing() {
         if (phase != Phase.WRITING) {
-            lastProgress = System.nanoTime();
             enter(Phase.WRITING);
+            lastProgress = phaseStart;
         }
     }
 
@@ -86,48 +139,38 @@ final class ConnectionDeadlines {
         enter(Phase.IDLE);
     }
 
+    /** Stops checking (the connection closed, or the transport took it over). */
     void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        watch.remove(this);
     }
 
     private void enter(Phase p) {
-        cancel();
         phase = p;
-        Duration limit = switch (p) {
+        phaseStart = System.nanoTime();
+    }
+
+    private void check() {
+        if (!channel.isActive()) {
+            cancel();
+            return;
+        }
+        long now = System.nanoTime();
+        Duration limit = switch (phase) {
             case IDLE -> limits.idle();
             case HEAD -> limits.head();
             case BODY -> limits.body();
             case WRITING -> limits.writeStall();
             case HANDLING -> null;
         };
-        if (limit != null) {
-            arm(limit.toNanos(), p);
-        }
-    }
-
-    private void arm(long nanos, Phase p) {
-        timer = channel.eventLoop().schedule(() -> expired(p), nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void expired(Phase p) {
-        if (phase != p || !channel.isActive()) {
+        long since = phase == Phase.WRITING ? lastProgress : phaseStart;
+        if (limit == null || now - since <= limit.toNanos()) {
             return;
         }
-        if (p == Phase.WRITING) {
-            long quiet = System.nanoTime() - lastProgress;
-            long left = limits.writeStall().toNanos() - quiet;
-            if (left > 0) {
-                arm(left, p);
-                return;
-            }
-        }
-        if (p != Phase.IDLE) {
+        if (phase != Phase.IDLE) {
             LOG.info("HTTP {} -> {}: closed, {} took longer than its deadline", channel.remoteAddress(),
-                    channel.localAddress(), p.name().toLowerCase(java.util.Locale.ROOT));
+                    channel.localAddress(), phase.name().toLowerCase(java.util.Locale.ROOT));
         }
+        cancel();
         channel.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.kubermesh.boot.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -75,12 +76,25 @@ final class Exchange {
 
     /** Answers with {@code body} (not sent for HEAD, its length still declared). */
     void respond(int status, String contentType, byte[] content) {
+        respond(status, contentType, content.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(content));
+    }
+
+    /** Answers with {@code content}, which this takes over (released once sent, or at once for HEAD). */
+    void respond(int status, String contentType, ByteBuf content) {
         claim();
+        int length = content.readableBytes();
+        if (head()) {
+            content.release();
+        }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                head() || content.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(content),
-                responseHeaders, new DefaultHttpHeaders(false));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
+                head() ? Unpooled.EMPTY_BUFFER : content, responseHeaders, new DefaultHttpHeaders(false));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         finish(channel.writeAndFlush(prepare(r)));
+    }
+
+    /** Where pooled buffers for small answers come from. */
+    io.netty.buffer.ByteBufAllocator alloc() {
+        return channel.alloc();
     }
 
     /**

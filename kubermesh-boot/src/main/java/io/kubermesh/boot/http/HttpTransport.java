@@ -58,7 +58,7 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private final EventLoopGroup loops;
-    private final Channel server;
+    private final java.util.List<Channel> servers = new java.util.ArrayList<>();
     private final Caps caps;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -67,28 +67,43 @@ final class HttpTransport implements AutoCloseable {
                   int threads) {
         this.caps = caps;
         boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("boot-http", true), io);
+        loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("boot-http", true), handlers);
         ChannelHandler cap = new ConnectionCap();
+        ConnectionDeadlines.Watches watches = new ConnectionDeadlines.Watches();
         HttpDecoderConfig codec = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEAD).setMaxHeaderSize(MAX_HEAD)
                 .setMaxChunkSize(8192);
+        ServerBootstrap b = new ServerBootstrap().group(loops).channel(type)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RequestHandler requests = new RequestHandler(routes, limits, watches);
+                        ch.pipeline().addLast(cap, new RequestHandler.FirstBytes(requests),
+                                new HttpServerCodec(codec), requests);
+                    }
+                });
         try {
-            server = new ServerBootstrap().group(loops).channel(type)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            RequestHandler requests = new RequestHandler(routes, limits);
-                            ch.pipeline().addLast(cap, new RequestHandler.FirstBytes(requests),
-                                    new HttpServerCodec(codec), requests);
-                        }
-                    })
-                    .bind(bind).sync().channel();
+            if (epoll) {
+                // One listening socket per event loop (SO_REUSEPORT): each loop accepts its own
+                // connections, none is handed across threads. A plain bind first, so a port another
+                // process holds is an error here instead of a silently shared one.
+                requireFree(bind);
+                b.option(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
+                servers.add(b.bind(bind).sync().channel());
+                InetSocketAddress bound = (InetSocketAddress) servers.get(0).localAddress();
+                for (int i = 1; i < threads; i++) {
+                    servers.add(b.bind(bound).sync().channel());
+                }
+            } else {
+                servers.add(b.bind(bind).sync().channel());
+            }
         } catch (Exception e) {
+            servers.forEach(Channel::close);
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -99,7 +114,18 @@ final class HttpTransport implements AutoCloseable {
     }
 
     InetSocketAddress address() {
-        return (InetSocketAddress) server.localAddress();
+        return (InetSocketAddress) servers.get(0).localAddress();
+    }
+
+    /** Fails when something listens on {@code bind} already (port 0 asks for any: always free). */
+    private static void requireFree(InetSocketAddress bind) throws java.io.IOException {
+        if (bind.getPort() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(bind);
+        }
     }
 
     /** Connections open now. */
@@ -132,7 +158,7 @@ final class HttpTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        servers.forEach(c -> c.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }

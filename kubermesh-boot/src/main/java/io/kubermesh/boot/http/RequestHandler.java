@@ -65,9 +65,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** The client will send nothing more: close once the answers are out. */
     private boolean inputClosed;
 
-    RequestHandler(Routes routes, ConnectionDeadlines.Limits limits) {
+    private final ConnectionDeadlines.Watches watches;
+
+    RequestHandler(Routes routes, ConnectionDeadlines.Limits limits, ConnectionDeadlines.Watches watches) {
         this.routes = routes;
         this.limits = limits;
+        this.watches = watches;
     }
 
     /** The front of the pipeline, before the codec: raw bytes start a request head. */
@@ -89,7 +92,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        deadlines = new ConnectionDeadlines(ctx.channel(), limits);
+        deadlines = new ConnectionDeadlines(ctx.channel(), limits, watches.of(ctx.channel().eventLoop()));
         ctx.fireChannelActive();
     }
 
