@@ -20,8 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A read-only TFTP server: the thin socket loop around {@link TftpCodec}, {@link ReadTransfer}
  * and {@link TftpRoot}. One listening socket per bind address (IPv6 global, and link-local with
  * the interface's scope id); each request gets its own socket bound to the address the request
- * came to (RFC 1350 transfer identifiers) and its own thread, so transfers run concurrently.
+ * came to (RFC 1350 transfer identifiers), and every transfer runs on one {@link TransferLoop}.
  *
  * <p>Every request is logged with client, local address and interface, file, options and result.
  */
@@ -45,7 +43,7 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final List<DatagramSocket> listeners = new ArrayList<>();
     private final List<Thread> listenerThreads = new ArrayList<>();
-    private final ExecutorService transfers;
+    private final TransferLoop transfers;
     private final Slots slots;
     private final Semaphore total;
     private final java.util.concurrent.ConcurrentHashMap<InetAddress, AtomicInteger> perClient =
@@ -60,8 +58,11 @@ public final class TftpServer implements AutoCloseable {
      *     client cannot take every slot
      */
     public record Slots(int total, int perClient) {
-        /** 256 in all, 16 from one address (a firmware fetches one file at a time). */
-        public static final Slots DEFAULT = new Slots(256, 16);
+        /**
+         * 256 in all, 64 from one address: a firmware fetches one file at a time, a benchmark 32
+         * at once; a flood from one address leaves three quarters of the slots to the others.
+         */
+        public static final Slots DEFAULT = new Slots(256, 64);
 
         public Slots {
             if (total < 1 || perClient < 1) {
@@ -97,11 +98,7 @@ public final class TftpServer implements AutoCloseable {
         this.slots = slots;
         this.total = new Semaphore(slots.total());
         AtomicInteger n = new AtomicInteger();
-        this.transfers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tftp-transfer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.transfers = new TransferLoop("tftp-transfers" + (port == null ? "" : " " + port), clock);
         if (binds.isEmpty()) {
             throw new IllegalArgumentException("a TFTP server needs at least one address to bind");
         }
@@ -257,26 +254,12 @@ public final class TftpServer implements AutoCloseable {
             answer(local, client, new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "server busy, retry later"));
             return;
         }
-        try {
-            transfers.execute(() -> {
-                active.incrementAndGet();
-                try {
-                    new TransferSession(root, limits, clock, local, client, rrq, site(local)).run();
-                } catch (RuntimeException e) {
-                    LOG.warn("TFTP {}: transfer failed: {}", client, LogText.escape(e.toString()));
-                } finally {
-                    active.decrementAndGet();
-                    total.release();
-                    release(address);
-                }
-            });
-        } catch (RuntimeException e) {
+        active.incrementAndGet();
+        transfers.submit(new TransferSession(root, limits, clock, local, client, rrq, site(local), () -> {
+            active.decrementAndGet();
             total.release();
             release(address);
-            if (!closed) {
-                LOG.warn("TFTP cannot start a transfer for {}: {}", client, e.toString());
-            }
-        }
+        }));
     }
 
     private void release(InetAddress address) {
@@ -315,7 +298,7 @@ public final class TftpServer implements AutoCloseable {
     public void close() {
         closed = true;
         listeners.forEach(DatagramSocket::close);
-        transfers.shutdownNow();
+        transfers.close();
         for (Thread t : listenerThreads) {
             try {
                 t.join(1000);
