@@ -45,9 +45,11 @@ final class ConnectionDeadlines {
 
     private final Channel channel;
     private final Limits limits;
-    private Phase phase = Phase.IDLE;
-    private long phaseStart = System.nanoTime();
-    private long lastProgress;
+    // Written on the event loop, and by a worker thread that answers (writing()); volatile, each
+    // time written before the phase it belongs to, so the loop never pairs a phase with a stale time.
+    private volatile Phase phase = Phase.IDLE;
+    private volatile long phaseStart = System.nanoTime();
+    private volatile long lastProgress;
 
     /** The connections of one event loop and the one timer that checks them (touched on that loop only). */
     static final class Watch {
@@ -124,8 +126,8 @@ final class ConnectionDeadlines {
 
     void writing() {
         if (phase != Phase.WRITING) {
+            lastProgress = System.nanoTime();
             enter(Phase.WRITING);
-            lastProgress = phaseStart;
         }
     }
 
@@ -145,8 +147,8 @@ final class ConnectionDeadlines {
     }
 
     private void enter(Phase p) {
-        phase = p;
         phaseStart = System.nanoTime();
+        phase = p;
     }
 
     private void check() {
@@ -154,6 +156,7 @@ final class ConnectionDeadlines {
             cancel();
             return;
         }
+        Phase phase = this.phase;
         long now = System.nanoTime();
         Duration limit = switch (phase) {
             case IDLE -> limits.idle();
