@@ -10,6 +10,8 @@
 #   mvn -B -q -pl kubermesh-cli -am package -DskipTests
 # KUBERMESH_BOOT_LOG=warn turns kubermesh's per-exchange log off (nginx runs with access_log off);
 # BOOT_LOG=info keeps it (the default of boot serve). Both are reported when BOTH_LOGS=1.
+# OLD_JAR=PATH/kubermesh-cli.jar also measures the HTTP figures of another build of boot serve (the
+# hand-written HTTP server before issue 15, to decide between it and Netty on the same run).
 set -euo pipefail
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-32}
@@ -102,7 +104,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 LOAD_START=$(load)
 # kubermesh boot serve
 start_km() {
-  ip netns exec $S env KUBERMESH_BOOT_LOG="$1" java -Xmx256m -jar "$JAR" boot serve --profile seed --identity $NODE \
+  ip netns exec $S env KUBERMESH_BOOT_LOG="$1" java -Xmx256m -jar "${2:-$JAR}" boot serve --profile seed --identity $NODE \
     --interface kmbt1a:0 --state "$W/state" --assets "$W/assets" --tftp-root "$W/root" > "$W/km.log" 2>&1 &
   KMPID=$!; PIDS+=($KMPID); wait_log "$W/km.log" "serving 1 port(s)"
 }
@@ -120,6 +122,14 @@ if [ "${BOTH_LOGS:-0}" = 1 ]; then
   wrk_rps "http://[$KA]:8080/assets/small.bin" >/dev/null
   KM_WRK_LOG=$(wrk_rps "http://[$KA]:8080/assets/small.bin")
   KM_AB_LOG=$(ab_rps "http://[$KA]:8080/assets/small.bin")
+  stop_km
+fi
+if [ -n "${OLD_JAR:-}" ]; then
+  rm -rf "$W/state"; mkdir -p "$W/state"
+  start_km warn "$OLD_JAR"
+  wrk_rps "http://[$KA]:8080/assets/small.bin" >/dev/null
+  OLD_WRK=$(wrk_rps "http://[$KA]:8080/assets/small.bin")
+  OLD_AB=$(ab_rps "http://[$KA]:8080/assets/small.bin")
   stop_km
 fi
 
@@ -161,6 +171,10 @@ printf '\nHTTP, 1 KiB asset, requests/s (kubermesh per-exchange log: %s)\n' "${B
 printf '%-40s %12s %12s %8s\n' "client" "kubermesh" "nginx" "ratio"
 printf '%-40s %12.0f %12.0f %8s\n' "wrk -t2 -c32 (keep-alive)" "$KM_WRK" "$NG_WRK" "$(ratio "$KM_WRK" "$NG_WRK")"
 printf '%-40s %12.0f %12.0f %8s\n' "ab -c32 (new connection per request)" "$KM_AB" "$NG_AB" "$(ratio "$KM_AB" "$NG_AB")"
+if [ -n "${OLD_JAR:-}" ]; then
+  printf '%-40s %12.0f %12.0f %8s\n' "wrk, hand-written server (before)" "$OLD_WRK" "$NG_WRK" "$(ratio "$OLD_WRK" "$NG_WRK")"
+  printf '%-40s %12.0f %12.0f %8s\n' "ab, hand-written server (before)" "$OLD_AB" "$NG_AB" "$(ratio "$OLD_AB" "$NG_AB")"
+fi
 if [ "${BOTH_LOGS:-0}" = 1 ]; then
   printf '%-40s %12.0f %12.0f %8s\n' "wrk, kubermesh logging every exchange" "$KM_WRK_LOG" "$NG_WRK" "$(ratio "$KM_WRK_LOG" "$NG_WRK")"
   printf '%-40s %12.0f %12.0f %8s\n' "ab, kubermesh logging every exchange" "$KM_AB_LOG" "$NG_AB" "$(ratio "$KM_AB_LOG" "$NG_AB")"
