@@ -26,6 +26,45 @@ final class AssetResponder {
         private record Kept(TftpRoot.Resolution.Found found, long until) {
         }
 
+        /** A small file's bytes as read at {@code until - KEEP}: served without touching the disk until then. */
+        private record Held(io.netty.buffer.ByteBuf bytes, long until) {
+        }
+
+        private final java.util.concurrent.ConcurrentHashMap<java.nio.file.Path, Held> held =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** A small file's bytes read within the last {@link #KEEP}, as a duplicate the caller releases; else null. */
+        io.netty.buffer.ByteBuf held(java.nio.file.Path file) {
+            Held h = held.get(file);
+            return h != null && System.nanoTime() - h.until() < 0 ? h.bytes().retainedDuplicate() : null;
+        }
+
+        /** The whole of a small file, read now (and held for {@link #KEEP}); a buffer the caller releases. */
+        io.netty.buffer.ByteBuf whole(java.nio.file.Path file, FileChannel ch, long size) throws IOException {
+            long now = System.nanoTime();
+            io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.directBuffer((int) size);
+            try {
+                long pos = 0;
+                while (b.writerIndex() < size) {
+                    if (b.writeBytes(ch, pos, (int) size - b.writerIndex()) < 0) {
+                        throw new IOException(file + " shrank while being read");
+                    }
+                    pos = b.writerIndex();
+                }
+            } catch (IOException | RuntimeException e) {
+                b.release();
+                throw e;
+            }
+            if (held.size() > 256) {
+                held.clear();
+            }
+            Held before = held.put(file, new Held(b.retainedDuplicate(), now + KEEP));
+            if (before != null) {
+                before.bytes().release();
+            }
+            return b;
+        }
+
         private final TftpRoot root;
         private final java.util.concurrent.ConcurrentHashMap<String, Kept> kept = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -68,6 +107,13 @@ final class AssetResponder {
             return;
         }
         TftpRoot.Resolution.Found f = (TftpRoot.Resolution.Found) r;
+        if (f.size() <= INLINE) {
+            io.netty.buffer.ByteBuf b = assets.held(f.file());
+            if (b != null) {
+                small(ex, reply, b, kind, name);
+                return;
+            }
+        }
         FileChannel ch;
         long size;
         try {
@@ -102,22 +148,13 @@ final class AssetResponder {
             ex.responseHeaders.set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + size);
         }
         try {
-            if (length <= INLINE && !ex.head()) {
-                io.netty.buffer.ByteBuf b = ex.alloc().ioBuffer((int) length);
+            if (size <= INLINE && code == 200) {
+                io.netty.buffer.ByteBuf b;
                 try (ch) {
-                    long pos = first;
-                    while (b.writerIndex() < length) {
-                        int n = b.writeBytes(ch, pos, (int) length - b.writerIndex());
-                        if (n < 0) {
-                            throw new IOException(name + " shrank while being served");
-                        }
-                        pos += n;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    b.release();
-                    throw e;
+                    b = assets.whole(f.file(), ch, size);
                 }
-                ex.respond(code, "application/octet-stream", b);
+                small(ex, reply, b, kind, name);
+                return;
             } else {
                 ex.respondFile(code, ch, first, length);
             }
@@ -130,6 +167,35 @@ final class AssetResponder {
         }
         reply.sent(code, ex.head() ? 0 : length, kind + " " + name + (code == 206 ? " bytes " + first + "+" + length : "")
                 + " of " + size);
+    }
+
+    /** A whole small file from memory: 200, or for HEAD only its length. */
+    private static void small(Exchange ex, Reply reply, io.netty.buffer.ByteBuf b, String kind, String name) {
+        int size = b.readableBytes();
+        if (ex.headers.get("Range") != null) {
+            // ranges of small files are rare (resumed downloads): answered from the disk path
+            ByteRange.Request range = ByteRange.parse(ex.headers.get("Range"), size);
+            if (range instanceof ByteRange.Request.Partial p) {
+                ex.responseHeaders.set("Accept-Ranges", "bytes");
+                ex.responseHeaders.set("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + size);
+                io.netty.buffer.ByteBuf part = b.retainedSlice((int) p.range().first(), (int) p.range().length());
+                b.release();
+                ex.respond(206, "application/octet-stream", part);
+                reply.sent(206, ex.head() ? 0 : p.range().length(), kind + " " + name + " bytes " + p.range().first()
+                        + "+" + p.range().length() + " of " + size);
+                return;
+            }
+            if (range instanceof ByteRange.Request.Unsatisfiable) {
+                b.release();
+                ex.responseHeaders.set("Accept-Ranges", "bytes");
+                ex.responseHeaders.set("Content-Range", "bytes */" + size);
+                reply.text(416, "range not satisfiable\n", kind + " " + name + ": range past " + size + " bytes");
+                return;
+            }
+        }
+        ex.responseHeaders.set("Accept-Ranges", "bytes");
+        ex.respond(200, "application/octet-stream", b);
+        reply.sent(200, ex.head() ? 0 : size, kind + " " + name + " of " + size);
     }
 
     private static void close(FileChannel ch) {

@@ -128,7 +128,7 @@ public final class BootHttpServer implements AutoCloseable {
         boolean get = ex.method.equals("GET") || ex.method.equals("HEAD");
         if (get && (raw.equals("/boot.ipxe") || raw.startsWith("/assets/") || raw.lastIndexOf('/') == 0
                 && !raw.equals("/ipxe") && !raw.equals("/ignition") && !raw.equals("/machines"))) {
-            handle(ex, publicFile(ex));
+            handle(ex, publicFile(ex), false);
             return;
         }
         try {
@@ -145,9 +145,16 @@ public final class BootHttpServer implements AutoCloseable {
     }
 
     private void handle(Exchange ex, Route route) {
+        handle(ex, route, true);
+    }
+
+    /** @param named whether the route needs the port (public files need it for the log only) */
+    private void handle(Exchange ex, Route route, boolean named) {
         Reply reply = new Reply(ex);
         try {
-            reply.port = ingress.portOf(ex.remote, ex.local).orElse("");
+            if (named || Reply.logging()) {
+                reply.port = ingress.portOf(ex.remote, ex.local).orElse("");
+            }
             route.answer(reply);
         } catch (ConfigurationException | IllegalArgumentException e) {
             reply.text(400, "bad request: " + e.getMessage() + "\n", "bad request: " + e.getMessage());

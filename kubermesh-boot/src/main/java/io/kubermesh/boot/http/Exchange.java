@@ -87,7 +87,7 @@ final class Exchange {
             content.release();
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                head() ? Unpooled.EMPTY_BUFFER : content, responseHeaders, new DefaultHttpHeaders(false));
+                head() ? Unpooled.EMPTY_BUFFER : content, responseHeaders, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         finish(channel.writeAndFlush(prepare(r)));
     }

@@ -50,6 +50,11 @@ final class Reply {
         what = summary;
     }
 
+    /** Whether exchanges are logged (else nothing is formatted for the log). */
+    static boolean logging() {
+        return LOG.isInfoEnabled();
+    }
+
     void log() {
         if (!LOG.isInfoEnabled()) {
             return;
