@@ -57,7 +57,8 @@ final class HttpTransport implements AutoCloseable {
         static final Caps DEFAULT = new Caps(64, 1024);
     }
 
-    private final EventLoopGroup loops;
+    /** One single-thread group per listening socket under epoll (it accepts and serves its own connections), one group under NIO. */
+    private final java.util.List<EventLoopGroup> loops = new java.util.ArrayList<>();
     private final java.util.List<Channel> servers = new java.util.ArrayList<>();
     private final Caps caps;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -69,12 +70,11 @@ final class HttpTransport implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("boot-http", true), handlers);
         ChannelHandler cap = new ConnectionCap();
         ConnectionDeadlines.Watches watches = new ConnectionDeadlines.Watches();
         HttpDecoderConfig codec = new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEAD).setMaxHeaderSize(MAX_HEAD)
                 .setMaxChunkSize(8192);
-        ServerBootstrap b = new ServerBootstrap().group(loops).channel(type)
+        ServerBootstrap b = new ServerBootstrap().channel(type)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -92,19 +92,27 @@ final class HttpTransport implements AutoCloseable {
                 // One listening socket per event loop (SO_REUSEPORT): each loop accepts its own
                 // connections, none is handed across threads. A plain bind first, so a port another
                 // process holds is an error here instead of a silently shared one.
+                // Each socket's connections stay on the thread that accepted them, as in nginx's
+                // workers: no registration handed to another thread per connection.
                 requireFree(bind);
                 b.option(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
-                servers.add(b.bind(bind).sync().channel());
-                InetSocketAddress bound = (InetSocketAddress) servers.get(0).localAddress();
-                for (int i = 1; i < threads; i++) {
-                    servers.add(b.bind(bound).sync().channel());
+                InetSocketAddress at = bind;
+                for (int i = 0; i < threads; i++) {
+                    EventLoopGroup one = new MultiThreadIoEventLoopGroup(1,
+                            new DefaultThreadFactory("boot-http-" + (i + 1), true), handlers);
+                    loops.add(one);
+                    servers.add(b.clone().group(one, one).bind(at).sync().channel());
+                    at = (InetSocketAddress) servers.get(0).localAddress();
                 }
             } else {
-                servers.add(b.bind(bind).sync().channel());
+                EventLoopGroup all = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("boot-http", true),
+                        handlers);
+                loops.add(all);
+                servers.add(b.group(all).bind(bind).sync().channel());
             }
         } catch (Exception e) {
             servers.forEach(Channel::close);
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            loops.forEach(l -> l.shutdownGracefully(0, 0, TimeUnit.SECONDS));
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -141,10 +149,7 @@ final class HttpTransport implements AutoCloseable {
             InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
             int mine = perAddress.computeIfAbsent(client, a -> new AtomicInteger()).incrementAndGet();
             int all = open.incrementAndGet();
-            ctx.channel().closeFuture().addListener(f -> {
-                open.decrementAndGet();
-                perAddress.computeIfPresent(client, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-            });
+
             if (mine > caps.perAddress() || all > caps.total()) {
                 LOG.warn("HTTP refusing a connection from {}: {} open from it, {} in all (caps {} and {})", client,
                         mine, all, caps.perAddress(), caps.total());
@@ -154,11 +159,20 @@ final class HttpTransport implements AutoCloseable {
             }
             ctx.fireChannelActive();
         }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            open.decrementAndGet();
+            perAddress.computeIfPresent(client, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+            ctx.fireChannelInactive();
+        }
     }
 
     @Override
     public void close() {
         servers.forEach(c -> c.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        loops.forEach(l -> l.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        loops.forEach(l -> l.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS));
     }
 }
