@@ -7,7 +7,7 @@ KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux
 # What the whole test suite needs on top: real clients, daemons and firmware the ITs talk to.
 KUBERMESH_TEST_PACKAGES=(isc-dhcp-client tftp-hpa tftpd-hpa atftp curl tcpdump frr bird2 dnsmasq-base
   nginx-light qemu-system-x86 ovmf ipxe ipxe-qemu etcd-server etcd-client kea-admin iptables
-  busybox-static cpio kmod)
+  busybox-static cpio kmod python3)
 
 # ensure_packages PKG... : installs those not installed, saying which; exit 3 if that is impossible.
 ensure_packages() {
