@@ -11,7 +11,7 @@ KUBERMESH_LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x8
 KUBERMESH_TEST_PACKAGES=(isc-dhcp-client tftp-hpa tftpd-hpa atftp curl tcpdump frr bird2 dnsmasq-base
   nginx-light qemu-system-x86 ovmf ipxe ipxe-qemu etcd-server etcd-client kea-admin iptables
   busybox-static cpio kmod libvirt-daemon-system libvirt-clients dosfstools mtools
-  openipmi ipmitool redfishtool python3-sushy)
+  openipmi ipmitool redfishtool python3-sushy python3)
 
 # ensure_packages PKG... : installs those not installed, saying which; exit 3 if that is impossible.
 ensure_packages() {

@@ -1,15 +1,13 @@
 package io.kubermesh.agent;
 
+import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
-import io.kubermesh.boot.PortBoot;
-import io.kubermesh.boot.http.BootHttpServer;
-import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.NodeBoot;
 import io.kubermesh.boot.machine.ClusterProfile;
+import io.kubermesh.boot.machine.Enrolment;
 import io.kubermesh.boot.machine.MachineDirectory;
-import io.kubermesh.boot.machine.MachineService;
-import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.tftp.TftpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,32 +15,30 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves network boot on every mesh port (ARCHITECTURE.md, "Network boot"): router
- * advertisements and DHCPv6 from the port's pool, TFTP of the iPXE binaries, and HTTP for the
- * iPXE chain, Ignition and phone-home, so whatever is plugged into a port boots from this node.
- * RA, DHCPv6 and TFTP run per port, started when the port comes up and closed when it goes;
- * leases are kept per port under {@code STATE/boot/dhcp6/portI} and survive restarts. One HTTP
- * server serves every port; its machine records live under {@code STATE/boot/machines}. Every
+ * Serves network boot on every mesh port (ARCHITECTURE.md, "Network boot") through the node's
+ * {@link NodeBoot}: HTTP from the node's start, and RA, DHCPv6 and TFTP on each port while it is
+ * up, so whatever is plugged into a port boots from this node. State lives under
+ * {@code STATE/boot} (machine records, per-port leases, assets) and survives restarts. Every
  * machine gets the {@code kubermesh} profile, whose Ignition config carries this cluster's YAML
- * (the same file this agent runs with), so what boots here joins this cluster.
+ * (the same file this agent runs with), so what boots here joins this cluster; the
+ * {@link Enrolment} decides who may (the trust work supplies the cluster's policy).
  */
 public final class BootPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(BootPorts.class);
 
     private final ClusterSpec spec;
     private final AgentSettings settings;
-    private final Map<Integer, PortBoot> served = new TreeMap<>();
     private final String clusterYaml;
     private final Path tftpRoot;
     private final EtcdMachineDirectory directory;
-    private io.kubermesh.boot.machine.Enrolment enrolment = io.kubermesh.boot.machine.Enrolment.OPEN;
-    private BootHttpServer http;
-    private NodeBlock node;
+    private Enrolment enrolment;
+    private NodeBoot boot;
     private final ComponentHealth httpHealth = new ComponentHealth("boot/http", Clock.systemUTC());
     /** Per served or failed port; a port that goes away leaves. */
     private final Map<Integer, ComponentHealth> portHealth = new TreeMap<>();
@@ -61,33 +57,37 @@ public final class BootPorts implements PortListener, StatusContributor {
      */
     public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot,
                      EtcdMachineDirectory directory) {
-        this.directory = directory;
+        this(spec, settings, clusterYaml, tftpRoot, directory, Enrolment.OPEN);
+    }
+
+    /** As above, admitting machines as {@code enrolment} says. */
+    public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot,
+                     EtcdMachineDirectory directory, Enrolment enrolment) {
         this.spec = spec;
         this.settings = settings;
         this.clusterYaml = clusterYaml;
         this.tftpRoot = tftpRoot;
+        this.directory = directory;
+        this.enrolment = enrolment;
     }
 
     /** The cluster's enrolment (default {@code Enrolment.OPEN}); set before the agent starts. */
-    public BootPorts withEnrolment(io.kubermesh.boot.machine.Enrolment e) {
+    public BootPorts withEnrolment(Enrolment e) {
         this.enrolment = e;
         return this;
     }
 
     @Override
     public synchronized void started(NodeBlock n) {
-        this.node = n;
         Path dir = settings.stateDirectory().resolve("boot");
         try {
             Path assets = Files.createDirectories(dir.resolve("assets"));
-            MachineStore store = new MachineStore(dir.resolve("machines"));
+            boot = NodeBoot.start(new AddressPlan(spec), n.mac(), new NodeBoot.Settings(dir, tftpRoot, assets,
+                    new InetSocketAddress("::", spec.boot().httpPort()), ClusterProfile.catalog(clusterYaml), enrolment,
+                    directory == null ? MachineDirectory.NONE : directory));
             if (directory != null) {
-                directory.localRecords(store::all);
+                directory.localRecords(boot.machines().store()::all);
             }
-            MachineService machines = new MachineService(store, ClusterProfile.catalog(clusterYaml), Clock.systemUTC(),
-                    directory == null ? MachineDirectory.NONE : directory, enrolment);
-            http = new BootHttpServer(IngressResolver.fromPlan(spec), machines, assets, tftpRoot,
-                    new InetSocketAddress("::", spec.boot().httpPort()));
             httpHealth.running("port " + spec.boot().httpPort());
         } catch (java.io.IOException | RuntimeException e) {
             httpHealth.failed("HTTP boot service did not start: " + e.getMessage());
@@ -97,10 +97,9 @@ public final class BootPorts implements PortListener, StatusContributor {
 
     @Override
     public synchronized void portUp(PortPrefix port) {
-        if (node == null || served.containsKey(port.index())) {
+        if (boot == null || boot.served().contains(port.index())) {
             return;
         }
-        Path leases = settings.stateDirectory().resolve("boot").resolve("dhcp6").resolve("port" + port.index());
         ComponentHealth health = portHealth.computeIfAbsent(port.index(),
                 i -> new ComponentHealth("boot/" + port.interfaceName(), Clock.systemUTC()));
         try {
@@ -111,8 +110,7 @@ public final class BootPorts implements PortListener, StatusContributor {
             if (Files.isDirectory(tftpRoot)) {
                 tftpBinds = TftpServer.interfaceAddresses(port.interfaceName(), 69);
             }
-            served.put(port.index(), PortBoot.start(spec, node.mac(), port.index(), port.interfaceName(), leases,
-                    tftpRoot, tftpBinds));
+            boot.portUp(port.index(), port.interfaceName(), tftpBinds);
             if (missing.isEmpty()) {
                 health.running("RA, DHCPv6, TFTP on " + port.thisEnd());
             } else {
@@ -143,31 +141,23 @@ public final class BootPorts implements PortListener, StatusContributor {
 
     @Override
     public synchronized void portDown(PortPrefix port) {
-        close(port.index());
-    }
-
-    private void close(int index) {
-        portHealth.remove(index);
-        PortBoot p = served.remove(index);
-        if (p != null) {
-            p.close();
+        portHealth.remove(port.index());
+        if (boot != null) {
+            boot.portDown(port.index());
         }
     }
 
     @Override
     public synchronized void stopped() {
-        for (int i : new java.util.ArrayList<>(served.keySet())) {
-            close(i);
-        }
-        if (http != null) {
-            http.close();
-            http = null;
+        if (boot != null) {
+            boot.close();
+            boot = null;
         }
         httpHealth.off("the agent stopped");
     }
 
     /** Ports now served. */
-    public synchronized java.util.Set<Integer> served() {
-        return java.util.Set.copyOf(served.keySet());
+    public synchronized Set<Integer> served() {
+        return boot == null ? Set.of() : boot.served();
     }
 }

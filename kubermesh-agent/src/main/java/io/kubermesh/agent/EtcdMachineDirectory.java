@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The boot services' machine records shared through etcd ({@link EtcdBootMachines}), so a machine
- * that installed through one neighbour boots from its disk when cabled to another. Until etcd is
- * up ({@link #attach}, called by {@link ControlPlanePorts} once etcd answers at its anycast
- * address) it knows nothing and keeps nothing: each node decides from its own records. On attach
- * it publishes the records this node made before (those etcd lacks or holds behind). Every etcd
- * call waits at most the timeout; a failure is logged and answered as "not known", so a boot
- * never waits on an unreachable etcd for longer than that. Secrets are never written: only
- * {@link Machine} records go through it.
+ * that installed through one neighbour boots from its disk when cabled to another, and one
+ * machine is never owned by two ports. Until etcd is up ({@link #attach}, called by
+ * {@link ControlPlanePorts} once etcd answers at its anycast address) it knows nothing and takes
+ * every write: each node decides from its own records. On attach it publishes the records this
+ * node made before (those etcd lacks or holds behind). Once attached, every etcd call waits at
+ * most the timeout and a failure is thrown, so the boot request that needed it fails and the
+ * machine asks again, instead of this node deciding from a record etcd may contradict. Writes are
+ * compare-and-set on the version read. Secrets are never written: only {@link Machine} records go
+ * through it.
  */
 public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMachineDirectory.class);
@@ -65,10 +67,14 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         etcd = new EtcdBootMachines(client, EtcdBootMachines.DEFAULT_PREFIX, timeout);
         int published = 0;
         for (Machine m : local.get()) {
-            Optional<Machine> shared = find(m.mac());
-            if (shared.isEmpty() || shared.get().state().ordinal() < m.state().ordinal()) {
-                record(m);
-                published++;
+            try {
+                Optional<Versioned> shared = find(m.mac());
+                if ((shared.isEmpty() || shared.get().machine().state().ordinal() < m.state().ordinal())
+                        && compareAndSet(m, shared.map(Versioned::version).orElse(0L))) {
+                    published++;
+                }
+            } catch (KubermeshException e) {
+                LOG.warn("machine directory: could not publish {}: {}", m.mac(), e.getMessage());
             }
         }
         LOG.info("machine records shared through etcd at {} ({} local records published)", url, published);
@@ -80,30 +86,26 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
     }
 
     @Override
-    public Optional<Machine> find(MacAddress mac) {
+    public Optional<Versioned> find(MacAddress mac) {
         EtcdBootMachines e = etcd;
         if (e == null) {
             return Optional.empty();
         }
-        try {
-            return e.get(mac).map(MachineStore::fromJson);
-        } catch (KubermeshException ex) {
-            LOG.warn("machine directory: {}; deciding from the local record", ex.getMessage());
-            return Optional.empty();
-        }
+        return e.get(mac).map(v -> new Versioned(MachineStore.fromJson(v.json()), v.modRevision()));
     }
 
     @Override
-    public void record(Machine machine) {
+    public boolean compareAndSet(Machine machine, long expectedVersion) {
         EtcdBootMachines e = etcd;
         if (e == null) {
-            return;
+            return true;
         }
-        try {
-            e.put(machine.mac(), MachineStore.toJson(machine));
-        } catch (KubermeshException ex) {
-            LOG.warn("machine directory: {}; kept locally only", ex.getMessage());
-        }
+        return e.compareAndSet(machine.mac(), MachineStore.toJson(machine), expectedVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "etcd" + (etcd == null ? " (not attached yet)" : "");
     }
 
     @Override

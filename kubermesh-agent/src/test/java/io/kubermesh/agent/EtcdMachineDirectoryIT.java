@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.boot.http.BootHttpServer;
 import io.kubermesh.boot.machine.Group;
+import io.kubermesh.boot.machine.Enrolment;
 import io.kubermesh.boot.machine.Ignition;
 import io.kubermesh.boot.machine.Machine;
 import io.kubermesh.boot.machine.MachineService;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdMachineDirectoryIT {
     static final MacAddress MOVED = MacAddress.parse("52:54:00:6d:72:0a");
     static final MacAddress EARLY = MacAddress.parse("52:54:00:6d:72:0b");
+    static final String NODE_A = "52:54:00:00:00:0a";
+    static final String NODE_B = "52:54:00:00:00:0b";
 
     @TempDir
     Path dir;
@@ -92,79 +96,101 @@ class EtcdMachineDirectoryIT {
         return d;
     }
 
-    private static MachineService node(Path state, EtcdMachineDirectory directory) {
-        Profile p = new Profile("debian", "vmlinuz", List.of("initrd.gz"), List.of(), new Ignition(List.of(), List.of(),
-                List.of()));
+    private static MachineService node(Path state, EtcdMachineDirectory directory, String identity) {
+        Profile p = new Profile("debian", "vmlinuz", List.of("initrd.gz"), List.of("ignition.config.url={ignition}"),
+                new Ignition(List.of(), List.of(), List.of()));
         MachineStore store = new MachineStore(state);
         directory.localRecords(store::all);
         return new MachineService(store, new ProfileCatalog(List.of(new Group("all", "debian", Map.of())), List.of(p)),
-                Clock.systemUTC(), directory);
+                Clock.systemUTC(), directory, Enrolment.OPEN, identity);
     }
 
     private static MachineService.Facts facts(MacAddress mac) {
         return new MachineService.Facts(mac, "uuid-" + mac, "x86_64", "SER");
     }
 
+    private static String secret(MachineService.Decision d) {
+        assertThat(d).isInstanceOf(MachineService.Decision.Install.class);
+        return ((MachineService.Decision.Install) d).bootSecret();
+    }
+
     @Test
-    void aMachineInstalledThroughNodeABootsFromDiskThroughNodeB() throws Exception {
+    void aMachineInstalledThroughNodeABootsFromDiskThroughNodeBWhichCannotTakeItOver() throws Exception {
         URI url = startEtcd();
         EtcdMachineDirectory da = directory();
         EtcdMachineDirectory db = directory();
-        MachineService a = node(dir.resolve("a"), da);
-        MachineService b = node(dir.resolve("b"), db);
+        MachineService a = node(dir.resolve("a"), da, NODE_A);
+        MachineService b = node(dir.resolve("b"), db, NODE_B);
         da.attach(url);
         db.attach(url);
 
-        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.Install.class);
-        assertThat(a.phoneHome(MOVED, "cluster0", MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Granted.class);
+        String secret = secret(a.boot(facts(MOVED), "cluster0"));
+        assertThat(a.phoneHome(MOVED, "cluster0", secret, MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Granted.class);
         String token = a.store().secrets(MOVED).joinToken();
 
         MachineService.Decision d = b.boot(facts(MOVED), "cluster1");
         assertThat(d).as("node B answers the moved machine's chain").isInstanceOf(MachineService.Decision.BootDisk.class);
-        assertThat(b.store().get(MOVED).orElseThrow().port()).isEqualTo("cluster1");
-        assertThat(b.phoneHome(MOVED, "cluster1", MachineState.JOINED)).isInstanceOf(MachineService.Access.Granted.class);
+        assertThat(b.phoneHome(MOVED, "cluster1", secret, MachineState.JOINED)).as("not node B's record")
+                .isInstanceOf(MachineService.Access.Denied.class);
 
         try (Client c = EtcdClients.connect(List.of(url))) {
             String stored = c.getKVClient().get(ByteSequence.from(EtcdBootMachines.DEFAULT_PREFIX + MOVED,
                     StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
             Machine shared = MachineStore.fromJson(stored);
-            assertThat(shared.state()).isEqualTo(MachineState.JOINED);
-            assertThat(shared.port()).isEqualTo("cluster1");
-            assertThat(stored).as("secrets stay local").doesNotContain(token);
+            assertThat(shared.state()).isEqualTo(MachineState.INSTALLED);
+            assertThat(shared.node()).isEqualTo(NODE_A);
+            assertThat(shared.port()).isEqualTo("cluster0");
+            assertThat(stored).as("secrets stay local").doesNotContain(token).doesNotContain(secret);
         }
-        // Back on node A (its own record says INSTALLED): the directory's JOINED is taken, still from disk.
         assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.BootDisk.class);
+    }
+
+    @Test
+    void etcdWritesAreCompareAndSet() throws Exception {
+        URI url = startEtcd();
+        try (Client c = EtcdClients.connect(List.of(url))) {
+            EtcdBootMachines m = new EtcdBootMachines(c, EtcdBootMachines.DEFAULT_PREFIX, Duration.ofSeconds(5));
+            assertThat(m.compareAndSet(MOVED, "{\"v\":1}", 0)).as("created").isTrue();
+            assertThat(m.compareAndSet(MOVED, "{\"v\":2}", 0)).as("must not exist any more").isFalse();
+            long version = m.get(MOVED).orElseThrow().modRevision();
+            assertThat(m.compareAndSet(MOVED, "{\"v\":3}", version)).isTrue();
+            assertThat(m.compareAndSet(MOVED, "{\"v\":4}", version)).as("a writer that read before the last write loses")
+                    .isFalse();
+            assertThat(m.get(MOVED).orElseThrow().json()).isEqualTo("{\"v\":3}");
+        }
     }
 
     @Test
     void recordsMadeBeforeEtcdWasUpArePublishedWhenItComes() throws Exception {
         EtcdMachineDirectory da = directory();
-        MachineService a = node(dir.resolve("a"), da);
-        a.boot(facts(EARLY), "cluster0");
-        a.phoneHome(EARLY, "cluster0", MachineState.INSTALLED);
+        MachineService a = node(dir.resolve("a"), da, NODE_A);
+        a.phoneHome(EARLY, "cluster0", secret(a.boot(facts(EARLY), "cluster0")), MachineState.INSTALLED);
         URI url = startEtcd();
         EtcdMachineDirectory db = directory();
-        MachineService b = node(dir.resolve("b"), db);
+        MachineService b = node(dir.resolve("b"), db, NODE_B);
         db.attach(url);
         assertThat(b.boot(facts(EARLY), "cluster2")).as("not yet published").isInstanceOf(MachineService.Decision.Install.class);
         da.attach(url);
-        assertThat(db.find(EARLY)).map(Machine::state).contains(MachineState.INSTALLED);
+        assertThat(db.find(EARLY)).map(v -> v.machine().state()).contains(MachineState.INSTALLED);
         assertThat(b.boot(facts(EARLY), "cluster2")).as("stale INSTALLING on B yields to the published INSTALLED")
                 .isInstanceOf(MachineService.Decision.BootDisk.class);
     }
 
     @Test
-    void withEtcdGoneBootsGoOnFromTheLocalRecords() throws Exception {
+    void withEtcdGoneRequestsFailWithinTheTimeoutInsteadOfDecidingLocally() throws Exception {
         URI url = startEtcd();
         EtcdMachineDirectory da = directory();
-        MachineService a = node(dir.resolve("a"), da);
+        MachineService a = node(dir.resolve("a"), da, NODE_A);
         da.attach(url);
-        a.boot(facts(MOVED), "cluster0");
+        String secret = secret(a.boot(facts(MOVED), "cluster0"));
         etcd.stop();
         long start = System.nanoTime();
-        assertThat(a.phoneHome(MOVED, "cluster0", MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Granted.class);
-        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.BootDisk.class);
-        assertThat(a.boot(facts(EARLY), "cluster1")).isInstanceOf(MachineService.Decision.Install.class);
+        assertThat(a.phoneHome(MOVED, "cluster0", secret, MachineState.INSTALLED)).isInstanceOf(MachineService.Access.Denied.class);
+        assertThat(a.boot(facts(MOVED), "cluster0")).isInstanceOf(MachineService.Decision.Unavailable.class);
+        assertThat(a.boot(facts(EARLY), "cluster1")).as("not decided locally (no reinstall)")
+                .isInstanceOf(MachineService.Decision.Unavailable.class);
+        assertThat(a.store().get(EARLY)).isEmpty();
+        assertThat(a.store().get(MOVED).orElseThrow().state()).isEqualTo(MachineState.INSTALLING);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("each etcd call is bounded by the 2 s timeout")
                 .isLessThan(Duration.ofSeconds(20));
     }
@@ -184,24 +210,27 @@ class EtcdMachineDirectoryIT {
         EtcdMachineDirectory db = directory();
         Path assets = Files.createDirectories(dir.resolve("assets"));
         String chain = "/ipxe?mac=" + MOVED + "&uuid=u-1&buildarch=x86_64&serial=S";
-        try (BootHttpServer a = new BootHttpServer((remote, local) -> "cluster0", node(dir.resolve("a"), da), assets,
-                new InetSocketAddress("::1", 0));
-             BootHttpServer b = new BootHttpServer((remote, local) -> "cluster2", node(dir.resolve("b"), db), assets,
-                     new InetSocketAddress("::1", 0))) {
+        try (BootHttpServer a = new BootHttpServer((remote, local) -> Optional.of("cluster0"),
+                node(dir.resolve("a"), da, NODE_A), assets, new InetSocketAddress("::1", 0));
+             BootHttpServer b = new BootHttpServer((remote, local) -> Optional.of("cluster2"),
+                     node(dir.resolve("b"), db, NODE_B), assets, new InetSocketAddress("::1", 0))) {
             da.attach(url);
             db.attach(url);
             HttpResponse<String> install = http(a, "GET", chain, null);
             assertThat(install.statusCode()).isEqualTo(200);
             assertThat(install.body()).contains("vmlinuz").doesNotContain("booting from its disk");
-            HttpResponse<String> home = http(a, "POST", "/machines/" + MOVED + "/phone-home", "{\"state\":\"installed\"}");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("secret=([0-9a-f]+)").matcher(install.body());
+            assertThat(m.find()).isTrue();
+            HttpResponse<String> home = http(a, "POST", "/machines/" + MOVED + "/phone-home?secret=" + m.group(1),
+                    "{\"state\":\"installed\"}");
             assertThat(home.statusCode()).isEqualTo(200);
 
             HttpResponse<String> moved = http(b, "GET", chain, null);
             assertThat(moved.statusCode()).isEqualTo(200);
             assertThat(moved.body()).as("node B, cabled to the machine after it installed through node A")
                     .contains("booting from its disk").doesNotContain("vmlinuz");
-            assertThat(http(b, "GET", "/ignition?mac=" + MOVED, null).statusCode()).as("its Ignition on its new port")
-                    .isEqualTo(200);
+            assertThat(http(b, "GET", "/ignition?mac=" + MOVED + "&secret=" + m.group(1), null).statusCode())
+                    .as("no Ignition on another node's port, even with the secret").isEqualTo(403);
         }
     }
 }

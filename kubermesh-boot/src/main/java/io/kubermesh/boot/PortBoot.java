@@ -1,7 +1,6 @@
 package io.kubermesh.boot;
 
-import io.kubermesh.addressing.AddressPlan;
-import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.BootSpec;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.dhcp6.Dhcp6Server;
@@ -19,20 +18,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The boot services of one mesh port (ARCHITECTURE.md, "Network boot"): router advertisements,
  * DHCPv6 from the port's pool with its leases in their own directory, and TFTP of the iPXE
- * binaries on the addresses given. The node agent runs one per port while the port is up;
- * {@code kubermesh boot serve} runs one per interface it is given. The HTTP boot server is
- * shared by every port and is not part of this.
+ * binaries on the addresses given. {@link NodeBoot} runs one per port while the port is up (for
+ * the agent and for {@code kubermesh boot serve}); the HTTP boot server is shared by every port
+ * of a node and is part of {@link NodeBoot}, not of this.
  */
 public final class PortBoot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortBoot.class);
-    /** Concurrent TFTP transfers on one port; more are answered with an ERROR. */
-    public static final int MAX_TRANSFERS = 256;
-
     private final PortPrefix port;
     private final String interfaceName;
     private Dhcp6Server dhcp;
     private RouterAdvertiser ra;
     private TftpServer tftp;
+    private boolean closed;
+    private final java.util.List<TftpServer> more = new java.util.ArrayList<>();
 
     private PortBoot(PortPrefix port, String interfaceName) {
         this.port = port;
@@ -40,33 +38,44 @@ public final class PortBoot implements AutoCloseable {
     }
 
     /**
-     * Starts serving port {@code index} of node {@code node} on {@code interfaceName}.
+     * Starts serving {@code port} on {@code interfaceName}.
      *
+     * @param boot lifetimes and boot file names
+     * @param node the node's identity MAC (the DHCPv6 server's DUID)
      * @param leases the directory of this port's DHCPv6 leases
      * @param tftpRoot the TFTP root; Debian's ipxe package puts snponly.efi and undionly.kpxe in /usr/lib/ipxe
      * @param tftpBinds the addresses TFTP listens on (a link-local one with its scope); empty: no TFTP
      */
-    public static PortBoot start(ClusterSpec spec, MacAddress node, int index, String interfaceName, Path leases,
+    public static PortBoot start(BootSpec boot, MacAddress node, PortPrefix port, String interfaceName, Path leases,
                                  Path tftpRoot, List<InetSocketAddress> tftpBinds) {
-        PortBoot p = new PortBoot(new AddressPlan(spec).port(node, index), interfaceName);
-        Map<Integer, String> one = Map.of(index, interfaceName);
+        PortBoot p = new PortBoot(port, interfaceName);
+        Map<PortPrefix, String> one = Map.of(port, interfaceName);
         try {
             // TFTP first: DHCPv6 hands out a tftp:// URL, which must already answer when a fast
             // client (a firmware that asks at once) follows it.
             if (!tftpBinds.isEmpty()) {
-                p.tftp = new TftpServer(tftpRoot, tftpBinds, TransferOptions.Limits.DEFAULT, MAX_TRANSFERS,
-                        "port " + index + " on " + interfaceName);
+                p.tftp = new TftpServer(tftpRoot, tftpBinds, TransferOptions.Limits.DEFAULT, TftpServer.Slots.DEFAULT,
+                        "port " + port.index() + " on " + interfaceName);
             }
-            p.dhcp = Dhcp6Server.start(spec, node, one, leases);
-            p.ra = RouterAdvertiser.start(spec, node, one);
+            p.dhcp = Dhcp6Server.start(boot, node, one, leases);
+            p.ra = RouterAdvertiser.start(boot, one);
         } catch (RuntimeException e) {
             p.close();
             throw e;
         }
-        LOG.info("boot services on port {} ({}): DHCPv6 pool {} .. {}, TFTP {}", index, interfaceName,
-                p.port.pool().get(0), p.port.pool().get(p.port.pool().size() - 1),
+        LOG.info("boot services on port {} ({}): DHCPv6 pool {} .. {}, TFTP {}", port.index(), interfaceName,
+                port.pool().get(0), port.pool().get(port.pool().size() - 1),
                 p.tftp == null ? "off" : p.tftp.addresses());
         return p;
+    }
+
+    /** Adds TFTP on {@code binds} (a link-local address that appeared after the port started). */
+    public synchronized void addTftp(Path tftpRoot, List<InetSocketAddress> binds) {
+        if (closed) {
+            throw new IllegalStateException("port " + port.index() + " is closed");
+        }
+        more.add(new TftpServer(tftpRoot, binds, TransferOptions.Limits.DEFAULT, TftpServer.Slots.DEFAULT,
+                "port " + port.index() + " on " + interfaceName));
     }
 
     public PortPrefix port() {
@@ -78,13 +87,16 @@ public final class PortBoot implements AutoCloseable {
     }
 
     /** The TFTP server, empty when this port serves no TFTP. */
-    public Optional<TftpServer> tftp() {
+    public synchronized Optional<TftpServer> tftp() {
         return Optional.ofNullable(tftp);
     }
 
     /** Stops TFTP, the advertisements (with their farewell) and DHCPv6; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        more.forEach(TftpServer::close);
+        more.clear();
         if (tftp != null) {
             tftp.close();
             tftp = null;

@@ -6,31 +6,25 @@ import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.EnvironmentException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
+import io.kubermesh.boot.NodeBoot;
 import io.kubermesh.boot.PortBoot;
-import io.kubermesh.boot.http.BootHttpServer;
-import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.machine.Enrolment;
+import io.kubermesh.boot.machine.MachineDirectory;
 import io.kubermesh.boot.machine.ClusterProfile;
-import io.kubermesh.boot.machine.MachineService;
-import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.machine.ProfileCatalog;
-import io.kubermesh.boot.tftp.TftpServer;
-import io.kubermesh.boot.tftp.TransferOptions;
 import io.kubermesh.routing.netlink.InterfaceAddress;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,24 +143,22 @@ final class BootServeCommand implements Callable<Integer> {
         }
         Path boot = state.resolve("boot");
         Path assetDir = Files.createDirectories(assets != null ? assets : boot.resolve("assets"));
-        running.add(new BootHttpServer(ingress(spec, served), new MachineService(
-                new MachineStore(boot.resolve("machines")), catalog(spec, boot), Clock.systemUTC()), assetDir, root,
-                new InetSocketAddress("::", spec.boot().httpPort())));
+        NodeBoot services = NodeBoot.start(plan, node, new NodeBoot.Settings(boot, root, assetDir,
+                new InetSocketAddress("::", spec.boot().httpPort()), catalog(spec, boot), Enrolment.OPEN,
+                MachineDirectory.NONE));
+        running.add(services);
         long deadline = System.nanoTime() + LINK_LOCAL_PATIENCE.toNanos();
         for (ServedPort s : served) {
             PortPrefix port = plan.port(node, s.index());
             Optional<InterfaceAddress> ll = addresses.linkLocal(s.interfaceName(),
                     Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            PortBoot p = services.portUp(s.index(), s.interfaceName(), PortAddresses.tftpBinds(port, ll, TFTP_PORT));
             if (ll.isEmpty()) {
                 err.println("kubermesh boot serve: " + s.interfaceName() + " has no usable link-local address yet (no"
                         + " carrier?): TFTP serves " + port.thisEnd() + " now and the link-local, like the router"
                         + " advertisements, once it appears");
-                awaitLinkLocal(s, root, addresses, err);
+                awaitLinkLocal(s, p, root, addresses, err);
             }
-            PortBoot p = PortBoot.start(spec, node, s.index(), s.interfaceName(),
-                    boot.resolve("dhcp6").resolve("port" + s.index()), root,
-                    PortAddresses.tftpBinds(port, ll, TFTP_PORT));
-            running.add(p);
             err.println("kubermesh boot serve: port " + s.index() + " on " + s.interfaceName() + ": " + port.prefix()
                     + ", this end " + port.thisEnd() + ", DHCPv6 pool " + port.pool().get(0) + " .. "
                     + port.pool().get(port.pool().size() - 1) + ", TFTP " + root + " on "
@@ -182,7 +174,7 @@ final class BootServeCommand implements Callable<Integer> {
      * Adds TFTP on the link-local of {@code s} once it appears: a cable plugged in after the server
      * started brings carrier, and with it the link-local address, only then.
      */
-    private void awaitLinkLocal(ServedPort s, Path root, PortAddresses addresses, PrintWriter err) {
+    private void awaitLinkLocal(ServedPort s, PortBoot port, Path root, PortAddresses addresses, PrintWriter err) {
         Thread t = new Thread(() -> {
             try {
                 Optional<InterfaceAddress> ll = Optional.empty();
@@ -193,8 +185,7 @@ final class BootServeCommand implements Callable<Integer> {
                     if (!stopping) {
                         InetSocketAddress bind = PortAddresses.socketAddress(ll.get().address(),
                                 ll.get().interfaceIndex(), TFTP_PORT);
-                        running.add(new TftpServer(root, List.of(bind), TransferOptions.Limits.DEFAULT, PortBoot.MAX_TRANSFERS,
-                                "port " + s.index() + " on " + s.interfaceName()));
+                        port.addTftp(root, List.of(bind));
                         err.println("kubermesh boot serve: " + s.interfaceName() + " has link-local "
                                 + ll.get().address() + " now; TFTP serves it too");
                         err.flush();
@@ -210,21 +201,6 @@ final class BootServeCommand implements Callable<Integer> {
         }, "boot-serve-link-local-" + s.interfaceName());
         t.setDaemon(true);
         t.start();
-    }
-
-    /**
-     * HTTP names a client's port by the address plan ({@code clusterI} for a client in port I's
-     * pool); a link-local client is named by its interface, which is mapped back to its port here,
-     * so a machine keeps one port name whichever address it comes from.
-     */
-    static IngressResolver ingress(ClusterSpec spec, List<ServedPort> served) {
-        IngressResolver plan = IngressResolver.fromPlan(spec);
-        Map<String, String> names = served.stream()
-                .collect(Collectors.toMap(ServedPort::interfaceName, s -> PortPrefix.interfaceName(s.index())));
-        return (remote, local) -> {
-            String p = plan.portOf(remote, local);
-            return names.getOrDefault(p, p);
-        };
     }
 
     /** Groups and profiles of STATE/boot when there are groups, else every machine joins this cluster. */

@@ -2,15 +2,7 @@ package io.kubermesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubermesh.api.Ipv6Address;
-import io.kubermesh.api.PortPrefix;
-import io.kubermesh.addressing.AddressPlan;
-import io.kubermesh.addressing.config.ClusterConfig;
-import io.kubermesh.api.MacAddress;
-import io.kubermesh.boot.http.IngressResolver;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,17 +62,5 @@ class BootServeCommandTest {
                 "--identity", "52:54:00:00:00:01", "--interface", "eth0");
         assertThat(r.code()).isEqualTo(Kubermesh.BAD_INPUT);
         assertThat(r.err()).contains("cluster.ipv6.prefix");
-    }
-
-    @Test
-    void httpNamesALinkLocalClientByThePortItsInterfaceServes() throws Exception {
-        var spec = ClusterConfig.seed();
-        IngressResolver ingress = BootServeCommand.ingress(spec, List.of(new ServedPort("veth7", 3)));
-        PortPrefix port = new AddressPlan(spec).port(MacAddress.parse("52:54:00:00:00:01"), 3);
-        InetSocketAddress local = new InetSocketAddress(port.thisEnd().toInetAddress(), 8080);
-        assertThat(ingress.portOf(new InetSocketAddress(port.pool().get(0).toInetAddress(), 4000), local))
-                .isEqualTo("cluster3");
-        InetSocketAddress outside = new InetSocketAddress(Ipv6Address.parse("2001:db9::1").toInetAddress(), 4000);
-        assertThat(ingress.portOf(outside, local)).isEqualTo("unknown");
     }
 }

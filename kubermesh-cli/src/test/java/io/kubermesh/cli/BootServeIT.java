@@ -123,8 +123,11 @@ class BootServeIT {
         assertThat(inClient(30, "curl", "-sSf", "-g", base + "/ipxe?mac=52-54-00-bb-00-02&uuid=it&buildarch=x86_64").out())
                 .startsWith("#!ipxe").contains("installing profile kubermesh on 52:54:00:bb:00:02 (port cluster2)")
                 .contains("kernel assets/kubermesh/vmlinuz");
-        assertThat(inClient(30, "curl", "-sSf", "-g", "http://[" + serverLinkLocal + "%25" + CLIENT_LINK + "]:8080/machines")
-                .out()).contains("\"mac\" : \"52:54:00:bb:00:02\"").contains("\"port\" : \"cluster2\"");
+        assertThat(inClient(30, "curl", "-sS", "-g", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://[" + serverLinkLocal + "%25" + CLIENT_LINK + "]:8080/machines").out())
+                .as("the machine list is for the node and its operator, not the mesh").isEqualTo("403");
+        assertThat(ok("ip", "netns", "exec", SERVER, "curl", "-sSf", "-g", "http://[::1]:8080/machines"))
+                .contains("\"mac\" : \"52:54:00:bb:00:02\"").contains("\"port\" : \"cluster2\"");
         // The boot file over HTTP, as UEFI HTTP boot clients fetch it (the URL DHCPv6 gives architecture 16).
         Path viaHttp = tmp.resolve("http.efi");
         inClient(60, "curl", "-sSf", "-g", "-o", viaHttp.toString(), base + "/snponly.efi");
@@ -148,7 +151,8 @@ class BootServeIT {
                 .as(log).isEqualTo(1);
         assertThat(count(log, "HTTP /" + javaClient + ":\\d+ -> \\S+ port cluster2: GET /ipxe\\?mac=52-54-00-bb-00-02\\S* -> 200 "
                 + "\\(\\d+ bytes\\) installer of profile kubermesh")).as(log).isEqualTo(1);
-        assertThat(count(log, "HTTP /\\[fe80:\\S+ -> \\S+ port cluster2: GET /machines -> 200")).as(log).isEqualTo(1);
+        assertThat(count(log, "HTTP /\\[fe80:\\S+ -> \\S+ port cluster2: GET /machines -> 403")).as(log).isEqualTo(1);
+        assertThat(count(log, "HTTP /\\[0:0:0:0:0:0:0:1\\]:\\d+ -> \\S+ port none: GET /machines -> 200")).as(log).isEqualTo(1);
         assertThat(count(log, "HTTP /" + javaClient + ":\\d+ -> \\S+ port cluster2: GET /snponly.efi -> 200 \\("
                 + Files.size(SNPONLY) + " bytes\\)")).as(log).isEqualTo(1);
 

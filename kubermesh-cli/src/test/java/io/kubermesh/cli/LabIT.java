@@ -76,7 +76,7 @@ class LabIT {
                 .containsPattern("DHCPv6 \\(iPXE.*script http://\\[2001:db8:[0-9a-f:]+\\]:8080/boot.ipxe")
                 .containsPattern("TFTP tftp://\\S+/snponly.efi: \\d{5,} bytes")
                 .contains("installing profile kubermesh on")
-                .containsPattern("Ignition http://\\S+/ignition\\?mac=52:54:00:00:05:00: \\d+ files, cluster.yaml \\d+ bytes")
+                .containsPattern("Ignition http://\\S+/ignition\\?mac=52:54:00:00:05:00&secret=<redacted>: \\d+ files, cluster.yaml \\d+ bytes")
                 .contains("phoned home: installed")
                 .contains("handing over");
         assertThat(Files.readString(lab.resolve("machines/gateway/console.log"))).doesNotContain("firmware");

@@ -1,6 +1,9 @@
 package io.kubermesh.benchmarks.boot;
 
 import io.kubermesh.boot.http.BootHttpServer;
+import io.kubermesh.boot.machine.MachineService;
+import io.kubermesh.boot.machine.MachineStore;
+import io.kubermesh.boot.machine.ProfileCatalog;
 import io.kubermesh.boot.tftp.TftpServer;
 
 import java.net.InetSocketAddress;
@@ -9,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Clock;
 
 /**
  * kubermesh's TFTP and HTTP boot servers for the whole-process benchmark
@@ -30,8 +35,11 @@ public final class BootServe {
             running.add(TftpServer.onInterfaces(Path.of(a.get("tftp-root")), List.of(a.get("iface")), 69));
         }
         if (a.containsKey("http-assets")) {
-            running.add(new BootHttpServer((remote, local) -> "bench", Path.of(a.get("http-state")),
-                    Path.of(a.get("http-assets")), new InetSocketAddress("::", Integer.parseInt(a.get("http-port")))));
+            Path state = Path.of(a.get("http-state"));
+            MachineService machines = new MachineService(new MachineStore(state), ProfileCatalog.load(state),
+                    Clock.systemUTC());
+            running.add(new BootHttpServer((remote, local) -> Optional.empty(), machines, Path.of(a.get("http-assets")),
+                    new InetSocketAddress("::", Integer.parseInt(a.get("http-port")))));
         }
         System.out.println("READY");
         System.out.flush();

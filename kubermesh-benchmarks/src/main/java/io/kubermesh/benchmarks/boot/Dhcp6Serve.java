@@ -21,8 +21,10 @@ public final class Dhcp6Serve {
             System.err.println("usage: Dhcp6Serve IDENTITY-MAC INTERFACE STATE-DIR");
             System.exit(2);
         }
-        Dhcp6Server server = Dhcp6Server.start(ClusterConfig.seed(), MacAddress.parse(args[0]), Map.of(0, args[1]),
-                Path.of(args[2]));
+        var spec = ClusterConfig.seed();
+        MacAddress node = MacAddress.parse(args[0]);
+        Dhcp6Server server = Dhcp6Server.start(spec.boot(), node,
+                Map.of(new io.kubermesh.addressing.AddressPlan(spec).port(node, 0), args[1]), Path.of(args[2]));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("ready");
         new CountDownLatch(1).await();

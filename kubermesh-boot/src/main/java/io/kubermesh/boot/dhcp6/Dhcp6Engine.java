@@ -2,7 +2,10 @@ package io.kubermesh.boot.dhcp6;
 
 import io.kubermesh.api.BootSpec;
 import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.PortPrefix;
+import io.kubermesh.boot.internal.LogText;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +36,16 @@ public final class Dhcp6Engine {
     private static final Duration OFFER_HOLD = Duration.ofSeconds(60);
     private static final int PREFERENCE_MAX = 255;
 
-    /** A message as it arrived: on which port and from which source address. */
-    public record Received(int port, Ipv6Address source, Dhcp6Message message) {
+    /** A message as it arrived: on which port, from which source address, to which destination. */
+    public record Received(int port, Ipv6Address source, Ipv6Address destination, Dhcp6Message message) {
+        /** Sent to All_DHCP_Relay_Agents_and_Servers, as every client of this server must send. */
+        public Received(int port, Ipv6Address source, Dhcp6Message message) {
+            this(port, source, ALL_SERVERS, message);
+        }
     }
+
+    /** All_DHCP_Relay_Agents_and_Servers (RFC 8415 section 7.1). */
+    static final Ipv6Address ALL_SERVERS = Ipv6Address.parse("ff02::1:2");
 
     private record Offer(Ipv6Address address, Instant until) {
     }
@@ -47,6 +57,8 @@ public final class Dhcp6Engine {
     private final Clock clock;
     private final Map<Ipv6Address, Lease> leases = new HashMap<>();
     private final Map<String, Offer> offers = new HashMap<>();
+    /** What the store holds: the bindings as of the last write that succeeded. */
+    private List<Lease> durable;
 
     /**
      * @param boot lifetimes and boot file names
@@ -61,9 +73,8 @@ public final class Dhcp6Engine {
         this.serverId = serverId;
         this.store = store;
         this.clock = clock;
-        for (Lease l : store.load()) {
-            leases.put(l.address(), l);
-        }
+        durable = List.copyOf(store.load());
+        reload();
     }
 
     public Duid serverId() {
@@ -80,13 +91,22 @@ public final class Dhcp6Engine {
         PortPrefix port = ports.get(in.port());
         Dhcp6Message m = in.message();
         Optional<Duid> duid = m.clientId();
-        String asked = ExchangeText.asked(m);
+        String asked = LogText.escape(ExchangeText.asked(m));
+        if (!in.destination().equals(ALL_SERVERS) || !in.source().isLinkLocal()) {
+            // RFC 8415 sections 16 and 18.4: this server never sends the Server Unicast option, so
+            // every unicast message is discarded; and only clients on the port's own link (a
+            // link-local source) are served, never one routed from elsewhere in the mesh.
+            LOG.info("dhcp6 port {} from {} to {}: {} -> dropped ({})", in.port(), in.source(), in.destination(), asked,
+                    in.destination().equals(ALL_SERVERS) ? "not from this link" : "unicast, RFC 8415 section 16");
+            return Optional.empty();
+        }
         boolean anonymous = duid.isEmpty() && m.type().equals(MessageType.INFORMATION_REQUEST);
         if (anonymous && port != null && serverIdAcceptable(m)) {
             // RFC 8415 section 18.2.6: an Information-request may come without a client id
             Dhcp6Message reply = new Dhcp6Message(MessageType.REPLY, m.transactionId(), boot(m, port,
                     new ArrayList<>(List.of(new Dhcp6Option.ServerId(serverId)))));
-            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked, ExchangeText.got(reply));
+            LOG.info("dhcp6 port {} client (no client id) from {}: {} -> {}", port.index(), in.source(), asked,
+                    LogText.escape(ExchangeText.got(reply)));
             return Optional.of(reply);
         }
         if (port == null || duid.isEmpty() || !serverIdAcceptable(m)) {
@@ -97,9 +117,20 @@ public final class Dhcp6Engine {
         }
         ClientIdentity client = ClientIdentity.of(port.index(), duid.get(), in.source());
         Instant now = clock.instant();
-        Optional<Dhcp6Message> reply = answer(m, port, client, now);
+        Optional<Dhcp6Message> reply;
+        try {
+            reply = answer(m, port, client, now);
+        } catch (UncheckedIOException | KubermeshException e) {
+            // The lease store could not write: nothing was promised that is not on disk. Undo what
+            // this message changed in memory and send nothing; the client retries.
+            reload();
+            LOG.error("dhcp6 port {} client {} from {}: {} -> no reply, the lease store failed: {}", port.index(),
+                    client.key(), in.source(), asked, LogText.escape(String.valueOf(e.getMessage())));
+            return Optional.empty();
+        }
         LOG.info("dhcp6 port {} client {} duid {} from {}: {} -> {}", port.index(), client.key(),
-                ClientIdentity.duidHex(client.duid()), in.source(), asked, reply.map(ExchangeText::got).orElse("no reply"));
+                ClientIdentity.duidHex(client.duid()), in.source(), asked,
+                LogText.escape(reply.map(ExchangeText::got).orElse("no reply")));
         return reply;
     }
 
@@ -274,8 +305,18 @@ public final class Dhcp6Engine {
         return done;
     }
 
+    /** The bindings as the store last took them (after a failed write). */
+    private void reload() {
+        leases.clear();
+        for (Lease l : durable) {
+            leases.put(l.address(), l);
+        }
+    }
+
     private void persist() {
-        store.replace(List.copyOf(leases.values()));
+        List<Lease> next = List.copyOf(leases.values());
+        store.replace(next);
+        durable = next;
     }
 
     private static String offerKey(PortPrefix port, ClientIdentity client) {

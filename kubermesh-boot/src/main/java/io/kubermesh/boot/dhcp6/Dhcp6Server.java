@@ -1,7 +1,6 @@
 package io.kubermesh.boot.dhcp6;
 
-import io.kubermesh.addressing.AddressPlan;
-import io.kubermesh.api.ClusterSpec;
+import io.kubermesh.api.BootSpec;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
@@ -16,17 +15,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import io.kubermesh.boot.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHCPv6 transport: one UDP socket on port 547 per mesh port interface, joined to
- * All_DHCP_Relay_Agents_and_Servers (ff02::1:2) on that interface only, answering to the client's
- * link-local source and port. Each socket is bound to its interface with {@code SO_BINDTODEVICE}
- * (through jnr-ffi), so the ingress port of every message is the socket it arrived on and several
- * sockets share port 547 without {@code SO_REUSEADDR}; a second server on the same interface fails
- * to bind instead of silently sharing the traffic. One {@link Dhcp6Engine} and one lease file
- * ({@code STATE/dhcp6.leases}) serve all ports. Needs CAP_NET_BIND_SERVICE and CAP_NET_RAW.
+ * The DHCPv6 transport: one UDP socket per mesh port interface, bound to
+ * All_DHCP_Relay_Agents_and_Servers (ff02::1:2) port 547 on that interface and joined to that
+ * group there, answering to the client's link-local source and port. Bound to the multicast
+ * address, the socket never sees a unicast message: this server sends no Server Unicast option,
+ * so RFC 8415 (sections 16 and 18.4) has it discard every unicast Solicit, Request, Confirm,
+ * Rebind, Renew, Release, Decline and Information-request, and a link-scoped group is never
+ * routed, so nothing from beyond the link reaches it. The engine checks the destination and the
+ * link-local source again. Each socket is also bound to its interface with
+ * {@code SO_BINDTODEVICE} (through jnr-ffi), so the ingress port of every message is the socket it
+ * arrived on; a second server on the same interface fails to bind instead of silently sharing
+ * the traffic. One {@link Dhcp6Engine} and one lease file ({@code STATE/dhcp6.leases}) serve all
+ * ports. A listener thread outlives every failure of one message (a lease store that cannot
+ * write, a send that fails): it logs it and takes the next. Needs CAP_NET_BIND_SERVICE and
+ * CAP_NET_RAW.
  */
 public final class Dhcp6Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Server.class);
@@ -54,7 +61,7 @@ public final class Dhcp6Server implements AutoCloseable {
             try {
                 Sockets.v6Only(s);
                 Sockets.bindToDevice(s, interfaceName);
-                Sockets.bind(s, Ipv6Address.ZERO, SERVER_PORT, 0);
+                Sockets.bind(s, ALL_SERVERS, SERVER_PORT, ifIndex);
                 Sockets.joinGroup(s, ALL_SERVERS, ifIndex);
                 Sockets.receiveTimeout(s, POLL);
                 Sockets.receiveBufferSize(s, 1 << 20);
@@ -77,9 +84,15 @@ public final class Dhcp6Server implements AutoCloseable {
                     if (d.isPresent()) {
                         serve(d.get(), buffer);
                     }
-                } catch (KubermeshException e) {
+                } catch (RuntimeException | Error e) {
+                    // Never let one message end the listener: a lease store on a read-only or full
+                    // disk (UncheckedIOException), a failed send, a bug. Log it and take the next.
                     if (running) {
-                        LOG.warn("dhcp6 {} port {}: {}", interfaceName, port, e.getMessage());
+                        LOG.error("dhcp6 {} port {}: message failed, listener goes on: {}", interfaceName, port,
+                                LogText.escape(String.valueOf(e)));
+                    }
+                    if (e instanceof VirtualMachineError fatal) {
+                        throw fatal;
                     }
                 }
             }
@@ -90,10 +103,11 @@ public final class Dhcp6Server implements AutoCloseable {
             try {
                 in = Dhcp6Codec.decode(ByteBuffer.wrap(buffer, 0, d.length()));
             } catch (KubermeshException e) {
-                LOG.info("dhcp6 {} port {} from {}: malformed ({}), dropped", interfaceName, port, d.source(), e.getMessage());
+                LOG.info("dhcp6 {} port {} from {}: malformed ({}), dropped", interfaceName, port, d.source(),
+                        LogText.escape(e.getMessage()));
                 return;
             }
-            Optional<Dhcp6Message> out = engine.handle(new Dhcp6Engine.Received(port, d.source(), in));
+            Optional<Dhcp6Message> out = engine.handle(new Dhcp6Engine.Received(port, d.source(), ALL_SERVERS, in));
             if (out.isPresent()) {
                 byte[] bytes = Dhcp6Codec.encodeToBytes(out.get());
                 Sockets.sendTo(fd, bytes, bytes.length, d.source(), d.port(), ifIndex);
@@ -116,21 +130,24 @@ public final class Dhcp6Server implements AutoCloseable {
     }
 
     /**
-     * Starts serving: port index {@code i} of node {@code identity} on interface {@code interfaces.get(i)},
-     * leases in {@code stateDirectory}.
+     * Starts serving each port of {@code ports} on its interface, leases in {@code stateDirectory}.
+     *
+     * @param boot lifetimes and boot file names
+     * @param identity the node's identity MAC: the server's DUID-LL, stable across restarts
+     * @param ports the ports served, each with the interface it is served on
      */
-    public static Dhcp6Server start(ClusterSpec spec, MacAddress identity, Map<Integer, String> interfaces,
+    public static Dhcp6Server start(BootSpec boot, MacAddress identity, Map<PortPrefix, String> ports,
                                     Path stateDirectory) {
-        return start(spec, identity, interfaces, stateDirectory, Clock.systemUTC());
+        return start(boot, identity, ports, new FileLeaseStore(stateDirectory), Clock.systemUTC());
     }
 
-    /** As {@link #start(ClusterSpec, MacAddress, Map, Path)} with a given clock. */
-    public static Dhcp6Server start(ClusterSpec spec, MacAddress identity, Map<Integer, String> interfaces,
-                                    Path stateDirectory, Clock clock) {
-        AddressPlan plan = new AddressPlan(spec);
-        List<PortPrefix> ports = interfaces.keySet().stream().map(i -> plan.port(identity, i)).toList();
+    /** As above, with a given lease store and clock. */
+    public static Dhcp6Server start(BootSpec boot, MacAddress identity, Map<PortPrefix, String> ports, LeaseStore leases,
+                                    Clock clock) {
         Duid serverId = new Duid.LinkLayer(Duid.ETHERNET, Octets.of(identity.toBytes()));
-        Dhcp6Engine engine = new Dhcp6Engine(spec.boot(), ports, serverId, new FileLeaseStore(stateDirectory), clock);
+        Dhcp6Engine engine = new Dhcp6Engine(boot, List.copyOf(ports.keySet()), serverId, leases, clock);
+        Map<Integer, String> interfaces = new TreeMap<>();
+        ports.forEach((p, link) -> interfaces.put(p.index(), link));
         return new Dhcp6Server(engine, interfaces);
     }
 

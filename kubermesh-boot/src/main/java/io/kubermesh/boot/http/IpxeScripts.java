@@ -21,17 +21,32 @@ public final class IpxeScripts {
     /**
      * {@code boot.ipxe}: chain to the per-machine script with what iPXE knows of the machine. The
      * MAC goes as {@code ${mac:hexhyp}}: iPXE takes everything before the first ':' of a URI as
-     * its scheme, so colons would turn the relative URI into an unsupported absolute one.
+     * its scheme, so colons would turn the relative URI into an unsupported absolute one. When the
+     * chain fails (the node refuses or cannot decide now: 403, 409, 503) the script waits and asks
+     * again rather than leaving the machine at its firmware.
      */
     public static String boot() {
         return "#!ipxe\n"
+                + ":ask\n"
                 + "echo kubermesh: asking for the script of ${mac} (uuid ${uuid}, ${buildarch}, serial ${serial})\n"
-                + "chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring}\n";
+                + "chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring} || goto retry\n"
+                + "exit\n"
+                + ":retry\n"
+                + "echo kubermesh: the node did not give a script; asking again in " + RETRY_SECONDS + " s\n"
+                + "sleep " + RETRY_SECONDS + "\n"
+                + "goto ask\n";
     }
 
-    /** Boots the profile's installer. {@code base} is the absolute server URL, like {@code http://[2001:db8::20]:8080}. */
-    public static String install(Profile p, Machine m, String base) {
-        String ignition = base + "/ignition?mac=" + m.mac();
+    /**
+     * Boots the profile's installer. {@code base} is the absolute server URL, like
+     * {@code http://[2001:db8::20]:8080}; {@code bootSecret} (hex) goes into the Ignition URL, so
+     * only this boot chain, served only on the machine's own port, can fetch its config.
+     */
+    public static String install(Profile p, Machine m, String base, String bootSecret) {
+        if (!bootSecret.matches("[0-9a-f]{16,128}")) {
+            throw new IllegalArgumentException("a boot secret is hex");
+        }
+        String ignition = base + "/ignition?mac=" + m.mac() + "&secret=" + bootSecret;
         List<String> args = new ArrayList<>();
         for (String initrd : p.initrd()) {
             args.add("initrd=" + basename(initrd));
@@ -68,6 +83,15 @@ public final class IpxeScripts {
         return "#!ipxe\n"
                 + "echo kubermesh: no profile for this machine: " + safe(why) + "\n"
                 + "echo kubermesh: retrying in " + RETRY_SECONDS + " s\n"
+                + "sleep " + RETRY_SECONDS + "\n"
+                + "chain boot.ipxe\n";
+    }
+
+    /** Enrolment pending (an operator approves new machines): say so on the console, wait and ask again. */
+    public static String pending(Machine m) {
+        return "#!ipxe\n"
+                + "echo kubermesh: " + m.mac() + " waits for an operator to approve it (kubermesh approve " + m.mac() + ")\n"
+                + "echo kubermesh: asking again in " + RETRY_SECONDS + " s\n"
                 + "sleep " + RETRY_SECONDS + "\n"
                 + "chain boot.ipxe\n";
     }

@@ -1,25 +1,25 @@
 package io.kubermesh.boot.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.kubermesh.boot.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /** One exchange's answer and its log line: client, port, request, status, bytes, what was served. */
 final class Reply {
     private static final Logger LOG = LoggerFactory.getLogger(BootHttpServer.class);
+    /** Boot secrets travel in query strings; the log never shows them. */
+    private static final Pattern SECRET = Pattern.compile("(?i)(secret=)[^&]*");
 
-    private final HttpExchange ex;
-    String port = "unknown";
+    private final Exchange ex;
+    String port = "";
     int status;
     long bytes;
     String what = "";
-    private boolean sent;
 
-    Reply(HttpExchange ex) {
+    Reply(Exchange ex) {
         this.ex = ex;
     }
 
@@ -32,49 +32,38 @@ final class Reply {
     }
 
     private void send(int code, String type, String body, String summary) {
-        if (sent) {
+        if (ex.answered()) {
             return;
         }
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        try {
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            ex.sendResponseHeaders(code, head ? -1 : b.length == 0 ? -1 : b.length);
-            sent = true;
-            if (!head) {
-                try (OutputStream os = ex.getResponseBody()) {
-                    os.write(b);
-                }
-                bytes = b.length;
-            }
-        } catch (IOException e) {
-            what = summary + " (client went away: " + e.getMessage() + ")";
-            status = code;
-            return;
-        }
+        ex.responseHeaders.set("Cache-Control", "no-store");
+        ex.respond(code, type, b);
         status = code;
+        bytes = ex.head() ? 0 : b.length;
         what = summary;
     }
 
     /** Records a response sent by someone else (asset streaming). */
     void sent(int code, long length, String summary) {
-        sent = true;
         status = code;
         bytes = length;
         what = summary;
     }
 
-    void aborted(String why) {
-        what = what + " aborted: " + why;
+    /** Whether exchanges are logged (else nothing is formatted for the log). */
+    static boolean logging() {
+        return LOG.isInfoEnabled();
     }
 
     void log() {
-        LOG.info("HTTP {} -> {} port {}: {} {} -> {} ({} bytes) {}", ex.getRemoteAddress(), ex.getLocalAddress(), port,
-                ex.getRequestMethod(), printable(ex.getRequestURI().toString()), status, bytes, what);
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        LOG.info("HTTP {} -> {} port {}: {} {} -> {} ({} bytes) {}", ex.remote, ex.local, port.isEmpty() ? "none" : port,
+                ex.method, LogText.escape(redacted(ex.target)), status, bytes, LogText.escape(what));
     }
 
-    private static String printable(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    static String redacted(String target) {
+        return SECRET.matcher(target).replaceAll("$1<redacted>");
     }
 }

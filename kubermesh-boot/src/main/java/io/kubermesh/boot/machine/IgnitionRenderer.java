@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Renders a machine's Ignition v3 config (spec version {@value #VERSION}): the profile's files,
- * units and users, plus the machine's own files: its hostname, its identity, and its join token
- * (mode 0600). File contents are RFC 2397 {@code data:} URLs.
+ * units and users, plus the machine's own files: its hostname, its identity, its join token, the
+ * URL it phones home to (with its per-boot secret) and the credentials its {@link Enrolment}
+ * gives it, each of those mode 0600. File contents are RFC 2397 {@code data:} URLs.
  */
 public final class IgnitionRenderer {
     public static final String VERSION = "3.4.0";
@@ -18,12 +19,21 @@ public final class IgnitionRenderer {
     private IgnitionRenderer() {
     }
 
+    /** Where the installer finds the URL it phones home to, {@code POST} {@code {"state":"installed"}}. */
+    public static final String PHONE_HOME_FILE = "/etc/kubermesh/phone-home";
+    private static final int PRIVATE = 0600;
+
+    /** Without credentials or phone-home URL (profiles shown to an operator, tests). */
     public static String render(Profile profile, Machine machine, MachineSecrets secrets) {
-        return render(profile, machine, secrets, java.util.List.of());
+        return render(profile, machine, secrets, java.util.List.of(), null);
     }
 
-    /** With the machine's credentials ({@link Enrolment#credentials}), its files alone. */
-    public static String render(Profile profile, Machine machine, MachineSecrets secrets, java.util.List<Ignition.File> credentials) {
+    /**
+     * @param credentials the enrolment's files for this machine, written mode 0600 whatever mode they name
+     * @param phoneHome the machine's phone-home URL with its boot secret, or {@code null}
+     */
+    public static String render(Profile profile, Machine machine, MachineSecrets secrets,
+                                java.util.List<Ignition.File> credentials, String phoneHome) {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("ignition").put("version", VERSION);
         ArrayNode files = root.putObject("storage").putArray("files");
@@ -31,7 +41,13 @@ public final class IgnitionRenderer {
         file(files, new Ignition.File("/etc/hostname", 0644, host + "\n"));
         file(files, new Ignition.File("/etc/kubermesh/machine.env", 0644,
                 "KUBERMESH_MAC=" + machine.mac() + "\nKUBERMESH_PORT=" + machine.port() + "\n"));
-        file(files, new Ignition.File("/etc/kubermesh/join-token", 0600, secrets.joinToken() + "\n"));
+        file(files, new Ignition.File("/etc/kubermesh/join-token", PRIVATE, secrets.joinToken() + "\n"));
+        if (phoneHome != null) {
+            file(files, new Ignition.File(PHONE_HOME_FILE, PRIVATE, phoneHome + "\n"));
+        }
+        for (Ignition.File c : credentials) {
+            file(files, new Ignition.File(c.path(), PRIVATE, c.contents()));
+        }
         for (Ignition.File f : profile.ignition().files()) {
             file(files, f);
         }

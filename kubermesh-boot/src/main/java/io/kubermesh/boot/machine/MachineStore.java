@@ -83,6 +83,7 @@ public final class MachineStore {
     public static String toJson(Machine m) {
         ObjectNode n = JSON.createObjectNode();
         n.put("mac", m.mac().toString());
+        n.put("node", m.node());
         n.put("port", m.port());
         n.put("uuid", m.uuid());
         n.put("arch", m.arch());
@@ -104,7 +105,8 @@ public final class MachineStore {
     }
 
     private static Machine fromTree(JsonNode n) {
-        return new Machine(MacAddress.parse("mac", n.path("mac").asText()), n.path("port").asText(),
+        return new Machine(MacAddress.parse("mac", n.path("mac").asText()), n.path("node").asText(""),
+                n.path("port").asText(),
                 n.path("uuid").asText(), n.path("arch").asText(), n.path("serial").asText(), n.path("profile").asText(),
                 MachineState.valueOf(n.path("state").asText().toUpperCase(java.util.Locale.ROOT)),
                 n.path("firstSeen").asText(), n.path("lastSeen").asText());
@@ -131,6 +133,29 @@ public final class MachineStore {
             return s;
         } catch (IOException e) {
             throw new KubermeshException("cannot read secrets of " + mac + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A fresh per-boot secret for {@code mac} (256 random bits, hex), replacing the one before: it
+     * goes into the installer's boot chain, served only on the machine's own port, and the
+     * machine's Ignition and phone-home requests must carry it.
+     */
+    public synchronized String newBootSecret(MacAddress mac) {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        String secret = HexFormat.of().formatHex(b);
+        writeAtomically(secrets.resolve(mac.toString().replace(':', '-') + ".boot"), secret + "\n");
+        return secret;
+    }
+
+    /** The per-boot secret last handed to {@code mac}, if any. */
+    public synchronized Optional<String> bootSecret(MacAddress mac) {
+        Path p = secrets.resolve(mac.toString().replace(':', '-') + ".boot");
+        try {
+            return Files.exists(p) ? Optional.of(Files.readString(p).strip()) : Optional.empty();
+        } catch (IOException e) {
+            throw new KubermeshException("cannot read the boot secret of " + mac + ": " + e.getMessage(), e);
         }
     }
 

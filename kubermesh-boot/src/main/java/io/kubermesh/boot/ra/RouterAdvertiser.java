@@ -1,8 +1,6 @@
 package io.kubermesh.boot.ra;
 
-import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.BootSpec;
-import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
@@ -155,11 +153,11 @@ public final class RouterAdvertiser implements AutoCloseable {
         }
     }
 
-    private RouterAdvertiser(BootSpec boot, List<PortPrefix> prefixes, Map<Integer, String> interfaces) {
+    private RouterAdvertiser(BootSpec boot, Map<PortPrefix, String> served) {
         this.boot = boot;
         try {
-            for (PortPrefix p : prefixes) {
-                ports.add(new Port(p, interfaces.get(p.index())));
+            for (Map.Entry<PortPrefix, String> e : served.entrySet()) {
+                ports.add(new Port(e.getKey(), e.getValue()));
             }
         } catch (RuntimeException e) {
             close();
@@ -168,11 +166,11 @@ public final class RouterAdvertiser implements AutoCloseable {
         ports.forEach(p -> p.thread.start());
     }
 
-    /** Starts advertising port {@code i} of node {@code identity} on interface {@code interfaces.get(i)}. */
-    public static RouterAdvertiser start(ClusterSpec spec, MacAddress identity, Map<Integer, String> interfaces) {
-        AddressPlan plan = new AddressPlan(spec);
-        List<PortPrefix> prefixes = new TreeMap<>(interfaces).keySet().stream().map(i -> plan.port(identity, i)).toList();
-        return new RouterAdvertiser(spec.boot(), prefixes, interfaces);
+    /** Starts advertising each port of {@code ports} on the interface it maps to. */
+    public static RouterAdvertiser start(BootSpec boot, Map<PortPrefix, String> ports) {
+        Map<PortPrefix, String> byIndex = new TreeMap<>(java.util.Comparator.comparingInt(PortPrefix::index));
+        byIndex.putAll(ports);
+        return new RouterAdvertiser(boot, byIndex);
     }
 
     /** What this node advertises on {@code port}: a pure function, for tests and logs. */

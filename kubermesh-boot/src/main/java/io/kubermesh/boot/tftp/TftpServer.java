@@ -2,6 +2,7 @@ package io.kubermesh.boot.tftp;
 
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MalformedPacketException;
+import io.kubermesh.boot.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A read-only TFTP server: the thin socket loop around {@link TftpCodec}, {@link ReadTransfer}
  * and {@link TftpRoot}. One listening socket per bind address (IPv6 global, and link-local with
  * the interface's scope id); each request gets its own socket bound to the address the request
- * came to (RFC 1350 transfer identifiers) and its own thread, so transfers run concurrently.
+ * came to (RFC 1350 transfer identifiers), and every transfer runs on one {@link TransferLoop}.
  *
  * <p>Every request is logged with client, local address and interface, file, options and result.
  */
@@ -44,9 +43,33 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final List<DatagramSocket> listeners = new ArrayList<>();
     private final List<Thread> listenerThreads = new ArrayList<>();
-    private final ExecutorService transfers;
-    private final Semaphore slots;
+    private final TransferLoop transfers;
+    private final Slots slots;
+    private final Semaphore total;
+    private final java.util.concurrent.ConcurrentHashMap<InetAddress, AtomicInteger> perClient =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
+
+    /**
+     * How many transfers run at once.
+     *
+     * @param total on this server; more are answered with an ERROR
+     * @param perClient from one client address; more from it are answered with an ERROR, so one
+     *     client cannot take every slot
+     */
+    public record Slots(int total, int perClient) {
+        /**
+         * 256 in all, 64 from one address: a firmware fetches one file at a time, a benchmark 32
+         * at once; a flood from one address leaves three quarters of the slots to the others.
+         */
+        public static final Slots DEFAULT = new Slots(256, 64);
+
+        public Slots {
+            if (total < 1 || perClient < 1) {
+                throw new IllegalArgumentException("TFTP slots must be positive");
+            }
+        }
+    }
     private volatile boolean closed;
 
     /**
@@ -55,11 +78,11 @@ public final class TftpServer implements AutoCloseable {
      * @param rootDirectory the directory to serve (read only)
      * @param binds socket addresses to listen on; a link-local one must carry its scope id
      * @param limits what the server grants at most
-     * @param maxTransfers concurrent transfers; requests past that are answered with an ERROR
+     * @param slots concurrent transfers, in all and per client address; requests past them are answered with an ERROR
      */
     public TftpServer(java.nio.file.Path rootDirectory, List<InetSocketAddress> binds, TransferOptions.Limits limits,
-                      int maxTransfers) {
-        this(rootDirectory, binds, limits, maxTransfers, null);
+                      Slots slots) {
+        this(rootDirectory, binds, limits, slots, null);
     }
 
     /**
@@ -67,18 +90,15 @@ public final class TftpServer implements AutoCloseable {
      * log line, instead of the interface alone, so each line says which mesh port served it.
      */
     public TftpServer(java.nio.file.Path rootDirectory, List<InetSocketAddress> binds, TransferOptions.Limits limits,
-                      int maxTransfers, String port) {
+                      Slots slots, String port) {
         this.port = port;
         this.root = new TftpRoot(rootDirectory);
         this.limits = limits;
         this.clock = Clock.systemUTC();
-        this.slots = new Semaphore(maxTransfers);
+        this.slots = slots;
+        this.total = new Semaphore(slots.total());
         AtomicInteger n = new AtomicInteger();
-        this.transfers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tftp-transfer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.transfers = new TransferLoop("tftp-transfers" + (port == null ? "" : " " + port), clock);
         if (binds.isEmpty()) {
             throw new IllegalArgumentException("a TFTP server needs at least one address to bind");
         }
@@ -136,7 +156,7 @@ public final class TftpServer implements AutoCloseable {
         for (String name : interfaces) {
             binds.addAll(interfaceAddresses(name, port));
         }
-        return new TftpServer(rootDirectory, binds, TransferOptions.Limits.DEFAULT, 256);
+        return new TftpServer(rootDirectory, binds, TransferOptions.Limits.DEFAULT, Slots.DEFAULT);
     }
 
     /** The IPv6 addresses of an interface, link-local ones with the interface as scope. */
@@ -196,36 +216,16 @@ public final class TftpServer implements AutoCloseable {
                 packet = TftpCodec.decode(ByteBuffer.wrap(p.getData(), p.getOffset(), p.getLength()));
             } catch (MalformedPacketException e) {
                 LOG.info("TFTP {} -> {} ({}): malformed request of {} bytes: {}", client, local, site(local),
-                        p.getLength(), e.getMessage());
+                        p.getLength(), LogText.escape(e.getMessage()));
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.ILLEGAL_OPERATION,
                         "illegal TFTP operation: " + e.getMessage()));
                 continue;
             }
             if (packet instanceof TftpPacket.ReadRequest rrq) {
-                if (!slots.tryAcquire()) {
-                    LOG.warn("TFTP {} -> {} ({}): RRQ {} refused: {} transfers running", client, local, site(local),
-                            rrq.filename(), active.get());
-                    answer(local, client, new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "server busy, retry later"));
-                    continue;
-                }
-                try {
-                    transfers.execute(() -> {
-                        active.incrementAndGet();
-                        try {
-                            new TransferSession(root, limits, clock, local, client, rrq, site(local)).run();
-                        } finally {
-                            active.decrementAndGet();
-                            slots.release();
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    slots.release();
-                    if (!closed) {
-                        LOG.warn("TFTP cannot start a transfer for {}: {}", client, e.toString());
-                    }
-                }
+                start(local, client, rrq);
             } else if (packet instanceof TftpPacket.WriteRequest wrq) {
-                LOG.info("TFTP {} -> {} ({}): WRQ {} refused: read-only server", client, local, site(local), wrq.filename());
+                LOG.info("TFTP {} -> {} ({}): WRQ {} refused: read-only server", client, local, site(local),
+                        LogText.escape(wrq.filename()));
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.ACCESS_VIOLATION,
                         "access violation: read-only server, writes refused"));
             } else {
@@ -234,6 +234,36 @@ public final class TftpServer implements AutoCloseable {
                 answer(local, client, new TftpPacket.Error(TftpErrorCode.UNKNOWN_TRANSFER_ID, "unknown transfer ID"));
             }
         }
+    }
+
+    /** Starts a transfer if a slot is free, in all and for the client's address; else answers ERROR. */
+    private void start(InetSocketAddress local, InetSocketAddress client, TftpPacket.ReadRequest rrq) {
+        InetAddress address = client.getAddress();
+        AtomicInteger mine = perClient.computeIfAbsent(address, a -> new AtomicInteger());
+        if (mine.incrementAndGet() > slots.perClient()) {
+            release(address);
+            LOG.warn("TFTP {} -> {} ({}): RRQ {} refused: {} transfers from {} already", client, local, site(local),
+                    LogText.escape(rrq.filename()), slots.perClient(), address.getHostAddress());
+            answer(local, client, new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "too many transfers from your address"));
+            return;
+        }
+        if (!total.tryAcquire()) {
+            release(address);
+            LOG.warn("TFTP {} -> {} ({}): RRQ {} refused: {} transfers running", client, local, site(local),
+                    LogText.escape(rrq.filename()), active.get());
+            answer(local, client, new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "server busy, retry later"));
+            return;
+        }
+        active.incrementAndGet();
+        transfers.submit(new TransferSession(root, limits, clock, local, client, rrq, site(local), () -> {
+            active.decrementAndGet();
+            total.release();
+            release(address);
+        }));
+    }
+
+    private void release(InetAddress address) {
+        perClient.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     /** Sends one packet from a fresh port of {@code local} (a new transfer identifier, RFC 1350 section 4). */
@@ -268,7 +298,7 @@ public final class TftpServer implements AutoCloseable {
     public void close() {
         closed = true;
         listeners.forEach(DatagramSocket::close);
-        transfers.shutdownNow();
+        transfers.close();
         for (Thread t : listenerThreads) {
             try {
                 t.join(1000);

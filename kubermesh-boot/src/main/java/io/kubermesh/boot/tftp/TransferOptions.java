@@ -63,7 +63,9 @@ public record TransferOptions(int blockSize, Duration timeout, int windowSize, L
                     }
                 }
                 case TftpOption.TIMEOUT -> {
-                    if (value >= 1 && value <= 255) {
+                    // RFC 2349: the OACK must echo the client's value, so one above the server's
+                    // cap is declined (left out) and the server's default applies.
+                    if (value >= 1 && value <= 255 && value <= limits.maxTimeout().getSeconds()) {
                         timeout = Duration.ofSeconds(value);
                         ack.add(new TftpOption(o.name(), Long.toString(value)));
                     }
@@ -105,9 +107,20 @@ public record TransferOptions(int blockSize, Duration timeout, int windowSize, L
      * @param maxWindowSize largest windowsize granted; 1 refuses RFC 7440
      * @param defaultTimeout retransmission timeout unless the client asks for one (RFC 2349)
      * @param maxRetries retransmissions of one window before the transfer is abandoned
+     * @param maxTimeout the longest timeout a client may ask for (RFC 2349 allows 255 s); so a
+     *     transfer that is never acknowledged holds its slot at most
+     *     {@code maxTimeout * (maxRetries + 1)}
      */
-    public record Limits(int maxBlockSize, int maxWindowSize, Duration defaultTimeout, int maxRetries) {
-        public static final Limits DEFAULT = new Limits(MAX_BLOCK_SIZE, 64, Duration.ofSeconds(1), 5);
+    public record Limits(int maxBlockSize, int maxWindowSize, Duration defaultTimeout, int maxRetries,
+                         Duration maxTimeout) {
+        /** At most 2 s x 5 sends: an unacknowledged transfer ends within 10 s (5 s at the default 1 s). */
+        public static final Limits DEFAULT = new Limits(MAX_BLOCK_SIZE, 64, Duration.ofSeconds(1), 4,
+                Duration.ofSeconds(2));
+
+        /** Without a cap of its own on the client's timeout beyond RFC 2349's 255 s. */
+        public Limits(int maxBlockSize, int maxWindowSize, Duration defaultTimeout, int maxRetries) {
+            this(maxBlockSize, maxWindowSize, defaultTimeout, maxRetries, Duration.ofSeconds(255));
+        }
 
         public Limits {
             if (maxBlockSize < MIN_BLOCK_SIZE || maxBlockSize > MAX_BLOCK_SIZE) {
@@ -116,7 +129,7 @@ public record TransferOptions(int blockSize, Duration timeout, int windowSize, L
             if (maxWindowSize < 1 || maxWindowSize > 65_535) {
                 throw new IllegalArgumentException("maxWindowSize " + maxWindowSize + " outside 1..65535");
             }
-            if (defaultTimeout.isNegative() || defaultTimeout.isZero() || maxRetries < 0) {
+            if (defaultTimeout.isNegative() || defaultTimeout.isZero() || maxRetries < 0 || maxTimeout.getSeconds() < 1) {
                 throw new IllegalArgumentException("a positive timeout and non-negative retries");
             }
         }

@@ -160,6 +160,56 @@ class Dhcp6EngineTest {
     }
 
     @Test
+    void unicastAndOffLinkMessagesAreDiscarded() {
+        // RFC 8415 sections 16 and 18.4: no Server Unicast option was sent, so unicast is discarded;
+        // and a source that is not link-local was routed here from beyond the port's link.
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        for (MessageType t : List.of(MessageType.SOLICIT, MessageType.REBIND, MessageType.CONFIRM)) {
+            Dhcp6Message msg = message(t, llt(m, 1), false, ia(PORT0.pool().get(0)), new Dhcp6Option.RapidCommit());
+            assertThat(engine.handle(new Dhcp6Engine.Received(0, linkLocal(m), PORT0.thisEnd(), msg))).as("unicast %s", t)
+                    .isEmpty();
+        }
+        Dhcp6Message request = message(MessageType.REQUEST, llt(m, 1), true, ia(PORT0.pool().get(0)));
+        assertThat(engine.handle(new Dhcp6Engine.Received(0, linkLocal(m), PORT0.thisEnd(), request))).isEmpty();
+        Dhcp6Message solicit = message(MessageType.SOLICIT, llt(m, 1), false, ia(), new Dhcp6Option.RapidCommit());
+        assertThat(engine.handle(new Dhcp6Engine.Received(0, PORT1.pool().get(0), Dhcp6Engine.ALL_SERVERS, solicit)))
+                .as("a global source").isEmpty();
+        assertThat(engine.leases()).isEmpty();
+        assertThat(writes.get()).isZero();
+    }
+
+    @Test
+    void aLeaseStoreThatCannotWriteCostsThatMessageOnly() {
+        boolean[] broken = {true};
+        engine = engine(new LeaseStore() {
+            final FileLeaseStore disk = new FileLeaseStore(state);
+
+            @Override
+            public List<Lease> load() {
+                return disk.load();
+            }
+
+            @Override
+            public void replace(List<Lease> leases) {
+                if (broken[0]) {
+                    throw new java.io.UncheckedIOException("read-only file system", new java.io.IOException("EROFS"));
+                }
+                disk.replace(leases);
+            }
+        });
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Dhcp6Message rapid = message(MessageType.SOLICIT, llt(m, 1), false, ia(), new Dhcp6Option.RapidCommit());
+        assertThat(send(0, linkLocal(m), rapid)).as("nothing promised that is not stored").isEmpty();
+        assertThat(engine.leases()).as("rolled back").isEmpty();
+        Dhcp6Message solicit = message(MessageType.SOLICIT, llt(m, 1), false, ia());
+        assertThat(send(0, linkLocal(m), solicit)).map(Dhcp6Message::type).contains(MessageType.ADVERTISE);
+        broken[0] = false;
+        assertThat(send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia(),
+                new Dhcp6Option.RapidCommit()))).map(Dhcp6Message::type).contains(MessageType.REPLY);
+        assertThat(new FileLeaseStore(state).load()).hasSize(1);
+    }
+
+    @Test
     void rapidCommitRepliesAtOnceAndStoresTheLease() {
         MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
         Dhcp6Message reply = send(0, linkLocal(m), message(MessageType.SOLICIT, llt(m, 1), false, ia(),

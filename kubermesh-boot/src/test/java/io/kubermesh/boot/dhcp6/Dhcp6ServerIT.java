@@ -62,7 +62,8 @@ class Dhcp6ServerIT {
     }
 
     private Dhcp6Server startServer() {
-        return lab.inServerNamespace(() -> Dhcp6Server.start(SPEC, NODE, Map.of(0, lab.serverLink), work.resolve("state")));
+        return lab.inServerNamespace(() -> Dhcp6Server.start(SPEC.boot(), NODE,
+                Map.of(new io.kubermesh.addressing.AddressPlan(SPEC).port(NODE, 0), lab.serverLink), work.resolve("state")));
     }
 
     /** Runs dhclient -6 -1 in the foreground until its lease file has an address, then stops it; the lease text. */

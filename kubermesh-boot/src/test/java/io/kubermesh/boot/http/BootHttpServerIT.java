@@ -125,56 +125,83 @@ class BootHttpServerIT {
         assertThat(ll.output()).isEqualTo(body(g));
     }
 
+    /** The machine API, from the server itself (loopback): the node and its operator. */
+    static Exec.Result operator(String path) {
+        return lab.server(30, "curl", "-sS", "-g", "-o", "-", "-w", "\n%{http_code}", "http://[::1]:8080" + path);
+    }
+
+    static String secretOf(String script) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("secret=([0-9a-f]+)").matcher(script);
+        assertThat(m.find()).as(script).isTrue();
+        return m.group(1);
+    }
+
+    static String secretA;
+
     @Test
     @Order(2)
     void chainForAMacInstallsThenBootsFromDiskAfterPhoneHome() throws Exception {
         Exec.Result first = curl(port0, ipxeQuery(A, "x86_64"));
         assertThat(status(first)).isEqualTo(200);
         assertThat(body(first)).contains("kernel assets/debian/vmlinuz initrd=initrd.gz console=ttyS0 ignition.config.url=http://["
-                + port0.thisEnd() + "]:8080/ignition?mac=" + A).contains("initrd assets/debian/initrd.gz").contains("boot");
+                + port0.thisEnd() + "]:8080/ignition?mac=" + A + "&secret=").contains("initrd assets/debian/initrd.gz").contains("boot");
+        secretA = secretOf(body(first));
         Exec.Result b = curl(port1, ipxeQuery(B, "x86_64"));
         assertThat(status(b)).isEqualTo(200);
 
-        JsonNode list = JSON.readTree(body(curl(port0, "/machines")));
+        assertThat(status(curl(port0, "/machines"))).as("the machine API is not for the mesh").isEqualTo(403);
+        JsonNode list = JSON.readTree(body(operator("/machines")));
         assertThat(list).hasSize(2);
         assertThat(list.get(0).path("mac").asText()).isEqualTo(A);
         assertThat(list.get(0).path("port").asText()).isEqualTo("cluster0");
         assertThat(list.get(0).path("state").asText()).isEqualTo("installing");
         assertThat(list.get(1).path("port").asText()).isEqualTo("cluster1");
 
-        Exec.Result wrongPort = curl(port1, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{\"state\":\"installed\"}");
+        // Ignition while it installs (the installer fetches it before it phones home)
+        Exec.Result own = curl(port0, "/ignition?mac=" + A + "&secret=" + secretA);
+        assertThat(status(own)).as(own.output()).isEqualTo(200);
+        ignitionA = body(own);
+
+        String home = "/machines/" + A + "/phone-home?secret=" + secretA;
+        Exec.Result wrongPort = curl(port1, home, "-X", "POST", "-d", "{\"state\":\"installed\"}");
         assertThat(status(wrongPort)).isEqualTo(403);
-        Exec.Result home = curl(port0, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{\"state\":\"installed\"}");
-        assertThat(status(home)).as(home.output()).isEqualTo(200);
-        assertThat(JSON.readTree(body(curl(port0, "/machines/" + A))).path("state").asText()).isEqualTo("installed");
+        Exec.Result noSecret = curl(port0, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{\"state\":\"installed\"}");
+        assertThat(status(noSecret)).isEqualTo(403);
+        Exec.Result ok = curl(port0, home, "-X", "POST", "-d", "{\"state\":\"installed\"}");
+        assertThat(status(ok)).as(ok.output()).isEqualTo(200);
+        assertThat(JSON.readTree(body(operator("/machines/" + A))).path("state").asText()).isEqualTo("installed");
         Exec.Result again = curl(port0, ipxeQuery(A, "x86_64"));
         assertThat(body(again)).contains("booting from its disk").contains("exit").doesNotContain("kernel");
-        Exec.Result back = curl(port0, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{\"state\":\"discovered\"}");
+        Exec.Result back = curl(port0, home, "-X", "POST", "-d", "{\"state\":\"discovered\"}");
         assertThat(status(back)).isEqualTo(409);
+        assertThat(server.logText()).as("boot secrets never logged").doesNotContain(secretA);
     }
+
+    static String ignitionA;
 
     @Test
     @Order(3)
     void secretsOnlyForTheirMachineOnItsPort() throws Exception {
-        Exec.Result own = curl(port0, "/ignition?mac=" + A);
         String tokenA = JSON.readTree(Files.readString(state.resolve("secrets/52-54-00-aa-00-0a.json"))).path("joinToken").asText();
         assertThat(tokenA).hasSize(64);
-        assertThat(status(own)).isEqualTo(200);
-        JsonNode ign = JSON.readTree(body(own));
+        JsonNode ign = JSON.readTree(ignitionA);
         assertThat(ign.at("/ignition/version").asText()).startsWith("3.");
-        assertThat(body(own)).contains(tokenA);
+        assertThat(ignitionA).contains(tokenA);
         assertThat(ign.at("/passwd/users/0/sshAuthorizedKeys/0").asText()).isEqualTo("ssh-ed25519 AAAAtest");
 
-        Exec.Result wrongPort = curl(port1, "/ignition?mac=" + A);
+        Exec.Result wrongPort = curl(port1, "/ignition?mac=" + A + "&secret=" + secretA);
         assertThat(status(wrongPort)).as("right MAC, wrong port").isEqualTo(403);
         assertThat(wrongPort.output()).doesNotContain(tokenA);
-        Exec.Result otherMac = curl(port0, "/ignition?mac=" + B);
+        Exec.Result otherMac = curl(port0, "/ignition?mac=" + B + "&secret=" + secretA);
         assertThat(status(otherMac)).as("another machine's MAC from this port").isEqualTo(403);
         Exec.Result unknown = curl(port0, "/ignition?mac=52:54:00:aa:00:ff");
         assertThat(status(unknown)).isEqualTo(404);
+        Exec.Result installed = curl(port0, "/ignition?mac=" + A + "&secret=" + secretA);
+        assertThat(status(installed)).as("installed: no Ignition any more").isEqualTo(409);
         for (String pub : List.of("/machines", "/boot.ipxe", "/assets/debian/initrd.gz", "/machines/" + A)) {
             assertThat(curl(port0, pub).output()).as(pub).doesNotContain(tokenA);
         }
+        assertThat(server.logText()).as("secrets never logged").doesNotContain(tokenA);
     }
 
     @Test
@@ -230,8 +257,10 @@ class BootHttpServerIT {
         assertThat(status(curl(port0, "/ipxe?mac=not-a-mac"))).isEqualTo(400);
         assertThat(status(curl(port0, "/ipxe"))).isEqualTo(400);
         assertThat(status(curl(port0, "/ipxe?mac=%zz"))).isEqualTo(400);
-        assertThat(status(curl(port0, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{not json"))).isEqualTo(400);
-        assertThat(status(curl(port0, "/machines/" + A + "/phone-home", "-X", "POST", "-d", "{\"state\":\"flying\"}"))).isEqualTo(400);
+        assertThat(status(curl(port0, "/machines/" + A + "/phone-home?secret=" + secretA, "-X", "POST", "-d", "{not json")))
+                .isEqualTo(400);
+        assertThat(status(curl(port0, "/machines/" + A + "/phone-home?secret=" + secretA, "-X", "POST", "-d",
+                "{\"state\":\"flying\"}"))).isEqualTo(400);
         assertThat(status(curl(port0, "/machines/" + A + "/phone-home"))).isEqualTo(405);
         Exec.Result raw = lab.client(30, "/usr/bin/python3", "-c", "import socket\n"
                 + "for req in [b'GARBAGE\\r\\n\\r\\n', b'GET /' + b'x'*200000 + b' HTTP/1.1\\r\\n\\r\\n', b'\\x00\\xff'*100 + b'\\r\\n\\r\\n']:\n"

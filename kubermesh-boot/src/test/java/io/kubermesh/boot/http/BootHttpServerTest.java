@@ -38,8 +38,8 @@ class BootHttpServerTest {
         Files.write(assets.resolve("empty"), new byte[0]);
         MachineService machines = new MachineService(new MachineStore(dir.resolve("state")),
                 new ProfileCatalog(List.of(new Group("all", "p", Map.of())),
-                        List.of(new Profile("p", "k", List.of(), List.of(), Ignition.EMPTY))), Clock.systemUTC());
-        server = new BootHttpServer((remote, local) -> "cluster0", machines, assets, new InetSocketAddress("::1", 0));
+                        List.of(new Profile("p", "k", List.of(), List.of("ignition.config.url={ignition}"), Ignition.EMPTY))), Clock.systemUTC());
+        server = new BootHttpServer((remote, local) -> java.util.Optional.of("cluster0"), machines, assets, new InetSocketAddress("::1", 0));
     }
 
     @AfterEach
@@ -93,8 +93,11 @@ class BootHttpServerTest {
                 .startsWith("HTTP/1.1 200 ");
         assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n")).startsWith("HTTP/1.1 431 ");
         assertThat(exchange("GET /boot.ipxe?" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 414 ");
-        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"))
-                .startsWith("HTTP/1.1 501 ");
+        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1001\r\n" + "x".repeat(0x1001) + "\r\n0\r\n\r\n")).as("a chunked body past the route's cap")
+                .startsWith("HTTP/1.1 413 ");
+        assertThat(exchange("GET /boot.ipxe HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")).as("a body where none is taken")
+                .startsWith("HTTP/1.1 413 ");
         assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"))
                 .startsWith("HTTP/1.1 413 ");
         assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: -5\r\n\r\n"))
@@ -107,10 +110,14 @@ class BootHttpServerTest {
 
     @Test
     void phoneHomeWithABodyMovesTheMachine() throws Exception {
-        exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n");
+        String script = exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("secret=([0-9a-f]+)").matcher(script);
+        assertThat(m.find()).as(script).isTrue();
         String body = "{\"state\":\"installed\"}";
-        String r = exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: " + body.length()
-                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(exchange("POST /machines/52:54:00:00:00:01/phone-home HTTP/1.1\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body)).as("no boot secret").startsWith("HTTP/1.1 403 ");
+        String r = exchange("POST /machines/52:54:00:00:00:01/phone-home?secret=" + m.group(1) + " HTTP/1.1\r\n"
+                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
         assertThat(r).startsWith("HTTP/1.1 200 ").contains("\"state\" : \"installed\"");
         assertThat(exchange("GET /ipxe?mac=52:54:00:00:00:01&buildarch=x86_64 HTTP/1.1\r\nConnection: close\r\n\r\n"))
                 .contains("booting from its disk");
@@ -129,7 +136,7 @@ class BootHttpServerTest {
         server.close();
         MachineService machines = new MachineService(new MachineStore(dir.resolve("state")),
                 new ProfileCatalog(List.of(), List.of()), Clock.systemUTC());
-        server = new BootHttpServer((remote, local) -> "cluster0", machines, dir.resolve("assets"), bootFiles,
+        server = new BootHttpServer((remote, local) -> java.util.Optional.of("cluster0"), machines, dir.resolve("assets"), bootFiles,
                 new InetSocketAddress("::1", 0));
         assertThat(exchange("GET /snponly.efi HTTP/1.1\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("Content-Length: 13\r\n").endsWith("\r\n\r\nMZ-efi-binary");

@@ -38,7 +38,8 @@ class IpxeLinkLocalBootIT {
         lab.serve("tftp-root=" + tftp);
         lab.boot(QemuVm.ipxeKernel(lkrn, "ifopen net0 && chain tftp://[" + NODE_LL + "%net0]/start.ipxe", VmLab.TAP, VM_MAC));
         System.out.printf("iPXE link-local boot: marker after %.1f s%n", lab.awaitMarker(Duration.ofSeconds(300)));
-        assertThat(lab.serverLog()).contains("RRQ start.ipxe", "port " + VmLab.TAP + ": GET /boot.ipxe -> 200",
+        // a link-local client is named by the port served on its link (port 0 on the tap)
+        assertThat(lab.serverLog()).contains("RRQ start.ipxe", "fe80:0:0:0:0:0:5:1%", "port cluster0: GET /boot.ipxe -> 200",
                 "installer of profile marker for " + VM_MAC, "GET /assets/vmlinuz -> 200");
     }
 }

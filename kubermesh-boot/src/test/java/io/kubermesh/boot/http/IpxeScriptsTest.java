@@ -26,10 +26,32 @@ class IpxeScriptsTest {
     void installLoadsKernelAndInitrdsWithResolvedArgs() {
         Profile p = new Profile("debian", "debian/vmlinuz", List.of("debian/initrd.gz"),
                 List.of("console=ttyS0", "ignition.config.url={ignition}", "km.mac={mac}", "x=${evil}"), Ignition.EMPTY);
-        String s = IpxeScripts.install(p, m, "http://[2001:db8::20]:8080");
+        String s = IpxeScripts.install(p, m, "http://[2001:db8::20]:8080", "00112233445566778899aabbccddeeff");
         assertThat(s).contains("kernel assets/debian/vmlinuz initrd=initrd.gz console=ttyS0 "
-                + "ignition.config.url=http://[2001:db8::20]:8080/ignition?mac=52:54:00:aa:bb:cc km.mac=52:54:00:aa:bb:cc x={evil}\n");
+                + "ignition.config.url=http://[2001:db8::20]:8080/ignition?mac=52:54:00:aa:bb:cc"
+                + "&secret=00112233445566778899aabbccddeeff km.mac=52:54:00:aa:bb:cc x={evil}\n");
         assertThat(s).contains("initrd assets/debian/initrd.gz\n").endsWith("boot\n");
+    }
+
+    @Test
+    void aBootSecretIsHexOnly() {
+        Profile p = new Profile("debian", "debian/vmlinuz", List.of(), List.of("ignition.config.url={ignition}"),
+                Ignition.EMPTY);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IpxeScripts.install(p, m, "http://x", "abc def\nboot"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void bootScriptAsksAgainWhenTheChainFails() {
+        assertThat(IpxeScripts.boot()).contains("|| goto retry").contains(":retry").contains("sleep")
+                .contains("goto ask");
+    }
+
+    @Test
+    void pendingMachineWaitsAndAsksAgain() {
+        String s = IpxeScripts.pending(m);
+        assertThat(s).contains("approve 52:54:00:aa:bb:cc").contains("sleep").contains("chain boot.ipxe")
+                .doesNotContain("kernel");
     }
 
     @Test

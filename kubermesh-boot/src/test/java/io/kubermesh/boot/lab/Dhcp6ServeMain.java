@@ -13,7 +13,8 @@ public final class Dhcp6ServeMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Dhcp6Server server = Dhcp6Server.start(ClusterConfig.seed(), MacAddress.parse(args[0]), Map.of(0, args[1]), Path.of(args[2]));
+        Dhcp6Server server = Dhcp6Server.start(ClusterConfig.seed().boot(), MacAddress.parse(args[0]),
+                Map.of(LabPorts.seedPort(MacAddress.parse(args[0]), 0), args[1]), Path.of(args[2]));
         System.err.println("ready " + server.leases().size() + " leases");
         new CountDownLatch(1).await();
     }

@@ -3,7 +3,7 @@ package io.kubermesh.boot.lab;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.boot.http.BootHttpServer;
-import io.kubermesh.boot.http.IngressResolver;
+import io.kubermesh.boot.http.NodePorts;
 import io.kubermesh.boot.machine.MachineService;
 import io.kubermesh.boot.machine.MachineStore;
 import io.kubermesh.boot.machine.ProfileCatalog;
@@ -11,8 +11,6 @@ import io.kubermesh.boot.machine.ProfileCatalog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,14 +23,17 @@ final class LabHttp {
 
     static AutoCloseable start(Map<String, String> a, String iface) {
         MacAddress node = MacAddress.parse(a.getOrDefault("node", "52:54:00:00:00:01"));
-        List<PortPrefix> ports = new ArrayList<>();
+        // Port 0 is served on the lab's interface (a link-local client there came in on it); the
+        // others on links named as the ports, which this lab does not have (their pools still count).
+        NodePorts ports = new NodePorts();
         for (int i = 0; i < 8; i++) {
-            ports.add(LabPorts.seedPort(node, i));
+            PortPrefix p = LabPorts.seedPort(node, i);
+            ports.add(p, i == 0 ? iface : p.interfaceName());
         }
         Path state = Path.of(a.get("http-state"));
         MachineService machines = new MachineService(new MachineStore(state), ProfileCatalog.load(state), Clock.systemUTC());
         Path bootFiles = a.containsKey("http-boot-files") ? Path.of(a.get("http-boot-files")) : null;
-        return new BootHttpServer(IngressResolver.fromPorts(ports), machines, Path.of(a.get("http-assets")), bootFiles,
+        return new BootHttpServer(ports, machines, Path.of(a.get("http-assets")), bootFiles,
                 new InetSocketAddress("::", Integer.parseInt(a.getOrDefault("http-port", "8080"))));
     }
 }

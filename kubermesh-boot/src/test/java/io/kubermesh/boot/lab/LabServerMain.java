@@ -35,10 +35,10 @@ public final class LabServerMain {
         if (a.containsKey("dhcp6-identity")) {
             // Router advertisements and DHCPv6 on iface as port 0 of the node with that identity.
             io.kubermesh.api.MacAddress node = io.kubermesh.api.MacAddress.parse(a.get("dhcp6-identity"));
-            Map<Integer, String> port0 = Map.of(0, iface);
             var spec = io.kubermesh.addressing.config.ClusterConfig.seed();
-            running.add(io.kubermesh.boot.dhcp6.Dhcp6Server.start(spec, node, port0, Path.of(a.get("dhcp6-state"))));
-            running.add(io.kubermesh.boot.ra.RouterAdvertiser.start(spec, node, port0));
+            Map<io.kubermesh.api.PortPrefix, String> port0 = Map.of(LabPorts.seedPort(node, 0), iface);
+            running.add(io.kubermesh.boot.dhcp6.Dhcp6Server.start(spec.boot(), node, port0, Path.of(a.get("dhcp6-state"))));
+            running.add(io.kubermesh.boot.ra.RouterAdvertiser.start(spec.boot(), port0));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(c -> {
             try {

@@ -14,7 +14,31 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-class NdCodecProperties {
+public class NdCodecProperties {
+
+    /** The codec as {@link io.kubermesh.testkit.CodecFuzz} drives it (also from the benchmark's million-input run). */
+    public static final io.kubermesh.testkit.CodecFuzz.Codec<NdMessage> CODEC = new io.kubermesh.testkit.CodecFuzz.Codec<>() {
+        @Override
+        public NdMessage decode(byte[] w) {
+            return NdCodec.decode(w);
+        }
+
+        @Override
+        public byte[] encode(NdMessage m) {
+            return NdCodec.encode(m);
+        }
+    };
+
+    /** Mutated valid packets: whatever decodes re-encodes to an equivalent packet (issue 15). */
+    @Property(tries = 500)
+    void mutatedPacketsThatDecodeReencodeToAnEquivalentPacket(@ForAll("messages") NdMessage p, @ForAll long seed) {
+        byte[] wire = CODEC.encode(p);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < 20; i++) {
+            io.kubermesh.testkit.CodecFuzz.check(CODEC, io.kubermesh.testkit.CodecFuzz.mutate(wire, r, java.util.List.of(wire)));
+        }
+    }
+
 
     @Property(tries = 2000)
     void decodeInvertsEncode(@ForAll("messages") NdMessage m) {
@@ -42,7 +66,7 @@ class NdCodecProperties {
     }
 
     @Provide
-    Arbitrary<NdMessage> messages() {
+    public Arbitrary<NdMessage> messages() {
         Arbitrary<NdOption> option = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, MacAddress.MASK).map(v -> new NdOption.SourceLinkLayer(new MacAddress(v))),
                 Combinators.combine(Arbitraries.integers().between(0, 128), Arbitraries.of(true, false),

@@ -55,7 +55,8 @@ class RouterAdvertiserIT {
 
     @Test
     void theClientLearnsTheDefaultRouteAndTheOnLinkPortPrefix() throws Exception {
-        advertiser = lab.inServerNamespace(() -> RouterAdvertiser.start(SPEC, NODE, Map.of(0, lab.serverLink)));
+        advertiser = lab.inServerNamespace(() -> RouterAdvertiser.start(SPEC.boot(),
+                Map.of(new io.kubermesh.addressing.AddressPlan(SPEC).port(NODE, 0), lab.serverLink)));
         String router = "fe80::5054:ff:fe00:1";
         String routes = waitForRoutes(router);
         assertThat(routes).contains("default via " + router + " dev " + lab.clientLink + " proto ra");

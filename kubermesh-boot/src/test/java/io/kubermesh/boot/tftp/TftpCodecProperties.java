@@ -13,7 +13,31 @@ import java.nio.ByteBuffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TftpCodecProperties {
+public class TftpCodecProperties {
+
+    /** The codec as {@link io.kubermesh.testkit.CodecFuzz} drives it (also from the benchmark's million-input run). */
+    public static final io.kubermesh.testkit.CodecFuzz.Codec<TftpPacket> CODEC = new io.kubermesh.testkit.CodecFuzz.Codec<>() {
+        @Override
+        public TftpPacket decode(byte[] w) {
+            return TftpCodec.decode(w);
+        }
+
+        @Override
+        public byte[] encode(TftpPacket m) {
+            return TftpCodec.encode(m);
+        }
+    };
+
+    /** Mutated valid packets: whatever decodes re-encodes to an equivalent packet (issue 15). */
+    @Property(tries = 500)
+    void mutatedPacketsThatDecodeReencodeToAnEquivalentPacket(@ForAll("packets") TftpPacket p, @ForAll long seed) {
+        byte[] wire = CODEC.encode(p);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < 20; i++) {
+            io.kubermesh.testkit.CodecFuzz.check(CODEC, io.kubermesh.testkit.CodecFuzz.mutate(wire, r, java.util.List.of(wire)));
+        }
+    }
+
     @Property
     void decodeOfEncodeIsIdentity(@ForAll("packets") TftpPacket p) {
         byte[] wire = TftpCodec.encode(p);
@@ -55,7 +79,7 @@ class TftpCodecProperties {
     }
 
     @Provide
-    Arbitrary<TftpPacket> packets() {
+    public Arbitrary<TftpPacket> packets() {
         Arbitrary<Integer> u16 = Arbitraries.integers().between(0, 65535);
         return Arbitraries.oneOf(
                 Combinators.combine(text(0), text(0), options()).as(TftpPacket.ReadRequest::new),

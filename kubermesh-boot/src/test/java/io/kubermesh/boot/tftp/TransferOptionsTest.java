@@ -41,6 +41,20 @@ class TransferOptionsTest {
     }
 
     @Test
+    void aTimeoutAboveTheServersCapIsDeclinedAndTheDefaultUsed() {
+        // issue 15: a client-chosen 255 s timeout held a transfer slot for many minutes
+        TransferOptions asked = negotiate(TransferOptions.Limits.DEFAULT, new TftpOption("timeout", "255"));
+        assertThat(asked.acknowledged()).isEmpty();
+        assertThat(asked.timeout()).isEqualTo(TransferOptions.Limits.DEFAULT.defaultTimeout());
+        TransferOptions within = negotiate(TransferOptions.Limits.DEFAULT, new TftpOption("timeout", "2"));
+        assertThat(within.acknowledged()).containsExactly(new TftpOption("timeout", "2"));
+        assertThat(within.timeout()).isEqualTo(Duration.ofSeconds(2));
+        TransferOptions.Limits d = TransferOptions.Limits.DEFAULT;
+        assertThat(d.maxTimeout().multipliedBy(d.maxRetries() + 1)).as("the longest an unacknowledged transfer lives")
+                .isLessThanOrEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void windowRefusedWhenTheServerCapsItAtOne() {
         TransferOptions.Limits limits = new TransferOptions.Limits(65464, 1, Duration.ofSeconds(1), 5);
         assertThat(negotiate(limits, new TftpOption("windowsize", "8")).acknowledged()).isEmpty();

@@ -3,6 +3,11 @@ package io.kubermesh.controlplane.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +22,17 @@ import java.util.concurrent.CompletableFuture;
  * {@link EtcdMachineRecords}: those are keyed by a running node's identity and mirrored into
  * Kubernetes, these by the MAC that netbooted, before the machine has an identity. The value is
  * the boot service's own JSON record (it holds no secret); this class only stores it, with a
- * bounded wait so a boot never hangs on an unreachable etcd. The last write wins.
+ * bounded wait so a boot never hangs on an unreachable etcd (a {@link KubermeshException} then).
+ * Writes are compare-and-set on the key's mod revision: of two nodes writing one machine from
+ * the same read, one wins and the other learns it lost.
  */
 public final class EtcdBootMachines {
     /** The key prefix used when none is given. */
     public static final String DEFAULT_PREFIX = "/kubermesh/boot/machines/";
+
+    /** A record and its mod revision (the version a compare-and-set names). */
+    public record Versioned(String json, long modRevision) {
+    }
 
     private final Client client;
     private final String prefix;
@@ -33,16 +44,27 @@ public final class EtcdBootMachines {
         this.timeout = timeout;
     }
 
-    /** The record of the machine that netbooted with {@code mac}, if there is one. */
-    public Optional<String> get(MacAddress mac) {
+    /** The record of the machine that netbooted with {@code mac}, if there is one, with its version. */
+    public Optional<Versioned> get(MacAddress mac) {
         List<KeyValue> kvs = await(client.getKVClient().get(key(mac)), "read the boot record of " + mac).getKvs();
-        return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
+        return kvs.isEmpty() ? Optional.empty()
+                : Optional.of(new Versioned(kvs.get(0).getValue().toString(StandardCharsets.UTF_8),
+                        kvs.get(0).getModRevision()));
     }
 
-    /** Writes (creates or replaces) the record of {@code mac}. */
-    public void put(MacAddress mac, String json) {
-        await(client.getKVClient().put(key(mac), ByteSequence.from(json, StandardCharsets.UTF_8)),
+    /**
+     * Writes the record of {@code mac} if it is still at {@code expectedModRevision} (0: it must not
+     * exist yet); false when another writer changed it first.
+     */
+    public boolean compareAndSet(MacAddress mac, String json, long expectedModRevision) {
+        ByteSequence key = key(mac);
+        Cmp unchanged = expectedModRevision == 0
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+        TxnResponse r = await(client.getKVClient().txn().If(unchanged)
+                .Then(Op.put(key, ByteSequence.from(json, StandardCharsets.UTF_8), PutOption.DEFAULT)).commit(),
                 "write the boot record of " + mac);
+        return r.isSucceeded();
     }
 
     private ByteSequence key(MacAddress mac) {

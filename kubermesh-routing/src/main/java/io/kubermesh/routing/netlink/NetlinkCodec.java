@@ -84,7 +84,11 @@ public final class NetlinkCodec {
                         + (r.remaining() + NetlinkMessage.HEADER) + " bytes left)");
             }
             WireReader body = r.sub((int) len - NetlinkMessage.HEADER, "message " + type);
-            out.add(new NetlinkMessage(type, flags, seq, pid, payload(type, flags, body)));
+            NetlinkMessage.Payload payload = payload(type, flags, body);
+            // An error keeps no echoed request: it is a capped one (NLM_F_CAPPED), as it is encoded
+            // again, so decoding is canonical (found by the mutation fuzzing of issue 15).
+            out.add(new NetlinkMessage(type, payload instanceof NetlinkError ? flags | NLM_F_CAPPED : flags, seq, pid,
+                    payload));
             r.skip(Wire.pad((int) len));
         }
         return out;

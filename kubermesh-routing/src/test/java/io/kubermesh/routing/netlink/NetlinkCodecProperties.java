@@ -18,7 +18,33 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** decode(encode(x)) == x in both byte orders; any bytes decode or raise MalformedPacketException. */
-class NetlinkCodecProperties {
+public class NetlinkCodecProperties {
+
+    /** The codec as {@link io.kubermesh.testkit.CodecFuzz} drives it (also from the benchmark's million-input run). */
+    public static final io.kubermesh.testkit.CodecFuzz.Codec<java.util.List<NetlinkMessage>> CODEC = new io.kubermesh.testkit.CodecFuzz.Codec<>() {
+        @Override
+        public java.util.List<NetlinkMessage> decode(byte[] w) {
+            return NetlinkCodec.decode(java.nio.ByteBuffer.wrap(w), java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public byte[] encode(java.util.List<NetlinkMessage> m) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            m.forEach(x -> out.writeBytes(NetlinkCodec.encode(x, java.nio.ByteOrder.LITTLE_ENDIAN)));
+            return out.toByteArray();
+        }
+    };
+
+    /** Mutated valid packets: whatever decodes re-encodes to an equivalent packet (issue 15). */
+    @Property(tries = 500)
+    void mutatedPacketsThatDecodeReencodeToAnEquivalentPacket(@ForAll("messageLists") java.util.List<NetlinkMessage> ms, @ForAll long seed) {
+        byte[] wire = CODEC.encode(ms);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < 20; i++) {
+            io.kubermesh.testkit.CodecFuzz.check(CODEC, io.kubermesh.testkit.CodecFuzz.mutate(wire, r, java.util.List.of(wire)));
+        }
+    }
+
     @Property(tries = 500)
     void roundTrip(@ForAll("messages") NetlinkMessage m, @ForAll boolean bigEndian) {
         ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
@@ -55,7 +81,7 @@ class NetlinkCodecProperties {
     }
 
     @Provide
-    Arbitrary<List<NetlinkMessage>> messageLists() {
+    public Arbitrary<List<NetlinkMessage>> messageLists() {
         return messages().list().ofMaxSize(5);
     }
 

@@ -82,7 +82,9 @@ public final class Firmware {
         }
         String cluster = result.file("/etc/kubermesh/cluster.yaml").orElseThrow(() ->
                 new SubstrateException("the Ignition config has no /etc/kubermesh/cluster.yaml"));
-        step(console, "Ignition %s: %d files, cluster.yaml %d bytes%n", result.ignitionUrl(),
+        // the URL carries the machine's boot secret: the console shows that there is one, not what it is
+        step(console, "Ignition %s: %d files, cluster.yaml %d bytes%n",
+                result.ignitionUrl().toString().replaceAll("secret=[^&]*", "secret=<redacted>"),
                 result.ignition().path("storage").path("files").size(), cluster.length());
         chain.phoneHome(script, mac, "installed");
         step(console, "phoned home: installed%n");

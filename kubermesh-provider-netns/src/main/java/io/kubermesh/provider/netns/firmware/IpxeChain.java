@@ -45,6 +45,10 @@ public final class IpxeChain {
         }
     }
 
+    /** Where the boot services' Ignition config puts the machine's phone-home URL. */
+    static final String PHONE_HOME_FILE = "/etc/kubermesh/phone-home";
+    private URI phoneHomeUrl;
+
     private static final Duration CONNECT = Duration.ofSeconds(10);
     private static final Duration READ = Duration.ofSeconds(20);
 
@@ -73,15 +77,20 @@ public final class IpxeChain {
         }
         URI ignitionUrl = URI.create(ignition.group(1));
         try {
-            return new Result(script, JSON.readTree(get(ignitionUrl)), ignitionUrl);
+            Result r = new Result(script, JSON.readTree(get(ignitionUrl)), ignitionUrl);
+            phoneHomeUrl = r.file(PHONE_HOME_FILE).map(String::strip).map(URI::create).orElse(null);
+            return r;
         } catch (IOException e) {
             throw new SubstrateException("the Ignition config at " + ignitionUrl + " is not JSON: " + e.getMessage(), e);
         }
     }
 
-    /** Tells the server the machine's new state ({@code installed}, {@code joined}). */
+    /**
+     * Tells the server the machine's new state ({@code installed}, {@code joined}), at the URL its
+     * Ignition config gave (it carries the machine's boot secret), else below {@code base}.
+     */
     public void phoneHome(URI base, MacAddress mac, String state) {
-        URI uri = base.resolve("/machines/" + mac + "/phone-home");
+        URI uri = phoneHomeUrl != null ? phoneHomeUrl : base.resolve("/machines/" + mac + "/phone-home");
         exchange(uri, "POST", "{\"state\":\"" + state + "\"}", 2);
     }
 
