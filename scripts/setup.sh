@@ -2,8 +2,10 @@
 # Packages are installed with their services kept stopped (a temporary policy-rc.d): kubermesh
 # starts every daemon it needs itself, inside its own network namespaces.
 
-# What the CLI and the lab (`./kubermesh up`) need.
-KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2)
+# What the CLI and the lab (`./kubermesh up`) need, and `kubermesh image build` (mmdebstrap for the root,
+# zstd for the initrd layers, dosfstools/mtools/fdisk/e2fsprogs for usb.img without loop devices, kmod's depmod).
+KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2
+  mmdebstrap zstd dosfstools mtools fdisk e2fsprogs kmod)
 # What the whole test suite needs on top: real clients, daemons and firmware the ITs talk to.
 KUBERMESH_TEST_PACKAGES=(isc-dhcp-client tftp-hpa tftpd-hpa atftp curl tcpdump frr bird2 dnsmasq-base
   nginx-light qemu-system-x86 ovmf ipxe ipxe-qemu etcd-server etcd-client kea-admin iptables

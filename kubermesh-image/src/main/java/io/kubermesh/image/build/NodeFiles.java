@@ -81,7 +81,7 @@ public final class NodeFiles {
                         + "PROGRAM=\"/usr/lib/kubermesh/port-name %k\", NAME=\"%c\"", "")));
         f.add(OsFile.file("/usr/lib/kubermesh/port-name", 0755, PORT_NAME));
         f.add(OsFile.file("/etc/hostname", 0644, "kubermesh\n"));
-        f.add(OsFile.file("/etc/hosts", 0644, "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n"));
+        f.add(OsFile.file("/etc/hosts", 0644, io.kubermesh.image.node.NodeSetup.hosts("kubermesh")));
         f.add(OsFile.file("/etc/fstab", 0644, "# kubermesh: the root is the initramfs; kubermesh-setup mounts the disk.\n"));
         f.add(OsFile.file("/etc/systemd/journald.conf.d/kubermesh.conf", 0644, String.join("\n",
                 "# The root lives in memory: keep the journal there, bounded.",

@@ -23,8 +23,7 @@ public final class Tools {
             Map.entry("sfdisk", "fdisk"),
             Map.entry("mkfs.ext4", "e2fsprogs"),
             Map.entry("depmod", "kmod"),
-            Map.entry("jlink", "openjdk-17-jdk-headless"),
-            Map.entry("objcopy", "binutils"));
+            Map.entry("jlink", "openjdk-17-jdk-headless"));
 
     private Tools() {
     }

@@ -71,7 +71,10 @@ public final class NodeSetup {
                 say("users " + applied.ignoredUsers() + " not created: the node OS has no SSH server and no passwords");
             }
             if (Files.isRegularFile(Path.of("/etc/hostname"))) {
+                String host = Files.readString(Path.of("/etc/hostname")).strip();
                 sys.run("hostname", "-F", "/etc/hostname");
+                // The agent names itself after the host name it resolves; no DNS here, so /etc/hosts says it.
+                Files.writeString(Path.of("/etc/hosts"), hosts(host));
             }
             sys.run("systemctl", "daemon-reload");
             for (String unit : applied.enabled()) {
@@ -246,6 +249,10 @@ public final class NodeSetup {
     private void say(String line) {
         console.println("kubermesh-setup: " + line);
         console.flush();
+    }
+
+    public static String hosts(String hostname) {
+        return "127.0.0.1 localhost\n127.0.1.1 " + hostname + "\n::1 localhost ip6-localhost ip6-loopback\n";
     }
 
     static List<String> sorted(List<String> in) {
