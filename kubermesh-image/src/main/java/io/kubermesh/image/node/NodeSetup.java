@@ -83,10 +83,10 @@ public final class NodeSetup {
                 }
             }
             if (cmd.netbooted()) {
-                if (!disk) {
-                    install(cmd, json);
+                // A diskless machine is not recorded installed: told to boot its disk, it would have none.
+                if (disk || install(cmd, json)) {
+                    phoneHome(cmd, "installed");
                 }
-                phoneHome(cmd, "installed");
             }
             serveNetbootImage(cmd, disk || Files.isDirectory(Path.of(NodeLayout.ESP, "kubermesh")));
             say("done: the agent starts next (cluster file " + ClusterProfile.CLUSTER_FILE + ")");
@@ -160,7 +160,7 @@ public final class NodeSetup {
      * systemd-boot and the neighbour's kernel and initrd on the ESP and the Ignition config on the
      * data partition, and mounts both as a disk boot would.
      */
-    private void install(KernelCommandLine cmd, String ignitionJson) throws IOException, InterruptedException {
+    private boolean install(KernelCommandLine cmd, String ignitionJson) throws IOException, InterruptedException {
         Optional<InstallTarget.Disk> target = InstallTarget.choose(sys.disks());
         String server = cmd.get(KernelCommandLine.SERVER).orElseThrow(() ->
                 new IOException("netbooted without " + KernelCommandLine.SERVER + " on the kernel command line"));
@@ -168,7 +168,7 @@ public final class NodeSetup {
             say("no disk of at least " + (InstallTarget.MIN_BYTES >> 30) + " GiB: running from memory only, state in RAM");
             Path assets = Files.createDirectories(Path.of(NodeLayout.STATE, NodeLayout.ASSETS, "kubermesh"));
             download(server, assets);
-            return;
+            return false;
         }
         InstallTarget.Disk d = target.get();
         say("installing on " + d.device() + " (" + (d.bytes() >> 20) + " MiB)");
@@ -198,6 +198,7 @@ public final class NodeSetup {
         Files.writeString(saved, ignitionJson);
         sys.run("sync");
         say("installed on " + d.device() + ": " + d.partition(1) + " ESP, " + d.partition(2) + " data; keeps running from memory");
+        return true;
     }
 
     static final long INSTALL_ESP_MIB = 1024;
