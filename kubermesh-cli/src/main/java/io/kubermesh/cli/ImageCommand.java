@@ -41,19 +41,21 @@ final class ImageCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            if (!"0".equals(Files.readString(Path.of("/proc/self/status")).lines().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[2]).findFirst().orElse(""))) {
-                throw new EnvironmentException("image build needs root (mmdebstrap installs packages as root)",
-                        "run it as root: sudo kubermesh image build ...");
-            }
             if (Files.exists(output) && !Files.isDirectory(output)) {
                 throw new ConfigurationException("--output", output.toString(), "a directory (or a path that does not exist)");
             }
             ClusterSpec spec = cluster.load();
             String yaml = cluster.yaml(spec);
             Path jar = agentJar != null ? agentJar : runningJar();
+            AgentPayload agent = AgentPayload.of(jar);
+            if (!"0".equals(Files.readString(Path.of("/proc/self/status")).lines().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[2]).findFirst().orElse(""))) {
+                throw new EnvironmentException("image build needs root (mmdebstrap installs packages as root)",
+                        "run it as root: sudo kubermesh image build ...");
+            }
+
             ImageResult r = ImageBuilder.build(new ImageRequest(yaml, cluster.source != null && cluster.source.config != null
-                    ? cluster.source.config.toString() : "profile", output, cache, AgentPayload.of(jar), null,
+                    ? cluster.source.config.toString() : "profile", output, cache, agent, null,
                     line -> System.err.println("kubermesh: " + line)));
             System.out.println(r.usbImage());
             System.out.println(r.netboot());
