@@ -18,10 +18,17 @@ final class Vms {
     private Vms() {
     }
 
-    /** {@code kvm} when /dev/kvm can be opened read-write, else {@code tcg}. */
+    /** {@code kvm} when /dev/kvm is a character device that opens read-write, else {@code tcg}. */
     static String accelerator() {
-        try (RandomAccessFile f = new RandomAccessFile("/dev/kvm", "rw")) {
-            return "kvm";
+        Path kvm = Path.of("/dev/kvm");
+        try {
+            int mode = (Integer) Files.getAttribute(kvm, "unix:mode");
+            if ((mode & 0170000) != 0020000) {
+                return "tcg";
+            }
+            try (RandomAccessFile f = new RandomAccessFile(kvm.toFile(), "rw")) {
+                return "kvm";
+            }
         } catch (Exception e) {
             return "tcg";
         }
