@@ -37,6 +37,10 @@ class NodeImageContentIT {
         assertThat(last).containsKeys("opt/kubermesh/kubermesh-cli.jar", "opt/kubermesh/java/bin/java", "usr/bin/etcd",
                 "usr/lib/frr/ospf6d", "usr/sbin/bird", "usr/lib/ipxe/snponly.efi", "usr/lib/ipxe/debian/snponly.efi",
                 "usr/lib/systemd/system/kubermesh-agent.service", "usr/lib/kubermesh/port-name");
+        // Modules only reached through ServiceLoader, which jdeps does not see: RandomGenerator.getDefault() (router
+        // advertisements) needs jdk.random.
+        assertThat(last.get("opt/kubermesh/java/release").text()).contains("jdk.random", "jdk.httpserver", "java.net.http",
+                "jdk.crypto.ec", "jdk.naming.dns");
         assertThat(last).doesNotContainKeys("etc/kubermesh/cluster.yaml", "etc/kubermesh/join-token", "etc/initrd-release");
         assertThat(last.keySet()).noneMatch(n -> n.endsWith("ignition.json") || n.endsWith(".pem") || n.endsWith(".key")
                 || n.contains("ssh_host_"));

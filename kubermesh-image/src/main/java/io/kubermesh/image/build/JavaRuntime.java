@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * The agent's Java runtime: {@code jlink} of the building host's JDK 17 with the modules the CLI
  * and its libraries use ({@code jdeps --print-module-deps} over kubermesh-cli.jar and its lib/,
- * plus logging, management, XML, DNS naming, zip file systems and EC crypto for TLS), without debug
+ * plus logging, management, XML, DNS naming, zip file systems, EC crypto for TLS, and jdk.random, the
+ * service provider behind {@code RandomGenerator.getDefault()} that jdeps cannot see), without debug
  * data, headers or man pages, with the JDK's class data sharing archive generated so the JVM
  * starts faster (which counts under TCG). Installed at {@value #HOME} in the image.
  */
@@ -22,7 +23,7 @@ final class JavaRuntime {
     static final String HOME = "opt/kubermesh/java";
     static final List<String> MODULES = List.of("java.base", "java.compiler", "java.desktop", "java.logging",
             "java.management", "java.naming", "java.net.http", "java.sql", "java.xml", "jdk.crypto.ec", "jdk.httpserver",
-            "jdk.jfr", "jdk.unsupported", "jdk.naming.dns", "jdk.zipfs");
+            "jdk.jfr", "jdk.unsupported", "jdk.naming.dns", "jdk.zipfs", "jdk.random");
     static final List<String> OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages",
             "--generate-cds-archive");
 
