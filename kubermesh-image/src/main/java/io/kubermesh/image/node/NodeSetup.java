@@ -94,6 +94,14 @@ public final class NodeSetup {
         } catch (Exception e) {
             say("FAILED: " + e.getMessage());
             return false;
+        } finally {
+            if (temporary != null) {
+                try {
+                    sys.run("ip", "-6", "addr", "del", temporary[0], "dev", temporary[1]);
+                } catch (RuntimeException e) {
+                    say("could not remove " + temporary[0] + " from " + temporary[1] + ": " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -127,15 +135,35 @@ public final class NodeSetup {
         return true;
     }
 
-    /** Brings the mesh ports up and fetches the Ignition config from the neighbour, until it answers. */
+    /**
+     * Brings the mesh ports up, waits for the neighbour's router advertisement (its on-link /126
+     * route tells which port the server is on), takes the last pool address of that /126 (what
+     * DHCPv6 would hand out on this cable; the neighbour's boot server names the port from it and
+     * serves the config only there) and fetches the Ignition config, until it answers.
+     */
     private String fetchIgnition(KernelCommandLine cmd) throws IOException, InterruptedException {
         String url = cmd.get(KernelCommandLine.IGNITION_URL).orElseThrow();
         List<String> ports = sys.meshPorts();
         for (String p : ports) {
             sys.run("ip", "link", "set", p, "up");
         }
-        say("mesh ports " + ports + " up; fetching the Ignition config from " + url);
+        String server = java.net.URI.create(url).getHost().replace("[", "").replace("]", "");
+        say("mesh ports " + ports + " up; waiting for the router advertisement of " + server);
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String port = null;
+        while (port == null && System.nanoTime() < deadline) {
+            port = sys.onLinkPort(server);
+            if (port == null) {
+                Thread.sleep(500);
+            }
+        }
+        if (port == null) {
+            throw new IOException("no router advertisement with an on-link route to " + server + " in 5 minutes");
+        }
+        String address = poolAddress(server);
+        sys.addAddress(address + "/126", port);
+        temporary = new String[] {address + "/126", port};
+        say("using " + address + " on " + port + "; fetching the Ignition config from " + url);
         String last = "";
         int tries = 0;
         while (System.nanoTime() < deadline) {
@@ -145,14 +173,32 @@ public final class NodeSetup {
                 say("Ignition config fetched (" + body.length() + " octets, try " + tries + ")");
                 return body;
             } catch (IOException e) {
-                if (!e.getMessage().equals(last)) {
+                if (!String.valueOf(e.getMessage()).equals(last)) {
                     say("waiting for " + url + ": " + e.getMessage());
-                    last = e.getMessage();
+                    last = String.valueOf(e.getMessage());
                 }
                 Thread.sleep(1000);
             }
         }
         throw new IOException("no Ignition config from " + url + " in 5 minutes: " + last);
+    }
+
+    /** The address the setup uses while it talks to its neighbour, removed before the agent starts. */
+    private String[] temporary;
+
+    /** The last pool address of the port /126 whose this-end is {@code server} (this end + 3). */
+    static String poolAddress(String server) throws IOException {
+        byte[] b;
+        try {
+            b = io.kubermesh.api.Ipv6Address.parse(server).toBytes();
+        } catch (RuntimeException e) {
+            throw new IOException(server + " is not an IPv6 address");
+        }
+        if ((b[15] & 3) != 0) {
+            throw new IOException(server + " is not the this-end address of a port /126");
+        }
+        b[15] = (byte) (b[15] | 3);
+        return io.kubermesh.api.Ipv6Address.fromBytes(b).toString();
     }
 
     /**

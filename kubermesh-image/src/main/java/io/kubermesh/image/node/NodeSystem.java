@@ -38,6 +38,36 @@ class NodeSystem {
         }
     }
 
+    /** The port holding the on-link route to {@code address} (from a router advertisement), or null. */
+    String onLinkPort(String address) {
+        String out;
+        try {
+            out = Command.of("ip", "-o", "-6", "route", "get", address).timeout(10).run();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" dev (cluster\\d+)").matcher(out);
+        return out.contains(" via ") || !m.find() ? null : m.group(1);
+    }
+
+    /** Adds an address (duplicate address detection on) and waits until it is usable. */
+    void addAddress(String cidr, String dev) throws IOException, InterruptedException {
+        run("ip", "-6", "addr", "add", cidr, "dev", dev, "valid_lft", "1800", "preferred_lft", "1800");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = Command.of("ip", "-o", "-6", "addr", "show", "dev", dev).run();
+            String line = out.lines().filter(l -> l.contains(" " + cidr + " ")).findFirst().orElse("");
+            if (line.contains("dadfailed")) {
+                throw new IOException(cidr + " on " + dev + " is in use by another host (DAD failed)");
+            }
+            if (!line.isEmpty() && !line.contains("tentative")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException(cidr + " on " + dev + " still tentative after 10 s");
+    }
+
     /** Whole disks from /sys/block. */
     List<InstallTarget.Disk> disks() throws IOException {
         List<InstallTarget.Disk> out = new ArrayList<>();
