@@ -90,9 +90,18 @@ class NetbootInstallIT {
         }
     }
 
-    /** The test node pings {@code host} until it answers (routes converge), at most three minutes. */
-    private static void reachable(ImageLab lab, String host) {
-        Exec.Result ping = Exec.inNetns(lab.netns, 200, "ping", "-6", "-c", "1", "-w", "180", host);
-        assertThat(ping.exit()).as("test node -> %s%n%s", host, ping.output()).isZero();
+    /** The test node pings {@code host} until it answers (until OSPF has the route: no route is an error at once), at most three minutes. */
+    private static void reachable(ImageLab lab, String host) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Exec.Result ping;
+        do {
+            ping = Exec.inNetns(lab.netns, 30, "ping", "-6", "-c", "1", "-W", "3", host);
+            if (ping.exit() == 0) {
+                return;
+            }
+            Thread.sleep(2000);
+        } while (System.nanoTime() < deadline);
+        Exec.Result routes = Exec.inNetns(lab.netns, 30, "ip", "-6", "route");
+        assertThat(ping.exit()).as("test node -> %s%n%s%nroutes:%n%s", host, ping.output(), routes.output()).isZero();
     }
 }
