@@ -77,7 +77,7 @@ class NetbootInstallIT {
             reachable(lab, blank.host().toString());
             Exec.Result record = Exec.inNetns(lab.netns, 60, "curl", "-sS", "-m", "30",
                     "http://[" + first.host() + "]:8080/machines/" + BLANK);
-            assertThat(record.output()).as("the first machine's record of the blank one").contains("INSTALLED");
+            assertThat(record.output()).as("the first machine's record of the blank one").contains("\"state\" : \"installed\"");
 
             lab.powerOff(vm2);
             QemuVm again = lab.boot("blank-again", blankArgs);
