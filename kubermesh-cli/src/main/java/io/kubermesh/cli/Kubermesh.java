@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {LabCommands.Up.class, StatusCommand.class, LabCommands.Plug.class, LabCommands.Cut.class,
                 LabCommands.Join.class, LabCommands.Kill.class, LabCommands.Revive.class, RoutesCommand.class,
                 TopologyCommand.class, LabCommands.Down.class, SubstratesCommand.class, PlanCommand.class,
-                AgentCommand.class, BootCommand.class, RenderCommand.class, CompletionCommand.class, PowerCommand.class})
+                AgentCommand.class, BootCommand.class, RenderCommand.class, CompletionCommand.class, PowerCommand.class,
+                ImageCommand.class})
 public final class Kubermesh implements Runnable {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;

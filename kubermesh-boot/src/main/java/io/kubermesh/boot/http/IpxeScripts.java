@@ -69,12 +69,17 @@ public final class IpxeScripts {
         return s.toString();
     }
 
-    /** An installed machine boots its own disk: leave iPXE (UEFI then tries the next boot option) or sanboot on BIOS. */
+    /**
+     * An installed machine boots its own disk: leave iPXE with an error status, so UEFI tries the
+     * next boot option (UEFI 2.x section 3.1.1: a boot option that returns EFI_SUCCESS stops the
+     * boot order and OVMF shows its boot manager menu instead; found booting a real install in
+     * NetbootInstallIT), or sanboot on BIOS.
+     */
     public static String disk(Machine m) {
         return "#!ipxe\n"
                 + "echo kubermesh: " + m.mac() + " is " + m.state().name().toLowerCase(java.util.Locale.ROOT)
                 + ", booting from its disk\n"
-                + "iseq ${platform} efi && exit 0 ||\n"
+                + "iseq ${platform} efi && exit 1 ||\n"
                 + "sanboot --no-describe --drive 0x80 || exit 0\n";
     }
 

@@ -24,7 +24,9 @@ public final class ClusterProfile {
                         "Restart=always", "", "[Install]", "WantedBy=multi-user.target", ""))),
                 List.of());
         Profile agent = new Profile("kubermesh", "kubermesh/vmlinuz", List.of("kubermesh/initrd.img"),
-                List.of("ignition.config.url={ignition}", "ignition.platform.id=metal", "kubermesh.server={server}"),
+                // The node OS logs every step to the serial console (the last console= is /dev/console).
+                List.of("console=tty0", "console=ttyS0,115200n8", "ignition.config.url={ignition}",
+                        "ignition.platform.id=metal", "kubermesh.server={server}"),
                 ignition);
         return new ProfileCatalog(List.of(new Group("everyone", "kubermesh", Map.of())), List.of(agent));
     }

@@ -1,0 +1,23 @@
+package io.kubermesh.image.node;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NodeSetupTest {
+    @Test
+    void theSetupTakesTheLastPoolAddressOfTheNeighboursPort() throws IOException {
+        // Port 0 of 52:54:00:4b:00:11 in the seed plan: this end ::2220, pool ::2221 .. ::2223.
+        assertThat(NodeSetup.poolAddress("2001:db8::a4:a800:9600:2220")).isEqualTo("2001:db8::a4:a800:9600:2223");
+        assertThatThrownBy(() -> NodeSetup.poolAddress("2001:db8::a4:a800:9600:2221")).isInstanceOf(IOException.class)
+                .hasMessageContaining("this-end");
+    }
+
+    @Test
+    void hostsNamesTheNode() {
+        assertThat(NodeSetup.hosts("km-525400123456")).contains("127.0.1.1 km-525400123456\n", "127.0.0.1 localhost\n");
+    }
+}
