@@ -113,8 +113,26 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
                 sleep(500);
             }
         }
-        String cert = desk.await(p, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(2)).orElseThrow(() -> new KubermeshException(
-                "no certificate for " + mac + " within " + ISSUE_WAIT.toSeconds() + " s (is an etcd member up?)"));
+        // The answer is read until it comes; a read etcd refuses now (its holder changing, its
+        // users being made) is asked again on a new connection until the deadline.
+        String cert = null;
+        KubermeshException last = null;
+        long end = deadline + Duration.ofSeconds(2).toNanos();
+        while (cert == null) {
+            try {
+                cert = new CertificateRequests(client(), CALL).issued(p).orElse(null);
+            } catch (KubermeshException e) {
+                last = e;
+                dropClient();
+            }
+            if (cert == null) {
+                if (System.nanoTime() > end) {
+                    throw new KubermeshException("no certificate for " + mac + " within " + ISSUE_WAIT.toSeconds()
+                            + " s (is an etcd member up?)" + (last == null ? "" : "; last error: " + last.getMessage()));
+                }
+                sleep(200);
+            }
+        }
         NodeCredentials issued = NodeCredentials.of(mine.caPem(), cert, request);
         if (!issued.signedBy(mine.ca()) || !issued.commonName().equals(Identity.node(mac).commonName())) {
             throw new KubermeshException("the certificate issued for " + mac + " is not the cluster CA's for it");

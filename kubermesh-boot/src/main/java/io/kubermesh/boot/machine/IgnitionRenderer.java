@@ -51,9 +51,6 @@ public final class IgnitionRenderer {
         for (Ignition.File f : profile.ignition().files()) {
             file(files, f);
         }
-        for (Ignition.File f : credentials) {
-            file(files, f);
-        }
         ArrayNode units = root.putObject("systemd").putArray("units");
         for (Ignition.Unit u : profile.ignition().units()) {
             ObjectNode n = units.addObject().put("name", u.name()).put("enabled", u.enabled());

@@ -498,6 +498,11 @@ public final class EtcdNode implements AutoCloseable {
 
     /** The leader's other duties: certificates asked for over etcd, and space. */
     private void lead() {
+        if (settings.bootstrap() && !Files.exists(settings.dataDirectory().resolveSibling(AUTH_MARKER))) {
+            // Roles and users come with authentication: a certificate signed before them would
+            // name an etcd user that cannot be made, and its requester would wait for nothing.
+            return;
+        }
         try {
             List<Member> members = membership(memberClient()).list();
             duties.sign(memberClient(), authority(), members, settings.controlPlane().etcdMembers(), CALL);

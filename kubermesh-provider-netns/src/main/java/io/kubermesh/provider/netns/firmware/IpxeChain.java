@@ -77,7 +77,7 @@ public final class IpxeChain {
         }
         URI ignitionUrl = URI.create(ignition.group(1));
         try {
-            Result r = new Result(script, JSON.readTree(get(ignitionUrl)), ignitionUrl);
+            Result r = new Result(script, JSON.readTree(getWaiting(ignitionUrl)), ignitionUrl);
             phoneHomeUrl = r.file(PHONE_HOME_FILE).map(String::strip).map(URI::create).orElse(null);
             return r;
         } catch (IOException e) {
@@ -96,6 +96,46 @@ public final class IpxeChain {
 
     private String get(URI uri) {
         return exchange(uri, "GET", null, 200);
+    }
+
+    /** How long a refused Ignition fetch (403, 409, 503: the node cannot decide yet) is retried, as the node OS does. */
+    static final Duration IGNITION_PATIENCE = Duration.ofSeconds(60);
+
+    /**
+     * The Ignition config, asked again every 2 s while the node answers that it cannot decide yet
+     * (its enrolment waits for the cluster's certificate authority, or for an operator): the boot
+     * chain of a real machine retries the same way ({@code IpxeScripts}).
+     */
+    private String getWaiting(URI uri) {
+        long deadline = System.nanoTime() + IGNITION_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return get(uri);
+            } catch (Refused e) {
+                boolean retry = e.status == 403 || e.status == 409 || e.status == 503;
+                if (!retry || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("firmware: " + e.getMessage().replaceAll("secret=[^&\\s]*", "secret=<redacted>")
+                        + "; asking again in 2 s");
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** An HTTP answer other than the one expected. */
+    static final class Refused extends SubstrateException {
+        final int status;
+
+        Refused(String message, int status) {
+            super(message);
+            this.status = status;
+        }
     }
 
     /**
@@ -124,7 +164,7 @@ public final class IpxeChain {
             try (InputStream in = ok ? c.getInputStream() : c.getErrorStream()) {
                 String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (!ok) {
-                    throw new SubstrateException(method + " " + uri + ": HTTP " + status + " " + body);
+                    throw new Refused(method + " " + uri + ": HTTP " + status + " " + body, status);
                 }
                 return body;
             }

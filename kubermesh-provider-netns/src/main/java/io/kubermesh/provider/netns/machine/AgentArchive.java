@@ -58,13 +58,13 @@ public final class AgentArchive {
         if (stale(archive.get(), classPath(agentCommand))) {
             create(archive.get(), agentCommand, workDirectory, clusterYaml, progress);
         }
-        return withOptions(agentCommand, List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xshare:auto"));
+        return withOptions(agentCommand, List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xshare:auto", "-Xlog:cds=off"));
     }
 
     /** {@code agentCommand} with the archive in use when it is there and fresh; unchanged otherwise. */
     public static List<String> ifPresent(List<String> agentCommand) {
         return location(agentCommand).filter(a -> !stale(a, classPath(agentCommand)))
-                .map(a -> withOptions(agentCommand, List.of("-XX:SharedArchiveFile=" + a, "-Xshare:auto")))
+                .map(a -> withOptions(agentCommand, List.of("-XX:SharedArchiveFile=" + a, "-Xshare:auto", "-Xlog:cds=off")))
                 .orElse(agentCommand);
     }
 
@@ -132,7 +132,7 @@ public final class AgentArchive {
         progress.accept("making the agents' class archive " + archive + " (once): a two-machine training join");
         String yaml = clusterYaml.replaceFirst("(?m)^(\\s*name:\\s*)([a-z0-9-]+)\\s*$", "$1$2cds");
         ClusterSpec spec = ClusterConfig.parse(yaml, "the archive training's cluster");
-        List<String> training = withOptions(agentCommand, List.of("-XX:ArchiveClassesAtExit=" + partial));
+        List<String> training = withOptions(agentCommand, List.of("-XX:ArchiveClassesAtExit=" + partial, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         Path dir = workDirectory.resolve("lab");
         NetnsSubstrate substrate = NetnsSubstrate.open(new SubstrateConfig(spec, dir, Map.of(NetnsSubstrate.CLASS_ARCHIVE, "off")));
         // Ctrl-C during the training removes its machines too.
