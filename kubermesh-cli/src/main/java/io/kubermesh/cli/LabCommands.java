@@ -3,11 +3,13 @@ package io.kubermesh.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kubermesh.addressing.config.ClusterConfig;
+import io.kubermesh.agent.ComponentStatus;
 import io.kubermesh.addressing.config.TopologySpecs;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.MachineView;
 import io.kubermesh.lab.SubstrateProviders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +91,7 @@ final class LabCommands {
             }
             Topology t = TopologySpecs.resolve(topology, nodes);
             String yaml = config != null ? Files.readString(config) : seedYaml();
-            ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString());
+            preflight(substrate, ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString()));
             PrintWriter out = spec.commandLine().getOut();
             java.util.function.Consumer<String> progress = line -> {
                 out.println(line);
@@ -112,11 +114,55 @@ final class LabCommands {
                 throw e;
             }
             Runtime.getRuntime().removeShutdownHook(cleanup);
+            List<MachineView> machines = settled(l, progress);
             out.println();
-            StatusCommand.table(out, l.status(), l.joinTimes());
+            StatusCommand.table(out, machines, l.joinTimes());
             out.println();
             reachabilityTable(out, l.reachability(15));
+            List<String> failures = StatusCommand.failures(machines);
+            if (!failures.isEmpty()) {
+                out.println();
+                out.println("up: " + failures.size() + " component" + (failures.size() == 1 ? "" : "s")
+                        + " the cluster file asks for did not come up:");
+                failures.forEach(f -> out.println("  " + f));
+                out.println("the lab stays up to look at (kubermesh status, the machines' consoles); kubermesh down removes it");
+                return Kubermesh.FAILED;
+            }
             return 0;
+        }
+
+        /** How long up waits, after every machine joined, for components still starting. */
+        static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(60);
+
+        /** The status once no component is starting any more (or after {@link #SETTLE}, saying which still are). */
+        private static List<MachineView> settled(Lab l, java.util.function.Consumer<String> progress) {
+            long deadline = System.nanoTime() + SETTLE.toNanos();
+            boolean said = false;
+            while (true) {
+                List<MachineView> machines = l.status();
+                List<String> starting = new ArrayList<>();
+                for (MachineView m : machines) {
+                    m.components().stream().filter(c -> ComponentStatus.STARTING.equals(c.state()))
+                            .forEach(c -> starting.add(m.name() + " " + c.name()));
+                }
+                if (starting.isEmpty()) {
+                    return machines;
+                }
+                if (System.nanoTime() > deadline) {
+                    progress.accept("still starting after " + SETTLE.toSeconds() + " s: " + String.join(", ", starting));
+                    return machines;
+                }
+                if (!said) {
+                    progress.accept("waiting for components still starting: " + String.join(", ", starting));
+                    said = true;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return machines;
+                }
+            }
         }
 
         private static String seedYaml() {
@@ -126,6 +172,21 @@ final class LabCommands {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Checks, before anything starts, what this host needs for the lab's machines: on the netns
+     * substrate the agents run here, so the lab's own tools and every node component the cluster
+     * file asks for (routing daemon, etcd, boot loaders, root, kernel features); other substrates
+     * check their own environment. Missing pieces exit 3 with the one install line.
+     */
+    static void preflight(String substrate, io.kubermesh.api.ClusterSpec cluster) {
+        if (!"netns".equals(substrate)) {
+            return;
+        }
+        List<io.kubermesh.agent.Preflight.Need> needs = new ArrayList<>(io.kubermesh.agent.Preflight.lab());
+        needs.addAll(io.kubermesh.agent.Preflight.forNode(cluster, io.kubermesh.api.HostRequirements.IPXE_DIRECTORY));
+        io.kubermesh.agent.Preflight.require(needs);
     }
 
     static void reachabilityTable(PrintWriter out, Map<String, Map<String, Boolean>> m) {
@@ -231,6 +292,7 @@ final class LabCommands {
     static final class Revive extends MachineAction {
         @Override
         void act(Lab l) {
+            preflight(l.substrateName(), l.plan().spec());
             l.revive(node);
         }
     }
@@ -255,7 +317,9 @@ final class LabCommands {
                     throw new ConfigurationException("--to", t, "NODE or NODE:PORT with a port number");
                 }
             }
-            String name = lab.attach(spec.commandLine().getOut()).plug(refs);
+            Lab l = lab.attach(spec.commandLine().getOut());
+            preflight(l.substrateName(), l.plan().spec());
+            String name = l.plug(refs);
             spec.commandLine().getOut().println(name);
             return 0;
         }

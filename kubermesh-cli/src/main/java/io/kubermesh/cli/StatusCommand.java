@@ -1,6 +1,7 @@
 package io.kubermesh.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kubermesh.agent.ComponentStatus;
 import io.kubermesh.agent.NodeStatus;
 import io.kubermesh.lab.Lab;
 import io.kubermesh.lab.MachineView;
@@ -46,9 +47,14 @@ final class StatusCommand implements Callable<Integer> {
         for (MachineView m : machines) {
             Double t = joinTimes.get(m.name());
             out.printf("%-12s %-11s %-18s %-30s %-6s %-16s %-14s %s%n", m.name(), m.state(), m.identity(), m.host(),
-                    t == null || t < 0 ? "-" : String.format("%.1fs", t), etcd(m.etcd()),
-                    m.anycast().isEmpty() ? "-" : String.join(",", m.anycast()),
+                    t == null || t < 0 ? "-" : String.format("%.1fs", t), etcd(m),
+                    anycast(m),
                     m.ports().stream().map(p -> p.index() + "->" + p.neighbour()).collect(Collectors.joining(" ")));
+        }
+        List<String> failures = failures(machines);
+        if (!failures.isEmpty()) {
+            out.println("failed components:");
+            failures.forEach(f -> out.println("  " + f));
         }
         List<MachineView> members = machines.stream().filter(m -> m.etcd() != null).toList();
         if (!members.isEmpty()) {
@@ -60,11 +66,38 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** voter*, learner, starting; a star marks the leader, a ! an unhealthy member. */
-    private static String etcd(NodeStatus.Etcd e) {
+    /**
+     * voter*, learner, starting; a star marks the leader, a ! an unhealthy member. Without a
+     * member, the etcd component's state ({@code off} when the cluster file asks for none here,
+     * {@code failed}, {@code starting}), and {@code -} only when no agent answers.
+     */
+    private static String etcd(MachineView m) {
+        NodeStatus.Etcd e = m.etcd();
         if (e == null) {
-            return "-";
+            return m.component("etcd").map(ComponentStatus::state).orElse("-");
         }
         return e.role() + (e.leader() ? "*" : "") + (e.healthy() ? "" : "!");
+    }
+
+    /** The anycast services held; else {@code failed} when one of them failed, {@code none} when the agent answers, {@code -}. */
+    private static String anycast(MachineView m) {
+        if (!m.anycast().isEmpty()) {
+            return String.join(",", m.anycast());
+        }
+        if (m.components().stream().anyMatch(c -> c.name().startsWith("anycast/") && c.failed())) {
+            return "failed";
+        }
+        return m.components().isEmpty() ? "-" : "none";
+    }
+
+    /** One line per failed component: machine, component, its last error. */
+    static List<String> failures(List<MachineView> machines) {
+        List<String> out = new java.util.ArrayList<>();
+        for (MachineView m : machines) {
+            for (ComponentStatus c : m.failed()) {
+                out.add(m.name() + ": " + c.name() + " failed: " + (c.error() == null ? "(no error line)" : c.error()));
+            }
+        }
+        return out;
     }
 }

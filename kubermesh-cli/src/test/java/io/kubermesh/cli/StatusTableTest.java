@@ -2,6 +2,7 @@ package io.kubermesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubermesh.agent.ComponentStatus;
 import io.kubermesh.agent.NodeStatus;
 import io.kubermesh.lab.MachineView;
 import java.io.PrintWriter;
@@ -34,6 +35,24 @@ class StatusTableTest {
         assertThat(t.lines().filter(l -> l.startsWith("kubermesh1"))).singleElement().asString().contains("learner!");
         assertThat(t).contains("etcd members: gateway (voter, leader), kubermesh1 (learner, unhealthy);"
                 + " the etcd anycast address is held by: gateway");
+    }
+
+    @Test
+    void aComponentsStateStandsWhereNoMemberOrHolderIs() {
+        MachineView off = new MachineView("gateway", "joined", "52:54:00:00:01:00", "2001:db8::1", "2001:db8::/119", List.of(),
+                List.of(), null, null, null, List.of(new ComponentStatus("etcd", "off", null, "etcdMembers: 0", "t")));
+        MachineView failed = new MachineView("kubermesh1", "joined", "52:54:00:00:02:00", "2001:db8::2", "2001:db8::/119",
+                List.of(), List.of(), null, null, null, List.of(
+                        new ComponentStatus("etcd", "failed", "etcd exited with 1", null, "t"),
+                        new ComponentStatus("anycast/etcd", "failed", "not held: no server", null, "t")));
+        String t = table(List.of(off, failed));
+        assertThat(t.lines().filter(l -> l.startsWith("gateway"))).singleElement().asString().containsPattern(" off +none ");
+        assertThat(t.lines().filter(l -> l.startsWith("kubermesh1"))).singleElement().asString()
+                .containsPattern(" failed +failed ");
+        assertThat(t.lines().dropWhile(l -> !l.equals("failed components:")).toList()).startsWith("failed components:",
+                "  kubermesh1: etcd failed: etcd exited with 1", "  kubermesh1: anycast/etcd failed: not held: no server");
+        assertThat(StatusCommand.failures(List.of(off, failed))).containsExactly(
+                "kubermesh1: etcd failed: etcd exited with 1", "kubermesh1: anycast/etcd failed: not held: no server");
     }
 
     @Test

@@ -62,7 +62,8 @@ final class LabStatus {
             MacAddress id = identity(m, s);
             out.add(new MachineView(m.name(), state, id.toString(), plan.host(id).toString(), plan.block(id).toString(),
                     ports, s.map(NodeStatus::anycast).orElse(List.of()), substrate.placement(m.name()).get("netns"),
-                    s.map(NodeStatus::etcd).orElse(null), s.map(NodeStatus::ipv4).orElse(null)));
+                    s.map(NodeStatus::etcd).orElse(null), s.map(NodeStatus::ipv4).orElse(null),
+                    s.map(NodeStatus::components).orElse(List.of())));
         }
         record.machines.values().stream().filter(r -> "gone".equals(r.state)).forEach(r -> out.add(
                 new MachineView(r.name, "gone", "-", "-", "-", List.of(), List.of(), null)));

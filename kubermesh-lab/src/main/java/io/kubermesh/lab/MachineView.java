@@ -2,6 +2,7 @@ package io.kubermesh.lab;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kubermesh.agent.ComponentStatus;
 import io.kubermesh.agent.NodeStatus;
 import java.util.List;
 
@@ -12,12 +13,31 @@ import java.util.List;
  * @param netns the network namespace the machine lives in, on the netns substrate (left out elsewhere)
  * @param etcd the machine's etcd member, null when it runs none
  * @param ipv4 its IPv4 node address (allocated in etcd), null until it has one
+ * @param components what its agent reports of each component (state, last error), empty when no agent answers
  */
 public record MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
-                          List<String> anycast, @JsonInclude(JsonInclude.Include.NON_NULL) String netns, NodeStatus.Etcd etcd, String ipv4) {
+                          List<String> anycast, @JsonInclude(JsonInclude.Include.NON_NULL) String netns, NodeStatus.Etcd etcd, String ipv4,
+                          List<ComponentStatus> components) {
     public MachineView {
         ports = List.copyOf(ports);
         anycast = List.copyOf(anycast);
+        components = components == null ? List.of() : List.copyOf(components);
+    }
+
+    /** As above, without components (an agent that reports none). */
+    public MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
+                       List<String> anycast, String netns, NodeStatus.Etcd etcd, String ipv4) {
+        this(name, state, identity, host, block, ports, anycast, netns, etcd, ipv4, List.of());
+    }
+
+    /** The component named {@code name}, if the agent reports it. */
+    public java.util.Optional<ComponentStatus> component(String name) {
+        return components.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** The components that failed. */
+    public List<ComponentStatus> failed() {
+        return components.stream().filter(ComponentStatus::failed).toList();
     }
 
     /** A machine without control-plane details (off, gone, or an agent that reports none). */

@@ -1,0 +1,125 @@
+package io.kubermesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * No silent degradation (issue 10): a component the cluster file asks for that does not come up
+ * makes {@code up} exit 1 naming the machine, the component and its error, and {@code status}
+ * shows its state; a component the file turns off shows {@code off} and is no failure. One machine
+ * (the gateway) each: a blank machine cannot enrol without etcd, which would hide the point.
+ * Namespaces kmitcomp-*.
+ */
+class LabComponentsIT {
+    @TempDir
+    Path tmp;
+    private Path lab;
+    private String seed;
+
+    @BeforeEach
+    void config() throws Exception {
+        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
+            fail("LabComponentsIT needs root (network namespaces)");
+        }
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        lab = tmp.resolve("lab");
+        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
+            seed = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: itcomp");
+        }
+    }
+
+    @AfterEach
+    void down() {
+        PlanCommandTest.run("down", "--lab", lab.toString());
+        for (String ns : NetworkNamespaces.list()) {
+            if (ns.startsWith("kmitcomp-")) {
+                NetworkNamespaces.delete(ns);
+                fail("namespace " + ns + " outlived the lab");
+            }
+        }
+    }
+
+    @Test
+    void anEtcdThatCannotStartMakesUpFailNamingTheMachineAndEtcd() throws Exception {
+        Path config = Files.writeString(tmp.resolve("cluster.yaml"), seed);
+        // An etcd binary that exists (so the preflight passes) and refuses to run: what an agent
+        // meets when its etcd is broken. The agents take KUBERMESH_PROGRAM_ETCD from the CLI's environment.
+        Path broken = tmp.resolve("etcd-broken");
+        Files.writeString(broken, "#!/bin/sh\necho 'etcd-broken: refusing to start' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Kubermesh.class.getName(),
+                "up", "--lab", lab.toString(), "--config", config.toString(), "--topology", "line", "--nodes", "1",
+                "-O", "netns.class-archive=off"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("up.log").toFile());
+        pb.environment().put("KUBERMESH_PROGRAM_ETCD", broken.toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("up finished").isTrue();
+        String out = Files.readString(tmp.resolve("up.log"));
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).containsPattern("(?m)^  gateway: etcd failed: .+");
+        assertThat(out).doesNotContain("[cds]");
+
+        JsonNode etcd = component(machine(status(), "gateway"), "etcd");
+        assertThat(etcd.path("state").asText()).isEqualTo("failed");
+        assertThat(etcd.path("error").asText()).isNotBlank();
+        PlanCommandTest.Result table = PlanCommandTest.run("status", "--lab", lab.toString());
+        assertThat(table.out()).containsPattern("(?m)^gateway .* failed ").contains("failed components:")
+                .containsPattern("gateway: etcd failed: ");
+    }
+
+    @Test
+    void etcdTurnedOffIsOffAndNoFailure() throws Exception {
+        Path config = Files.writeString(tmp.resolve("cluster.yaml"),
+                seed.replaceFirst("etcdMembers: \\d+", "etcdMembers: 0"));
+        assertThat(Files.readString(config)).contains("etcdMembers: 0");
+        PlanCommandTest.Result up = PlanCommandTest.run("up", "--lab", lab.toString(), "--config", config.toString(),
+                "--topology", "line", "--nodes", "1", "-O", "netns.class-archive=off");
+        assertThat(up.code()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).containsPattern("(?m)^gateway +joined .* off +").doesNotContain("failed components:");
+        JsonNode gateway = machine(status(), "gateway");
+        assertThat(component(gateway, "etcd").path("state").asText()).isEqualTo("off");
+        assertThat(component(gateway, "routing").path("state").asText()).isEqualTo("running");
+    }
+
+    private JsonNode status() throws Exception {
+        PlanCommandTest.Result r = PlanCommandTest.run("status", "--lab", lab.toString(), "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private static JsonNode machine(JsonNode status, String name) {
+        for (JsonNode m : status) {
+            if (m.get("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no machine " + name + " in " + status);
+    }
+
+    private static JsonNode component(JsonNode machine, String name) {
+        for (JsonNode c : machine.path("components")) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no component " + name + " in " + machine);
+    }
+}
