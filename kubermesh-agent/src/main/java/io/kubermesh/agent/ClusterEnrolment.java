@@ -147,6 +147,70 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         return files;
     }
 
+    /**
+     * The policy and every decision held in etcd: machines waiting for approval (with when they
+     * were first seen, and by which node), approved and denied. Read with this node's own
+     * certificate, which may read them all.
+     */
+    public io.kubermesh.agent.control.ControlAnswers.Enrolment view() {
+        List<io.kubermesh.agent.control.ControlAnswers.Waiting> pending = new ArrayList<>();
+        for (var kv : list(PENDING)) {
+            String mac = kv.getKey().toString(StandardCharsets.UTF_8).substring(PENDING.length());
+            String firstSeen = null;
+            String node = null;
+            try {
+                var v = JSON.readTree(kv.getValue().toString(StandardCharsets.UTF_8));
+                firstSeen = v.path("firstSeen").asText(null);
+                node = v.path("node").asText(null);
+            } catch (IOException e) {
+                // an unreadable note still says the machine waits
+            }
+            pending.add(new io.kubermesh.agent.control.ControlAnswers.Waiting(mac, firstSeen, node));
+        }
+        return new io.kubermesh.agent.control.ControlAnswers.Enrolment(policy.policy().name().toLowerCase(java.util.Locale.ROOT),
+                pending, macs(APPROVED), macs(DENIED));
+    }
+
+    /**
+     * Records an operator's decision: {@code approved/MAC} (and no denial) or {@code denied/MAC}
+     * (and no approval), the pending note removed. Only etcd members may write decisions (etcd's
+     * RBAC gives ordinary nodes read access), so this needs the member certificate of this node.
+     */
+    public io.kubermesh.agent.control.ControlAnswers.Decision decide(MacAddress mac, boolean approve) {
+        Path pki = PkiFiles.directory(settings.stateDirectory());
+        if (!Files.exists(pki.resolve(PkiFiles.MEMBER + ".crt"))) {
+            throw new KubermeshException("only an etcd member's agent records enrolment decisions, and "
+                    + settings.name() + " is no member; ask a member's agent");
+        }
+        if (etcd == null) {
+            throw new KubermeshException("the cluster has no etcd anycast service: nothing can be enrolled");
+        }
+        String value = "{\"at\":\"" + clock.instant() + "\",\"by\":\"" + settings.name() + "\"}";
+        try (Client member = EtcdClients.connect(List.of(etcd), NodeCredentials.read(pki, PkiFiles.MEMBER))) {
+            var kv = member.getKVClient();
+            var txn = kv.txn().Then(
+                    io.etcd.jetcd.op.Op.put(bytes((approve ? APPROVED : DENIED) + mac), bytes(value),
+                            io.etcd.jetcd.options.PutOption.DEFAULT),
+                    io.etcd.jetcd.op.Op.delete(bytes((approve ? DENIED : APPROVED) + mac), io.etcd.jetcd.options.DeleteOption.DEFAULT),
+                    io.etcd.jetcd.op.Op.delete(bytes(PENDING + mac), io.etcd.jetcd.options.DeleteOption.DEFAULT));
+            EtcdClients.await(txn.commit(), CALL, (approve ? "approve " : "deny ") + mac);
+        }
+        LOG.info("enrolment: {} {} by the operator", mac, approve ? "approved" : "denied");
+        return new io.kubermesh.agent.control.ControlAnswers.Decision(mac.toString(), approve ? "approved" : "denied");
+    }
+
+    private List<io.etcd.jetcd.KeyValue> list(String prefix) {
+        var r = EtcdClients.await(client().getKVClient().get(bytes(prefix),
+                io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()), CALL, "list " + prefix);
+        return r.getKvs();
+    }
+
+    private List<String> macs(String prefix) {
+        return list(prefix).stream().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length())).toList();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** The MACs of the inventory: the cluster file's list and the list file, read now. */
     List<MacAddress> inventory() {
         List<MacAddress> out = new ArrayList<>(policy.machines());

@@ -90,8 +90,31 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         this.clock = clock;
     }
 
+    /** The cluster's enrolment as this node sees it (the operator's decisions go through it). */
+    ClusterEnrolment enrolment() {
+        return enrolment;
+    }
+
     @Override
     public synchronized void started(NodeBlock block) {
+        if (bootstrap) {
+            // The first machine's trust does not depend on etcd: routing is authenticated with the
+            // routing key even in a cluster that runs no control plane.
+            try {
+                FirstMachine.ensure(settings.stateDirectory(), spec.name(), block.mac(), clock.instant());
+                Path key = PkiFiles.routingKey(settings.stateDirectory());
+                if (!Files.exists(key)) {
+                    RoutingKey.generate(new SecureRandom()).write(key);
+                    LOG.info("trust: cluster CA, node certificate and routing key made in {}",
+                            PkiFiles.directory(settings.stateDirectory()));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("trust: the first machine's credentials could not be made: {}", e.getMessage());
+                etcdHealth.failed("the first machine's credentials could not be made: " + e.getMessage());
+                ipv4Health.failed("no control plane: the first machine's credentials could not be made");
+                return;
+            }
+        }
         Optional<AddressPlan.ResolvedService> etcd = plan.anycast().stream()
                 .filter(s -> s.name().equals(SERVICE)).findFirst();
         if (!spec.controlPlane().etcd()) {
@@ -107,15 +130,6 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
             return;
         }
         try {
-            if (bootstrap) {
-                FirstMachine.ensure(settings.stateDirectory(), spec.name(), block.mac(), clock.instant());
-                Path key = PkiFiles.routingKey(settings.stateDirectory());
-                if (!Files.exists(key)) {
-                    RoutingKey.generate(new SecureRandom()).write(key);
-                    LOG.info("trust: cluster CA, node certificate and routing key made in {}",
-                            PkiFiles.directory(settings.stateDirectory()));
-                }
-            }
             EtcdBinary.locate();
             netlink = Rtnetlink.open();
             NodeIpv4Address stubAddress = new NodeIpv4Address(netlink, settings.stubName(), block);

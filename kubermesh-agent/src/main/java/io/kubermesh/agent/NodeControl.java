@@ -27,11 +27,18 @@ final class NodeControl implements AgentControl.Node {
     private final Agent agent;
     private final Rtnetlink netlink;
     private final Supplier<List<Neighbour>> adjacencies;
+    private final Supplier<Optional<ClusterEnrolment>> enrolment;
 
     NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies) {
+        this(agent, netlink, adjacencies, Optional::empty);
+    }
+
+    NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies,
+                Supplier<Optional<ClusterEnrolment>> enrolment) {
         this.agent = agent;
         this.netlink = netlink;
         this.adjacencies = adjacencies;
+        this.enrolment = enrolment;
     }
 
     @Override
@@ -66,6 +73,17 @@ final class NodeControl implements AgentControl.Node {
             out.add(new ControlAnswers.PortNeighbours(index, name, linkLocal, on));
         }
         return new ControlAnswers.Neighbours(out);
+    }
+
+    @Override
+    public ControlAnswers.Enrolment enrolment() {
+        return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent runs no control plane")).view();
+    }
+
+    @Override
+    public ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
+        return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent runs no control plane"))
+                .decide(mac, approve);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kubermesh.agent;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.kubermesh.api.MacAddress;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,25 @@ final class AgentProcesses implements AutoCloseable {
         Process p = pb.start();
         agents.put(ns, p);
         return p;
+    }
+
+    /**
+     * Gives the agent of {@code ns} what a netbooted machine gets in its Ignition config: a node
+     * certificate for {@code identity} signed by the CA the bootstrap agent of {@code bootstrapNs}
+     * made, the CA certificate and the routing key (the lab's boot chain does this through
+     * enrolment; agents started by hand need it done for them).
+     */
+    void enrol(String ns, String bootstrapNs, MacAddress identity) throws IOException {
+        Path from = state(bootstrapNs);
+        Path to = state(ns);
+        var ca = io.kubermesh.controlplane.pki.ClusterAuthority.fromPem(
+                io.kubermesh.controlplane.pki.NodeCredentials.readText(io.kubermesh.controlplane.pki.PkiFiles.caCertificate(from)),
+                io.kubermesh.controlplane.pki.NodeCredentials.readText(io.kubermesh.controlplane.pki.PkiFiles.caKey(from)));
+        Path dir = Files.createDirectories(io.kubermesh.controlplane.pki.PkiFiles.directory(to));
+        ca.issue(io.kubermesh.controlplane.pki.Identity.node(identity), java.time.Instant.now())
+                .write(dir, io.kubermesh.controlplane.pki.PkiFiles.NODE);
+        io.kubermesh.controlplane.pki.NodeCredentials.writeSecret(io.kubermesh.controlplane.pki.PkiFiles.routingKey(to),
+                io.kubermesh.controlplane.pki.NodeCredentials.readText(io.kubermesh.controlplane.pki.PkiFiles.routingKey(from)));
     }
 
     Process start(String ns, Path config, boolean bootstrap) throws IOException {

@@ -84,10 +84,13 @@ class AnycastFailSafeIT {
         // issue's scenario (killing the leader adds etcd's election to any gap).
         agents.start("kmop-h3", config, true);
         AgentProcesses.await("kmop-h3 a healthy voter", 60, () -> voter("kmop-h3"));
+        agents.enrol("kmop-h2", "kmop-h3", MacAddress.parse("52:54:00:0f:02:00"));
         agents.start("kmop-h2", config, false);
         AgentProcesses.await("kmop-h2 a healthy voter", 90, () -> voter("kmop-h2"));
+        agents.enrol("kmop-h1", "kmop-h3", MacAddress.parse("52:54:00:0f:01:00"));
         agents.start("kmop-h1", config, false);
         AgentProcesses.await("kmop-h1 a healthy voter", 90, () -> voter("kmop-h1"));
+        agents.enrol("kmop-c", "kmop-h3", MacAddress.parse("52:54:00:0f:00:01"));
         agents.start("kmop-c", config, false);
         AgentProcesses.await("every holder holds etcd", 30, () -> LINE.subList(1, 4).stream().allMatch(AnycastFailSafeIT::holds));
         AgentProcesses.await("a write from kmop-c through the anycast address", 60, () -> write("warm-up"));

@@ -42,6 +42,9 @@ final class Examples {
             Map.entry("build", List.of("kubermesh image build --profile seed --output /srv/kubermesh-image",
                     "kubermesh image build --config cluster.yaml --output out --cache /var/cache/kubermesh-image")),
             Map.entry("node-setup", List.of("systemctl status kubermesh-setup.service     (it runs kubermesh image node-setup at boot)")),
+            Map.entry("approve", List.of("kubermesh status     (lists the machines waiting for approval)",
+                    "kubermesh approve 52:54:00:00:03:00")),
+            Map.entry("deny", List.of("kubermesh deny 52:54:00:00:03:00")),
             Map.entry("completion", List.of("source <(kubermesh completion bash)",
                     "kubermesh completion zsh > \"${fpath[1]}/_kubermesh\"")));
 

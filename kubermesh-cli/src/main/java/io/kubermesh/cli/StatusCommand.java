@@ -37,6 +37,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println(LabCommands.JSON.writeValueAsString(l.status()));
         } else {
             table(out, l.status(), l.joinTimes());
+            EnrolmentCommands.waiting(l.enrolment()).forEach(out::println);
         }
         return 0;
     }

@@ -211,6 +211,44 @@ public final class Lab {
         return status.host(machine);
     }
 
+    /**
+     * The cluster's enrolment decisions (policy, machines waiting for approval, approved, denied),
+     * asked of the first machine whose agent answers; empty when none does.
+     */
+    public Optional<io.kubermesh.agent.control.ControlAnswers.Enrolment> enrolment() {
+        for (io.kubermesh.spi.MachineStatus m : substrate.machines()) {
+            if (!m.powered()) {
+                continue;
+            }
+            try {
+                return Optional.of(agents.ask(m.name(), io.kubermesh.agent.control.AgentClient::enrolment));
+            } catch (io.kubermesh.api.KubermeshException e) {
+                // not up yet, or no control plane here: ask the next
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records an operator's decision on {@code mac} through the agent of an etcd member (only
+     * members may write decisions); fails naming why when no member's agent answers.
+     */
+    public io.kubermesh.agent.control.ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
+        List<String> tried = new java.util.ArrayList<>();
+        for (MachineView m : status()) {
+            if (m.etcd() == null || !"voter".equals(m.etcd().role())) {
+                continue;
+            }
+            try {
+                return agents.ask(m.name(), c -> c.decide(mac, approve));
+            } catch (io.kubermesh.api.KubermeshException e) {
+                tried.add(m.name() + ": " + e.getMessage());
+            }
+        }
+        throw new io.kubermesh.api.KubermeshException("no etcd voter's agent recorded the decision"
+                + (tried.isEmpty() ? " (no machine runs an etcd voter)" : ": " + String.join("; ", tried)));
+    }
+
     /** Every machine with what its agent reports. */
     public List<MachineView> status() {
         return status.machines();

@@ -46,6 +46,16 @@ public final class AgentClient implements AutoCloseable {
         return as(request("probe " + String.join(" ", addresses)), ControlAnswers.Probes.class);
     }
 
+    /** The cluster's enrolment decisions, as this agent reads them from etcd. */
+    public ControlAnswers.Enrolment enrolment() {
+        return as(request("enrolment"), ControlAnswers.Enrolment.class);
+    }
+
+    /** Records an operator's decision on {@code mac} (only an etcd member's agent can). */
+    public ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
+        return as(request((approve ? "approve " : "deny ") + mac), ControlAnswers.Decision.class);
+    }
+
     /** Sends one request line and returns the answer, failing with the agent's own error. */
     public synchronized JsonNode request(String line) {
         if (line.indexOf('\n') >= 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubermesh.agent.NodeStatus;
 import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -13,13 +14,17 @@ import java.util.function.Supplier;
  * The agent's control protocol, transport aside: one request line in, one JSON line out.
  *
  * <pre>
- * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "help"
+ * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "enrolment"
+ *          | "approve" SP mac | "deny" SP mac | "help"
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
  *   neighbours  {"ports":[{"index":0,"interface":"cluster0","linkLocal":"fe80::1","adjacencies":[{"routerId":"0.0.0.1","state":"Full/PtP","full":true}]}]}
  *   probe A B   {"probes":[{"address":"A","reachable":true,"millis":0.21},{"address":"B","reachable":false,"millis":null}]}
- *   help        {"requests":["status","routes","neighbours","probe ADDR..."]}
+ *   enrolment   {"policy":"approve","pending":[{"mac":"52:54:00:00:03:00","firstSeen":"...","node":"kubermesh1"}],"approved":[],"denied":[]}
+ *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent
+ *               can record a decision, since only members may write it
+ *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -29,7 +34,8 @@ import java.util.function.Supplier;
 public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
-    static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...");
+    static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...", "enrolment",
+            "approve MAC", "deny MAC");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the node answers with; each is called on the thread of the request. */
@@ -42,6 +48,16 @@ public final class AgentControl {
 
         /** One ICMPv6 echo to each address, answered within a second or not. */
         ControlAnswers.Probes probe(List<Ipv6Address> addresses);
+
+        /** The cluster's enrolment decisions; throws when this node cannot read them. */
+        default ControlAnswers.Enrolment enrolment() {
+            throw new UnsupportedOperationException("this node has no enrolment");
+        }
+
+        /** Records an operator's decision on {@code mac}; throws when this node may not. */
+        default ControlAnswers.Decision decide(MacAddress mac, boolean approve) {
+            throw new UnsupportedOperationException("this node has no enrolment");
+        }
     }
 
     private final Node node;
@@ -111,6 +127,23 @@ public final class AgentControl {
                 };
             case "probe":
                 return probe(words);
+            case "enrolment":
+                if (words.length != 1) {
+                    return new ControlAnswers.Error("'enrolment' takes no arguments, got '" + request + "'");
+                }
+                return node.enrolment();
+            case "approve":
+            case "deny":
+                if (words.length != 2) {
+                    return new ControlAnswers.Error(words[0] + " takes one MAC address, got " + (words.length - 1) + " arguments");
+                }
+                MacAddress mac;
+                try {
+                    mac = MacAddress.parse(words[1]);
+                } catch (RuntimeException e) {
+                    return new ControlAnswers.Error(words[0] + ": '" + shorten(words[1]) + "' is not a MAC address (like 52:54:00:12:34:56)");
+                }
+                return node.decide(mac, words[0].equals("approve"));
             default:
                 return unknown(request);
         }
@@ -131,8 +164,12 @@ public final class AgentControl {
         return node.probe(addresses);
     }
 
+    private static String shorten(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
     private static ControlAnswers.Error unknown(String request) {
-        String shown = request.length() > 64 ? request.substring(0, 64) + "..." : request;
+        String shown = shorten(request);
         return new ControlAnswers.Error("unknown request '" + shown + "'; known: " + String.join(", ", REQUESTS));
     }
 

@@ -69,6 +69,27 @@ public final class ControlAnswers {
     public record Probe(String address, boolean reachable, Double millis) {
     }
 
+    /**
+     * {@code enrolment}: the cluster's policy and the machines it holds a decision on, from etcd.
+     *
+     * @param pending machines that netbooted and wait for an operator (policy {@code approve})
+     */
+    public record Enrolment(String policy, List<Waiting> pending, List<String> approved, List<String> denied) {
+        public Enrolment {
+            pending = List.copyOf(pending);
+            approved = List.copyOf(approved);
+            denied = List.copyOf(denied);
+        }
+    }
+
+    /** A machine waiting for approval: its MAC, when it was first seen and by which node. */
+    public record Waiting(String mac, String firstSeen, String node) {
+    }
+
+    /** {@code approve MAC} and {@code deny MAC}: what is recorded now. */
+    public record Decision(String mac, String decision) {
+    }
+
     /** Any request the agent cannot answer: what was wrong and what it understands. */
     public record Error(String error) {
     }

@@ -52,7 +52,28 @@ public final class IpxeChain {
     private static final Duration CONNECT = Duration.ofSeconds(10);
     private static final Duration READ = Duration.ofSeconds(20);
 
+    /** How long the stand-in follows a script that waits and asks again (pending approval, no profile). */
+    static final Duration WAIT_PATIENCE = Duration.ofMinutes(30);
+    private static final Pattern SLEEP = Pattern.compile("(?m)^sleep (\\d+)$");
+
     public Result run(URI bootScript, MacAddress mac, String uuid) {
+        long deadline = System.nanoTime() + WAIT_PATIENCE.toNanos();
+        while (true) {
+            Result r = once(bootScript, mac, uuid);
+            if (r != null) {
+                return r;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SubstrateException("the node kept this machine waiting for " + WAIT_PATIENCE.toMinutes() + " minutes");
+            }
+        }
+    }
+
+    /**
+     * One pass of the chain; null when the machine script says to wait and ask again (its
+     * {@code echo} lines printed, its {@code sleep} slept, as iPXE would).
+     */
+    private Result once(URI bootScript, MacAddress mac, String uuid) {
         String boot = get(bootScript);
         Matcher chain = CHAIN.matcher(boot);
         if (!chain.find()) {
@@ -69,6 +90,18 @@ public final class IpxeChain {
         Matcher kernel = KERNEL.matcher(script);
         if (!kernel.find() && script.contains("sanboot")) {
             return new Result(script, JSON.createObjectNode(), null);
+        }
+        if (!kernel.find(0) && script.contains("chain boot.ipxe")) {
+            script.lines().filter(l -> l.startsWith("echo ")).forEach(l -> System.out.println("firmware: " + l.substring(5)));
+            Matcher sleep = SLEEP.matcher(script);
+            long seconds = sleep.find() ? Math.min(Long.parseLong(sleep.group(1)), 60) : 5;
+            try {
+                Thread.sleep(seconds * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SubstrateException("interrupted while the node kept this machine waiting");
+            }
+            return null;
         }
         kernel.reset();
         Matcher ignition = kernel.find() ? IGNITION.matcher(kernel.group(1)) : null;
