@@ -45,7 +45,8 @@ class AgentControlTest {
         assertThat(control.answer("probe 2001:db8::1  2001:db8::9\r")).isEqualTo("{\"probes\":[{\"address\":\"2001:db8::1\","
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
-        assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\"]}");
+        assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\","
+                + "\"enrolment\",\"approve MAC\",\"deny MAC\"]}");
     }
 
     @Test
@@ -57,6 +58,56 @@ class AgentControlTest {
         assertThat(control.answer("probe 10.0.0.1")).contains("'10.0.0.1' is not an IPv6 address");
         assertThat(control.answer("probe" + " 2001:db8::1".repeat(257))).contains("got 257");
         assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void enrolmentRequestsNeedANodeWithEnrolmentAndAMac() {
+        assertThat(control.answer("approve")).contains("approve takes one MAC address, got 0 arguments");
+        assertThat(control.answer("deny 52:54:00:00:01:00 52:54:00:00:02:00")).contains("deny takes one MAC address, got 2");
+        assertThat(control.answer("approve 2001:db8::1")).contains("'2001:db8::1' is not a MAC address");
+        assertThat(control.answer("enrolment x")).contains("'enrolment' takes no arguments");
+        // A node without a control plane says so rather than pretending to decide.
+        assertThat(control.answer("approve 52:54:00:00:01:00")).startsWith("{\"error\":").contains("this node has no enrolment");
+        assertThat(control.answer("enrolment")).startsWith("{\"error\":").contains("this node has no enrolment");
+        List<String> decided = new ArrayList<>();
+        AgentControl deciding = new AgentControl(new AgentControl.Node() {
+            @Override
+            public NodeStatus status() {
+                throw new AssertionError();
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                throw new AssertionError();
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                throw new AssertionError();
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public ControlAnswers.Enrolment enrolment() {
+                return new ControlAnswers.Enrolment("approve", List.of(new ControlAnswers.Waiting("52:54:00:00:03:00", "t", "gw")),
+                        List.of(), List.of("52:54:00:00:09:00"));
+            }
+
+            @Override
+            public ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
+                decided.add(mac + (approve ? " approved" : " denied"));
+                return new ControlAnswers.Decision(mac.toString(), approve ? "approved" : "denied");
+            }
+        });
+        assertThat(deciding.answer("enrolment")).isEqualTo("{\"policy\":\"approve\",\"pending\":[{\"mac\":\"52:54:00:00:03:00\","
+                + "\"firstSeen\":\"t\",\"node\":\"gw\"}],\"approved\":[],\"denied\":[\"52:54:00:00:09:00\"]}");
+        assertThat(deciding.answer("approve 52-54-00-00-03-00")).isEqualTo("{\"mac\":\"52:54:00:00:03:00\",\"decision\":\"approved\"}");
+        assertThat(deciding.answer("deny 52:54:00:00:04:00")).isEqualTo("{\"mac\":\"52:54:00:00:04:00\",\"decision\":\"denied\"}");
+        assertThat(decided).containsExactly("52:54:00:00:03:00 approved", "52:54:00:00:04:00 denied");
     }
 
     @Test
