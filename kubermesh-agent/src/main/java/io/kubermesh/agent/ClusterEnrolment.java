@@ -194,6 +194,17 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
                     io.etcd.jetcd.op.Op.delete(bytes((approve ? DENIED : APPROVED) + mac), io.etcd.jetcd.options.DeleteOption.DEFAULT),
                     io.etcd.jetcd.op.Op.delete(bytes(PENDING + mac), io.etcd.jetcd.options.DeleteOption.DEFAULT));
             EtcdClients.await(txn.commit(), CALL, (approve ? "approve " : "deny ") + mac);
+            if (!approve) {
+                // Revocation: etcd checks the user on every request, so a machine enrolled before
+                // is refused at once, even on open connections.
+                String user = Identity.node(mac).commonName();
+                try {
+                    EtcdClients.await(member.getAuthClient().userDelete(bytes(user)), CALL, "remove the etcd user " + user);
+                    LOG.info("enrolment: etcd user {} removed", user);
+                } catch (KubermeshException e) {
+                    LOG.info("enrolment: no etcd user {} to remove ({})", user, e.getMessage());
+                }
+            }
         }
         LOG.info("enrolment: {} {} by the operator", mac, approve ? "approved" : "denied");
         return new io.kubermesh.agent.control.ControlAnswers.Decision(mac.toString(), approve ? "approved" : "denied");
