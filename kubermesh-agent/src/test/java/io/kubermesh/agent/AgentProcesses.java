@@ -74,7 +74,7 @@ final class AgentProcesses implements AutoCloseable {
      * made, the CA certificate and the routing key (the lab's boot chain does this through
      * enrolment; agents started by hand need it done for them).
      */
-    void enrol(String ns, String bootstrapNs, MacAddress identity) throws IOException {
+    void enrol(String ns, String bootstrapNs, MacAddress identity) throws IOException, InterruptedException {
         Path from = state(bootstrapNs);
         Path to = state(ns);
         var ca = io.kubermesh.controlplane.pki.ClusterAuthority.fromPem(
@@ -85,6 +85,36 @@ final class AgentProcesses implements AutoCloseable {
                 .write(dir, io.kubermesh.controlplane.pki.PkiFiles.NODE);
         io.kubermesh.controlplane.pki.NodeCredentials.writeSecret(io.kubermesh.controlplane.pki.PkiFiles.routingKey(to),
                 io.kubermesh.controlplane.pki.NodeCredentials.readText(io.kubermesh.controlplane.pki.PkiFiles.routingKey(from)));
+        // The etcd user the leader makes when it signs through enrolment, made here by the real
+        // etcdctl with the bootstrap member's certificate, inside its namespace.
+        // Roles exist once the bootstrap agent turned authentication on (it marks that in etcd/).
+        await("authentication on in " + bootstrapNs + "'s etcd", 60,
+                () -> Files.exists(from.resolve("etcd").resolve("auth-enabled")));
+        String host = status(bootstrapNs).orElseThrow(() -> new AssertionError(bootstrapNs + " does not answer")).host();
+        String user = io.kubermesh.controlplane.pki.Identity.node(identity).commonName();
+        Path pki = io.kubermesh.controlplane.pki.PkiFiles.directory(from);
+        List<String> etcdctl = List.of("nsenter", "--net=" + NetworkNamespaces.path(bootstrapNs), "--", "etcdctl",
+                "--endpoints=https://[" + host + "]:2379", "--cacert=" + pki.resolve("ca.crt"),
+                "--cert=" + pki.resolve("member.crt"), "--key=" + pki.resolve("member.key"));
+        run(etcdctl, List.of("user", "add", user, "--no-password"), true);
+        run(etcdctl, List.of("user", "grant-role", user, io.kubermesh.controlplane.etcd.EtcdAccess.NODE_ROLE), false);
+    }
+
+    private static void run(List<String> prefix, List<String> args, boolean mayFail) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0 && !mayFail) {
+                throw new AssertionError(String.join(" ", args) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     Process start(String ns, Path config, boolean bootstrap) throws IOException {
