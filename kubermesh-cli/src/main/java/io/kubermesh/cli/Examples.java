@@ -38,9 +38,12 @@ final class Examples {
             Map.entry("power", List.of("kubermesh power status node1 node2 --site site.yaml",
                     "kubermesh power on node1 --site site.yaml --next-boot network",
                     "kubermesh power off --force node1 --site site.yaml")),
-            Map.entry("image", List.of("kubermesh image build --profile seed --output /srv/kubermesh-image")),
+            Map.entry("image", List.of("kubermesh image build --profile seed --output /srv/kubermesh-image",
+                    "kubermesh image write --image /srv/kubermesh-image/usb.img --device /dev/sdb")),
             Map.entry("build", List.of("kubermesh image build --profile seed --output /srv/kubermesh-image",
                     "kubermesh image build --config cluster.yaml --output out --cache /var/cache/kubermesh-image")),
+            Map.entry("write", List.of("kubermesh image write --image /srv/kubermesh-image/usb.img --device /dev/disk/by-id/usb-SanDisk_Ultra-0:0",
+                    "kubermesh image write --image out/usb.img --device /dev/sdb --yes")),
             Map.entry("node-setup", List.of("systemctl status kubermesh-setup.service     (it runs kubermesh image node-setup at boot)")),
             Map.entry("completion", List.of("source <(kubermesh completion bash)",
                     "kubermesh completion zsh > \"${fpath[1]}/_kubermesh\"")));
