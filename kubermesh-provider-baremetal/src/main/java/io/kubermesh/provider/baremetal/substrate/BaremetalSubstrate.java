@@ -1,0 +1,371 @@
+package io.kubermesh.provider.baremetal.substrate;
+
+import io.kubermesh.addressing.site.SiteInventory;
+import io.kubermesh.addressing.site.SiteMachine;
+import io.kubermesh.agent.StatusEndpoint;
+import io.kubermesh.agent.control.UnixAgentChannel;
+import io.kubermesh.api.NotApplicableException;
+import io.kubermesh.api.PowerException;
+import io.kubermesh.api.SubstrateException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.spi.AgentChannel;
+import io.kubermesh.spi.BootDevice;
+import io.kubermesh.spi.Deployment;
+import io.kubermesh.spi.MachinePower;
+import io.kubermesh.spi.MachineSpec;
+import io.kubermesh.spi.MachineStatus;
+import io.kubermesh.spi.PowerDriver;
+import io.kubermesh.spi.PowerDrivers;
+import io.kubermesh.spi.PowerPolicy;
+import io.kubermesh.spi.PowerState;
+import io.kubermesh.spi.PowerTarget;
+import io.kubermesh.spi.Substrate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real machines from the site inventory. The gateway (the one machine added with
+ * {@code netboot=false}) is this host: its agent runs here in a network namespace whose mesh ports
+ * {@code clusterI} are taps carrying the gateway's NIC MACs (a VM standing for a machine plugs its
+ * NIC into one; on a site, the host's own ports take their place). Every other machine is powered
+ * through the BMC the inventory names, on a blank one with network as the one-time boot device,
+ * and its power state is what its BMC reads. Cables are the inventory's: a person lays them, so
+ * {@link #cable} only accepts one the inventory lists and {@link #cut} does not apply.
+ */
+public final class BaremetalSubstrate implements Substrate {
+    private static final Logger LOG = LoggerFactory.getLogger(BaremetalSubstrate.class);
+    static final String NAME = "baremetal";
+
+    private final SiteInventory site;
+    private final Path stateDirectory;
+    private final PowerPolicy policy;
+    private final List<PowerDriver> drivers;
+    private final BaremetalState state;
+    private final Gateway gateway;
+    private boolean closed;
+
+    BaremetalSubstrate(SiteInventory site, Path stateDirectory, String netns, PowerPolicy policy, List<PowerDriver> drivers) {
+        this.site = site;
+        this.stateDirectory = stateDirectory;
+        this.policy = policy;
+        this.drivers = List.copyOf(drivers);
+        BaremetalState existing = BaremetalState.read(stateDirectory);
+        if (existing != null && !netns.equals(existing.netns)) {
+            throw new SubstrateException("the site in " + stateDirectory + " uses namespace " + existing.netns + ", not " + netns);
+        }
+        this.state = existing != null ? existing : new BaremetalState();
+        this.state.netns = netns;
+        this.gateway = new Gateway(netns, stateDirectory.resolve("gateway"));
+        save();
+    }
+
+    @Override
+    public synchronized void addMachine(MachineSpec spec) {
+        open();
+        SiteMachine m = site.machine(spec.name()).orElseThrow(() -> new SubstrateException("machine " + spec.name()
+                + " is not in the site inventory " + site.name() + "; it lists " + names()));
+        if (find(spec.name()).isPresent()) {
+            throw new SubstrateException("machine " + spec.name() + " was added already");
+        }
+        if (!m.nics().equals(spec.nics())) {
+            throw new SubstrateException("machine " + spec.name() + " has NICs " + m.nics() + " in the inventory, not " + spec.nics());
+        }
+        if (spec.netboot()) {
+            target(m);
+        } else {
+            if (state.gateway != null) {
+                throw new SubstrateException("the gateway is " + state.gateway + "; a site has one machine deployed from this host");
+            }
+            gateway.create(m.nics());
+            state.gateway = m.name();
+        }
+        BaremetalState.Added a = new BaremetalState.Added();
+        a.name = spec.name();
+        a.netboot = spec.netboot();
+        state.machines.add(a);
+        save();
+        LOG.info("machine {} added ({})", spec.name(), spec.netboot() ? "powered through " + target(m).describe()
+                : "the gateway, namespace " + state.netns);
+    }
+
+    /** Accepts a cable the inventory lists: it is laid already, by a person; any other does not apply. */
+    @Override
+    public synchronized void cable(PortRef a, PortRef b) {
+        open();
+        machine(a.machine());
+        machine(b.machine());
+        if (site.cables().stream().noneMatch(c -> same(c, a, b))) {
+            throw new NotApplicableException(NAME, "cable " + a + " to " + b, "a person lays cables on a site; plug it, "
+                    + "then add [\"" + a + "\", \"" + b + "\"] to the cables of " + site.name());
+        }
+    }
+
+    @Override
+    public void cut(PortRef a, PortRef b) {
+        throw new NotApplicableException(NAME, "cut the cable between " + a + " and " + b,
+                "pulling a cable is a person's job on a site (taking the port down on the neighbour is not built yet)");
+    }
+
+    @Override
+    public synchronized void powerOn(String machine) {
+        open();
+        BaremetalState.Added a = machine(machine);
+        if (machine.equals(state.gateway)) {
+            if (!state.deployed) {
+                throw new SubstrateException("nothing is deployed on the gateway " + machine + " (Substrate.deploy first)");
+            }
+            if (gateway.running(state.gatewayPid)) {
+                return;
+            }
+            state.gatewayPid = gateway.start(machine, state.etcdBootstrap);
+        } else {
+            try (MachinePower power = power(machine)) {
+                if (a.netboot) {
+                    power.bootOnce(BootDevice.NETWORK);
+                }
+                power.on();
+            }
+        }
+        if (!state.poweredByUs.contains(machine)) {
+            state.poweredByUs.add(machine);
+        }
+        save();
+        LOG.info("machine {} powered on", machine);
+    }
+
+    @Override
+    public synchronized void powerOff(String machine) {
+        shutdown(machine, Duration.ZERO);
+    }
+
+    /** The gateway's agent gets SIGTERM and {@code grace}; a BMC machine gets its soft off with {@code grace}, then a hard one. */
+    @Override
+    public synchronized void shutdown(String machine, Duration grace) {
+        open();
+        machine(machine);
+        if (machine.equals(state.gateway)) {
+            gateway.stop(state.gatewayPid, grace);
+            state.gatewayPid = 0;
+        } else {
+            try (MachinePower power = power(machine, policy.withSoftOff(grace))) {
+                power.off();
+            }
+        }
+        state.poweredByUs.remove(machine);
+        save();
+        LOG.info("machine {} powered off", machine);
+    }
+
+    @Override
+    public synchronized void removeMachine(String machine) {
+        open();
+        BaremetalState.Added a = machine(machine);
+        if (poweredNow(a)) {
+            throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
+        }
+        if (machine.equals(state.gateway)) {
+            gateway.delete();
+            state.gateway = null;
+            state.deployed = false;
+        }
+        state.machines.remove(a);
+        save();
+    }
+
+    /** Powered is what each BMC reads now; a BMC that cannot tell (Wake-on-LAN) or does not answer reads as off. */
+    @Override
+    public synchronized List<MachineStatus> machines() {
+        List<MachineStatus> out = new ArrayList<>();
+        for (BaremetalState.Added a : state.machines) {
+            out.add(new MachineStatus(a.name, poweredNow(a), site.machine(a.name).orElseThrow().nics(), a.netboot));
+        }
+        return out;
+    }
+
+    /** The added machines and the inventory's cables between them. */
+    @Override
+    public synchronized Topology topology() {
+        List<Topology.Machine> machines = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (BaremetalState.Added a : state.machines) {
+            machines.add(new Topology.Machine(a.name, site.machine(a.name).orElseThrow().nics().size()));
+            names.add(a.name);
+        }
+        List<Cable> cables = site.cables().stream()
+                .filter(c -> names.contains(c.a().machine()) && names.contains(c.b().machine())).toList();
+        return new Topology(machines, cables);
+    }
+
+    /** The gateway's console log, or the machine's serial console over its BMC (IPMI SOL). */
+    @Override
+    public AutoCloseable console(String machine, Consumer<String> lines) {
+        synchronized (this) {
+            open();
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return gateway.follow(lines);
+        }
+        MachinePower power = power(machine);
+        try {
+            AutoCloseable sol = power.console(lines);
+            return () -> {
+                try {
+                    sol.close();
+                } finally {
+                    power.close();
+                }
+            };
+        } catch (PowerException e) {
+            power.close();
+            if (e.reason() == PowerException.Reason.UNSUPPORTED) {
+                throw new NotApplicableException(NAME, "show the console of " + machine, "its BMC ("
+                        + power.target().address().driver() + ") has no serial console");
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            power.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> consoleTail(String machine, int lines) {
+        synchronized (this) {
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return gateway.tail(lines);
+        }
+        throw new NotApplicableException(NAME, "show the console log of " + machine,
+                "a BMC keeps no console log; follow it live with console (Serial-over-LAN)");
+    }
+
+    @Override
+    public synchronized void deploy(String machine, Deployment deployment) {
+        open();
+        machine(machine);
+        if (!machine.equals(state.gateway)) {
+            throw new SubstrateException("machine " + machine + " network-boots from its neighbour; only the gateway "
+                    + state.gateway + " is deployed from this host");
+        }
+        gateway.deploy(deployment.clusterYaml());
+        state.deployed = true;
+        state.etcdBootstrap = deployment.etcdBootstrap();
+        save();
+    }
+
+    @Override
+    public AgentChannel agent(String machine) {
+        synchronized (this) {
+            open();
+            machine(machine);
+            if (!machine.equals(state.gateway)) {
+                throw new NotApplicableException(NAME, "reach the agent of " + machine,
+                        "reaching a netbooted machine's agent over its host address is not built yet; ask the gateway's agent");
+            }
+            if (!gateway.running(state.gatewayPid)) {
+                throw new SubstrateException("the gateway " + machine + " is powered off: no agent runs there");
+            }
+        }
+        return UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET));
+    }
+
+    @Override
+    public Map<String, String> placement(String machine) {
+        synchronized (this) {
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return Map.of("netns", state.netns);
+        }
+        return Map.of("bmc", target(site.machine(machine).orElseThrow()).address().toString());
+    }
+
+    /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String m : new ArrayList<>(state.poweredByUs)) {
+            try {
+                if (m.equals(state.gateway)) {
+                    gateway.stop(state.gatewayPid, Duration.ofSeconds(5));
+                } else {
+                    try (MachinePower power = power(m, policy.withSoftOff(Duration.ZERO))) {
+                        power.off();
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("powering {} off: {}", m, e.toString());
+            }
+        }
+        gateway.delete();
+        BaremetalState.delete(stateDirectory);
+    }
+
+    private boolean poweredNow(BaremetalState.Added a) {
+        if (a.name.equals(state.gateway)) {
+            return gateway.running(state.gatewayPid);
+        }
+        try (MachinePower power = power(a.name)) {
+            return power.state() == PowerState.ON;
+        } catch (PowerException e) {
+            LOG.warn("{}: {}", a.name, e.getMessage());
+            return false;
+        }
+    }
+
+    private MachinePower power(String machine) {
+        return power(machine, policy);
+    }
+
+    private MachinePower power(String machine, PowerPolicy with) {
+        PowerTarget target = target(site.machine(machine).orElseThrow());
+        PowerDriver driver = PowerDrivers.driver("site.machines." + machine + ".bmc", target.address().driver(), drivers);
+        return MachinePower.open(driver, target, with, s -> LOG.info("{}: {}", machine, s.text()));
+    }
+
+    private PowerTarget target(SiteMachine m) {
+        return m.power().orElseThrow(() -> new SubstrateException("machine " + m.name() + " has no bmc in the site inventory "
+                + site.name() + ": the baremetal substrate cannot power it (add bmc: ipmi://, redfish:// or wol)"));
+    }
+
+    private static boolean same(Cable c, PortRef a, PortRef b) {
+        return (c.a().equals(a) && c.b().equals(b)) || (c.a().equals(b) && c.b().equals(a));
+    }
+
+    private List<String> names() {
+        return site.machines().stream().map(SiteMachine::name).toList();
+    }
+
+    private Optional<BaremetalState.Added> find(String name) {
+        return state.machines.stream().filter(a -> a.name.equals(name)).findFirst();
+    }
+
+    private BaremetalState.Added machine(String name) {
+        return find(name).orElseThrow(() -> new SubstrateException("machine " + name + " has not been added; added: "
+                + state.machines.stream().map(a -> a.name).toList()));
+    }
+
+    private void open() {
+        if (closed) {
+            throw new SubstrateException("this substrate is closed");
+        }
+    }
+
+    private void save() {
+        state.write(stateDirectory);
+    }
+}
