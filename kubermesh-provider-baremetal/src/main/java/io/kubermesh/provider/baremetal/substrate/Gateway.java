@@ -103,12 +103,34 @@ final class Gateway {
     }
 
     boolean running(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return agent(pid).isPresent();
+    }
+
+    /**
+     * The agent's process, if {@code pid} is still it: a live process whose command line names
+     * {@link GatewayAgent} and this gateway's directory (after a reboot the number may be another
+     * program's, which must never be signalled).
+     */
+    private Optional<ProcessHandle> agent(long pid) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> commandLine(pid).contains(GatewayAgent.class.getName())
+                && commandLine(pid).contains(dir.toString()));
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** SIGTERM to the agent, {@code grace} for it to withdraw what it announced, then SIGKILL to what is left of its tree. */
     void stop(long pid, Duration grace) {
-        Optional<ProcessHandle> agent = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+        Optional<ProcessHandle> agent = agent(pid);
         if (agent.isPresent()) {
             List<ProcessHandle> tree = new ArrayList<>(agent.get().descendants().toList());
             tree.add(agent.get());

@@ -99,6 +99,8 @@ class BaremetalSubstrateIT {
                 await(gatewayConsole, l -> l.contains("identity " + GATEWAY_MAC), Duration.ofSeconds(60), "the gateway's agent");
             }
             System.out.printf("gateway agent up at %.1f s%n", seconds(started));
+            assertThat(status(site, "gateway").powered()).isTrue();
+            assertThat(site.placement("gateway")).containsEntry("netns", NETNS);
 
             List<String> sol = new CopyOnWriteArrayList<>();
             try (AutoCloseable console = substrate.console("node1", sol::add)) {
@@ -106,10 +108,13 @@ class BaremetalSubstrateIT {
                 assertThat(status(substrate, "node1").powered()).isTrue();
                 assertThat(bmc.ipmitool("chassis", "power", "status")).contains("Chassis Power is on");
                 // iPXE (the NIC's ROM) configures itself from the gateway's RA and DHCPv6, then fetches its script over HTTP.
-                await(sol, l -> l.contains("boot.ipxe") && l.contains(port0), Duration.ofSeconds(150),
-                        "iPXE asking the gateway (" + port0 + ") for boot.ipxe");
+                await(sol, l -> l.contains("Filename: http://[" + port0 + "]") && l.contains("/boot.ipxe"), Duration.ofSeconds(150),
+                        "DHCPv6 from the gateway (" + port0 + ") naming boot.ipxe");
+                // ...and the gateway's HTTP server hands it over ("http://[...]/boot.ipxe... ok").
+                await(sol, l -> l.matches(".*\\[" + java.util.regex.Pattern.quote(port0) + "\\]:\\d+/boot\\.ipxe\\.\\.\\. *ok.*"),
+                        Duration.ofSeconds(60), "iPXE fetching boot.ipxe from the gateway");
                 System.out.printf("node1 fetched boot.ipxe from the gateway at %.1f s%n", seconds(started));
-                sol.stream().filter(l -> l.contains("iPXE") || l.contains("net0") || l.contains("http")).limit(12)
+                sol.stream().filter(l -> l.contains("net0") || l.contains("http")).limit(12)
                         .forEach(l -> System.out.println("node1 SOL | " + l.strip()));
             }
             assertThat(bmc.chassis().starts()).containsExactly("boot=pxe");
