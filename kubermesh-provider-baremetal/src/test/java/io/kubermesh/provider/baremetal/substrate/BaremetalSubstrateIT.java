@@ -113,10 +113,16 @@ class BaremetalSubstrateIT {
                 // ...and the gateway's HTTP server hands it over ("http://[...]/boot.ipxe... ok").
                 await(sol, l -> l.matches(".*\\[" + java.util.regex.Pattern.quote(port0) + "\\]:\\d+/boot\\.ipxe\\.\\.\\. *ok.*"),
                         Duration.ofSeconds(60), "iPXE fetching boot.ipxe from the gateway");
+                // ...and runs it: the gateway's script asks for node1's own.
+                await(sol, l -> l.contains("kubermesh: asking for the script of " + NODE_MAC), Duration.ofSeconds(30),
+                        "the gateway's boot.ipxe running on node1");
                 System.out.printf("node1 fetched boot.ipxe from the gateway at %.1f s%n", seconds(started));
                 sol.stream().filter(l -> l.contains("net0") || l.contains("http")).limit(12)
                         .forEach(l -> System.out.println("node1 SOL | " + l.strip()));
             }
+            // The gateway's side: its DHCPv6 server leased node1 an address on port 0, by node1's MAC.
+            Path leases = dir.resolve("state/gateway/state/boot/dhcp6/port0/dhcp6.leases");
+            assertThat(Files.readString(leases)).contains("mac-" + NODE_MAC);
             assertThat(bmc.chassis().starts()).containsExactly("boot=pxe");
             assertThat(String.join("\n", sol)).contains("iPXE");
 
