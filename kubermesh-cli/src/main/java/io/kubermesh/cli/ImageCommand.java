@@ -119,6 +119,9 @@ final class ImageCommand extends CommandGroup {
                         + ImageWriter.size(Files.size(image)) + ")? Everything on it is lost. Type yes: ");
                 err.flush();
                 String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (System.console() == null) {
+                    err.println(); // a piped answer is not echoed: end the question's line
+                }
                 if (!"yes".equals(answer == null ? null : answer.strip())) {
                     throw new ConfigurationException("--yes", answer == null ? null : answer.strip(),
                             "'yes' typed at the question, or --yes; nothing was written");
