@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * What a baremetal substrate remembers between commands ({@code substrate.json} in its state
  * directory): the inventory machines added, the gateway's agent process, and which machines it
- * powered on (so {@code down} powers off those and only those). Power state itself is never
+ * powered on (so {@code down} powers off those and only those), the gateway ports cut. Power state itself is never
  * stored: it is read from each BMC when asked.
  */
 final class BaremetalState {
@@ -26,6 +26,8 @@ final class BaremetalState {
     public long gatewayPid;
     public List<Added> machines = new ArrayList<>();
     public List<String> poweredByUs = new ArrayList<>();
+    /** Gateway ports taken down administratively by {@code cut}: their cables count as pulled. */
+    public List<Integer> cutPorts = new ArrayList<>();
 
     /** One machine of the inventory that was added. */
     public static final class Added {

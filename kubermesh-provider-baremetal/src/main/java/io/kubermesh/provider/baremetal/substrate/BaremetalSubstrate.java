@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * NIC into one; on a site, the host's own ports take their place). Every other machine is powered
  * through the BMC the inventory names, on a blank one with network as the one-time boot device,
  * and its power state is what its BMC reads. Cables are the inventory's: a person lays them, so
- * {@link #cable} only accepts one the inventory lists and {@link #cut} does not apply.
+ * {@link #cable} only accepts one the inventory lists; {@link #cut} takes the gateway's end down.
  */
 public final class BaremetalSubstrate implements Substrate {
     private static final Logger LOG = LoggerFactory.getLogger(BaremetalSubstrate.class);
@@ -97,7 +97,10 @@ public final class BaremetalSubstrate implements Substrate {
                 : "the gateway, namespace " + state.netns);
     }
 
-    /** Accepts a cable the inventory lists: it is laid already, by a person; any other does not apply. */
+    /**
+     * Accepts a cable the inventory lists (a person laid it) and, if it was cut at the gateway,
+     * brings the gateway's port up again; any other cable does not apply.
+     */
     @Override
     public synchronized void cable(PortRef a, PortRef b) {
         open();
@@ -107,12 +110,46 @@ public final class BaremetalSubstrate implements Substrate {
             throw new NotApplicableException(NAME, "cable " + a + " to " + b, "a person lays cables on a site; plug it, "
                     + "then add [\"" + a + "\", \"" + b + "\"] to the cables of " + site.name());
         }
+        gatewayEnd(a, b).filter(state.cutPorts::contains).ifPresent(p -> {
+            state.cutPorts.remove(p);
+            save();
+            if (gateway.running(state.gatewayPid)) {
+                gateway.setPort(p, true);
+            }
+            LOG.info("cable {} - {} joined again (gateway port {} up)", a, b, p);
+        });
     }
 
+    /**
+     * Takes the gateway's end of an inventory cable down administratively: the machine at the
+     * other end loses its link as if the cable were pulled. A cable between two netbooted machines
+     * does not apply (that needs a neighbour's agent, which is not reachable yet).
+     */
     @Override
-    public void cut(PortRef a, PortRef b) {
-        throw new NotApplicableException(NAME, "cut the cable between " + a + " and " + b,
-                "pulling a cable is a person's job on a site (taking the port down on the neighbour is not built yet)");
+    public synchronized void cut(PortRef a, PortRef b) {
+        open();
+        machine(a.machine());
+        machine(b.machine());
+        if (site.cables().stream().noneMatch(c -> same(c, a, b))) {
+            throw new SubstrateException("there is no cable between " + a + " and " + b + " in the site inventory " + site.name());
+        }
+        int port = gatewayEnd(a, b).orElseThrow(() -> new NotApplicableException(NAME, "cut the cable between " + a + " and "
+                + b, "taking a port down on a netbooted machine needs its agent, which is not reachable yet; pull the cable"));
+        if (!state.cutPorts.contains(port)) {
+            state.cutPorts.add(port);
+            save();
+        }
+        if (gateway.running(state.gatewayPid)) {
+            gateway.setPort(port, false);
+        }
+        LOG.info("cable {} - {} cut (gateway port {} down)", a, b, port);
+    }
+
+    private Optional<Integer> gatewayEnd(PortRef a, PortRef b) {
+        if (a.machine().equals(state.gateway)) {
+            return Optional.of(a.port());
+        }
+        return b.machine().equals(state.gateway) ? Optional.of(b.port()) : Optional.empty();
     }
 
     @Override
@@ -126,7 +163,7 @@ public final class BaremetalSubstrate implements Substrate {
             if (gateway.running(state.gatewayPid)) {
                 return;
             }
-            state.gatewayPid = gateway.start(machine, state.etcdBootstrap);
+            state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
         } else {
             try (MachinePower power = power(machine)) {
                 if (a.netboot) {
@@ -176,6 +213,7 @@ public final class BaremetalSubstrate implements Substrate {
             gateway.delete();
             state.gateway = null;
             state.deployed = false;
+            state.cutPorts.clear();
         }
         state.machines.remove(a);
         save();
@@ -201,7 +239,8 @@ public final class BaremetalSubstrate implements Substrate {
             names.add(a.name);
         }
         List<Cable> cables = site.cables().stream()
-                .filter(c -> names.contains(c.a().machine()) && names.contains(c.b().machine())).toList();
+                .filter(c -> names.contains(c.a().machine()) && names.contains(c.b().machine()))
+                .filter(c -> gatewayEnd(c.a(), c.b()).map(p -> !state.cutPorts.contains(p)).orElse(true)).toList();
         return new Topology(machines, cables);
     }
 

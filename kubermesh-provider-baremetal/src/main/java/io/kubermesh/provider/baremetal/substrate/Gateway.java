@@ -78,9 +78,10 @@ final class Gateway {
         }
     }
 
-    /** Brings the ports up and starts the agent; returns its process id. */
-    long start(String name, boolean etcdBootstrap) {
+    /** Brings the ports up (all but {@code cut}) and starts the agent; returns its process id. */
+    long start(String name, boolean etcdBootstrap, List<Integer> cut) {
         setPorts(true);
+        cut.forEach(p -> setPort(p, false));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", "-cp", classPath(), GatewayAgent.class.getName(), "--config",
@@ -196,6 +197,13 @@ final class Gateway {
         t.setDaemon(true);
         t.start();
         return t::interrupt;
+    }
+
+    /** One port up or down administratively: down, the machine cabled to it loses its link (carrier). */
+    void setPort(int port, boolean up) {
+        try (Rtnetlink nl = Rtnetlink.open(netns)) {
+            nl.setUp(PortPrefix.interfaceName(port), up);
+        }
     }
 
     private void setPorts(boolean up) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * ipxe-qemu) behind a real BMC (ipmi_sim), its NIC the gateway's tap {@code cluster0}. Powered on
  * through the substrate (network as the one-time boot device over IPMI), it network-boots from
  * the gateway's boot services, read over Serial-over-LAN; powered off through the BMC, the
- * substrate reads it off. Cables are the inventory's: laying or cutting one does not apply.
+ * substrate reads it off. Cables are the inventory's; a cut takes the gateway's port down.
  */
 class BaremetalSubstrateIT {
     private static final String NETNS = "kmbm-gw";
@@ -82,8 +82,6 @@ class BaremetalSubstrateIT {
             PortRef n0 = new PortRef("node1", 0);
             substrate.cable(g0, n0);
             assertThat(substrate.topology().cables()).hasSize(1);
-            assertThatThrownBy(() -> site.cut(g0, n0)).isInstanceOf(NotApplicableException.class)
-                    .hasMessageContaining("cannot cut");
             assertThatThrownBy(() -> site.agent("node1")).isInstanceOf(NotApplicableException.class);
             assertThat(substrate.machines()).allSatisfy(m -> assertThat(m.powered()).isFalse());
 
@@ -101,6 +99,14 @@ class BaremetalSubstrateIT {
             System.out.printf("gateway agent up at %.1f s%n", seconds(started));
             assertThat(status(site, "gateway").powered()).isTrue();
             assertThat(site.placement("gateway")).containsEntry("netns", NETNS);
+            // cut takes the gateway's end down administratively; joining brings it back
+            assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).contains(",UP");
+            site.cut(n0, g0);
+            assertThat(site.topology().cables()).isEmpty();
+            assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).doesNotContain(",UP");
+            site.cable(g0, n0);
+            assertThat(site.topology().cables()).hasSize(1);
+            assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).contains(",UP");
 
             List<String> sol = new CopyOnWriteArrayList<>();
             try (AutoCloseable console = substrate.console("node1", sol::add)) {

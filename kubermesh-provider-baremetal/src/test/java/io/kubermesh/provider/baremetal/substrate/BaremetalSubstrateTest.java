@@ -102,7 +102,7 @@ class BaremetalSubstrateTest {
     }
 
     @Test
-    void cablesAreTheInventorysAndCuttingOneDoesNotApply() {
+    void cablesAreTheInventorysAndCuttingOneBetweenNetbootedMachinesDoesNotApply() {
         try (BaremetalSubstrate s = substrate()) {
             s.addMachine(node1());
             s.addMachine(netboot("node2", "52:54:00:6b:6e:02"));
@@ -112,7 +112,10 @@ class BaremetalSubstrateTest {
             assertThat(s.topology().cables()).containsExactly(new Cable(n1, n2));
             assertThatThrownBy(() -> s.cable(new PortRef("node1", 0), n2)).isInstanceOf(NotApplicableException.class)
                     .hasMessageContaining("a person lays cables").hasMessageContaining("[\"node1:0\", \"node2:0\"]");
-            assertThatThrownBy(() -> s.cut(n1, n2)).isInstanceOf(NotApplicableException.class).hasMessageContaining("cannot cut");
+            assertThatThrownBy(() -> s.cut(n1, n2)).isInstanceOf(NotApplicableException.class).hasMessageContaining("cannot cut")
+                    .hasMessageContaining("needs its agent");
+            assertThatThrownBy(() -> s.cut(new PortRef("node1", 0), n2)).isInstanceOf(SubstrateException.class)
+                    .isNotInstanceOf(NotApplicableException.class).hasMessageContaining("no cable between node1:0 and node2:0");
             assertThatThrownBy(() -> s.cable(new PortRef("node7", 0), n2)).isInstanceOf(SubstrateException.class)
                     .hasMessageContaining("node7");
         }
