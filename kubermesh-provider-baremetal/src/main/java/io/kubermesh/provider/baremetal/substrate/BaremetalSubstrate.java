@@ -5,22 +5,16 @@ import io.kubermesh.addressing.site.SiteMachine;
 import io.kubermesh.agent.StatusEndpoint;
 import io.kubermesh.agent.control.UnixAgentChannel;
 import io.kubermesh.api.NotApplicableException;
-import io.kubermesh.api.PowerException;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.spi.AgentChannel;
-import io.kubermesh.spi.BootDevice;
 import io.kubermesh.spi.Deployment;
-import io.kubermesh.spi.MachinePower;
 import io.kubermesh.spi.MachineSpec;
 import io.kubermesh.spi.MachineStatus;
 import io.kubermesh.spi.PowerDriver;
-import io.kubermesh.spi.PowerDrivers;
 import io.kubermesh.spi.PowerPolicy;
-import io.kubermesh.spi.PowerState;
-import io.kubermesh.spi.PowerTarget;
 import io.kubermesh.spi.Substrate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +41,7 @@ public final class BaremetalSubstrate implements Substrate {
 
     private final SiteInventory site;
     private final Path stateDirectory;
-    private final PowerPolicy policy;
-    private final List<PowerDriver> drivers;
+    private final SitePower power;
     private final BaremetalState state;
     private final Gateway gateway;
     private boolean closed;
@@ -56,8 +49,7 @@ public final class BaremetalSubstrate implements Substrate {
     BaremetalSubstrate(SiteInventory site, Path stateDirectory, String netns, PowerPolicy policy, List<PowerDriver> drivers) {
         this.site = site;
         this.stateDirectory = stateDirectory;
-        this.policy = policy;
-        this.drivers = List.copyOf(drivers);
+        this.power = new SitePower(site, policy, drivers);
         BaremetalState existing = BaremetalState.read(stateDirectory);
         if (existing != null && !netns.equals(existing.netns)) {
             throw new SubstrateException("the site in " + stateDirectory + " uses namespace " + existing.netns + ", not " + netns);
@@ -80,7 +72,7 @@ public final class BaremetalSubstrate implements Substrate {
             throw new SubstrateException("machine " + spec.name() + " has NICs " + m.nics() + " in the inventory, not " + spec.nics());
         }
         if (spec.netboot()) {
-            target(m);
+            power.target(m.name());
         } else {
             if (state.gateway != null) {
                 throw new SubstrateException("the gateway is " + state.gateway + "; a site has one machine deployed from this host");
@@ -93,7 +85,7 @@ public final class BaremetalSubstrate implements Substrate {
         a.netboot = spec.netboot();
         state.machines.add(a);
         save();
-        LOG.info("machine {} added ({})", spec.name(), spec.netboot() ? "powered through " + target(m).describe()
+        LOG.info("machine {} added ({})", spec.name(), spec.netboot() ? "powered through " + power.target(m.name()).describe()
                 : "the gateway, namespace " + state.netns);
     }
 
@@ -165,12 +157,7 @@ public final class BaremetalSubstrate implements Substrate {
             }
             state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
         } else {
-            try (MachinePower power = power(machine)) {
-                if (a.netboot) {
-                    power.bootOnce(BootDevice.NETWORK);
-                }
-                power.on();
-            }
+            power.on(machine, a.netboot);
         }
         if (!state.poweredByUs.contains(machine)) {
             state.poweredByUs.add(machine);
@@ -193,9 +180,7 @@ public final class BaremetalSubstrate implements Substrate {
             gateway.stop(state.gatewayPid, grace);
             state.gatewayPid = 0;
         } else {
-            try (MachinePower power = power(machine, policy.withSoftOff(grace))) {
-                power.off();
-            }
+            power.off(machine, grace);
         }
         state.poweredByUs.remove(machine);
         save();
@@ -254,27 +239,7 @@ public final class BaremetalSubstrate implements Substrate {
         if (machine.equals(state.gateway)) {
             return gateway.follow(lines);
         }
-        MachinePower power = power(machine);
-        try {
-            AutoCloseable sol = power.console(lines);
-            return () -> {
-                try {
-                    sol.close();
-                } finally {
-                    power.close();
-                }
-            };
-        } catch (PowerException e) {
-            power.close();
-            if (e.reason() == PowerException.Reason.UNSUPPORTED) {
-                throw new NotApplicableException(NAME, "show the console of " + machine, "its BMC ("
-                        + power.target().address().driver() + ") has no serial console");
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            power.close();
-            throw e;
-        }
+        return power.console(machine, lines);
     }
 
     @Override
@@ -327,7 +292,7 @@ public final class BaremetalSubstrate implements Substrate {
         if (machine.equals(state.gateway)) {
             return Map.of("netns", state.netns);
         }
-        return Map.of("bmc", target(site.machine(machine).orElseThrow()).address().toString());
+        return Map.of("bmc", power.target(machine).address().toString());
     }
 
     /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */
@@ -342,9 +307,7 @@ public final class BaremetalSubstrate implements Substrate {
                 if (m.equals(state.gateway)) {
                     gateway.stop(state.gatewayPid, Duration.ofSeconds(5));
                 } else {
-                    try (MachinePower power = power(m, policy.withSoftOff(Duration.ZERO))) {
-                        power.off();
-                    }
+                    power.off(m, Duration.ZERO);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("powering {} off: {}", m, e.toString());
@@ -358,27 +321,7 @@ public final class BaremetalSubstrate implements Substrate {
         if (a.name.equals(state.gateway)) {
             return gateway.running(state.gatewayPid);
         }
-        try (MachinePower power = power(a.name)) {
-            return power.state() == PowerState.ON;
-        } catch (PowerException e) {
-            LOG.warn("{}: {}", a.name, e.getMessage());
-            return false;
-        }
-    }
-
-    private MachinePower power(String machine) {
-        return power(machine, policy);
-    }
-
-    private MachinePower power(String machine, PowerPolicy with) {
-        PowerTarget target = target(site.machine(machine).orElseThrow());
-        PowerDriver driver = PowerDrivers.driver("site.machines." + machine + ".bmc", target.address().driver(), drivers);
-        return MachinePower.open(driver, target, with, s -> LOG.info("{}: {}", machine, s.text()));
-    }
-
-    private PowerTarget target(SiteMachine m) {
-        return m.power().orElseThrow(() -> new SubstrateException("machine " + m.name() + " has no bmc in the site inventory "
-                + site.name() + ": the baremetal substrate cannot power it (add bmc: ipmi://, redfish:// or wol)"));
+        return power.readsOn(a.name);
     }
 
     private static boolean same(Cable c, PortRef a, PortRef b) {
