@@ -8,16 +8,26 @@ import io.kubermesh.image.build.ImageBuilder;
 import io.kubermesh.image.build.ImageRequest;
 import io.kubermesh.image.build.ImageResult;
 import io.kubermesh.image.node.NodeSetup;
+import io.kubermesh.image.write.BlockDevices;
+import io.kubermesh.image.write.ImageWriter;
+import io.kubermesh.image.write.WriteResult;
+import io.kubermesh.image.write.WriteTarget;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code kubermesh image ...}: the node OS (docs/image.md). */
-@Command(name = "image", mixinStandardHelpOptions = true, description = "The node OS: build it; what a node runs at boot.",
-        subcommands = {ImageCommand.Build.class, ImageCommand.NodeSetupCommand.class})
+@Command(name = "image", mixinStandardHelpOptions = true, description = "The node OS: build it; write it to a USB drive; what a node runs at boot.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.Write.class, ImageCommand.NodeSetupCommand.class})
 final class ImageCommand extends CommandGroup {
 
     /** {@code kubermesh image build}: parses, then hands everything to {@link ImageBuilder}. */
@@ -70,6 +80,56 @@ final class ImageCommand extends CommandGroup {
                         + "not run from one (" + self + ")");
             }
             return self;
+        }
+    }
+
+    /**
+     * {@code kubermesh image write}: the checks and the copy are {@link ImageWriter}'s; this asks the
+     * operator to confirm the device unless {@code --yes}.
+     */
+    @Command(name = "write", mixinStandardHelpOptions = true,
+            description = "Writes the first machine's image (usb.img) onto a USB drive or a file, then reads it back and "
+                    + "compares SHA-256. Refuses a mounted device, the disk this host runs from, a partition, a device "
+                    + "smaller than the image, and a fixed disk unless --force.")
+    static final class Write implements Callable<Integer> {
+        @Option(names = "--image", paramLabel = "FILE", defaultValue = "kubermesh-image/usb.img",
+                description = "The image to write (default: ${DEFAULT-VALUE}, where image build puts it).")
+        Path image;
+
+        @Option(names = "--device", paramLabel = "PATH", required = true,
+                description = "The whole block device (/dev/sdX, /dev/disk/by-id/usb-...) or a file to write.")
+        Path device;
+
+        @Option(names = "--yes", description = "Do not ask to confirm the device.")
+        boolean yes;
+
+        @Option(names = "--force", description = "Write a block device the kernel does not mark removable.")
+        boolean force;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            ImageWriter writer = new ImageWriter(BlockDevices.system(), line -> err.println("kubermesh: " + line));
+            WriteTarget target = writer.check(image, device, force);
+            if (!yes) {
+                err.print("kubermesh: overwrite " + target.describe() + " with " + image + " ("
+                        + ImageWriter.size(Files.size(image)) + ")? Everything on it is lost. Type yes: ");
+                err.flush();
+                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (System.console() == null) {
+                    err.println(); // a piped answer is not echoed: end the question's line
+                }
+                if (!"yes".equals(answer == null ? null : answer.strip())) {
+                    throw new ConfigurationException("--yes", answer == null ? null : answer.strip(),
+                            "'yes' typed at the question, or --yes; nothing was written");
+                }
+            }
+            WriteResult r = writer.write(image, target);
+            spec.commandLine().getOut().println(r.sha256() + "  " + target.path());
+            return 0;
         }
     }
 

@@ -39,4 +39,41 @@ class ImageCommandTest {
                 dir.resolve("none.jar").toString())).isEqualTo(2);
         assertThat(err2.toString()).contains("--agent-jar");
     }
+
+    @Test
+    void writeCopiesTheImageToAFileAndPrintsTheDigestItReadBack() throws Exception {
+        byte[] bytes = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(bytes);
+        Path image = Files.write(dir.resolve("usb.img"), bytes);
+        Path target = dir.resolve("stick.img");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Kubermesh.run(new PrintWriter(out), new PrintWriter(err), "image", "write", "--image", image.toString(),
+                "--device", target.toString(), "--yes");
+        assertThat(code).as(err.toString()).isZero();
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertThat(out.toString()).isEqualTo(digest + "  " + target + System.lineSeparator());
+        assertThat(err.toString()).contains("(100%)").contains("verified").contains(digest);
+        assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+    }
+
+    @Test
+    void writeRefusesACharacterDeviceAndAnUnconfirmedWrite() throws Exception {
+        Path image = Files.write(dir.resolve("usb.img"), new byte[4096]);
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "image", "write", "--image", image.toString(), "--device", "/dev/null", "--yes")).isEqualTo(2);
+        assertThat(err.toString()).contains("--device").contains("character device");
+
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("no\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            StringWriter err2 = new StringWriter();
+            assertThat(run(err2, "image", "write", "--image", image.toString(), "--device", dir.resolve("t.img").toString()))
+                    .isEqualTo(2);
+            assertThat(err2.toString()).contains("Type yes").contains("nothing was written");
+            assertThat(dir.resolve("t.img")).doesNotExist();
+        } finally {
+            System.setIn(stdin);
+        }
+    }
 }

@@ -17,7 +17,8 @@ class SubstratesCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("SUBSTRATE").contains("RUNS").containsPattern("(?m)^netns +(yes|no) +machines are network namespaces")
                 .containsPattern("(?m)^libvirt +(yes|no) +machines are VMs")
-                .contains("2 providers found on the class path");
+                .containsPattern("(?m)^baremetal +(yes|no) +real machines of a site inventory")
+                .contains("3 providers found on the class path");
     }
 
     @Test
@@ -35,7 +36,7 @@ class SubstratesCommandTest {
         assertThat(r.err()).contains("--plugins").contains("a directory of plug-in jars");
         PlanCommandTest.Result empty = PlanCommandTest.run("substrates", "--plugins", tmp.toString());
         assertThat(empty.code()).as(empty.err()).isZero();
-        assertThat(empty.out()).contains("2 providers found on the class path and in " + tmp);
+        assertThat(empty.out()).contains("3 providers found on the class path and in " + tmp);
     }
 
     @Test

@@ -8,7 +8,10 @@
 #   qemu-chassis.sh DIR set PARM VALUE...    power 0|1, shutdown 1, reset 1, boot none|pxe|default
 #
 # DIR holds chassis.conf (NAME=, MAC=, SERIAL_PORT=, SERIAL_WAIT=on|off: on holds the VM until a
-# console client connects, so ipmi_sim's SOL sees the boot from its first byte), and the state
+# console client connects, so ipmi_sim's SOL sees the boot from its first byte; optionally TAP= and
+# NETNS=: the NIC is then the existing tap TAP of the network namespace NETNS (a port of the machine
+# the VM is cabled to), opened there and handed to qemu, which itself stays in this namespace where
+# ipmi_sim reaches its serial port), and the state
 # this script keeps: qemu.pid, boot
 # (a pending one-time boot device), starts.log (one line per start with its -boot argument),
 # monitor (the qemu monitor socket), qemu.log. ipmi_sim is single-threaded and reads this
@@ -49,8 +52,28 @@ start() {
     # 0x3f8 little-endian: SeaBIOS copies its screen to COM1 (sercon), so the console shows the boot.
     printf '\370\003' > "$dir/sercon"
     echo "boot=${boot}" >> "$dir/starts.log"
-    qemu-system-x86_64 -name "$NAME" -machine pc,accel=tcg -m 64 -display none -vga none \
-        -netdev hubport,id=n0,hubid=0 -device "e1000,netdev=n0,mac=$MAC" \
+    netdev="hubport,id=n0,hubid=0"
+    wrap=""
+    if [ -n "${TAP:-}" ]; then
+        netdev="tap,id=n0,fd=3"
+        wrap="/usr/bin/python3 $dir/tap-open.py ${NETNS:-/proc/self/ns/net} $TAP"
+        cat > "$dir/tap-open.py" <<'PY'
+# Opens tap argv[2] inside namespace argv[1] as fd 3, returns to our namespace, runs argv[3:].
+import ctypes, fcntl, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+home = os.open("/proc/self/ns/net", os.O_RDONLY)
+there = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(there, 0x40000000) != 0:
+    sys.exit("setns " + sys.argv[1] + ": " + os.strerror(ctypes.get_errno()))
+tun = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(tun, 0x400454ca, struct.pack("16sH", sys.argv[2].encode(), 0x0002 | 0x1000))  # TUNSETIFF, IFF_TAP|IFF_NO_PI
+libc.setns(home, 0x40000000)
+os.dup2(tun, 3)
+os.execvp(sys.argv[3], sys.argv[3:])
+PY
+    fi
+    $wrap qemu-system-x86_64 -name "$NAME" -machine pc,accel=tcg -m 64 -display none -vga none \
+        -netdev "$netdev" -device "e1000,netdev=n0,mac=$MAC" \
         -boot "reboot-timeout=2000$once" \
         -serial "tcp:127.0.0.1:$SERIAL_PORT,server=on,wait=$SERIAL_WAIT" \
         -fw_cfg "name=etc/sercon-port,file=$dir/sercon" \

@@ -1,0 +1,68 @@
+package io.kubermesh.provider.baremetal.substrate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubermesh.api.SubstrateException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a baremetal substrate remembers between commands ({@code substrate.json} in its state
+ * directory): the inventory machines added, the gateway's agent process, and which machines it
+ * powered on (so {@code down} powers off those and only those), the gateway ports cut. Power state itself is never
+ * stored: it is read from each BMC when asked.
+ */
+final class BaremetalState {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FILE = "substrate.json";
+
+    public String netns;
+    public String gateway;
+    public boolean deployed;
+    public boolean etcdBootstrap;
+    public long gatewayPid;
+    public List<Added> machines = new ArrayList<>();
+    public List<String> poweredByUs = new ArrayList<>();
+    /** Gateway ports taken down administratively by {@code cut}: their cables count as pulled. */
+    public List<Integer> cutPorts = new ArrayList<>();
+
+    /** One machine of the inventory that was added. */
+    public static final class Added {
+        public String name;
+        public boolean netboot;
+    }
+
+    static BaremetalState read(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(file.toFile(), BaremetalState.class);
+        } catch (IOException e) {
+            throw new SubstrateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    void write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(FILE + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
+            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SubstrateException("cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void delete(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(FILE));
+        } catch (IOException e) {
+            // the directory is the caller's; a leftover file is harmless and will be overwritten
+        }
+    }
+}

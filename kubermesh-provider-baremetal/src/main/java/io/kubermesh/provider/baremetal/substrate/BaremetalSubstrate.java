@@ -1,0 +1,353 @@
+package io.kubermesh.provider.baremetal.substrate;
+
+import io.kubermesh.addressing.site.SiteInventory;
+import io.kubermesh.addressing.site.SiteMachine;
+import io.kubermesh.agent.StatusEndpoint;
+import io.kubermesh.agent.control.UnixAgentChannel;
+import io.kubermesh.api.NotApplicableException;
+import io.kubermesh.api.SubstrateException;
+import io.kubermesh.api.Topology;
+import io.kubermesh.api.Topology.Cable;
+import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.spi.AgentChannel;
+import io.kubermesh.spi.Deployment;
+import io.kubermesh.spi.MachineSpec;
+import io.kubermesh.spi.MachineStatus;
+import io.kubermesh.spi.PowerDriver;
+import io.kubermesh.spi.PowerPolicy;
+import io.kubermesh.spi.Substrate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real machines from the site inventory. The gateway (the one machine added with
+ * {@code netboot=false}) is this host: its agent runs here in a network namespace whose mesh ports
+ * {@code clusterI} are taps carrying the gateway's NIC MACs (a VM standing for a machine plugs its
+ * NIC into one; on a site, the host's own ports take their place). Every other machine is powered
+ * through the BMC the inventory names, on a blank one with network as the one-time boot device,
+ * and its power state is what its BMC reads. Cables are the inventory's: a person lays them, so
+ * {@link #cable} only accepts one the inventory lists; {@link #cut} takes the gateway's end down.
+ */
+public final class BaremetalSubstrate implements Substrate {
+    private static final Logger LOG = LoggerFactory.getLogger(BaremetalSubstrate.class);
+    static final String NAME = "baremetal";
+
+    private final SiteInventory site;
+    private final Path stateDirectory;
+    private final SitePower power;
+    private final BaremetalState state;
+    private final Gateway gateway;
+    private boolean closed;
+
+    BaremetalSubstrate(SiteInventory site, Path stateDirectory, String netns, PowerPolicy policy, List<PowerDriver> drivers) {
+        this.site = site;
+        this.stateDirectory = stateDirectory;
+        this.power = new SitePower(site, policy, drivers);
+        BaremetalState existing = BaremetalState.read(stateDirectory);
+        if (existing != null && !netns.equals(existing.netns)) {
+            throw new SubstrateException("the site in " + stateDirectory + " uses namespace " + existing.netns + ", not " + netns);
+        }
+        this.state = existing != null ? existing : new BaremetalState();
+        this.state.netns = netns;
+        this.gateway = new Gateway(netns, stateDirectory.resolve("gateway"));
+        save();
+    }
+
+    @Override
+    public synchronized void addMachine(MachineSpec spec) {
+        open();
+        SiteMachine m = site.machine(spec.name()).orElseThrow(() -> new SubstrateException("machine " + spec.name()
+                + " is not in the site inventory " + site.name() + "; it lists " + names()));
+        if (find(spec.name()).isPresent()) {
+            throw new SubstrateException("machine " + spec.name() + " was added already");
+        }
+        if (!m.nics().equals(spec.nics())) {
+            throw new SubstrateException("machine " + spec.name() + " has NICs " + m.nics() + " in the inventory, not " + spec.nics());
+        }
+        if (spec.netboot()) {
+            power.target(m.name());
+        } else {
+            if (state.gateway != null) {
+                throw new SubstrateException("the gateway is " + state.gateway + "; a site has one machine deployed from this host");
+            }
+            gateway.create(m.nics());
+            state.gateway = m.name();
+        }
+        BaremetalState.Added a = new BaremetalState.Added();
+        a.name = spec.name();
+        a.netboot = spec.netboot();
+        state.machines.add(a);
+        save();
+        LOG.info("machine {} added ({})", spec.name(), spec.netboot() ? "powered through " + power.target(m.name()).describe()
+                : "the gateway, namespace " + state.netns);
+    }
+
+    /**
+     * Accepts a cable the inventory lists (a person laid it) and, if it was cut at the gateway,
+     * brings the gateway's port up again; any other cable does not apply.
+     */
+    @Override
+    public synchronized void cable(PortRef a, PortRef b) {
+        open();
+        machine(a.machine());
+        machine(b.machine());
+        if (site.cables().stream().noneMatch(c -> same(c, a, b))) {
+            throw new NotApplicableException(NAME, "cable " + a + " to " + b, "a person lays cables on a site; plug it, "
+                    + "then add [\"" + a + "\", \"" + b + "\"] to the cables of " + site.name());
+        }
+        gatewayEnd(a, b).filter(state.cutPorts::contains).ifPresent(p -> {
+            state.cutPorts.remove(p);
+            save();
+            if (gateway.running(state.gatewayPid)) {
+                gateway.setPort(p, true);
+            }
+            LOG.info("cable {} - {} joined again (gateway port {} up)", a, b, p);
+        });
+    }
+
+    /**
+     * Takes the gateway's end of an inventory cable down administratively: the machine at the
+     * other end loses its link as if the cable were pulled. A cable between two netbooted machines
+     * does not apply (that needs a neighbour's agent, which is not reachable yet).
+     */
+    @Override
+    public synchronized void cut(PortRef a, PortRef b) {
+        open();
+        machine(a.machine());
+        machine(b.machine());
+        if (site.cables().stream().noneMatch(c -> same(c, a, b))) {
+            throw new SubstrateException("there is no cable between " + a + " and " + b + " in the site inventory " + site.name());
+        }
+        int port = gatewayEnd(a, b).orElseThrow(() -> new NotApplicableException(NAME, "cut the cable between " + a + " and "
+                + b, "taking a port down on a netbooted machine needs its agent, which is not reachable yet; pull the cable"));
+        if (!state.cutPorts.contains(port)) {
+            state.cutPorts.add(port);
+            save();
+        }
+        if (gateway.running(state.gatewayPid)) {
+            gateway.setPort(port, false);
+        }
+        LOG.info("cable {} - {} cut (gateway port {} down)", a, b, port);
+    }
+
+    private Optional<Integer> gatewayEnd(PortRef a, PortRef b) {
+        if (a.machine().equals(state.gateway)) {
+            return Optional.of(a.port());
+        }
+        return b.machine().equals(state.gateway) ? Optional.of(b.port()) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void powerOn(String machine) {
+        open();
+        BaremetalState.Added a = machine(machine);
+        if (machine.equals(state.gateway)) {
+            if (!state.deployed) {
+                throw new SubstrateException("nothing is deployed on the gateway " + machine + " (Substrate.deploy first)");
+            }
+            if (gateway.running(state.gatewayPid)) {
+                return;
+            }
+            state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
+        } else {
+            power.on(machine, a.netboot);
+        }
+        if (!state.poweredByUs.contains(machine)) {
+            state.poweredByUs.add(machine);
+        }
+        save();
+        LOG.info("machine {} powered on", machine);
+    }
+
+    @Override
+    public synchronized void powerOff(String machine) {
+        shutdown(machine, Duration.ZERO);
+    }
+
+    /** The gateway's agent gets SIGTERM and {@code grace}; a BMC machine gets its soft off with {@code grace}, then a hard one. */
+    @Override
+    public synchronized void shutdown(String machine, Duration grace) {
+        open();
+        machine(machine);
+        if (machine.equals(state.gateway)) {
+            gateway.stop(state.gatewayPid, grace);
+            state.gatewayPid = 0;
+        } else {
+            power.off(machine, grace);
+        }
+        state.poweredByUs.remove(machine);
+        save();
+        LOG.info("machine {} powered off", machine);
+    }
+
+    @Override
+    public synchronized void removeMachine(String machine) {
+        open();
+        BaremetalState.Added a = machine(machine);
+        if (poweredNow(a)) {
+            throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
+        }
+        if (machine.equals(state.gateway)) {
+            gateway.delete();
+            state.gateway = null;
+            state.deployed = false;
+            state.cutPorts.clear();
+        }
+        state.machines.remove(a);
+        save();
+    }
+
+    /** Powered is what each BMC reads now; a BMC that cannot tell (Wake-on-LAN) or does not answer reads as off. */
+    @Override
+    public synchronized List<MachineStatus> machines() {
+        List<MachineStatus> out = new ArrayList<>();
+        for (BaremetalState.Added a : state.machines) {
+            out.add(new MachineStatus(a.name, poweredNow(a), site.machine(a.name).orElseThrow().nics(), a.netboot));
+        }
+        return out;
+    }
+
+    /** The added machines and the inventory's cables between them. */
+    @Override
+    public synchronized Topology topology() {
+        List<Topology.Machine> machines = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (BaremetalState.Added a : state.machines) {
+            machines.add(new Topology.Machine(a.name, site.machine(a.name).orElseThrow().nics().size()));
+            names.add(a.name);
+        }
+        List<Cable> cables = site.cables().stream()
+                .filter(c -> names.contains(c.a().machine()) && names.contains(c.b().machine()))
+                .filter(c -> gatewayEnd(c.a(), c.b()).map(p -> !state.cutPorts.contains(p)).orElse(true)).toList();
+        return new Topology(machines, cables);
+    }
+
+    /** The gateway's console log, or the machine's serial console over its BMC (IPMI SOL). */
+    @Override
+    public AutoCloseable console(String machine, Consumer<String> lines) {
+        synchronized (this) {
+            open();
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return gateway.follow(lines);
+        }
+        return power.console(machine, lines);
+    }
+
+    @Override
+    public List<String> consoleTail(String machine, int lines) {
+        synchronized (this) {
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return gateway.tail(lines);
+        }
+        throw new NotApplicableException(NAME, "show the console log of " + machine,
+                "a BMC keeps no console log; follow it live with console (Serial-over-LAN)");
+    }
+
+    @Override
+    public synchronized void deploy(String machine, Deployment deployment) {
+        open();
+        machine(machine);
+        if (!machine.equals(state.gateway)) {
+            throw new SubstrateException("machine " + machine + " network-boots from its neighbour; only the gateway "
+                    + state.gateway + " is deployed from this host");
+        }
+        gateway.deploy(deployment.clusterYaml());
+        state.deployed = true;
+        state.etcdBootstrap = deployment.etcdBootstrap();
+        save();
+    }
+
+    @Override
+    public AgentChannel agent(String machine) {
+        synchronized (this) {
+            open();
+            machine(machine);
+            if (!machine.equals(state.gateway)) {
+                throw new NotApplicableException(NAME, "reach the agent of " + machine,
+                        "reaching a netbooted machine's agent over its host address is not built yet; ask the gateway's agent");
+            }
+            if (!gateway.running(state.gatewayPid)) {
+                throw new SubstrateException("the gateway " + machine + " is powered off: no agent runs there");
+            }
+        }
+        return UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET));
+    }
+
+    @Override
+    public Map<String, String> placement(String machine) {
+        synchronized (this) {
+            machine(machine);
+        }
+        if (machine.equals(state.gateway)) {
+            return Map.of("netns", state.netns);
+        }
+        return Map.of("bmc", power.target(machine).address().toString());
+    }
+
+    /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String m : new ArrayList<>(state.poweredByUs)) {
+            try {
+                if (m.equals(state.gateway)) {
+                    gateway.stop(state.gatewayPid, Duration.ofSeconds(5));
+                } else {
+                    power.off(m, Duration.ZERO);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("powering {} off: {}", m, e.toString());
+            }
+        }
+        gateway.delete();
+        BaremetalState.delete(stateDirectory);
+    }
+
+    private boolean poweredNow(BaremetalState.Added a) {
+        if (a.name.equals(state.gateway)) {
+            return gateway.running(state.gatewayPid);
+        }
+        return power.readsOn(a.name);
+    }
+
+    private static boolean same(Cable c, PortRef a, PortRef b) {
+        return (c.a().equals(a) && c.b().equals(b)) || (c.a().equals(b) && c.b().equals(a));
+    }
+
+    private List<String> names() {
+        return site.machines().stream().map(SiteMachine::name).toList();
+    }
+
+    private Optional<BaremetalState.Added> find(String name) {
+        return state.machines.stream().filter(a -> a.name.equals(name)).findFirst();
+    }
+
+    private BaremetalState.Added machine(String name) {
+        return find(name).orElseThrow(() -> new SubstrateException("machine " + name + " has not been added; added: "
+                + state.machines.stream().map(a -> a.name).toList()));
+    }
+
+    private void open() {
+        if (closed) {
+            throw new SubstrateException("this substrate is closed");
+        }
+    }
+
+    private void save() {
+        state.write(stateDirectory);
+    }
+}

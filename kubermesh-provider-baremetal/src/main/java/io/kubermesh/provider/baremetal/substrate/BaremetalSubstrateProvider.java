@@ -1,0 +1,82 @@
+package io.kubermesh.provider.baremetal.substrate;
+
+import io.kubermesh.addressing.site.SiteConfig;
+import io.kubermesh.addressing.site.SiteInventory;
+import io.kubermesh.api.ConfigurationException;
+import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.spi.PowerDrivers;
+import io.kubermesh.spi.PowerPolicy;
+import io.kubermesh.spi.Substrate;
+import io.kubermesh.spi.SubstrateConfig;
+import io.kubermesh.spi.SubstrateProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code baremetal}: the machines of a site inventory ({@code site=FILE}, the CLI's {@code --site}),
+ * powered through their BMCs, the gateway on this host. Options: {@code site} (required),
+ * {@code baremetal.netns} (the gateway's namespace, default {@code km<cluster>-gw}),
+ * {@code baremetal.soft-off} (seconds a machine is given to shut down before its power is cut,
+ * default that of {@link PowerPolicy#DEFAULT}).
+ */
+public final class BaremetalSubstrateProvider implements SubstrateProvider {
+    public static final String SITE = "site";
+    public static final String NETNS = "baremetal.netns";
+    public static final String SOFT_OFF = "baremetal.soft-off";
+
+    @Override
+    public String name() {
+        return BaremetalSubstrate.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "real machines of a site inventory (--site), powered through their BMCs (IPMI, Redfish, Wake-on-LAN)";
+    }
+
+    @Override
+    public void checkEnvironment() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new EnvironmentException("the baremetal substrate needs root (it makes the gateway's namespace and ports)",
+                    "run it as root: sudo kubermesh up --substrate baremetal ...");
+        }
+        for (String[] p : new String[][] {{"ip", "iproute2"}, {"nsenter", "util-linux"}, {"setsid", "util-linux"}}) {
+            if (!onPath(p[0])) {
+                throw new EnvironmentException("the baremetal substrate needs " + p[0], "apt-get install -y " + p[1]);
+            }
+        }
+    }
+
+    @Override
+    public Substrate create(SubstrateConfig config) {
+        String file = config.option(SITE).orElseThrow(() -> new ConfigurationException("--site", null,
+                "the site inventory (site.yaml) the baremetal substrate powers; see docs/baremetal.md"));
+        SiteInventory site = SiteConfig.load(Path.of(file));
+        String netns = config.option(NETNS).orElse("km" + config.cluster().name() + "-gw");
+        if (!netns.matches("km[a-z0-9-]{1,30}")) {
+            throw new ConfigurationException(NETNS, netns, "km followed by 1..30 of a-z, 0-9, '-'");
+        }
+        PowerPolicy policy = PowerPolicy.DEFAULT;
+        if (config.option(SOFT_OFF).isPresent()) {
+            String s = config.option(SOFT_OFF).get();
+            try {
+                policy = policy.withSoftOff(Duration.ofSeconds(Long.parseLong(s)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(SOFT_OFF, s, "whole seconds, 0 or more");
+            }
+        }
+        return new BaremetalSubstrate(site, config.stateDirectory(), netns, policy, PowerDrivers.drivers(
+                BaremetalSubstrateProvider.class.getClassLoader()));
+    }
+
+    private static boolean onPath(String program) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

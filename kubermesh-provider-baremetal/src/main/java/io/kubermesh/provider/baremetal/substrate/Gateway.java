@@ -1,0 +1,247 @@
+package io.kubermesh.provider.baremetal.substrate;
+
+import io.kubermesh.api.CommandLine;
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.PortPrefix;
+import io.kubermesh.api.SubstrateException;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
+import io.kubermesh.routing.netlink.Rtnetlink;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The first machine on this host: a network namespace whose ports {@code clusterI} are persistent
+ * taps with the gateway's NIC MACs (up only while it is powered), and the agent ({@link
+ * GatewayAgent}) started in it in a session of its own, its output in {@code console.log}. Its
+ * directory keeps {@code cluster.yaml} (the deployment) and {@code state/} (the agent's, with
+ * {@code agent.sock}). Stopping it stops the agent's process tree only: whatever else runs in the
+ * namespace (a VM plugged into a tap) is not the gateway's to stop.
+ */
+final class Gateway {
+    private final String netns;
+    private final Path dir;
+
+    Gateway(String netns, Path dir) {
+        this.netns = netns;
+        this.dir = dir;
+    }
+
+    Path agentState() {
+        return dir.resolve("state");
+    }
+
+    Path console() {
+        return dir.resolve("console.log");
+    }
+
+    /** The namespace with loopback up and one tap per NIC, down. */
+    void create(List<MacAddress> nics) {
+        if (NetworkNamespaces.exists(netns)) {
+            throw new SubstrateException("namespace " + netns + " exists but is not this site's gateway; remove it with "
+                    + "`ip netns del " + netns + "` if it is a leftover");
+        }
+        NetworkNamespaces.create(netns);
+        try {
+            try (Rtnetlink nl = Rtnetlink.open(netns)) {
+                nl.setUp("lo", true);
+            }
+            for (int i = 0; i < nics.size(); i++) {
+                String port = PortPrefix.interfaceName(i);
+                ip("-n", netns, "tuntap", "add", "dev", port, "mode", "tap");
+                ip("-n", netns, "link", "set", "dev", port, "address", nics.get(i).toString());
+            }
+        } catch (RuntimeException e) {
+            NetworkNamespaces.delete(netns);
+            throw e;
+        }
+    }
+
+    void deploy(String clusterYaml) {
+        try {
+            Files.createDirectories(dir);
+            io.kubermesh.addressing.DurableFile.write(dir.resolve("cluster.yaml"), clusterYaml.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SubstrateException("cannot deploy the gateway: " + e.getMessage(), e);
+        }
+    }
+
+    /** Brings the ports up (all but {@code cut}) and starts the agent; returns its process id. */
+    long start(String name, boolean etcdBootstrap, List<Integer> cut) {
+        setPorts(true);
+        cut.forEach(p -> setPort(p, false));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> args = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", "-cp", classPath(), GatewayAgent.class.getName(), "--config",
+                dir.resolve("cluster.yaml").toString(), "--state", agentState().toString(), "--name", name));
+        if (etcdBootstrap) {
+            args.add("--etcd-bootstrap");
+        }
+        CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
+                HostRequirements.JAVA.at(java, args));
+        CommandLine cmd = HostRequirements.SETSID.wrapping(List.of(), inNamespace);
+        try {
+            Files.createDirectories(agentState());
+            Process p = cmd.processBuilder().redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return p.pid();
+        } catch (IOException e) {
+            throw new SubstrateException("cannot start the gateway's agent in " + netns + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean running(long pid) {
+        return agent(pid).isPresent();
+    }
+
+    /**
+     * The agent's process, if {@code pid} is still it: a live process whose command line names
+     * {@link GatewayAgent} and this gateway's directory (after a reboot the number may be another
+     * program's, which must never be signalled).
+     */
+    private Optional<ProcessHandle> agent(long pid) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> commandLine(pid).contains(GatewayAgent.class.getName())
+                && commandLine(pid).contains(dir.toString()));
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** SIGTERM to the agent, {@code grace} for it to withdraw what it announced, then SIGKILL to what is left of its tree. */
+    void stop(long pid, Duration grace) {
+        Optional<ProcessHandle> agent = agent(pid);
+        if (agent.isPresent()) {
+            List<ProcessHandle> tree = new ArrayList<>(agent.get().descendants().toList());
+            tree.add(agent.get());
+            agent.get().destroy();
+            try {
+                agent.get().onExit().get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // still running after the grace: killed below
+            }
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+        if (NetworkNamespaces.exists(netns)) {
+            setPorts(false);
+        }
+    }
+
+    void delete() {
+        NetworkNamespaces.delete(netns);
+    }
+
+    List<String> tail(int lines) {
+        if (!Files.exists(console())) {
+            return List.of();
+        }
+        try {
+            List<String> all = Files.readAllLines(console(), StandardCharsets.UTF_8);
+            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new SubstrateException("cannot read the gateway's console: " + e.getMessage(), e);
+        }
+    }
+
+    /** Follows the console log from its start, line by line, until the handle is closed. */
+    AutoCloseable follow(Consumer<String> lines) {
+        Path log = console();
+        Thread t = new Thread(() -> {
+            long offset = 0;
+            StringBuilder partial = new StringBuilder();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    if (Files.exists(log)) {
+                        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                            byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(0, f.length() - offset))];
+                            f.seek(offset);
+                            f.readFully(buf);
+                            offset += buf.length;
+                            partial.append(new String(buf, StandardCharsets.UTF_8));
+                        }
+                        int nl;
+                        while ((nl = partial.indexOf("\n")) >= 0) {
+                            lines.accept(partial.substring(0, nl));
+                            partial.delete(0, nl + 1);
+                        }
+                    }
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "console-gateway");
+        t.setDaemon(true);
+        t.start();
+        return t::interrupt;
+    }
+
+    /** One port up or down administratively: down, the machine cabled to it loses its link (carrier). */
+    void setPort(int port, boolean up) {
+        try (Rtnetlink nl = Rtnetlink.open(netns)) {
+            nl.setUp(PortPrefix.interfaceName(port), up);
+        }
+    }
+
+    private void setPorts(boolean up) {
+        try (Rtnetlink nl = Rtnetlink.open(netns)) {
+            for (var link : nl.links()) {
+                if (link.name().matches("cluster\\d+")) {
+                    nl.setUp(link.name(), up);
+                }
+            }
+        }
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(Arrays.asList(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new SubstrateException(String.join(" ", command) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new io.kubermesh.api.EnvironmentException("ip could not be started (" + e.getMessage() + ")",
+                    "apt-get install -y iproute2");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubstrateException("interrupted while running " + String.join(" ", command));
+        }
+    }
+
+    /** This JVM's class path, with this provider's jar added when it came from a plug-in directory. */
+    private static String classPath() {
+        String cp = System.getProperty("java.class.path");
+        try {
+            String own = Path.of(GatewayAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Arrays.asList(cp.split(File.pathSeparator)).contains(own) ? cp : cp.isEmpty() ? own : cp + File.pathSeparator + own;
+        } catch (URISyntaxException | RuntimeException e) {
+            return cp;
+        }
+    }
+}
