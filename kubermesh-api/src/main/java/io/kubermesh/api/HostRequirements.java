@@ -32,6 +32,8 @@ public final class HostRequirements {
             "running a program inside a machine's network namespace");
     public static final Requirement.Program SETSID = new Requirement.Program("setsid", "setsid", "util-linux",
             "starting a lab machine's agent in a session of its own");
+    public static final Requirement.Program IP = new Requirement.Program("ip", "ip", "iproute2",
+            "tap ports of the bare-metal substrate's gateway (ip tuntap)");
     public static final Requirement.Program PING = new Requirement.Program("ping", "ping", "iputils-ping",
             "the lab's reachability probe");
     /** The JVM that runs the lab's agents: this process's own {@code java.home} (see {@link Requirement.Program}). */
@@ -51,7 +53,7 @@ public final class HostRequirements {
 
     /** Every external program kubermesh runs. */
     public static final List<Requirement.Program> PROGRAMS = List.of(ZEBRA, BFDD, OSPF6D, VTYSH, BIRD, ETCD, NSENTER,
-            SETSID, PING, JAVA);
+            SETSID, PING, JAVA, IP);
 
     public static final Requirement.Root ROOT = new Requirement.Root(
             "network namespaces, links, addresses and raw sockets");

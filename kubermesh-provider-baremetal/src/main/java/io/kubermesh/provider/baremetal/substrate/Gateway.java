@@ -217,10 +217,9 @@ final class Gateway {
     }
 
     private static void ip(String... args) {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(Arrays.asList(args));
+        List<String> command = HostRequirements.IP.args(args).argv();
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = HostRequirements.IP.args(args).processBuilder().redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new SubstrateException(String.join(" ", command) + " failed: " + out.strip());
