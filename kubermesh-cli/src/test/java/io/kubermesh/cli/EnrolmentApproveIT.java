@@ -1,16 +1,10 @@
 package io.kubermesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubermesh.routing.netlink.NetworkNamespaces;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,26 +29,15 @@ class EnrolmentApproveIT {
 
     @BeforeEach
     void config() throws Exception {
-        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
-            fail("EnrolmentApproveIT needs root (network namespaces)");
-        }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        LabItSupport.requireRoot("EnrolmentApproveIT", tmp);
         lab = tmp.resolve("lab");
-        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
-            String seed = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: itenrol");
-            config = Files.writeString(tmp.resolve("cluster.yaml"), seed.stripTrailing() + "\n  enrolment: { policy: approve }\n");
-        }
+        config = Files.writeString(tmp.resolve("cluster.yaml"),
+                LabItSupport.seed("itenrol").stripTrailing() + "\n  enrolment: { policy: approve }\n");
     }
 
     @AfterEach
     void down() {
-        PlanCommandTest.run("down", "--lab", lab.toString());
-        for (String ns : NetworkNamespaces.list()) {
-            if (ns.startsWith("kmitenrol-")) {
-                NetworkNamespaces.delete(ns);
-                fail("namespace " + ns + " outlived the lab");
-            }
-        }
+        LabItSupport.downLeavingNothing(lab, "itenrol");
     }
 
     @Test
@@ -90,14 +73,9 @@ class EnrolmentApproveIT {
 
         PlanCommandTest.Result plugged = plug.get(150, TimeUnit.SECONDS);
         assertThat(plugged.code()).as(plugged.out() + plugged.err()).isZero();
-        JsonNode status = new ObjectMapper().readTree(PlanCommandTest.run("status", "--lab", lab.toString(), "-o", "json").out());
-        boolean joined = false;
-        for (JsonNode m : status) {
-            if (m.path("name").asText().equals("kubermesh1")) {
-                joined = m.path("state").asText().equals("joined") && m.path("identity").asText().equals(mac);
-            }
-        }
-        assertThat(joined).as("kubermesh1 joined: " + status).isTrue();
+        JsonNode kubermesh1 = LabItSupport.machine(LabItSupport.status(lab), "kubermesh1");
+        assertThat(kubermesh1.path("state").asText()).as(kubermesh1.toString()).isEqualTo("joined");
+        assertThat(kubermesh1.path("identity").asText()).isEqualTo(mac);
         assertThat(PlanCommandTest.run("status", "--lab", lab.toString()).out()).doesNotContain("waiting for approval");
         assertThat(Files.readString(lab.resolve("machines").resolve("kubermesh1").resolve("console.log")))
                 .contains("credentials: ca.crt, node.crt, node.key, routing.key");

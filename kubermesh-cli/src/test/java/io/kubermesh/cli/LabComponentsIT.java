@@ -1,13 +1,8 @@
 package io.kubermesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubermesh.routing.netlink.NetworkNamespaces;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,25 +29,14 @@ class LabComponentsIT {
 
     @BeforeEach
     void config() throws Exception {
-        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
-            fail("LabComponentsIT needs root (network namespaces)");
-        }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        LabItSupport.requireRoot("LabComponentsIT", tmp);
         lab = tmp.resolve("lab");
-        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
-            seed = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: itcomp");
-        }
+        seed = LabItSupport.seed("itcomp");
     }
 
     @AfterEach
     void down() {
-        PlanCommandTest.run("down", "--lab", lab.toString());
-        for (String ns : NetworkNamespaces.list()) {
-            if (ns.startsWith("kmitcomp-")) {
-                NetworkNamespaces.delete(ns);
-                fail("namespace " + ns + " outlived the lab");
-            }
-        }
+        LabItSupport.downLeavingNothing(lab, "itcomp");
     }
 
     @Test
@@ -100,26 +84,14 @@ class LabComponentsIT {
     }
 
     private JsonNode status() throws Exception {
-        PlanCommandTest.Result r = PlanCommandTest.run("status", "--lab", lab.toString(), "-o", "json");
-        assertThat(r.code()).as(r.err()).isZero();
-        return new ObjectMapper().readTree(r.out());
+        return LabItSupport.status(lab);
     }
 
     private static JsonNode machine(JsonNode status, String name) {
-        for (JsonNode m : status) {
-            if (m.get("name").asText().equals(name)) {
-                return m;
-            }
-        }
-        throw new AssertionError("no machine " + name + " in " + status);
+        return LabItSupport.machine(status, name);
     }
 
     private static JsonNode component(JsonNode machine, String name) {
-        for (JsonNode c : machine.path("components")) {
-            if (c.path("name").asText().equals(name)) {
-                return c;
-            }
-        }
-        throw new AssertionError("no component " + name + " in " + machine);
+        return LabItSupport.component(machine, name);
     }
 }
