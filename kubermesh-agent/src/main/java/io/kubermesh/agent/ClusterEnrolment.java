@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterEnrolment.class);
     private static final Duration CALL = Duration.ofSeconds(3);
-    /** How long a booting machine's Ignition request waits for its certificate. */
-    private static final Duration ISSUE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a booting machine's Ignition request waits for its certificate: less than a boot
+     * client's read timeout (the lab firmware's 20 s), so it gets a 503 to retry rather than a timeout.
+     */
+    private static final Duration ISSUE_WAIT = Duration.ofSeconds(15);
     static final String APPROVED = EtcdAccess.ENROLMENT_PREFIX + "approved/";
     static final String DENIED = EtcdAccess.ENROLMENT_PREFIX + "denied/";
     static final String PENDING = EtcdAccess.ENROLMENT_PREFIX + "pending/";
@@ -55,12 +58,15 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     private final AgentSettings settings;
     private final Clock clock;
     private final URI etcd;
+    /** False when the cluster file turns etcd off ({@code etcdMembers: 0}). */
+    private final boolean controlPlane;
     private Client client;
 
     public ClusterEnrolment(AddressPlan plan, AgentSettings settings, Clock clock) {
         this.policy = plan.spec().enrolment();
         this.settings = settings;
         this.clock = clock;
+        this.controlPlane = plan.spec().controlPlane().etcd();
         this.etcd = plan.anycast().stream().filter(s -> s.name().equals(ControlPlanePorts.SERVICE))
                 .findFirst().map(s -> URI.create("https://[" + s.address() + "]:" + s.port())).orElse(null);
     }
@@ -93,6 +99,14 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     @Override
     public List<Ignition.File> credentials(MacAddress mac) {
         Path state = settings.stateDirectory();
+        if (!controlPlane && Files.isRegularFile(PkiFiles.caKey(state))) {
+            // No etcd to forward a request through (etcdMembers: 0): the first machine, which
+            // alone holds the CA key, signs for the machines plugged into it.
+            ClusterAuthority ca = ClusterAuthority.fromPem(text(PkiFiles.caCertificate(state)), text(PkiFiles.caKey(state)));
+            NodeCredentials issued = ca.issue(Identity.node(mac), clock.instant());
+            LOG.info("enrolment: credentials for {} issued by this node's CA (no control plane)", mac);
+            return files(issued, state);
+        }
         NodeCredentials mine = NodeCredentials.read(PkiFiles.directory(state), PkiFiles.NODE);
         ClusterAuthority.Request request = ClusterAuthority.request(Identity.node(mac));
         // The nearest holder of the etcd anycast address may be a learner for a few seconds (it
@@ -137,13 +151,17 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         if (!issued.signedBy(mine.ca()) || !issued.commonName().equals(Identity.node(mac).commonName())) {
             throw new KubermeshException("the certificate issued for " + mac + " is not the cluster CA's for it");
         }
+        LOG.info("enrolment: credentials for {} issued ({}), delivered in its Ignition config", mac, issued.commonName());
+        return files(issued, state);
+    }
+
+    private static List<Ignition.File> files(NodeCredentials issued, Path state) {
         String dir = PkiFiles.IGNITION_DIRECTORY + "/";
         List<Ignition.File> files = new ArrayList<>();
         files.add(new Ignition.File(dir + "ca.crt", 0600, issued.caPem()));
         files.add(new Ignition.File(dir + "node.crt", 0600, issued.certificatePem()));
         files.add(new Ignition.File(dir + "node.key", 0600, issued.keyPem()));
         files.add(new Ignition.File(dir + "routing.key", 0600, text(PkiFiles.routingKey(state))));
-        LOG.info("enrolment: credentials for {} issued ({}), delivered in its Ignition config", mac, issued.commonName());
         return files;
     }
 
@@ -257,6 +275,9 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     }
 
     private Optional<String> read(String key) {
+        if (!controlPlane) {
+            return Optional.empty();
+        }
         try {
             var r = EtcdClients.await(client().getKVClient().get(bytes(key)), CALL, "read " + key);
             return r.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));

@@ -185,6 +185,27 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         return n != null && n.status().isPresent();
     }
 
+    /** How long a member that never answered healthy may take before it is a failure (up waits 60 s). */
+    static final Duration START_GRACE = Duration.ofSeconds(45);
+    private java.time.Instant startingSince;
+
+    /** "; its log ends: LINE" from the member's log file, or nothing when there is none. */
+    private String lastLogLine(String member) {
+        Path log = settings.stateDirectory().resolve("etcd").resolve(member + ".log");
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i).strip();
+                if (!l.isEmpty()) {
+                    return "; its log (" + log + ") ends: " + (l.length() > 200 ? l.substring(0, 200) + "..." : l);
+                }
+            }
+            return "; its log (" + log + ") is empty";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private void updateHealth(EtcdNode n, NodeIpv4 a, NodeIpv4Address onStub) {
         if (n != null) {
             Optional<EtcdNodeStatus> member = n.status();
@@ -208,7 +229,16 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
                         etcdHealth.error(error);
                     }
                 } else {
-                    etcdHealth.starting(what);
+                    java.time.Instant now = clock.instant();
+                    if (startingSince == null) {
+                        startingSince = now;
+                    }
+                    if (Duration.between(startingSince, now).compareTo(START_GRACE) > 0) {
+                        etcdHealth.failed("member " + m.member() + " has not answered healthy at " + m.clientUrl()
+                                + " within " + START_GRACE.toSeconds() + " s of its start" + lastLogLine(m.member()));
+                    } else {
+                        etcdHealth.starting(what);
+                    }
                 }
             } else {
                 String why = n.withoutMember().orElse("no member");

@@ -109,6 +109,16 @@ final class LabCommands {
                 l.up(t);
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
+                // What failed on the machines that did come up often says why the next one did not.
+                try {
+                    List<String> failures = StatusCommand.failures(l.status());
+                    if (!failures.isEmpty()) {
+                        out.println("failed components of the machines that answer:");
+                        failures.forEach(f -> out.println("  " + f));
+                    }
+                } catch (RuntimeException statusFailed) {
+                    // the lab is going down anyway; the error below is what matters
+                }
                 out.println("up failed: " + e.getMessage() + "; tearing the lab down");
                 l.down();
                 throw e;
