@@ -32,6 +32,9 @@ public final class HostRequirements {
             "running a program inside a machine's network namespace");
     public static final Requirement.Program SETSID = new Requirement.Program("setsid", "setsid", "util-linux",
             "starting a lab machine's agent in a session of its own");
+    /** The netns lab's service manager stand-in: a shell loop that restarts a dead agent (Restart=always). */
+    public static final Requirement.Program SH = new Requirement.Program("sh", "/bin/sh", "dash",
+            "supervising a lab machine's agent (restarted as systemd would)");
     public static final Requirement.Program PING = new Requirement.Program("ping", "ping", "iputils-ping",
             "the lab's reachability probe");
     /** The JVM that runs the lab's agents: this process's own {@code java.home} (see {@link Requirement.Program}). */
@@ -51,7 +54,7 @@ public final class HostRequirements {
 
     /** Every external program kubermesh runs. */
     public static final List<Requirement.Program> PROGRAMS = List.of(ZEBRA, BFDD, OSPF6D, VTYSH, BIRD, ETCD, NSENTER,
-            SETSID, PING, JAVA);
+            SETSID, SH, PING, JAVA);
 
     public static final Requirement.Root ROOT = new Requirement.Root(
             "network namespaces, links, addresses and raw sockets");
@@ -64,7 +67,7 @@ public final class HostRequirements {
             List.of(), "the lab's cables");
 
     /** What the lab itself needs on top of its machines' components (its launcher, probe and cables). */
-    public static final List<Requirement> LAB = List.of(ROOT, NETWORK_NAMESPACES, VETH, NSENTER, SETSID, PING, JAVA);
+    public static final List<Requirement> LAB = List.of(ROOT, NETWORK_NAMESPACES, VETH, NSENTER, SETSID, SH, PING, JAVA);
 
     private HostRequirements() {
     }
