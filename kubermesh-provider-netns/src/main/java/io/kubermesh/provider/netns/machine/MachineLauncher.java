@@ -130,7 +130,7 @@ public final class MachineLauncher {
                 + "  if [ \"$s\" -gt 128 ]; then why=\"signal $((s - 128))\"; exits=0; else why=\"status $s\"; exits=$((exits + 1)); fi\n"
                 + handover
                 + "  if [ \"$exits\" -gt " + START_LIMIT + " ]; then\n"
-                + "    echo \"agent exited ($why) " + START_LIMIT + " times in a row: left stopped (systemd's start limit)\"; exit \"$s\"\n"
+                + "    echo \"agent exited ($why) $exits times in a row: left stopped (systemd's start limit)\"; exit \"$s\"\n"
                 + "  fi\n"
                 + "  echo \"agent exited ($why); restarting as systemd would\"\n"
                 + "  " + quote(again) + "\n"
