@@ -4,7 +4,7 @@
 
 # What the CLI and the lab (`./kubermesh up`) need, and `kubermesh image build` (mmdebstrap for the root,
 # zstd for the initrd layers, dosfstools/mtools/fdisk/e2fsprogs for usb.img without loop devices, kmod's depmod).
-KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux iputils-ping frr bird2
+KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux dash iputils-ping frr bird2
   mmdebstrap zstd dosfstools mtools fdisk e2fsprogs kmod etcd-server ipxe)
 # What `up --substrate libvirt` needs on top (VMs with UEFI firmware); ./kubermesh installs them only
 # when a command asks for that substrate, and the libvirt provider's checkEnvironment names them.

@@ -111,6 +111,9 @@ class AnycastPortsIT {
                 server.destroyForcibly().waitFor();
                 await("web withdrawn", () -> anycast.held().isEmpty());
                 assertThat(onStub(nl)).isFalse();
+                // No route into the stub outlives the address (a /128 with a lifetime kept its prefix route).
+                assertThat(nl.routes()).as("routes after the withdrawal").noneMatch(r -> r.destination().network().equals(WEB) && r.destination().length() == 128
+                        && r.nextHops().stream().anyMatch(h -> AgentSettings.DEFAULT_STUB.equals(h.interfaceName())));
 
                 startServer(node.host());
                 await("web held again", () -> anycast.held().equals(List.of("web")));

@@ -79,8 +79,10 @@ class PackageSetIT {
             candidates.add(c.startsWith("/usr/") ? c.substring(4) : "/usr" + c);
         }
         for (String c : candidates) {
-            Optional<String> out = sh("dpkg", "-S", c);
-            if (out.isPresent() && out.get().contains(":")) {
+            // dpkg -S /bin/sh lists dash's diversion of it first ("diversion by dash from: /bin/sh"), then the owner.
+            Optional<String> out = sh("dpkg", "-S", c).flatMap(o -> o.lines().filter(l -> !l.startsWith("diversion by"))
+                    .filter(l -> l.contains(":")).findFirst());
+            if (out.isPresent()) {
                 return Optional.of(out.get().substring(0, out.get().indexOf(':')).split(",")[0].trim());
             }
         }

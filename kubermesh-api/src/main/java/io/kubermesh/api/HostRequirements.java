@@ -34,6 +34,9 @@ public final class HostRequirements {
             "starting a lab machine's agent in a session of its own");
     public static final Requirement.Program IP = new Requirement.Program("ip", "ip", "iproute2",
             "tap ports of the bare-metal substrate's gateway (ip tuntap)");
+    /** The netns lab's service manager stand-in: a shell loop that restarts a dead agent (Restart=always). */
+    public static final Requirement.Program SH = new Requirement.Program("sh", "/bin/sh", "dash",
+            "supervising a lab machine's agent (restarted as systemd would)");
     public static final Requirement.Program PING = new Requirement.Program("ping", "ping", "iputils-ping",
             "the lab's reachability probe");
     /** The JVM that runs the lab's agents: this process's own {@code java.home} (see {@link Requirement.Program}). */
@@ -53,7 +56,7 @@ public final class HostRequirements {
 
     /** Every external program kubermesh runs. */
     public static final List<Requirement.Program> PROGRAMS = List.of(ZEBRA, BFDD, OSPF6D, VTYSH, BIRD, ETCD, NSENTER,
-            SETSID, PING, JAVA, IP);
+            SETSID, SH, PING, JAVA, IP);
 
     public static final Requirement.Root ROOT = new Requirement.Root(
             "network namespaces, links, addresses and raw sockets");
@@ -66,7 +69,7 @@ public final class HostRequirements {
             List.of(), "the lab's cables");
 
     /** What the lab itself needs on top of its machines' components (its launcher, probe and cables). */
-    public static final List<Requirement> LAB = List.of(ROOT, NETWORK_NAMESPACES, VETH, NSENTER, SETSID, PING, JAVA);
+    public static final List<Requirement> LAB = List.of(ROOT, NETWORK_NAMESPACES, VETH, NSENTER, SETSID, SH, PING, JAVA);
 
     private HostRequirements() {
     }

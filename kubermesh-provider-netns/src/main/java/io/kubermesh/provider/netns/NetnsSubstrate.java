@@ -10,6 +10,7 @@ import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.provider.netns.machine.AgentArchive;
 import io.kubermesh.provider.netns.machine.MachineLauncher;
+import io.kubermesh.provider.netns.machine.NetnsMachine;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.spi.AgentChannel;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * carrier, as with a real machine); power on brings them up and runs the machine's operating
  * system: a JVM ({@link io.kubermesh.provider.netns.machine.NetnsMachine}) that runs the
  * firmware stand-in and then the agent on a blank machine, or the agent with the cluster file
- * {@link #deploy} gave a deployed one. Each machine keeps {@code machines/NAME/} in the state
+ * {@link #deploy} gave a deployed one, under a shell loop that starts the agent again when it
+ * dies, as a node's service manager does ({@link MachineLauncher#supervisor}). Each machine keeps {@code machines/NAME/} in the state
  * directory: {@code state/} (the agent's, with its control socket {@code agent.sock}),
  * {@code console.log} and, when deployed, {@code cluster.yaml}.
  *
@@ -144,8 +146,12 @@ public final class NetnsSubstrate implements Substrate {
         if (classArchive) {
             command = AgentArchive.ifPresent(command);
         }
-        MachineLauncher.start(netns, console, command, MachineLauncher.arguments(m.name, !m.netboot,
-                machineDirectory(m.name).resolve(CLUSTER_FILE), agentState(m.name), m.etcdBootstrap), agentState(m.name));
+        List<String> first = MachineLauncher.arguments(m.name, !m.netboot, machineDirectory(m.name).resolve(CLUSTER_FILE),
+                agentState(m.name), m.etcdBootstrap);
+        // A netbooted machine's agent runs again with the cluster file its firmware installed.
+        List<String> agent = m.netboot ? MachineLauncher.arguments(m.name, true,
+                agentState(m.name).resolve(NetnsMachine.INSTALLED_CLUSTER_FILE), agentState(m.name), false) : first;
+        MachineLauncher.start(netns, console, command, first, agent, agentState(m.name));
     }
 
     /**

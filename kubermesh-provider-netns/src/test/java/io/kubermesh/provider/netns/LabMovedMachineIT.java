@@ -3,20 +3,17 @@ package io.kubermesh.provider.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.lab.Lab;
-import io.kubermesh.lab.MachineView;
+import io.kubermesh.routing.netlink.NetworkNamespaces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,30 +61,31 @@ class LabMovedMachineIT extends LabFixture {
                 .isEqualTo(1);
     }
 
-    /** Waits (up to 90 s) until etcd, asked through its anycast address from the gateway, holds an installed boot record. */
+    /**
+     * Waits (up to 90 s) until etcd, asked through its anycast address from {@code from} with that
+     * machine's certificate ({@link LabEtcdProbe}), holds an installed boot record.
+     */
     private void awaitInstalledInEtcd(String from) throws Exception {
-        MachineView g = lab.status().stream().filter(m -> m.name().equals(from)).findFirst().orElseThrow();
+        NetnsSubstrate netns = (NetnsSubstrate) lab.substrate();
         AddressPlan.ResolvedService etcd = lab.plan().anycast().stream().filter(s -> s.name().equals("etcd")).findFirst()
                 .orElseThrow();
-        Base64.Encoder b64 = Base64.getEncoder();
-        String body = "{\"key\":\"" + b64.encodeToString("/kubermesh/boot/machines/".getBytes(StandardCharsets.UTF_8))
-                + "\",\"range_end\":\"" + b64.encodeToString("/kubermesh/boot/machines0".getBytes(StandardCharsets.UTF_8))
-                + "\"}";
-        String url = "http://[" + etcd.address() + "]:" + etcd.port() + "/v3/kv/range";
+        String url = "https://[" + etcd.address() + "]:" + etcd.port();
         long deadline = System.nanoTime() + 90_000_000_000L;
         String last = "";
         while (System.nanoTime() < deadline) {
-            Process p = new ProcessBuilder("ip", "netns", "exec", g.netns(), "curl", "-s", "-m", "5", "-X", "POST", url,
-                    "-d", body).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nsenter", "--net=" + NetworkNamespaces.path(netns.namespace(from)), "--",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), LabEtcdProbe.class.getName(),
+                    url, netns.agentState(from).toString(), "/kubermesh/boot/machines/").redirectErrorStream(true).start();
             last = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Set<String> states = new TreeSet<>();
-            try {
-                for (JsonNode kv : JSON.readTree(last).path("kvs")) {
-                    states.add(JSON.readTree(Base64.getDecoder().decode(kv.path("value").asText())).path("state").asText());
+            for (String line : last.lines().toList()) {
+                try {
+                    states.add(JSON.readTree(line).path("state").asText());
+                } catch (IOException e) {
+                    // a diagnostic line (etcd not answering yet): try again
                 }
-            } catch (IOException e) {
-                // not JSON yet (etcd not answering): try again
             }
             if (states.contains("installed") || states.contains("joined")) {
                 System.out.println("boot records in etcd: " + states);

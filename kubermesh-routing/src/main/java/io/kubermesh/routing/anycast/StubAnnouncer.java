@@ -10,8 +10,13 @@ import java.util.EnumSet;
 /**
  * Announces an anycast /128 by adding it to the stub interface (dummy or ifb), where the routing
  * daemon's passive stub interface picks it up, and withdraws it by removing it. Without DAD: the
- * same address is meant to be on several nodes. A prefix route is kept: the daemons read the
- * stub's connected prefixes.
+ * same address is meant to be on several nodes. Without a prefix route (IFA_F_NOPREFIXROUTE, as
+ * the host /128 on the same stub): the daemons announce the stub's addresses, not its routes, and
+ * the kernel's local route delivers to the address while it is there. The kernel never deletes
+ * the prefix route of an address with a finite lifetime when the address is removed (it leaves it
+ * to the prefix's own expiry), so with one a withdrawn /128 kept a route into the stub on its
+ * former holder for up to the lifetime, which {@code kubermesh routes} showed as a hop towards a
+ * holder no agent lists.
  *
  * <p>With a lifetime the address is added with that valid and preferred lifetime (whole seconds,
  * rounded up), and each refresh replaces it (NLM_F_REPLACE) with a full lifetime again. If the
@@ -19,6 +24,7 @@ import java.util.EnumSet;
  * BIRD withdraw the route as they do for any address that goes.
  */
 public final class StubAnnouncer implements Announcer {
+    private static final EnumSet<AddressFlag> FLAGS = EnumSet.of(AddressFlag.NODAD, AddressFlag.NOPREFIXROUTE);
     private final Rtnetlink netlink;
     private final String stub;
 
@@ -29,13 +35,13 @@ public final class StubAnnouncer implements Announcer {
 
     @Override
     public void announce(Ipv6Address address) {
-        netlink.addAddress(stub, address, 128, AddressLifetime.PERMANENT, EnumSet.of(AddressFlag.NODAD));
+        netlink.addAddress(stub, address, 128, AddressLifetime.PERMANENT, FLAGS);
     }
 
     @Override
     public void announce(Ipv6Address address, Duration lifetime) {
         long seconds = Math.max(1, (lifetime.toMillis() + 999) / 1000);
-        netlink.addAddress(stub, address, 128, new AddressLifetime(seconds, seconds), EnumSet.of(AddressFlag.NODAD));
+        netlink.addAddress(stub, address, 128, new AddressLifetime(seconds, seconds), FLAGS);
     }
 
     @Override

@@ -289,15 +289,19 @@ final class MeshLab implements AutoCloseable {
         return ports;
     }
 
-    /** Adds ({@code add}) or removes an anycast /128 on the stub of {@code m}. */
+    /** Adds ({@code add}) or removes an anycast /128 on the stub of {@code m}, without a prefix route as the agent adds it. */
     void anycast(String m, Ipv6Address address, boolean add) {
-        Sh.ok("ip", "-n", ns(m), "address", add ? "add" : "del", address + "/128", "dev", STUB);
+        if (add) {
+            Sh.ok("ip", "-n", ns(m), "address", "add", address + "/128", "dev", STUB, "noprefixroute");
+        } else {
+            Sh.ok("ip", "-n", ns(m), "address", "del", address + "/128", "dev", STUB);
+        }
     }
 
     /** Adds {@code address} to {@code m}'s stub for {@code seconds} (valid and preferred lifetime), as the agent does. */
     void anycastFor(String m, Ipv6Address address, int seconds) {
         Sh.ok("ip", "-n", ns(m), "address", "replace", address + "/128", "dev", STUB, "valid_lft", Integer.toString(seconds),
-                "preferred_lft", Integer.toString(seconds));
+                "preferred_lft", Integer.toString(seconds), "noprefixroute");
     }
 
     /** The daemon's installed route to {@code prefix} as a port set (empty when there is none). */

@@ -124,7 +124,34 @@ public final class IpxeChain {
      */
     public void phoneHome(URI base, MacAddress mac, String state) {
         URI uri = phoneHomeUrl != null ? phoneHomeUrl : base.resolve("/machines/" + mac + "/phone-home");
-        exchange(uri, "POST", "{\"state\":\"" + state + "\"}", 2);
+        long deadline = System.nanoTime() + PHONE_HOME_PATIENCE.toNanos();
+        while (true) {
+            try {
+                exchange(uri, "POST", "{\"state\":\"" + state + "\"}", 2);
+                return;
+            } catch (Refused e) {
+                // 409: the machine's record changed under the server's compare-and-set (another
+                // request about the same machine won); it says to retry, as the node OS does.
+                if ((e.status != 409 && e.status != 503) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("firmware: " + e.getMessage() + "; telling it again in 0.2 s");
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How long a phone-home the server asks to retry (409, 503) is sent again. */
+    static final Duration PHONE_HOME_PATIENCE = Duration.ofSeconds(20);
+
+    /** {@code text} with the boot secret of any URL in it replaced: consoles and errors never show it. */
+    static String redact(String text) {
+        return text.replaceAll("secret=[^&\\s]*", "secret=<redacted>");
     }
 
     private String get(URI uri) {
@@ -149,8 +176,7 @@ public final class IpxeChain {
                 if (!retry || System.nanoTime() > deadline) {
                     throw e;
                 }
-                System.out.println("firmware: " + e.getMessage().replaceAll("secret=[^&\\s]*", "secret=<redacted>")
-                        + "; asking again in 2 s");
+                System.out.println("firmware: " + e.getMessage() + "; asking again in 2 s");
                 try {
                     Thread.sleep(2000);
                 } catch (InterruptedException ie) {
@@ -197,12 +223,12 @@ public final class IpxeChain {
             try (InputStream in = ok ? c.getInputStream() : c.getErrorStream()) {
                 String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (!ok) {
-                    throw new Refused(method + " " + uri + ": HTTP " + status + " " + body, status);
+                    throw new Refused(redact(method + " " + uri + ": HTTP " + status + " " + body), status);
                 }
                 return body;
             }
         } catch (IOException e) {
-            throw new SubstrateException(method + " " + uri + ": " + e.getMessage(), e);
+            throw new SubstrateException(redact(method + " " + uri + ": " + e.getMessage()), e);
         } finally {
             if (c != null) {
                 c.disconnect();

@@ -23,6 +23,8 @@ import java.util.concurrent.Callable;
  */
 public final class NetnsMachine {
     static final int FIRMWARE_TIMEOUT_SECONDS = 120;
+    /** Where, in the agent's state directory, the firmware installs the cluster file its Ignition config carried. */
+    public static final String INSTALLED_CLUSTER_FILE = "cluster.yaml";
 
     private NetnsMachine() {
     }
@@ -92,7 +94,7 @@ public final class NetnsMachine {
             }
             // The installed system runs with the cluster file its Ignition config carried.
             Files.createDirectories(state);
-            Path installed = state.resolve("cluster.yaml");
+            Path installed = state.resolve(INSTALLED_CLUSTER_FILE);
             if (boot.clusterYaml() != null) {
                 Files.writeString(installed, boot.clusterYaml());
                 // What Ignition writes to /var/lib/kubermesh/pki goes into this machine's state directory, 0600.
@@ -104,6 +106,8 @@ public final class NetnsMachine {
                         + " to its disk, but nothing is installed there (" + installed + " is missing)");
             }
             Firmware.step(System.out, "handing over to the operating system (kubermesh agent --config %s)%n", installed);
+            // From here the agent runs: the machine's supervisor starts it again if it dies.
+            Files.writeString(state.resolve(MachineLauncher.HANDED_OVER), ProcessHandle.current().pid() + "\n");
             return AgentProcess.run(AgentOptions.of(installed, state, name, false), System.err);
         }
     }
