@@ -48,6 +48,17 @@ public interface Substrate extends AutoCloseable {
     AutoCloseable console(String machine, Consumer<String> lines);
 
     /**
+     * Checks, before anything starts ({@code up}, {@code plug}, {@code revive}), that this host
+     * has what the substrate's machines need from it, throwing an
+     * {@link io.kubermesh.api.EnvironmentException} that names every missing piece and the one
+     * command that installs them. Where machines run their agents on this host (netns), that is
+     * every node component the cluster file asks for; elsewhere only what the substrate itself
+     * uses. Nothing by default.
+     */
+    default void preflight() {
+    }
+
+    /**
      * Makes what machines need before the first of them powers on (a node OS image, a class
      * archive), reporting progress; may take minutes, and is quick when all is made already.
      * Nothing by default.

@@ -91,7 +91,7 @@ final class LabCommands {
             }
             Topology t = TopologySpecs.resolve(topology, nodes);
             String yaml = config != null ? Files.readString(config) : seedYaml();
-            preflight(substrate, ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString()));
+            ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString());
             PrintWriter out = spec.commandLine().getOut();
             java.util.function.Consumer<String> progress = line -> {
                 out.println(line);
@@ -182,21 +182,6 @@ final class LabCommands {
                 throw new UncheckedIOException(e);
             }
         }
-    }
-
-    /**
-     * Checks, before anything starts, what this host needs for the lab's machines: on the netns
-     * substrate the agents run here, so the lab's own tools and every node component the cluster
-     * file asks for (routing daemon, etcd, boot loaders, root, kernel features); other substrates
-     * check their own environment. Missing pieces exit 3 with the one install line.
-     */
-    static void preflight(String substrate, io.kubermesh.api.ClusterSpec cluster) {
-        if (!"netns".equals(substrate)) {
-            return;
-        }
-        List<io.kubermesh.agent.Preflight.Need> needs = new ArrayList<>(io.kubermesh.agent.Preflight.lab());
-        needs.addAll(io.kubermesh.agent.Preflight.forNode(cluster, io.kubermesh.api.HostRequirements.IPXE_DIRECTORY));
-        io.kubermesh.agent.Preflight.require(needs);
     }
 
     static void reachabilityTable(PrintWriter out, Map<String, Map<String, Boolean>> m) {
@@ -302,7 +287,6 @@ final class LabCommands {
     static final class Revive extends MachineAction {
         @Override
         void act(Lab l) {
-            preflight(l.substrateName(), l.plan().spec());
             l.revive(node);
         }
     }
@@ -327,9 +311,7 @@ final class LabCommands {
                     throw new ConfigurationException("--to", t, "NODE or NODE:PORT with a port number");
                 }
             }
-            Lab l = lab.attach(spec.commandLine().getOut());
-            preflight(l.substrateName(), l.plan().spec());
-            String name = l.plug(refs);
+            String name = lab.attach(spec.commandLine().getOut()).plug(refs);
             spec.commandLine().getOut().println(name);
             return 0;
         }

@@ -149,6 +149,7 @@ public final class Lab {
      * gateway outwards (breadth first), each once its neighbour towards the gateway has joined.
      */
     public void up(Topology topology) {
+        substrate.preflight();
         substrate.prepare(line -> say(line));
         for (Topology.Machine m : topology.machines()) {
             addMachine(m.name(), !m.name().equals(Topology.GATEWAY));
@@ -339,6 +340,7 @@ public final class Lab {
     }
 
     public void revive(String machine) {
+        substrate.preflight();
         bringUp(machine);
     }
 
@@ -349,6 +351,7 @@ public final class Lab {
      * joins like the others.
      */
     public String plug(List<PortRef> to) {
+        substrate.preflight();
         PlugPlan p = PlugPlan.of(substrate.topology(), substrate.machines(), to, PORTS);
         for (Cable c : p.cablesToCut()) {
             substrate.cut(c.a(), c.b());

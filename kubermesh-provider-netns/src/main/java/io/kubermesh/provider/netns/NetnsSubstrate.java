@@ -155,6 +155,18 @@ public final class NetnsSubstrate implements Substrate {
     }
 
     /**
+     * The agents of netns machines run on this host: the lab's own tools and every node component
+     * the cluster file asks for (routing daemon, etcd unless {@code etcdMembers: 0}, the iPXE boot
+     * loaders, root, the kernel features).
+     */
+    @Override
+    public void preflight() {
+        List<io.kubermesh.agent.Preflight.Need> needs = new java.util.ArrayList<>(io.kubermesh.agent.Preflight.lab());
+        needs.addAll(io.kubermesh.agent.Preflight.forNode(cluster, io.kubermesh.api.HostRequirements.IPXE_DIRECTORY));
+        io.kubermesh.agent.Preflight.require(needs);
+    }
+
+    /**
      * Makes the agents' class archive when it is missing or older than the jars (a two-machine
      * training join in namespaces {@code km<cluster>cds-*}; see {@link AgentArchive}).
      */
