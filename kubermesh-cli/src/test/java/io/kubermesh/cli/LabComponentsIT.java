@@ -63,6 +63,25 @@ class LabComponentsIT {
     }
 
     @Test
+    void aMissingEtcdIsRefusedBeforeAnythingStartsWithTheInstallLine() throws Exception {
+        Path config = Files.writeString(tmp.resolve("cluster.yaml"), seed);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Kubermesh.class.getName(),
+                "up", "--lab", lab.toString(), "--config", config.toString(), "--topology", "line", "--nodes", "2",
+                "-O", "netns.class-archive=off"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("up.log").toFile());
+        pb.environment().put("KUBERMESH_PROGRAM_ETCD", tmp.resolve("no-etcd-here").toString());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("up finished").isTrue();
+        String out = Files.readString(tmp.resolve("up.log"));
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).contains("etcd").contains("apt-get install -y etcd-server").doesNotContain("powered on");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("refused before any machine starts").isLessThan(60);
+        assertThat(io.kubermesh.routing.netlink.NetworkNamespaces.list()).noneMatch(ns -> ns.startsWith("kmitcomp-"));
+    }
+
+    @Test
     void etcdTurnedOffIsOffAndNoFailure() throws Exception {
         Path config = Files.writeString(tmp.resolve("cluster.yaml"),
                 seed.replaceFirst("etcdMembers: \\d+", "etcdMembers: 0"));
