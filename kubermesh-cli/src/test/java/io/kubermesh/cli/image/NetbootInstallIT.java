@@ -75,9 +75,11 @@ class NetbootInstallIT {
 
             reachable(lab, first.host().toString());
             reachable(lab, blank.host().toString());
-            Exec.Result record = Exec.inNetns(lab.netns, 60, "curl", "-sS", "-m", "30",
+            // Machine records are the node's and the operator's, not the mesh's (issue 15): refused
+            // here; the record's state shows below, when the next boot is sent to the disk.
+            Exec.Result record = Exec.inNetns(lab.netns, 60, "curl", "-sS", "-m", "30", "-o", "/dev/null", "-w", "%{http_code}",
                     "http://[" + first.host() + "]:8080/machines/" + BLANK);
-            assertThat(record.output()).as("the first machine's record of the blank one").contains("\"state\" : \"installed\"");
+            assertThat(record.output().strip()).as("the first machine's records, asked from the mesh").isEqualTo("403");
 
             lab.powerOff(vm2);
             QemuVm again = lab.boot("blank-again", blankArgs);
