@@ -267,7 +267,12 @@ public final class NodeSetup {
         }
         String mac = Files.readAllLines(env).stream().filter(l -> l.startsWith("KUBERMESH_MAC=")).findFirst()
                 .map(l -> l.substring("KUBERMESH_MAC=".length()).strip()).orElseThrow(() -> new IOException(env + " has no KUBERMESH_MAC"));
-        String answer = sys.post(server + "/machines/" + mac + "/phone-home", "{\"state\":\"" + state + "\"}");
+        // The Ignition config carries the phone-home URL with this boot's secret; the server
+        // refuses one without it (issue 15). Older servers gave none: then the plain URL.
+        Path given = Path.of(PHONE_HOME_FILE);
+        String url = Files.isRegularFile(given) ? Files.readString(given).strip()
+                : server + "/machines/" + mac + "/phone-home";
+        String answer = sys.post(url, "{\"state\":\"" + state + "\"}");
         say("phoned home " + state + " as " + mac + ": " + answer.lines().filter(l -> l.contains("\"state\"")).findFirst()
                 .orElse(answer.strip()).strip());
     }
@@ -293,7 +298,16 @@ public final class NodeSetup {
         say("serving the netboot image of " + source + " at /assets/kubermesh/");
     }
 
+    /** Where the boot services' Ignition config puts this machine's phone-home URL. */
+    static final String PHONE_HOME_FILE = io.kubermesh.boot.machine.IgnitionRenderer.PHONE_HOME_FILE;
+
+    /** A console line; a boot secret in it (an Ignition or phone-home URL) is shown redacted. */
+    static String redacted(String line) {
+        return line.replaceAll("secret=[0-9A-Za-z%._~-]*", "secret=<redacted>");
+    }
+
     private void say(String line) {
+        line = redacted(line);
         console.println("kubermesh-setup: " + line);
         console.flush();
     }

@@ -20,4 +20,13 @@ class NodeSetupTest {
     void hostsNamesTheNode() {
         assertThat(NodeSetup.hosts("km-525400123456")).contains("127.0.1.1 km-525400123456\n", "127.0.0.1 localhost\n");
     }
+
+    @Test
+    void bootSecretsNeverReachTheConsole() {
+        org.assertj.core.api.Assertions.assertThat(NodeSetup.redacted(
+                "fetching the Ignition config from http://[2001:db8::20]:8080/ignition?mac=52:54:00:00:00:01&secret=2e912d39c0bb5c80"))
+                .isEqualTo("fetching the Ignition config from http://[2001:db8::20]:8080/ignition?mac=52:54:00:00:00:01&secret=<redacted>");
+        org.assertj.core.api.Assertions.assertThat(NodeSetup.redacted("POST http://x/machines/m/phone-home?secret=abc: HTTP 403"))
+                .isEqualTo("POST http://x/machines/m/phone-home?secret=<redacted>: HTTP 403");
+    }
 }
