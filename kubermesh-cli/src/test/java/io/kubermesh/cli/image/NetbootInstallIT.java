@@ -50,6 +50,9 @@ class NetbootInstallIT {
             ImageLab.await(vm1, "kubermesh agent km-first: identity " + FIRST + ", host " + first.host(), Duration.ofMinutes(10));
 
             // The test's own node: the kubermesh agent in the lab namespace, its port 0 the tap.
+            // It is enrolled as any machine on that cable is (issue 15): its credentials and the
+            // routing key come from the first machine's boot chain, else OSPF forms no adjacency.
+            enrol(lab, first, lab.dir.resolve("test-node"));
             Path config = Files.writeString(lab.dir.resolve("cluster.yaml"), ClusterYaml.write(ClusterConfig.seed()));
             lab.start(Path.of("target/it-logs/netboot-test-node.log"), "java", "-jar",
                     Path.of("target/kubermesh-cli.jar").toAbsolutePath().toString(), "agent", "--config", config.toString(),
@@ -90,6 +93,67 @@ class NetbootInstallIT {
                     (System.nanoTime() - t) / 1e9);
             reachable(lab, blank.host().toString());
         }
+    }
+
+    /**
+     * Enrols the test node through the first machine's boot services, as the lab firmware does:
+     * from a pool address of the first machine's port on the tap, {@code ipxe?mac=} gives the
+     * install script with the Ignition URL (and its boot secret), the Ignition config carries the
+     * credentials, written to {@code state/pki}. The first machine's port facing the tap is found
+     * by asking each port's server address.
+     */
+    private static void enrol(ImageLab lab, NodeBlock first, Path state) throws Exception {
+        String mac = TEST_NODE.replace(':', '-');
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 8; i++) {
+                io.kubermesh.api.PortPrefix port = ImageLab.SEED.port(MacAddress.parse(FIRST), i);
+                String pool = port.pool().get(port.pool().size() - 1) + "/126";
+                Exec.inNetns(lab.netns, 10, "ip", "-6", "addr", "add", pool, "dev", "cluster0", "nodad");
+                try {
+                    String base = "http://[" + port.thisEnd() + "]:8080/";
+                    Exec.Result script = Exec.inNetns(lab.netns, 15, "curl", "-sS", "-m", "5", base + "ipxe?mac=" + mac
+                            + "&uuid=test&buildarch=x86_64&serial=test");
+                    java.util.regex.Matcher url = java.util.regex.Pattern.compile("ignition\\.config\\.url=(\\S+)")
+                            .matcher(script.output());
+                    if (script.exit() != 0 || !url.find()) {
+                        last = "port " + i + ": " + script.output().strip();
+                        continue;
+                    }
+                    Exec.Result ignition = Exec.inNetns(lab.netns, 40, "curl", "-sS", "-m", "30", "-f", url.group(1));
+                    if (ignition.exit() != 0) {
+                        last = "port " + i + ": Ignition: " + ignition.output().strip().replaceAll("secret=[0-9a-f]*", "secret=…");
+                        continue;
+                    }
+                    Path pki = Files.createDirectories(state.resolve("pki"));
+                    int written = 0;
+                    for (com.fasterxml.jackson.databind.JsonNode f : new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(ignition.output()).at("/storage/files")) {
+                        String path = f.path("path").asText();
+                        if (path.startsWith("/var/lib/kubermesh/pki/")) {
+                            Files.writeString(pki.resolve(path.substring("/var/lib/kubermesh/pki/".length())),
+                                    dataUrl(f.at("/contents/source").asText()));
+                            written++;
+                        }
+                    }
+                    assertThat(written).as("credentials in the test node's Ignition config").isEqualTo(4);
+                    return;
+                } finally {
+                    Exec.inNetns(lab.netns, 10, "ip", "-6", "addr", "del", pool, "dev", "cluster0");
+                }
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the test node was not enrolled by the first machine: " + last);
+    }
+
+    private static String dataUrl(String url) {
+        int comma = url.indexOf(',');
+        String meta = url.substring(5, comma);
+        String data = url.substring(comma + 1);
+        return meta.endsWith(";base64") ? new String(java.util.Base64.getDecoder().decode(data), java.nio.charset.StandardCharsets.UTF_8)
+                : java.net.URLDecoder.decode(data.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The test node pings {@code host} until it answers (until OSPF has the route: no route is an error at once), at most three minutes. */

@@ -242,6 +242,18 @@ public final class NodeSetup {
         Files.createFile(saved, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(saved, ignitionJson);
+        // The data partition now covers the in-memory state directory: the Ignition files that
+        // live there (the credentials under pki/) are written again onto it, or the agent would
+        // find no certificate and no routing key (found by NetbootInstallIT).
+        String under = NodeLayout.STATE + "/";
+        for (IgnitionConfig.File f : IgnitionConfig.parse(ignitionJson).files()) {
+            if (f.path().startsWith(under)) {
+                Path onDisk = Path.of(f.path());
+                Files.createDirectories(onDisk.getParent());
+                Files.write(onDisk, f.contents());
+                Files.setPosixFilePermissions(onDisk, IgnitionApplier.permissions(f.mode() & 0777));
+            }
+        }
         sys.run("sync");
         say("installed on " + d.device() + ": " + d.partition(1) + " ESP, " + d.partition(2) + " data; keeps running from memory");
         return true;
