@@ -14,6 +14,8 @@ import java.util.List;
 public final class IpxeScripts {
     /** Seconds a machine without a profile waits before asking again. */
     public static final int RETRY_SECONDS = 30;
+    /** The iPXE setting the disk script sets before it leaves, so {@link #boot()} leaves iPXE too. */
+    static final String DISK_MARK = "kubermesh-disk";
 
     private IpxeScripts() {
     }
@@ -32,6 +34,9 @@ public final class IpxeScripts {
                 + "chain ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&serial=${serial:uristring} || goto retry\n"
                 + "exit\n"
                 + ":retry\n"
+                // The disk script leaves with an error on purpose (so UEFI tries the disk next):
+                // it marks that, and iPXE leaves too instead of asking again.
+                + "isset ${" + DISK_MARK + "} && exit 1 ||\n"
                 + "echo kubermesh: the node did not give a script; asking again in " + RETRY_SECONDS + " s\n"
                 + "sleep " + RETRY_SECONDS + "\n"
                 + "goto ask\n";
@@ -79,6 +84,7 @@ public final class IpxeScripts {
         return "#!ipxe\n"
                 + "echo kubermesh: " + m.mac() + " is " + m.state().name().toLowerCase(java.util.Locale.ROOT)
                 + ", booting from its disk\n"
+                + "set " + DISK_MARK + " 1\n"
                 + "iseq ${platform} efi && exit 1 ||\n"
                 + "sanboot --no-describe --drive 0x80 || exit 0\n";
     }

@@ -43,7 +43,8 @@ class IpxeScriptsTest {
 
     @Test
     void bootScriptAsksAgainWhenTheChainFails() {
-        assertThat(IpxeScripts.boot()).contains("|| goto retry").contains(":retry").contains("sleep")
+        assertThat(IpxeScripts.boot()).contains("isset ${kubermesh-disk} && exit 1 ||")
+                .contains("|| goto retry").contains(":retry").contains("sleep")
                 .contains("goto ask");
     }
 
@@ -57,7 +58,8 @@ class IpxeScriptsTest {
     @Test
     void installedMachineBootsItsDisk() {
         String s = IpxeScripts.disk(m.withState(MachineState.INSTALLED));
-        assertThat(s).contains("installed").contains("exit").contains("sanboot").doesNotContain("kernel");
+        assertThat(s).contains("installed").contains("set kubermesh-disk 1\n").contains("exit").contains("sanboot")
+                .doesNotContain("kernel");
     }
 
     @Test
