@@ -188,9 +188,10 @@ public final class Lab {
         r.state = "booting";
         r.poweredOn = Instant.now().toString();
         record.write(dir);
+        List<String> consoleBefore = watch.consoleBefore(name);
         substrate.powerOn(name);
         say(name + ": powered on, starting its agent");
-        NodeStatus agent = watch.awaitAgent(name, AGENT_SECONDS);
+        NodeStatus agent = watch.awaitAgent(name, AGENT_SECONDS, consoleBefore);
         say(name + ": agent running (identity " + agent.identity() + "), waiting for routes");
         LabRecord.MachineRecord gateway = record.machines.get(Topology.GATEWAY);
         if (!name.equals(Topology.GATEWAY) && gateway != null && "joined".equals(gateway.state)) {
