@@ -1,11 +1,6 @@
 package io.kubermesh.lab;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.kubermesh.addressing.DurableFile;
-import io.kubermesh.api.SubstrateException;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.kubermesh.addressing.DurableJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +10,9 @@ import java.util.Map;
 /** The lab's own bookkeeping beside the substrate's: its substrate, machine serials, cut cables, join times. */
 final class LabRecord {
     static final String FILE = "lab.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DurableJson<LabRecord> STORE = new DurableJson<>(LabRecord.class, FILE, "the lab record",
+            "kubermesh down needs it: remove what the lab built by hand (ip netns list, virsh list --all)"
+                    + " and this directory to start over");
 
     /** One machine of the lab, past or present. */
     static final class MachineRecord {
@@ -45,22 +42,10 @@ final class LabRecord {
     public List<CutCable> cut = new ArrayList<>();
 
     static LabRecord read(Path dir) {
-        Path f = dir.resolve(FILE);
-        if (!Files.exists(f)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(f.toFile(), LabRecord.class);
-        } catch (IOException e) {
-            throw new SubstrateException("the lab record " + f + " is unreadable: " + e.getMessage(), e);
-        }
+        return STORE.read(dir).orElse(null);
     }
 
     void write(Path dir) {
-        try {
-            DurableFile.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot write the lab record in " + dir + ": " + e.getMessage(), e);
-        }
+        STORE.write(dir, this);
     }
 }

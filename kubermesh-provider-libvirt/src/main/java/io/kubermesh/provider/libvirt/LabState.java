@@ -1,16 +1,9 @@
 package io.kubermesh.provider.libvirt;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kubermesh.addressing.DurableJson;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology.PortRef;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +15,8 @@ import java.util.Optional;
  */
 final class LabState {
     static final String FILE = "libvirt.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final DurableJson<LabState> STORE = new DurableJson<>(LabState.class, FILE, "the lab state",
+            "remove the lab's domains and networks (virsh list --all, virsh net-list --all) and the file to start over");
 
     /** One machine as stored. */
     static final class StoredMachine {
@@ -58,40 +51,16 @@ final class LabState {
     public List<StoredCable> cables = new ArrayList<>();
 
     static LabState read(Path dir) {
-        Path f = dir.resolve(FILE);
-        if (!Files.exists(f)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(f.toFile(), LabState.class);
-        } catch (IOException e) {
-            throw new SubstrateException("the lab state " + f + " is unreadable: " + e.getMessage()
-                    + "; remove the lab's domains and networks (virsh list --all, virsh net-list --all) and the file to start over", e);
-        }
+        return STORE.read(dir).orElse(null);
     }
 
     /** Writes the state so that a crash leaves the old file or the new one, never a torn one. */
     void write(Path dir) {
-        Path f = dir.resolve(FILE);
-        Path temp = dir.resolve(FILE + ".tmp");
-        try {
-            Files.createDirectories(dir);
-            Files.write(temp, JSON.writeValueAsBytes(this));
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(temp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new SubstrateException("cannot write the lab state in " + dir + ": " + e.getMessage(), e);
-        }
+        STORE.write(dir, this);
     }
 
     static void delete(Path dir) {
-        try {
-            Files.deleteIfExists(dir.resolve(FILE));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot remove the lab state in " + dir + ": " + e.getMessage(), e);
-        }
+        STORE.delete(dir);
     }
 
     Optional<StoredMachine> find(String name) {

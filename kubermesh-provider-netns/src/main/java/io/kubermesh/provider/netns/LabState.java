@@ -1,11 +1,6 @@
 package io.kubermesh.provider.netns;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.kubermesh.addressing.DurableFile;
-import io.kubermesh.api.SubstrateException;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.kubermesh.addressing.DurableJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +11,8 @@ import java.util.List;
  */
 final class LabState {
     static final String FILE = "substrate.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DurableJson<LabState> STORE = new DurableJson<>(LabState.class, FILE, "the lab state",
+            "remove the lab's namespaces (ip netns list) and the file to start over");
 
     /** One machine as stored. */
     static final class StoredMachine {
@@ -42,32 +38,14 @@ final class LabState {
     public List<StoredCable> cables = new ArrayList<>();
 
     static LabState read(Path dir) {
-        Path f = dir.resolve(FILE);
-        if (!Files.exists(f)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(f.toFile(), LabState.class);
-        } catch (IOException e) {
-            throw new SubstrateException("the lab state " + f + " is unreadable: " + e.getMessage()
-                    + "; remove the lab's namespaces (ip netns list) and the file to start over", e);
-        }
+        return STORE.read(dir).orElse(null);
     }
 
     void write(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            DurableFile.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot write the lab state in " + dir + ": " + e.getMessage(), e);
-        }
+        STORE.write(dir, this);
     }
 
     static void delete(Path dir) {
-        try {
-            Files.deleteIfExists(dir.resolve(FILE));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot remove the lab state in " + dir + ": " + e.getMessage(), e);
-        }
+        STORE.delete(dir);
     }
 }
