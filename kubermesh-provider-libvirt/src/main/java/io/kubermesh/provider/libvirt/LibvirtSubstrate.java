@@ -1,5 +1,6 @@
 package io.kubermesh.provider.libvirt;
 
+import io.kubermesh.agent.console.ConsoleLog;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology;
@@ -285,7 +286,16 @@ public final class LibvirtSubstrate implements Substrate {
         synchronized (this) {
             state.machine(machine);
         }
-        return ConsoleFollower.follow(files.consoleLog(machine), machine, lines);
+        return new ConsoleLog(files.consoleLog(machine)).follow("console-" + machine, lines);
+    }
+
+    /** The end of the serial console virtlogd logged, so a machine that does not join shows why. */
+    @Override
+    public List<String> consoleTail(String machine, int lines) {
+        synchronized (this) {
+            state.machine(machine);
+        }
+        return new ConsoleLog(files.consoleLog(machine)).tail(lines);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kubermesh.provider.netns;
 
 import io.kubermesh.agent.StatusEndpoint;
+import io.kubermesh.agent.console.ConsoleLog;
 import io.kubermesh.agent.control.UnixAgentChannel;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.MacAddress;
@@ -20,7 +21,6 @@ import io.kubermesh.spi.MachineStatus;
 import io.kubermesh.spi.Substrate;
 import io.kubermesh.spi.SubstrateConfig;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,16 +233,7 @@ public final class NetnsSubstrate implements Substrate {
         synchronized (this) {
             machine(machine);
         }
-        Path log = consoleLog(machine);
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot read the console of " + machine + ": " + e.getMessage(), e);
-        }
+        return new ConsoleLog(consoleLog(machine)).tail(lines);
     }
 
     /** {@code netns}: the machine's namespace. */
@@ -423,43 +414,7 @@ public final class NetnsSubstrate implements Substrate {
         synchronized (this) {
             machine(machine);
         }
-        Path log = consoleLog(machine);
-        Thread tail = new Thread(() -> follow(log, lines), "console-" + machine);
-        tail.setDaemon(true);
-        tail.start();
-        return tail::interrupt;
-    }
-
-    private static void follow(Path log, Consumer<String> lines) {
-        long offset = 0;
-        StringBuilder partial = new StringBuilder();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                if (Files.exists(log)) {
-                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                        if (f.length() < offset) {
-                            offset = 0;
-                        }
-                        f.seek(offset);
-                        byte[] buf = new byte[(int) Math.min(1 << 20, f.length() - offset)];
-                        f.readFully(buf);
-                        offset += buf.length;
-                        partial.append(new String(buf, StandardCharsets.UTF_8));
-                        int nl;
-                        while ((nl = partial.indexOf("\n")) >= 0) {
-                            lines.accept(partial.substring(0, nl));
-                            partial.delete(0, nl + 1);
-                        }
-                    }
-                }
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException e) {
-                LOG.warn("console {}: {}", log, e.toString());
-                return;
-            }
-        }
+        return new ConsoleLog(consoleLog(machine)).follow("console-" + machine, lines);
     }
 
     /** Tears the whole lab down: every process, namespace and link it made, and its state. */
