@@ -1,13 +1,9 @@
 package io.kubermesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,43 +21,23 @@ class LabIT {
 
     @BeforeEach
     void config() throws Exception {
-        if (!Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
-            fail("LabIT needs root (network namespaces)");
-        }
-        // The routing daemons run as their own user and must reach the lab's files.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        LabItSupport.requireRoot("LabIT", tmp);
         lab = tmp.resolve("lab");
-        try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
-            String seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            config = tmp.resolve("cluster.yaml");
-            Files.writeString(config, seed.replace("name: lab", "name: itlab"));
-        }
+        config = tmp.resolve("cluster.yaml");
+        Files.writeString(config, LabItSupport.seed("itlab"));
     }
 
     @AfterEach
     void down() {
-        PlanCommandTest.run("down", "--lab", lab.toString());
-        for (String ns : NetworkNamespaces.list()) {
-            if (ns.startsWith("kmitlab-")) {
-                NetworkNamespaces.delete(ns);
-                fail("namespace " + ns + " outlived the lab");
-            }
-        }
+        LabItSupport.downLeavingNothing(lab, "itlab");
     }
 
     private JsonNode status() throws Exception {
-        PlanCommandTest.Result r = PlanCommandTest.run("status", "--lab", lab.toString(), "-o", "json");
-        assertThat(r.code()).as(r.err()).isZero();
-        return new ObjectMapper().readTree(r.out());
+        return LabItSupport.status(lab);
     }
 
     private static JsonNode machine(JsonNode status, String name) {
-        for (JsonNode m : status) {
-            if (m.get("name").asText().equals(name)) {
-                return m;
-            }
-        }
-        throw new AssertionError("no machine " + name + " in " + status);
+        return LabItSupport.machine(status, name);
     }
 
     @Test
