@@ -16,7 +16,6 @@ import io.kubermesh.testkit.lab.LabContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,6 @@ class NetnsSubstrateIT {
 
     @Nested
     class Orchestration extends LabContract {
-        private Path tmp;
-
         @Override
         protected SubstrateProvider provider() {
             return NetnsSubstrateIT.provider();
@@ -69,21 +66,10 @@ class NetnsSubstrateIT {
         }
 
         @Override
-        protected Path labDirectory() {
-            try {
-                tmp = Files.createTempDirectory("kmlb-lab");
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return tmp.resolve("lab");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
         protected boolean leftovers(Lab downed) {
             boolean namespaces = NetworkNamespaces.list().stream().anyMatch(n -> n.startsWith("kmkmlbc-"));
-            boolean processes = NamespaceLeftovers.processesMentioning(tmp.toString());
-            return namespaces || processes || Files.exists(tmp.resolve("lab"));
+            boolean processes = NamespaceLeftovers.processesMentioning(labParent().toString());
+            return namespaces || processes || Files.exists(labParent().resolve("lab"));
         }
 
         @AfterAll
@@ -94,7 +80,6 @@ class NetnsSubstrateIT {
                     fail("namespace " + ns + " outlived the lab");
                 }
             }
-            Files.deleteIfExists(tmp);
         }
     }
 

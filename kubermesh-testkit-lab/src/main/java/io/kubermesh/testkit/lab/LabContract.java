@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public abstract class LabContract {
 
     private Lab lab;
     private Path dir;
+    private Path parent;
 
     /** The provider under test. */
     protected abstract SubstrateProvider provider();
@@ -54,8 +56,26 @@ public abstract class LabContract {
     /** The provider's options for this lab ({@link io.kubermesh.spi.SubstrateConfig#options()}). */
     protected abstract Map<String, String> options();
 
-    /** A fresh lab directory (not yet existing; its parents traversable by the routing daemons' user). */
-    protected abstract Path labDirectory();
+    /**
+     * A fresh lab directory (not yet existing; its parents traversable by the routing daemons'
+     * user). By default {@code lab} in a new temporary directory named after {@link #clusterName()},
+     * which {@link #labParent()} returns and which is removed after the lab is down.
+     */
+    protected Path labDirectory() {
+        try {
+            parent = Files.createTempDirectory(clusterName() + "-");
+            // The routing daemons run as their own user and must reach the lab's files.
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return parent.resolve("lab");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a lab directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The temporary directory the default {@link #labDirectory()} made, for {@link #leftovers} to search. */
+    protected final Path labParent() {
+        return parent;
+    }
 
     /** The cluster name: names what the substrate creates, so it must be unique among concurrent tests. */
     protected abstract String clusterName();
@@ -88,9 +108,12 @@ public abstract class LabContract {
     }
 
     @AfterAll
-    final void removeLab() {
+    final void removeLab() throws IOException {
         if (lab != null && Lab.exists(dir)) {
             lab.down();
+        }
+        if (parent != null) {
+            Files.deleteIfExists(parent); // fails, as it should, when down left something in it
         }
     }
 

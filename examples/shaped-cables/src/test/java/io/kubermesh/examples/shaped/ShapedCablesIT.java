@@ -18,13 +18,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -51,8 +49,6 @@ class ShapedCablesIT {
 
     @Nested
     class Orchestration extends LabContract {
-        private Path tmp;
-
         @Override
         protected SubstrateProvider provider() {
             return ShapedCablesIT.provider();
@@ -69,24 +65,8 @@ class ShapedCablesIT {
         }
 
         @Override
-        protected Path labDirectory() {
-            try {
-                tmp = Files.createTempDirectory("kmlb-shaped");
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return tmp.resolve("lab");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
         protected boolean leftovers(Lab downed) {
-            return namespaces("kmkmlbs-") || Files.exists(tmp.resolve("lab"));
-        }
-
-        @AfterAll
-        void removeTheDirectory() throws IOException {
-            Files.deleteIfExists(tmp);
+            return namespaces("kmkmlbs-") || Files.exists(labParent().resolve("lab"));
         }
     }
 
