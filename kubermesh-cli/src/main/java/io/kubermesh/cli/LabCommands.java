@@ -10,6 +10,7 @@ import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.lab.Lab;
 import io.kubermesh.lab.MachineView;
+import io.kubermesh.lab.ReachabilityProbe;
 import io.kubermesh.lab.SubstrateProviders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,13 +129,23 @@ final class LabCommands {
             out.println();
             StatusCommand.table(out, machines, l.joinTimes());
             out.println();
-            reachabilityTable(out, l.reachability(15));
+            // As long as the orchestration contract gives the mesh to settle; answered at once when it has.
+            Map<String, Map<String, Boolean>> reach = l.reachability(30);
+            reachabilityTable(out, reach);
             List<String> failures = StatusCommand.failures(machines);
+            boolean meshComplete = ReachabilityProbe.complete(reach);
+            if (!meshComplete) {
+                out.println();
+                out.println("up: some machines do not reach each other (NO in the table above) although all joined;"
+                        + " kubermesh routes shows which routes are missing or stale");
+            }
             if (!failures.isEmpty()) {
                 out.println();
                 out.println("up: " + failures.size() + " component" + (failures.size() == 1 ? "" : "s")
                         + " the cluster file asks for did not come up:");
                 failures.forEach(f -> out.println("  " + f));
+            }
+            if (!meshComplete || !failures.isEmpty()) {
                 out.println("the lab stays up to look at (kubermesh status, the machines' consoles); kubermesh down removes it");
                 return Kubermesh.FAILED;
             }
