@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubermesh.addressing.config.Fields;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.kubermesh.api.MacAddress;
@@ -95,9 +96,9 @@ public final class SiteConfig {
             throw new ConfigurationException("site", source, "a site inventory with a site: mapping; the file is empty");
         }
         Context ctx = new Context(base, environment);
-        Validation<List<Problem>, SiteInventory> site = SiteFields.of("(top)", root, Set.of("site"))
+        Validation<List<Problem>, SiteInventory> site = Fields.of("(top)", root, Set.of("site"))
                 .flatMap(top -> top.has("site") ? Validation.valid(top.get("site"))
-                        : SiteFields.invalid("site", null, "a mapping with name, machines and cables (this field is required)"))
+                        : Fields.invalid("site", null, "a mapping with name, machines and cables (this field is required)"))
                 .flatMap(node -> site(node, ctx));
         if (site.isInvalid()) {
             throw new ConfigurationException(site.getError().toJavaList());
@@ -113,9 +114,9 @@ public final class SiteConfig {
     }
 
     private static Validation<List<Problem>, SiteInventory> site(JsonNode node, Context ctx) {
-        return SiteFields.of("site", node, Set.of("name", "machines", "cables")).flatMap(f -> {
+        return Fields.of("site", node, Set.of("name", "machines", "cables")).flatMap(f -> {
             Validation<List<Problem>, String> name = f.string("name", "site").flatMap(n -> NAME.matcher(n).matches()
-                    ? Validation.valid(n) : SiteFields.invalid(f.path("name"), f.get("name"), NAME_RULE));
+                    ? Validation.valid(n) : Fields.invalid(f.path("name"), f.get("name"), NAME_RULE));
             Validation<List<Problem>, java.util.List<MachinePart>> machines = machines(f.get("machines"));
             if (machines.isInvalid()) {
                 return Validation.combine(name, machines).ap((a, b) -> (SiteInventory) null)
@@ -141,10 +142,10 @@ public final class SiteConfig {
 
     private static Validation<List<Problem>, java.util.List<MachinePart>> machines(JsonNode list) {
         if (list == null) {
-            return SiteFields.invalid("site.machines", null, "a list of machines (this field is required)");
+            return Fields.invalid("site.machines", null, "a list of machines (this field is required)");
         }
         if (!list.isArray() || list.isEmpty()) {
-            return SiteFields.invalid("site.machines", list, "a non-empty list of machines");
+            return Fields.invalid("site.machines", list, "a non-empty list of machines");
         }
         java.util.List<MachinePart> out = new ArrayList<>();
         List<Problem> problems = List.empty();
@@ -153,10 +154,10 @@ public final class SiteConfig {
         for (int i = 0; i < list.size(); i++) {
             String at = "site.machines[" + i + "]";
             int index = i;
-            Validation<List<Problem>, MachinePart> m = SiteFields.of(at, list.get(i), Set.of("name", "nics", "bmc"))
+            Validation<List<Problem>, MachinePart> m = Fields.of(at, list.get(i), Set.of("name", "nics", "bmc"))
                     .flatMap(f -> Validation.combine(
                                     f.string("name", null).flatMap(n -> NAME.matcher(n).matches() ? Validation.valid(n)
-                                            : SiteFields.invalid(f.path("name"), f.get("name"), NAME_RULE)),
+                                            : Fields.invalid(f.path("name"), f.get("name"), NAME_RULE)),
                                     nics(f.path("nics"), f.get("nics")))
                             .ap((n, nics) -> new MachinePart(index, n, nics, f.get("bmc")))
                             .mapError(seqs -> seqs.flatMap(x -> x).toList()));
@@ -184,24 +185,24 @@ public final class SiteConfig {
 
     private static Validation<List<Problem>, java.util.List<MacAddress>> nics(String at, JsonNode list) {
         if (list == null) {
-            return SiteFields.invalid(at, null, "the machine's NIC MACs in port order (this field is required)");
+            return Fields.invalid(at, null, "the machine's NIC MACs in port order (this field is required)");
         }
         if (!list.isArray() || list.isEmpty() || list.size() > RegionLayout.MAX_PORTS) {
-            return SiteFields.invalid(at, list, "a list of 1.." + RegionLayout.MAX_PORTS + " MACs, port 0 first");
+            return Fields.invalid(at, list, "a list of 1.." + RegionLayout.MAX_PORTS + " MACs, port 0 first");
         }
         java.util.List<MacAddress> out = new ArrayList<>();
         List<Problem> problems = List.empty();
         for (int i = 0; i < list.size(); i++) {
             String p = at + "[" + i + "]";
             JsonNode v = list.get(i);
-            Validation<List<Problem>, MacAddress> mac = SiteFields.attempt(() -> MacAddress.parse(p, v.asText()))
+            Validation<List<Problem>, MacAddress> mac = Fields.attempt(() -> MacAddress.parse(p, v.asText()))
                     .flatMap(m -> m.isUsableIdentity() ? Validation.valid(m)
-                            : SiteFields.invalid(p, v, "a unicast, non-zero MAC (a NIC's own address)"));
+                            : Fields.invalid(p, v, "a unicast, non-zero MAC (a NIC's own address)"));
             if (mac.isValid() && v.isTextual()) {
                 out.add(mac.get());
             } else {
                 problems = problems.appendAll(mac.isInvalid() ? mac.getError()
-                        : List.of(new Problem(p, SiteFields.text(v), "a MAC as a string, like \"52:54:00:12:34:56\"")));
+                        : List.of(new Problem(p, Fields.text(v), "a MAC as a string, like \"52:54:00:12:34:56\"")));
             }
         }
         return problems.isEmpty() ? Validation.valid(out) : Validation.invalid(problems);
