@@ -1,9 +1,18 @@
 package io.kubermesh.addressing.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.vavr.collection.List;
 import io.vavr.control.Validation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
@@ -19,6 +28,7 @@ import java.util.regex.Pattern;
  * inventory ({@code io.kubermesh.addressing.site}), so both report problems the same way.
  */
 public final class Fields {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private final String path;
@@ -27,6 +37,35 @@ public final class Fields {
     private Fields(String path, JsonNode node) {
         this.path = path;
         this.node = node;
+    }
+
+    /**
+     * The text of the file an option names; a missing or unreadable file is refused as the value
+     * of {@code option}, with {@code expected} saying what it should be.
+     */
+    public static String readFile(Path file, String option, String expected) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(option, file.toString(), "an existing " + expected);
+        } catch (IOException e) {
+            throw new ConfigurationException(option, file.toString(), "a readable " + expected + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The YAML tree of {@code yaml}; text that does not parse is refused at {@code what} with the
+     * line and column. Empty text gives null (or a missing node).
+     */
+    public static JsonNode readYaml(String yaml, String what, String source) {
+        try {
+            return YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigurationException(what, source, "valid YAML; it does not parse" + where + ": "
+                    + e.getOriginalMessage());
+        }
     }
 
     /** The mapping at {@code path}; a missing node reads as empty, so every field takes its default. */

@@ -1,9 +1,6 @@
 package io.kubermesh.addressing.site;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.kubermesh.addressing.config.Fields;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
@@ -14,10 +11,6 @@ import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.spi.PowerTarget;
 import io.vavr.collection.List;
 import io.vavr.control.Validation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +50,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class SiteConfig {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
     private static final String NAME_RULE = "lower-case letters, digits and '-', at most 32, not starting or ending with '-'";
 
@@ -66,14 +58,7 @@ public final class SiteConfig {
 
     /** Reads a YAML file, with secrets in the environment of this process. */
     public static SiteInventory load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigurationException("--site", file.toString(), "an existing site inventory (YAML)");
-        } catch (IOException e) {
-            throw new ConfigurationException("--site", file.toString(), "a readable site inventory (" + e.getMessage() + ")");
-        }
+        String text = Fields.readFile(file, "--site", "site inventory (YAML)");
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base, System::getenv);
     }
@@ -83,15 +68,7 @@ public final class SiteConfig {
      * {@code base}; {@code environment} looks up {@code passwordEnv} variables.
      */
     public static SiteInventory parse(String yaml, String source, Path base, Function<String, String> environment) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigurationException("site", source, "valid YAML; it does not parse" + where + ": "
-                    + e.getOriginalMessage());
-        }
+        JsonNode root = Fields.readYaml(yaml, "site", source);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigurationException("site", source, "a site inventory with a site: mapping; the file is empty");
         }
