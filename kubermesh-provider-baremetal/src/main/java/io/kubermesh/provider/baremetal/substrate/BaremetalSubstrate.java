@@ -241,7 +241,7 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return gateway.follow(lines);
+            return gateway.consoleLog().follow(lines);
         }
         return power.console(machine, lines);
     }
@@ -252,7 +252,7 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return gateway.tail(lines);
+            return gateway.consoleLog().tail(lines);
         }
         throw new NotApplicableException(NAME, "show the console log of " + machine,
                 "a BMC keeps no console log; follow it live with console (Serial-over-LAN)");

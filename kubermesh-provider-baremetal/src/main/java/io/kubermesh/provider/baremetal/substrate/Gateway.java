@@ -7,9 +7,9 @@ import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.spi.ConsoleLog;
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The first machine on this host: a network namespace whose ports {@code clusterI} are persistent
@@ -152,51 +151,9 @@ final class Gateway {
         NetworkNamespaces.delete(netns);
     }
 
-    List<String> tail(int lines) {
-        if (!Files.exists(console())) {
-            return List.of();
-        }
-        try {
-            List<String> all = Files.readAllLines(console(), StandardCharsets.UTF_8);
-            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot read the gateway's console: " + e.getMessage(), e);
-        }
-    }
-
-    /** Follows the console log from its start, line by line, until the handle is closed. */
-    AutoCloseable follow(Consumer<String> lines) {
-        Path log = console();
-        Thread t = new Thread(() -> {
-            long offset = 0;
-            StringBuilder partial = new StringBuilder();
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    if (Files.exists(log)) {
-                        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                            byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(0, f.length() - offset))];
-                            f.seek(offset);
-                            f.readFully(buf);
-                            offset += buf.length;
-                            partial.append(new String(buf, StandardCharsets.UTF_8));
-                        }
-                        int nl;
-                        while ((nl = partial.indexOf("\n")) >= 0) {
-                            lines.accept(partial.substring(0, nl));
-                            partial.delete(0, nl + 1);
-                        }
-                    }
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "console-gateway");
-        t.setDaemon(true);
-        t.start();
-        return t::interrupt;
+    /** The agent's output, as the gateway's console. */
+    ConsoleLog consoleLog() {
+        return new ConsoleLog("gateway", console());
     }
 
     /** One port up or down administratively: down, the machine cabled to it loses its link (carrier). */
