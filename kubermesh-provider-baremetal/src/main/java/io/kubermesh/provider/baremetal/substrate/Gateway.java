@@ -7,16 +7,15 @@ import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.spi.AgentJvm;
 import io.kubermesh.spi.ConsoleLog;
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -81,15 +80,13 @@ final class Gateway {
     long start(String name, boolean etcdBootstrap, List<Integer> cut) {
         setPorts(true);
         cut.forEach(p -> setPort(p, false));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", "-cp", classPath(), GatewayAgent.class.getName(), "--config",
-                dir.resolve("cluster.yaml").toString(), "--state", agentState().toString(), "--name", name));
+        List<String> args = new ArrayList<>(List.of("--config", dir.resolve("cluster.yaml").toString(), "--state",
+                agentState().toString(), "--name", name));
         if (etcdBootstrap) {
             args.add("--etcd-bootstrap");
         }
         CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
-                HostRequirements.JAVA.at(java, args));
+                AgentJvm.commandLine(GatewayAgent.class, "128m", args));
         CommandLine cmd = HostRequirements.SETSID.wrapping(List.of(), inNamespace);
         try {
             Files.createDirectories(agentState());
@@ -187,17 +184,6 @@ final class Gateway {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SubstrateException("interrupted while running " + String.join(" ", command));
-        }
-    }
-
-    /** This JVM's class path, with this provider's jar added when it came from a plug-in directory. */
-    private static String classPath() {
-        String cp = System.getProperty("java.class.path");
-        try {
-            String own = Path.of(GatewayAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            return Arrays.asList(cp.split(File.pathSeparator)).contains(own) ? cp : cp.isEmpty() ? own : cp + File.pathSeparator + own;
-        } catch (URISyntaxException | RuntimeException e) {
-            return cp;
         }
     }
 }
