@@ -6,8 +6,10 @@ import io.kubermesh.addressing.site.SiteInventory;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.EnvironmentException;
 import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.PowerException;
 import io.kubermesh.spi.BootDevice;
 import io.kubermesh.spi.MachinePower;
+import io.kubermesh.spi.PowerAdvice;
 import io.kubermesh.spi.PowerDriver;
 import io.kubermesh.spi.PowerDrivers;
 import io.kubermesh.spi.PowerPolicy;
@@ -162,6 +164,11 @@ final class PowerCommand implements Callable<Integer> {
                 };
                 return new Result(target.machine(), bmc, s, null);
             }
+        } catch (PowerException e) {
+            // The driver says what the BMC did; the advice says which part of site.yaml or the network to check.
+            PowerException explained = new PowerException(e.reason(), PowerAdvice.explain(target, e), e);
+            run.say(target.machine(), "failed: " + explained.getMessage());
+            return new Result(target.machine(), bmc, null, explained);
         } catch (KubermeshException e) {
             run.say(target.machine(), "failed: " + e.getMessage());
             return new Result(target.machine(), bmc, null, e);

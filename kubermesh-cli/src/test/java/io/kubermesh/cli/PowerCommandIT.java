@@ -116,7 +116,9 @@ class PowerCommandIT {
     void aWrongPasswordFailsWithExitOneAndSaysWhy() {
         PowerCommandTest.Result r = PowerCommandTest.run("power", "status", "node3", "node1", "--site", site);
         assertThat(r.code()).isEqualTo(Kubermesh.FAILED);
-        assertThat(r.err()).contains("node3: failed:").contains("refused the password of user admin").doesNotContain("kmpw-wrong");
+        assertThat(r.err()).contains("node3: failed:").contains("refused the password of user admin")
+                .contains("to fix: check that user admin exists on the BMC with administrator privilege and that file ")
+                .contains("wrong.password holds its password (site.machines.node3.bmc)").doesNotContain("kmpw-wrong");
         assertThat(r.out()).containsPattern("node3\\s+failed").containsPattern("node1\\s+off");
     }
 }

@@ -78,4 +78,26 @@ class PowerCommandTest {
         assertThat(off.err()).contains("node3: failed:").contains("Wake-on-LAN only wakes machines");
         assertThat(off.out()).contains("node3").contains("failed");
     }
+
+    @Test
+    void anUnreachableBmcFailsWithExitOneAndSaysWhatToCheck() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Path password = dir.resolve("node4.password");
+        Files.writeString(password, "kmrv4-unused");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(site, Files.readString(site).replace("  cables:", "    - name: node4\n      nics: [\"52:54:00:00:04:01\"]\n"
+                + "      bmc: {address: \"redfish://127.0.0.1:" + closed + "\", username: root, passwordFile: node4.password,"
+                + " tls: {fingerprint: \"sha256:" + "AB:".repeat(31) + "AB\"}}\n  cables:"));
+        Result r = run("power", "status", "node4", "--site", site.toString(), "--output", "json");
+        assertThat(r.code()).as(r.err()).isEqualTo(Kubermesh.FAILED);
+        assertThat(r.err()).contains("node4: failed:").contains("cannot connect")
+                .contains("to fix: check site.machines.node4.bmc.address (redfish://127.0.0.1:" + closed + ")")
+                .contains("this host has a route to 127.0.0.1");
+        JsonNode n = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(n.get("state").asText()).isEqualTo("failed");
+        assertThat(n.get("error").asText()).contains("to fix: check site.machines.node4.bmc.address");
+    }
 }

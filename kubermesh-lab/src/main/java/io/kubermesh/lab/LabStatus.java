@@ -58,7 +58,9 @@ final class LabStatus {
             }
             Optional<NodeStatus> s = agent(m);
             LabRecord.MachineRecord r = record.machines.get(m.name());
-            String state = !m.powered() ? "off" : s.isEmpty() ? "unreachable" : r == null ? "running" : r.state;
+            // A machine whose power could not be read (its BMC did not answer) is not shown as off.
+            String state = !m.powered() ? (m.powerProblem().isPresent() ? "power-unknown" : "off")
+                    : s.isEmpty() ? "unreachable" : r == null ? "running" : r.state;
             MacAddress id = identity(m, s);
             out.add(new MachineView(m.name(), state, id.toString(), plan.host(id).toString(), plan.block(id).toString(),
                     ports, s.map(NodeStatus::anycast).orElse(List.of()), substrate.placement(m.name()).get("netns"),

@@ -1,6 +1,5 @@
 package io.kubermesh.addressing.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,8 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,14 +48,7 @@ public final class ClusterConfig {
 
     /** Reads a YAML file. */
     public static ClusterSpec load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigurationException("--config", file.toString(), "an existing YAML file");
-        } catch (IOException e) {
-            throw new ConfigurationException("--config", file.toString(), "a readable YAML file (" + e.getMessage() + ")");
-        }
+        String text = Fields.readFile(file, "--config", "YAML file");
         return parse(text, file.toString());
     }
 
@@ -84,15 +74,7 @@ public final class ClusterConfig {
 
     /** Parses YAML text; {@code source} names it in syntax errors. */
     public static ClusterSpec parse(String yaml, String source) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigurationException("cluster", source, "valid YAML; it does not parse" + where + ": "
-                    + e.getOriginalMessage());
-        }
+        JsonNode root = Fields.readYaml(yaml, "cluster", source);
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = YAML.createObjectNode();
         }

@@ -1,9 +1,18 @@
 package io.kubermesh.addressing.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.vavr.collection.List;
 import io.vavr.control.Validation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
@@ -15,9 +24,11 @@ import java.util.regex.Pattern;
 /**
  * Reading one YAML mapping with paths in every error: defaults for absent fields, unknown fields
  * rejected with the list of known ones. Each read returns a vavr {@link Validation} so a section
- * collects all of its problems before the spec is built.
+ * collects all of its problems before the spec is built. Shared by the cluster file and the site
+ * inventory ({@code io.kubermesh.addressing.site}), so both report problems the same way.
  */
-final class Fields {
+public final class Fields {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private final String path;
@@ -28,8 +39,37 @@ final class Fields {
         this.node = node;
     }
 
+    /**
+     * The text of the file an option names; a missing or unreadable file is refused as the value
+     * of {@code option}, with {@code expected} saying what it should be.
+     */
+    public static String readFile(Path file, String option, String expected) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(option, file.toString(), "an existing " + expected);
+        } catch (IOException e) {
+            throw new ConfigurationException(option, file.toString(), "a readable " + expected + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The YAML tree of {@code yaml}; text that does not parse is refused at {@code what} with the
+     * line and column. Empty text gives null (or a missing node).
+     */
+    public static JsonNode readYaml(String yaml, String what, String source) {
+        try {
+            return YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigurationException(what, source, "valid YAML; it does not parse" + where + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
     /** The mapping at {@code path}; a missing node reads as empty, so every field takes its default. */
-    static Validation<List<Problem>, Fields> of(String path, JsonNode node, Set<String> known) {
+    public static Validation<List<Problem>, Fields> of(String path, JsonNode node, Set<String> known) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return Validation.valid(new Fields(path, null));
         }
@@ -47,16 +87,29 @@ final class Fields {
         return problems.isEmpty() ? Validation.valid(new Fields(path, node)) : Validation.invalid(problems);
     }
 
-    String path(String field) {
+    /** The path of one field of this mapping, for errors. */
+    public String path(String field) {
         return path + "." + field;
     }
 
-    JsonNode get(String field) {
+    /** The path of this mapping. */
+    public String path() {
+        return path;
+    }
+
+    /** A field's value; null when it is absent or YAML null. */
+    public JsonNode get(String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v;
     }
 
-    Validation<List<Problem>, String> string(String field, String fallback) {
+    /** Whether the field is given (and not YAML null). */
+    public boolean has(String field) {
+        return get(field) != null;
+    }
+
+    /** A string field (a number is read as its text); {@code fallback} null makes it required. */
+    public Validation<List<Problem>, String> string(String field, String fallback) {
         JsonNode v = get(field);
         if (v == null) {
             return fallback == null ? invalid(path(field), null, "a value (this field is required)") : Validation.valid(fallback);
@@ -116,7 +169,8 @@ final class Fields {
         return string(field, fallback).flatMap(s -> attempt(() -> parser.apply(s)));
     }
 
-    static <T> Validation<List<Problem>, T> attempt(java.util.function.Supplier<T> build) {
+    /** The value {@code build} makes, or the problems of the ConfigurationException it throws. */
+    public static <T> Validation<List<Problem>, T> attempt(java.util.function.Supplier<T> build) {
         try {
             return Validation.valid(build.get());
         } catch (io.kubermesh.api.ConfigurationException e) {
@@ -124,11 +178,13 @@ final class Fields {
         }
     }
 
-    static <T> Validation<List<Problem>, T> invalid(String path, JsonNode value, String expected) {
+    /** One problem: the value at {@code path} is not what {@code expected} says. */
+    public static <T> Validation<List<Problem>, T> invalid(String path, JsonNode value, String expected) {
         return Validation.invalid(List.of(new Problem(path, value == null ? null : text(value), expected)));
     }
 
-    static String text(JsonNode v) {
+    /** A value as an error shows it: a scalar's text, a mapping or list as JSON. */
+    public static String text(JsonNode v) {
         if (v == null) {
             return null;
         }

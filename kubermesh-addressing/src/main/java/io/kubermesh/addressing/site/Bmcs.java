@@ -1,6 +1,7 @@
 package io.kubermesh.addressing.site;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubermesh.addressing.config.Fields;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.Topology;
@@ -37,9 +38,9 @@ final class Bmcs {
     static Validation<List<Problem>, PowerTarget> read(SiteConfig.MachinePart m, java.util.List<Topology.Cable> cables,
                                                        SiteConfig.Context ctx) {
         String at = m.path() + ".bmc";
-        return SiteFields.of(at, m.bmc(), FIELDS).flatMap(f -> {
+        return Fields.of(at, m.bmc(), FIELDS).flatMap(f -> {
             if (f.has("password")) {
-                return SiteFields.invalid(f.path("password"), null, "no inline password: give passwordFile (a file of mode 0600)"
+                return Fields.invalid(f.path("password"), null, "no inline password: give passwordFile (a file of mode 0600)"
                         + " or passwordEnv (an environment variable) instead");
             }
             return f.string("address", null).flatMap(address -> "wol".equals(address)
@@ -47,7 +48,7 @@ final class Bmcs {
         });
     }
 
-    private static Validation<List<Problem>, PowerTarget> network(SiteConfig.MachinePart m, SiteFields f, String text,
+    private static Validation<List<Problem>, PowerTarget> network(SiteConfig.MachinePart m, Fields f, String text,
                                                                   SiteConfig.Context ctx) {
         List<Problem> wrong = notFor(f, "an ipmi:// or redfish:// BMC", "mac", "port", "interface");
         Validation<List<Problem>, BmcAddress> address = address(f.path("address"), f.get("address"), text);
@@ -58,7 +59,7 @@ final class Bmcs {
         } else if (address.isInvalid()) {
             tls = Validation.valid(Optional.empty());
         } else {
-            tls = f.has("tls") ? SiteFields.invalid(f.path("tls"), f.get("tls"), "no tls: IPMI has no TLS (only redfish:// takes tls)")
+            tls = f.has("tls") ? Fields.invalid(f.path("tls"), f.get("tls"), "no tls: IPMI has no TLS (only redfish:// takes tls)")
                     : Validation.valid(Optional.empty());
         }
         Validation<List<Problem>, BmcCredentials> credentials = credentials(f, ctx);
@@ -73,22 +74,22 @@ final class Bmcs {
         try {
             uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            return SiteFields.invalid(at, node, ADDRESSES);
+            return Fields.invalid(at, node, ADDRESSES);
         }
         String scheme = uri.getScheme();
         if (uri.getRawUserInfo() != null) {
-            return SiteFields.invalid(at, null, "no credentials in the address (give username and passwordFile or "
+            return Fields.invalid(at, null, "no credentials in the address (give username and passwordFile or "
                     + "passwordEnv); the value is not repeated here because it holds them");
         }
         if (scheme == null || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return SiteFields.invalid(at, node, ADDRESSES);
+            return Fields.invalid(at, node, ADDRESSES);
         }
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         switch (scheme) {
             case "ipmi":
                 if (!path.isEmpty() && !path.equals("/")) {
-                    return SiteFields.invalid(at, node, "ipmi://HOST[:PORT] with no path");
+                    return Fields.invalid(at, node, "ipmi://HOST[:PORT] with no path");
                 }
                 return Validation.valid(new BmcAddress.Ipmi(host, uri.getPort() < 0 ? BmcAddress.Ipmi.DEFAULT_PORT : uri.getPort()));
             case "redfish":
@@ -96,27 +97,27 @@ final class Bmcs {
                 if (!path.isEmpty() && !path.equals("/")) {
                     var matcher = SYSTEM.matcher(path);
                     if (!matcher.matches()) {
-                        return SiteFields.invalid(at, node, "redfish://HOST[:PORT] or redfish://HOST[:PORT]/redfish/v1/Systems/ID");
+                        return Fields.invalid(at, node, "redfish://HOST[:PORT] or redfish://HOST[:PORT]/redfish/v1/Systems/ID");
                     }
                     system = Optional.of(matcher.group(1));
                 }
                 return Validation.valid(new BmcAddress.Redfish(host, uri.getPort() < 0 ? BmcAddress.Redfish.DEFAULT_PORT
                         : uri.getPort(), system));
             default:
-                return SiteFields.invalid(at, node, ADDRESSES);
+                return Fields.invalid(at, node, ADDRESSES);
         }
     }
 
-    private static Validation<List<Problem>, BmcCredentials> credentials(SiteFields f, SiteConfig.Context ctx) {
+    private static Validation<List<Problem>, BmcCredentials> credentials(Fields f, SiteConfig.Context ctx) {
         Validation<List<Problem>, String> user = f.string("username", null);
         Validation<List<Problem>, BmcSecret> secret;
         if (f.has("passwordFile") == f.has("passwordEnv")) {
-            secret = SiteFields.invalid(f.path(f.has("passwordFile") ? "passwordEnv" : "passwordFile"), null,
+            secret = Fields.invalid(f.path(f.has("passwordFile") ? "passwordEnv" : "passwordFile"), null,
                     "exactly one of passwordFile (a file of mode 0600) and passwordEnv (an environment variable)");
         } else if (f.has("passwordFile")) {
             secret = f.string("passwordFile", null).flatMap(p -> {
                 FileSecret s = new FileSecret(f.path("passwordFile"), ctx.resolve(p));
-                return SiteFields.attempt(() -> {
+                return Fields.attempt(() -> {
                     s.check();
                     return s;
                 });
@@ -124,10 +125,10 @@ final class Bmcs {
         } else {
             secret = f.string("passwordEnv", null).flatMap(v -> {
                 if (!VARIABLE.matcher(v).matches()) {
-                    return SiteFields.invalid(f.path("passwordEnv"), f.get("passwordEnv"), "an environment variable name like KM_BMC_NODE1");
+                    return Fields.invalid(f.path("passwordEnv"), f.get("passwordEnv"), "an environment variable name like KM_BMC_NODE1");
                 }
                 EnvironmentSecret s = new EnvironmentSecret(f.path("passwordEnv"), v, ctx.environment());
-                return SiteFields.attempt(() -> {
+                return Fields.attempt(() -> {
                     s.check();
                     return s;
                 });
@@ -138,12 +139,12 @@ final class Bmcs {
 
     private static Validation<List<Problem>, TlsTrust> tls(String at, JsonNode node, SiteConfig.Context ctx) {
         if (node == null) {
-            return SiteFields.invalid(at, null, "the BMC's TLS identity: {fingerprint: \"sha256:AB:CD:…\"} (its certificate pinned)"
+            return Fields.invalid(at, null, "the BMC's TLS identity: {fingerprint: \"sha256:AB:CD:…\"} (its certificate pinned)"
                     + " or {caFile: FILE} (this field is required for redfish://)");
         }
-        return SiteFields.of(at, node, Set.of("fingerprint", "caFile")).flatMap(f -> {
+        return Fields.of(at, node, Set.of("fingerprint", "caFile")).flatMap(f -> {
             if (f.has("fingerprint") == f.has("caFile")) {
-                return SiteFields.invalid(at, node, "exactly one of fingerprint and caFile");
+                return Fields.invalid(at, node, "exactly one of fingerprint and caFile");
             }
             if (f.has("fingerprint")) {
                 return f.string("fingerprint", null).flatMap(fp -> fingerprint(f.path("fingerprint"), f.get("fingerprint"), fp));
@@ -151,7 +152,7 @@ final class Bmcs {
             return f.string("caFile", null).flatMap(p -> {
                 Path file = ctx.resolve(p);
                 return Files.isRegularFile(file) && Files.isReadable(file) ? Validation.valid(new TlsTrust.CaFile(file))
-                        : SiteFields.invalid(f.path("caFile"), f.get("caFile"), "a readable file of PEM CA certificates");
+                        : Fields.invalid(f.path("caFile"), f.get("caFile"), "a readable file of PEM CA certificates");
             });
         });
     }
@@ -163,20 +164,20 @@ final class Bmcs {
         }
         hex = hex.replace(":", "");
         if (!hex.matches("[0-9A-Fa-f]{64}")) {
-            return SiteFields.invalid(at, node, "the SHA-256 fingerprint of the BMC's certificate, 32 hex octets "
+            return Fields.invalid(at, node, "the SHA-256 fingerprint of the BMC's certificate, 32 hex octets "
                     + "(sha256:AB:CD:… as openssl x509 -noout -fingerprint -sha256 prints it)");
         }
         return Validation.valid(new TlsTrust.PinnedCertificate(HexFormat.of().parseHex(hex)));
     }
 
-    private static Validation<List<Problem>, PowerTarget> wakeOnLan(SiteConfig.MachinePart m, SiteFields f,
+    private static Validation<List<Problem>, PowerTarget> wakeOnLan(SiteConfig.MachinePart m, Fields f,
                                                                     java.util.List<Topology.Cable> cables) {
         List<Problem> wrong = notFor(f, "Wake-on-LAN (it has no BMC to log in to)", "username", "passwordFile",
                 "passwordEnv", "tls");
         Validation<List<Problem>, MacAddress> mac = f.has("mac")
-                ? f.string("mac", null).flatMap(t -> SiteFields.attempt(() -> MacAddress.parse(f.path("mac"), t)))
+                ? f.string("mac", null).flatMap(t -> Fields.attempt(() -> MacAddress.parse(f.path("mac"), t)))
                 .flatMap(x -> m.nics().contains(x) ? Validation.valid(x)
-                        : SiteFields.invalid(f.path("mac"), f.get("mac"), "one of the machine's NICs " + m.nics()))
+                        : Fields.invalid(f.path("mac"), f.get("mac"), "one of the machine's NICs " + m.nics()))
                 : Validation.valid(m.nics().get(0));
         if (mac.isInvalid()) {
             return Validation.invalid(wrong.appendAll(mac.getError()));
@@ -188,24 +189,24 @@ final class Bmcs {
         if (f.has("port")) {
             String text = f.get("port").asText().trim();
             port = cabled.filter(p -> p.toString().equals(text)).<Validation<List<Problem>, PortRef>>map(Validation::valid)
-                    .orElseGet(() -> SiteFields.invalid(f.path("port"), f.get("port"), "the port " + own + " is cabled to in "
+                    .orElseGet(() -> Fields.invalid(f.path("port"), f.get("port"), "the port " + own + " is cabled to in "
                             + "site.cables" + cabled.map(p -> " (" + p + ")").orElse("; no cable there reaches " + own)));
         } else {
-            port = cabled.<Validation<List<Problem>, PortRef>>map(Validation::valid).orElseGet(() -> SiteFields.invalid(
+            port = cabled.<Validation<List<Problem>, PortRef>>map(Validation::valid).orElseGet(() -> Fields.invalid(
                     f.path("port"), null, "the port the magic packet leaves from: a cable in site.cables must reach " + own));
         }
         // The interface of a mesh port is clusterI (ARCHITECTURE.md, the address plan); a host whose
         // NICs are named otherwise says which one with interface:.
         Validation<List<Problem>, PowerTarget> target = port.flatMap(p -> f.string("interface", "cluster" + p.port())
                 .flatMap(i -> INTERFACE.matcher(i).matches() ? Validation.valid(i)
-                        : SiteFields.invalid(f.path("interface"), f.get("interface"), "a network interface name of 1..15 characters"))
+                        : Fields.invalid(f.path("interface"), f.get("interface"), "a network interface name of 1..15 characters"))
                 .map(i -> new PowerTarget(m.name(), new BmcAddress.WakeOnLan(mac.get(), i, p.toString()),
                         Optional.empty(), Optional.empty())));
         return wrong.isEmpty() ? target : Validation.invalid(wrong.appendAll(target.isInvalid() ? target.getError() : List.empty()));
     }
 
-    private static List<Problem> notFor(SiteFields f, String what, String... fields) {
+    private static List<Problem> notFor(Fields f, String what, String... fields) {
         return List.of(fields).filter(f::has).map(x -> new Problem(f.path(x), x.startsWith("password") ? null
-                : SiteFields.text(f.get(x)), "not a field of " + what));
+                : Fields.text(f.get(x)), "not a field of " + what));
     }
 }

@@ -1,6 +1,7 @@
 package io.kubermesh.addressing.site;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubermesh.addressing.config.Fields;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
@@ -25,7 +26,7 @@ final class Cables {
             return Validation.valid(java.util.List.of());
         }
         if (!list.isArray()) {
-            return SiteFields.invalid(at, list, "a list of cables, each a pair of ports like [\"gateway:0\", \"node1:0\"]");
+            return Fields.invalid(at, list, "a list of cables, each a pair of ports like [\"gateway:0\", \"node1:0\"]");
         }
         java.util.List<Topology.Cable> out = new ArrayList<>();
         List<Problem> problems = List.empty();
@@ -34,7 +35,7 @@ final class Cables {
             String p = at + "[" + i + "]";
             JsonNode pair = list.get(i);
             if (!pair.isArray() || pair.size() != 2) {
-                problems = problems.append(new Problem(p, SiteFields.text(pair), "a pair of ports like [\"gateway:0\", \"node1:0\"]"));
+                problems = problems.append(new Problem(p, Fields.text(pair), "a pair of ports like [\"gateway:0\", \"node1:0\"]"));
                 continue;
             }
             Validation<List<Problem>, PortRef> a = port(p + "[0]", pair.get(0), machines);
@@ -67,15 +68,15 @@ final class Cables {
     static Validation<List<Problem>, PortRef> port(String at, JsonNode value, Map<String, SiteConfig.MachinePart> machines) {
         Matcher m = value == null || !value.isTextual() ? null : PORT.matcher(value.asText().trim());
         if (m == null || !m.matches()) {
-            return SiteFields.invalid(at, value, "a port as machine:index, like gateway:0");
+            return Fields.invalid(at, value, "a port as machine:index, like gateway:0");
         }
         SiteConfig.MachinePart machine = machines.get(m.group(1));
         if (machine == null) {
-            return SiteFields.invalid(at, value, "a port of a machine in site.machines " + new java.util.TreeSet<>(machines.keySet()));
+            return Fields.invalid(at, value, "a port of a machine in site.machines " + new java.util.TreeSet<>(machines.keySet()));
         }
         int index = Integer.parseInt(m.group(2));
         if (index >= machine.nics().size()) {
-            return SiteFields.invalid(at, value, "a port of " + machine.name() + ", which has ports 0.." + (machine.nics().size() - 1)
+            return Fields.invalid(at, value, "a port of " + machine.name() + ", which has ports 0.." + (machine.nics().size() - 1)
                     + " (one per NIC)");
         }
         return Validation.valid(new PortRef(machine.name(), index));

@@ -1,9 +1,7 @@
 package io.kubermesh.addressing.site;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubermesh.addressing.config.Fields;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.ConfigurationException.Problem;
 import io.kubermesh.api.MacAddress;
@@ -13,10 +11,6 @@ import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.spi.PowerTarget;
 import io.vavr.collection.List;
 import io.vavr.control.Validation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +50,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class SiteConfig {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
     private static final String NAME_RULE = "lower-case letters, digits and '-', at most 32, not starting or ending with '-'";
 
@@ -65,14 +58,7 @@ public final class SiteConfig {
 
     /** Reads a YAML file, with secrets in the environment of this process. */
     public static SiteInventory load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigurationException("--site", file.toString(), "an existing site inventory (YAML)");
-        } catch (IOException e) {
-            throw new ConfigurationException("--site", file.toString(), "a readable site inventory (" + e.getMessage() + ")");
-        }
+        String text = Fields.readFile(file, "--site", "site inventory (YAML)");
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base, System::getenv);
     }
@@ -82,22 +68,14 @@ public final class SiteConfig {
      * {@code base}; {@code environment} looks up {@code passwordEnv} variables.
      */
     public static SiteInventory parse(String yaml, String source, Path base, Function<String, String> environment) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigurationException("site", source, "valid YAML; it does not parse" + where + ": "
-                    + e.getOriginalMessage());
-        }
+        JsonNode root = Fields.readYaml(yaml, "site", source);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigurationException("site", source, "a site inventory with a site: mapping; the file is empty");
         }
         Context ctx = new Context(base, environment);
-        Validation<List<Problem>, SiteInventory> site = SiteFields.of("(top)", root, Set.of("site"))
+        Validation<List<Problem>, SiteInventory> site = Fields.of("(top)", root, Set.of("site"))
                 .flatMap(top -> top.has("site") ? Validation.valid(top.get("site"))
-                        : SiteFields.invalid("site", null, "a mapping with name, machines and cables (this field is required)"))
+                        : Fields.invalid("site", null, "a mapping with name, machines and cables (this field is required)"))
                 .flatMap(node -> site(node, ctx));
         if (site.isInvalid()) {
             throw new ConfigurationException(site.getError().toJavaList());
@@ -113,9 +91,9 @@ public final class SiteConfig {
     }
 
     private static Validation<List<Problem>, SiteInventory> site(JsonNode node, Context ctx) {
-        return SiteFields.of("site", node, Set.of("name", "machines", "cables")).flatMap(f -> {
+        return Fields.of("site", node, Set.of("name", "machines", "cables")).flatMap(f -> {
             Validation<List<Problem>, String> name = f.string("name", "site").flatMap(n -> NAME.matcher(n).matches()
-                    ? Validation.valid(n) : SiteFields.invalid(f.path("name"), f.get("name"), NAME_RULE));
+                    ? Validation.valid(n) : Fields.invalid(f.path("name"), f.get("name"), NAME_RULE));
             Validation<List<Problem>, java.util.List<MachinePart>> machines = machines(f.get("machines"));
             if (machines.isInvalid()) {
                 return Validation.combine(name, machines).ap((a, b) -> (SiteInventory) null)
@@ -141,10 +119,10 @@ public final class SiteConfig {
 
     private static Validation<List<Problem>, java.util.List<MachinePart>> machines(JsonNode list) {
         if (list == null) {
-            return SiteFields.invalid("site.machines", null, "a list of machines (this field is required)");
+            return Fields.invalid("site.machines", null, "a list of machines (this field is required)");
         }
         if (!list.isArray() || list.isEmpty()) {
-            return SiteFields.invalid("site.machines", list, "a non-empty list of machines");
+            return Fields.invalid("site.machines", list, "a non-empty list of machines");
         }
         java.util.List<MachinePart> out = new ArrayList<>();
         List<Problem> problems = List.empty();
@@ -153,10 +131,10 @@ public final class SiteConfig {
         for (int i = 0; i < list.size(); i++) {
             String at = "site.machines[" + i + "]";
             int index = i;
-            Validation<List<Problem>, MachinePart> m = SiteFields.of(at, list.get(i), Set.of("name", "nics", "bmc"))
+            Validation<List<Problem>, MachinePart> m = Fields.of(at, list.get(i), Set.of("name", "nics", "bmc"))
                     .flatMap(f -> Validation.combine(
                                     f.string("name", null).flatMap(n -> NAME.matcher(n).matches() ? Validation.valid(n)
-                                            : SiteFields.invalid(f.path("name"), f.get("name"), NAME_RULE)),
+                                            : Fields.invalid(f.path("name"), f.get("name"), NAME_RULE)),
                                     nics(f.path("nics"), f.get("nics")))
                             .ap((n, nics) -> new MachinePart(index, n, nics, f.get("bmc")))
                             .mapError(seqs -> seqs.flatMap(x -> x).toList()));
@@ -184,24 +162,24 @@ public final class SiteConfig {
 
     private static Validation<List<Problem>, java.util.List<MacAddress>> nics(String at, JsonNode list) {
         if (list == null) {
-            return SiteFields.invalid(at, null, "the machine's NIC MACs in port order (this field is required)");
+            return Fields.invalid(at, null, "the machine's NIC MACs in port order (this field is required)");
         }
         if (!list.isArray() || list.isEmpty() || list.size() > RegionLayout.MAX_PORTS) {
-            return SiteFields.invalid(at, list, "a list of 1.." + RegionLayout.MAX_PORTS + " MACs, port 0 first");
+            return Fields.invalid(at, list, "a list of 1.." + RegionLayout.MAX_PORTS + " MACs, port 0 first");
         }
         java.util.List<MacAddress> out = new ArrayList<>();
         List<Problem> problems = List.empty();
         for (int i = 0; i < list.size(); i++) {
             String p = at + "[" + i + "]";
             JsonNode v = list.get(i);
-            Validation<List<Problem>, MacAddress> mac = SiteFields.attempt(() -> MacAddress.parse(p, v.asText()))
+            Validation<List<Problem>, MacAddress> mac = Fields.attempt(() -> MacAddress.parse(p, v.asText()))
                     .flatMap(m -> m.isUsableIdentity() ? Validation.valid(m)
-                            : SiteFields.invalid(p, v, "a unicast, non-zero MAC (a NIC's own address)"));
+                            : Fields.invalid(p, v, "a unicast, non-zero MAC (a NIC's own address)"));
             if (mac.isValid() && v.isTextual()) {
                 out.add(mac.get());
             } else {
                 problems = problems.appendAll(mac.isInvalid() ? mac.getError()
-                        : List.of(new Problem(p, SiteFields.text(v), "a MAC as a string, like \"52:54:00:12:34:56\"")));
+                        : List.of(new Problem(p, Fields.text(v), "a MAC as a string, like \"52:54:00:12:34:56\"")));
             }
         }
         return problems.isEmpty() ? Validation.valid(out) : Validation.invalid(problems);

@@ -191,7 +191,7 @@ public final class BaremetalSubstrate implements Substrate {
     public synchronized void removeMachine(String machine) {
         open();
         BaremetalState.Added a = machine(machine);
-        if (poweredNow(a)) {
+        if (poweredNow(a).on()) {
             throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
         }
         if (machine.equals(state.gateway)) {
@@ -204,12 +204,16 @@ public final class BaremetalSubstrate implements Substrate {
         save();
     }
 
-    /** Powered is what each BMC reads now; a BMC that cannot tell (Wake-on-LAN) or does not answer reads as off. */
+    /**
+     * Powered is what each BMC reads now; a BMC that cannot tell (Wake-on-LAN) or does not answer
+     * reads as not powered with its {@link MachineStatus#powerProblem()}, so status shows it is not known to be off.
+     */
     @Override
     public synchronized List<MachineStatus> machines() {
         List<MachineStatus> out = new ArrayList<>();
         for (BaremetalState.Added a : state.machines) {
-            out.add(new MachineStatus(a.name, poweredNow(a), site.machine(a.name).orElseThrow().nics(), a.netboot));
+            SitePower.Reading r = poweredNow(a);
+            out.add(new MachineStatus(a.name, r.on(), site.machine(a.name).orElseThrow().nics(), a.netboot, r.problem()));
         }
         return out;
     }
@@ -237,7 +241,7 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return gateway.follow(lines);
+            return gateway.consoleLog().follow(lines);
         }
         return power.console(machine, lines);
     }
@@ -248,7 +252,7 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return gateway.tail(lines);
+            return gateway.consoleLog().tail(lines);
         }
         throw new NotApplicableException(NAME, "show the console log of " + machine,
                 "a BMC keeps no console log; follow it live with console (Serial-over-LAN)");
@@ -317,11 +321,11 @@ public final class BaremetalSubstrate implements Substrate {
         BaremetalState.delete(stateDirectory);
     }
 
-    private boolean poweredNow(BaremetalState.Added a) {
+    private SitePower.Reading poweredNow(BaremetalState.Added a) {
         if (a.name.equals(state.gateway)) {
-            return gateway.running(state.gatewayPid);
+            return new SitePower.Reading(gateway.running(state.gatewayPid), Optional.empty());
         }
-        return power.readsOn(a.name);
+        return power.read(a.name);
     }
 
     private static boolean same(Cable c, PortRef a, PortRef b) {

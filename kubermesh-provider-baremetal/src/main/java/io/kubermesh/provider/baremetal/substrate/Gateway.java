@@ -7,20 +7,18 @@ import io.kubermesh.api.PortPrefix;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
+import io.kubermesh.spi.AgentJvm;
+import io.kubermesh.spi.ConsoleLog;
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The first machine on this host: a network namespace whose ports {@code clusterI} are persistent
@@ -82,15 +80,13 @@ final class Gateway {
     long start(String name, boolean etcdBootstrap, List<Integer> cut) {
         setPorts(true);
         cut.forEach(p -> setPort(p, false));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", "-cp", classPath(), GatewayAgent.class.getName(), "--config",
-                dir.resolve("cluster.yaml").toString(), "--state", agentState().toString(), "--name", name));
+        List<String> args = new ArrayList<>(List.of("--config", dir.resolve("cluster.yaml").toString(), "--state",
+                agentState().toString(), "--name", name));
         if (etcdBootstrap) {
             args.add("--etcd-bootstrap");
         }
         CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
-                HostRequirements.JAVA.at(java, args));
+                AgentJvm.commandLine(GatewayAgent.class, "128m", args));
         CommandLine cmd = HostRequirements.SETSID.wrapping(List.of(), inNamespace);
         try {
             Files.createDirectories(agentState());
@@ -152,51 +148,9 @@ final class Gateway {
         NetworkNamespaces.delete(netns);
     }
 
-    List<String> tail(int lines) {
-        if (!Files.exists(console())) {
-            return List.of();
-        }
-        try {
-            List<String> all = Files.readAllLines(console(), StandardCharsets.UTF_8);
-            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new SubstrateException("cannot read the gateway's console: " + e.getMessage(), e);
-        }
-    }
-
-    /** Follows the console log from its start, line by line, until the handle is closed. */
-    AutoCloseable follow(Consumer<String> lines) {
-        Path log = console();
-        Thread t = new Thread(() -> {
-            long offset = 0;
-            StringBuilder partial = new StringBuilder();
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    if (Files.exists(log)) {
-                        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                            byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(0, f.length() - offset))];
-                            f.seek(offset);
-                            f.readFully(buf);
-                            offset += buf.length;
-                            partial.append(new String(buf, StandardCharsets.UTF_8));
-                        }
-                        int nl;
-                        while ((nl = partial.indexOf("\n")) >= 0) {
-                            lines.accept(partial.substring(0, nl));
-                            partial.delete(0, nl + 1);
-                        }
-                    }
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "console-gateway");
-        t.setDaemon(true);
-        t.start();
-        return t::interrupt;
+    /** The agent's output, as the gateway's console. */
+    ConsoleLog consoleLog() {
+        return new ConsoleLog("gateway", console());
     }
 
     /** One port up or down administratively: down, the machine cabled to it loses its link (carrier). */
@@ -230,17 +184,6 @@ final class Gateway {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SubstrateException("interrupted while running " + String.join(" ", command));
-        }
-    }
-
-    /** This JVM's class path, with this provider's jar added when it came from a plug-in directory. */
-    private static String classPath() {
-        String cp = System.getProperty("java.class.path");
-        try {
-            String own = Path.of(GatewayAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            return Arrays.asList(cp.split(File.pathSeparator)).contains(own) ? cp : cp.isEmpty() ? own : cp + File.pathSeparator + own;
-        } catch (URISyntaxException | RuntimeException e) {
-            return cp;
         }
     }
 }

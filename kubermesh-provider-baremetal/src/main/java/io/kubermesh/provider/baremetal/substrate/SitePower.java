@@ -7,6 +7,7 @@ import io.kubermesh.api.PowerException;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.spi.BootDevice;
 import io.kubermesh.spi.MachinePower;
+import io.kubermesh.spi.PowerAdvice;
 import io.kubermesh.spi.PowerDriver;
 import io.kubermesh.spi.PowerDrivers;
 import io.kubermesh.spi.PowerPolicy;
@@ -14,6 +15,7 @@ import io.kubermesh.spi.PowerState;
 import io.kubermesh.spi.PowerTarget;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,13 +62,21 @@ final class SitePower {
         }
     }
 
-    /** Whether the BMC reads on now; a BMC that cannot tell or does not answer reads as off (and is logged). */
-    boolean readsOn(String machine) {
+    /** What the BMC reads now: on or not, with a problem when it cannot tell or does not answer. */
+    record Reading(boolean on, Optional<String> problem) {
+    }
+
+    /** The BMC's reading; one that cannot tell or does not answer is a problem, not "off". */
+    Reading read(String machine) {
         try (MachinePower power = open(machine, policy)) {
-            return power.state() == PowerState.ON;
+            PowerState s = power.state();
+            return s == PowerState.UNKNOWN
+                    ? new Reading(false, Optional.of("its BMC (" + power.target().address().driver() + ") cannot read the power state"))
+                    : new Reading(s == PowerState.ON, Optional.empty());
         } catch (PowerException e) {
-            LOG.warn("{}: {}", machine, e.getMessage());
-            return false;
+            String why = PowerAdvice.explain(target(machine), e);
+            LOG.warn("{}: power state unknown: {}", machine, why);
+            return new Reading(false, Optional.of(why));
         }
     }
 

@@ -8,6 +8,7 @@ import io.kubermesh.addressing.site.SiteInventory;
 import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.NotApplicableException;
+import io.kubermesh.api.PowerException;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
@@ -50,6 +51,8 @@ class BaremetalSubstrateTest {
     private SiteInventory site;
     private final Map<String, PowerState> power = new ConcurrentHashMap<>();
     private final List<String> sent = new CopyOnWriteArrayList<>();
+    /** Machines whose BMC does not answer. */
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -122,6 +125,23 @@ class BaremetalSubstrateTest {
     }
 
     @Test
+    void aBmcThatDoesNotAnswerIsAPowerProblemNotOff() {
+        try (BaremetalSubstrate s = substrate()) {
+            s.addMachine(node1());
+            assertThat(s.machines()).singleElement().satisfies(m -> assertThat(m.powerProblem()).isEmpty());
+            silent.add("node1");
+            assertThat(s.machines()).singleElement().satisfies(m -> {
+                assertThat(m.powered()).isFalse();
+                assertThat(m.powerProblem()).hasValueSatisfying(p -> assertThat(p)
+                        .contains("node1 (ipmi://192.0.2.11:623): cannot reach it")
+                        .contains("to fix: check site.machines.node1.bmc.address"));
+            });
+            silent.remove("node1");
+            assertThat(s.machines()).singleElement().satisfies(m -> assertThat(m.powerProblem()).isEmpty());
+        }
+    }
+
+    @Test
     void powerGoesThroughTheBmcNetworkFirstAndTheStateIsTheBmcs() {
         try (BaremetalSubstrate s = substrate()) {
             s.addMachine(node1());
@@ -180,6 +200,9 @@ class BaremetalSubstrateTest {
         @Override
         public PowerSession open(PowerTarget target, Duration callTimeout) {
             String m = target.machine();
+            if (silent.contains(m)) {
+                throw new PowerException(PowerException.Reason.UNREACHABLE, target.describe() + ": cannot reach it (kmrv4 test)");
+            }
             return new PowerSession() {
                 @Override
                 public Set<Capability> capabilities() {

@@ -4,13 +4,12 @@ import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
+import io.kubermesh.spi.AgentJvm;
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,23 +37,7 @@ public final class MachineLauncher {
      * pay back; no perf-data file), with {@link NetnsMachine} as its main class.
      */
     public static List<String> plainCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", classPath(), NetnsMachine.class.getName());
-    }
-
-    /** This JVM's class path, with this provider's own jar added when it came from a plug-in directory. */
-    static String classPath() {
-        String cp = System.getProperty("java.class.path");
-        try {
-            String own = Path.of(NetnsMachine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            if (Arrays.asList(cp.split(File.pathSeparator)).contains(own)) {
-                return cp;
-            }
-            return cp.isEmpty() ? own : cp + File.pathSeparator + own;
-        } catch (URISyntaxException | RuntimeException e) {
-            return cp;
-        }
+        return AgentJvm.command(NetnsMachine.class, "96m", "-Xss512k");
     }
 
     /** The arguments {@link NetnsMachine} takes: the agent of a deployed machine, or the firmware of a blank one. */
