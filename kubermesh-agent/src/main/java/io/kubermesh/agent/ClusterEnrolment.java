@@ -3,12 +3,15 @@ package io.kubermesh.agent;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.agent.control.ControlAnswers;
 import io.kubermesh.api.EnrolmentSpec;
+import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.boot.machine.Enrolment;
 import io.kubermesh.boot.machine.Ignition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's {@link Enrolment} on this node (ARCHITECTURE.md, "Trust"): the policy of
@@ -17,6 +20,7 @@ import java.util.List;
  * machine's credentials come from {@link CredentialIssuer}.
  */
 public final class ClusterEnrolment implements Enrolment, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterEnrolment.class);
     private static final Duration CALL = Duration.ofSeconds(3);
 
     private final EnrolmentSpec policy;
@@ -36,7 +40,12 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
 
     @Override
     public Verdict verdict(MacAddress mac) {
-        if (controlPlane && decisions.denied(mac)) {
+        return verdict(mac, false);
+    }
+
+    /** With {@code strict}, a denial that cannot be read now is a failure rather than no denial. */
+    private Verdict verdict(MacAddress mac, boolean strict) {
+        if (controlPlane && decisions.denied(mac, strict)) {
             return Verdict.DENIED;
         }
         return switch (policy.policy()) {
@@ -55,9 +64,18 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         };
     }
 
-    /** True when {@code mac} is admitted now: what the leading member asks before it signs. */
+    /**
+     * True when {@code mac} is admitted now: what the leading member asks before it signs. When
+     * the denials cannot be read, false: a machine an operator denied is never signed for because
+     * etcd was slow to answer (the machine asks again on its next attempt).
+     */
     public boolean admitted(MacAddress mac) {
-        return verdict(mac) == Verdict.ADMITTED;
+        try {
+            return verdict(mac, true) == Verdict.ADMITTED;
+        } catch (KubermeshException e) {
+            LOG.warn("enrolment: not signing for {} now: its denial cannot be read ({})", mac, e.getMessage());
+            return false;
+        }
     }
 
     @Override

@@ -53,9 +53,12 @@ final class EnrolmentDecisions {
         this.call = call;
     }
 
-    /** True when an operator denied {@code mac}; false also when etcd cannot be read now. */
-    boolean denied(MacAddress mac) {
-        return read(DENIED + mac).isPresent();
+    /**
+     * True when an operator denied {@code mac}. When etcd cannot be read now: false, or with
+     * {@code strict} a failure (for the signer, which must not take an unread denial for none).
+     */
+    boolean denied(MacAddress mac, boolean strict) {
+        return (strict ? readOrFail(DENIED + mac) : read(DENIED + mac)).isPresent();
     }
 
     /** True when an operator approved {@code mac}; false also when etcd cannot be read now. */
@@ -150,12 +153,20 @@ final class EnrolmentDecisions {
 
     private Optional<String> read(String key) {
         try {
+            return readOrFail(key);
+        } catch (KubermeshException e) {
+            LOG.debug("enrolment: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> readOrFail(String key) {
+        try {
             var r = EtcdClients.await(etcd.client().getKVClient().get(bytes(key)), call, "read " + key);
             return r.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
         } catch (KubermeshException e) {
-            LOG.debug("enrolment: {}", e.getMessage());
             etcd.drop();
-            return Optional.empty();
+            throw e;
         }
     }
 
