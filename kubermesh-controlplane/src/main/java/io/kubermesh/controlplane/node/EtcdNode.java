@@ -111,7 +111,9 @@ public final class EtcdNode implements AutoCloseable {
         Path pki = PkiFiles.directory(settings.stateDirectory());
         if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
             throw new KubermeshException("no node certificate in " + pki + ": this machine was not enrolled"
-                    + " (its Ignition config carries pki/ca.crt, node.crt and node.key)");
+                    + " (its Ignition config carries pki/ca.crt, node.crt and node.key); netboot it from the cluster"
+                    + " so enrolment gives them (kubermesh approve MAC when the policy is approve), or, on the first"
+                    + " machine, start the agent with --etcd-bootstrap, which makes them");
         }
         this.nodeCredentials = NodeCredentials.read(pki, PkiFiles.NODE);
         this.probe = EtcdProbe.tls(nodeCredentials.sslContext());
@@ -178,7 +180,8 @@ public final class EtcdNode implements AutoCloseable {
             if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
                 if (!memberCredentialsPresent()) {
                     throw new KubermeshException("etcd data in " + settings.dataDirectory() + " but no member certificate in "
-                            + PkiFiles.directory(settings.stateDirectory()));
+                            + PkiFiles.directory(settings.stateDirectory()) + ": restore member.crt and member.key there,"
+                            + " or move " + settings.dataDirectory() + " aside so this node joins again as a new member");
                 }
                 LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
                 startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
@@ -380,7 +383,9 @@ public final class EtcdNode implements AutoCloseable {
             if (cert.isPresent()) {
                 NodeCredentials c = NodeCredentials.of(nodeCredentials.caPem(), cert.get(), memberKey);
                 if (!c.signedBy(nodeCredentials.ca())) {
-                    throw new KubermeshException("the member certificate issued for " + settings.name() + " is not the CA's");
+                    throw new KubermeshException("the member certificate issued for " + settings.name()
+                            + " is not signed by this node's cluster CA (" + PkiFiles.directory(settings.stateDirectory())
+                            + "/ca.crt): the leading member holds another CA; every node must hold the cluster's");
                 }
                 c.write(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
                 LOG.info("etcd: member certificate {} issued", c.commonName());
