@@ -50,11 +50,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private Rtnetlink netlink;
     /** Set on the etcd node's thread once the address is on the stub. */
     private volatile NodeIpv4Address ipv4Address;
-    private volatile boolean everHealthy;
-    /** When a member that was healthy stopped answering healthy (an election takes seconds), or null. */
-    private volatile java.time.Instant unhealthySince;
-    /** How long a member that was healthy may be unhealthy (an election, a restart) before it counts as failed. */
-    private static final Duration UNHEALTHY_GRACE = Duration.ofSeconds(10);
+    private final EtcdMemberHealth memberHealth;
 
     /**
      * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
@@ -88,6 +84,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         this.settings = settings;
         this.bootstrap = bootstrap;
         this.clock = clock;
+        this.memberHealth = new EtcdMemberHealth(etcdHealth, clock, settings.stateDirectory().resolve("etcd"));
     }
 
     /** The cluster's enrolment as this node sees it (the operator's decisions go through it). */
@@ -185,69 +182,9 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         return n != null && n.status().isPresent();
     }
 
-    /** How long a member that never answered healthy may take before it is a failure (up waits 60 s). */
-    static final Duration START_GRACE = Duration.ofSeconds(45);
-    private java.time.Instant startingSince;
-
-    /** "; its log ends: LINE" from the member's log file, or nothing when there is none. */
-    private String lastLogLine(String member) {
-        Path log = settings.stateDirectory().resolve("etcd").resolve(member + ".log");
-        try {
-            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String l = lines.get(i).strip();
-                if (!l.isEmpty()) {
-                    return "; its log (" + log + ") ends: " + (l.length() > 200 ? l.substring(0, 200) + "..." : l);
-                }
-            }
-            return "; its log (" + log + ") is empty";
-        } catch (java.io.IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
     private void updateHealth(EtcdNode n, NodeIpv4 a, NodeIpv4Address onStub) {
         if (n != null) {
-            Optional<EtcdNodeStatus> member = n.status();
-            if (member.isPresent()) {
-                EtcdNodeStatus m = member.get();
-                String what = m.role() + (m.leader() ? ", leader" : "") + ", " + m.clientUrl();
-                if (m.healthy()) {
-                    everHealthy = true;
-                    unhealthySince = null;
-                    etcdHealth.running(what);
-                } else if (everHealthy) {
-                    java.time.Instant now = clock.instant();
-                    if (unhealthySince == null) {
-                        unhealthySince = now;
-                    }
-                    String error = "member " + m.member() + " does not answer healthy at " + m.clientUrl() + " since "
-                            + unhealthySince;
-                    if (Duration.between(unhealthySince, now).compareTo(UNHEALTHY_GRACE) > 0) {
-                        etcdHealth.failed(error);
-                    } else {
-                        etcdHealth.error(error);
-                    }
-                } else {
-                    java.time.Instant now = clock.instant();
-                    if (startingSince == null) {
-                        startingSince = now;
-                    }
-                    if (Duration.between(startingSince, now).compareTo(START_GRACE) > 0) {
-                        etcdHealth.failed("member " + m.member() + " has not answered healthy at " + m.clientUrl()
-                                + " within " + START_GRACE.toSeconds() + " s of its start" + lastLogLine(m.member()));
-                    } else {
-                        etcdHealth.starting(what);
-                    }
-                }
-            } else {
-                String why = n.withoutMember().orElse("no member");
-                if (why.startsWith("not a member")) {
-                    etcdHealth.off(why);
-                } else {
-                    etcdHealth.starting(why);
-                }
-            }
+            memberHealth.update(n.status(), n.withoutMember().orElse("no member"));
         }
         if (a != null && a.address().isPresent()) {
             io.kubermesh.api.Ipv4Address address = a.address().get().network();

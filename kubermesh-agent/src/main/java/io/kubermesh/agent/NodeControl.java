@@ -77,13 +77,18 @@ final class NodeControl implements AgentControl.Node {
 
     @Override
     public ControlAnswers.Enrolment enrolment() {
-        return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent runs no control plane")).view();
+        return controlPlane().view();
     }
 
     @Override
     public ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
-        return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent runs no control plane"))
-                .decide(mac, approve);
+        return controlPlane().decide(mac, approve);
+    }
+
+    private ClusterEnrolment controlPlane() {
+        return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent"
+                + " runs no control plane, so it keeps no enrolment decisions; ask the agent of an etcd member"
+                + " (kubermesh status shows which nodes are members)"));
     }
 
     @Override

@@ -69,7 +69,9 @@ public final class RoutingPorts implements PortListener, StatusContributor {
             Path keyFile = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
             if (!java.nio.file.Files.isRegularFile(keyFile)) {
                 throw new io.kubermesh.api.KubermeshException("no routing key at " + keyFile
-                        + ": this machine was not enrolled, and forms no adjacency without it");
+                        + ": this machine was not enrolled, and forms no adjacency without it; netboot it from the"
+                        + " cluster so enrolment gives it (kubermesh approve MAC when the policy is approve), or, on the"
+                        + " first machine, start the agent with --etcd-bootstrap, which makes it");
             }
             RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id())
                     .create(config.withPorts(new ArrayList<>(ports)).withKey(RoutingKey.read(keyFile)));

@@ -75,8 +75,6 @@ public final class EtcdNode implements AutoCloseable {
     private final EtcdNodeSettings settings;
     private final Clock clock;
     private final MemberGrace grace;
-    /** How long a member certificate request may stay unanswered before it is made again. */
-    private static final Duration REQUEST_PATIENCE = Duration.ofSeconds(30);
     private static final String AUTH_MARKER = "auth-enabled";
 
     private final List<Predicate<Client>> untilDone = new CopyOnWriteArrayList<>();
@@ -94,10 +92,7 @@ public final class EtcdNode implements AutoCloseable {
     private Client memberClient;
     private EtcdMember member;
     private String lastRole = "";
-    private ClusterAuthority authority;
-    private CertificateRequests.Pending memberRequest;
-    private ClusterAuthority.Request memberKey;
-    private long memberRequestedAt;
+    private final MemberCertificate certificate;
 
     /**
      * @param admitted the enrolment policy, asked before this node (when it leads) signs a
@@ -111,10 +106,13 @@ public final class EtcdNode implements AutoCloseable {
         Path pki = PkiFiles.directory(settings.stateDirectory());
         if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
             throw new KubermeshException("no node certificate in " + pki + ": this machine was not enrolled"
-                    + " (its Ignition config carries pki/ca.crt, node.crt and node.key)");
+                    + " (its Ignition config carries pki/ca.crt, node.crt and node.key); netboot it from the cluster"
+                    + " so enrolment gives them (kubermesh approve MAC when the policy is approve), or, on the first"
+                    + " machine, start the agent with --etcd-bootstrap, which makes them");
         }
         this.nodeCredentials = NodeCredentials.read(pki, PkiFiles.NODE);
         this.probe = EtcdProbe.tls(nodeCredentials.sslContext());
+        this.certificate = new MemberCertificate(settings, clock, nodeCredentials, CALL);
         try {
             this.duties = new LeaderDuties(clock, admitted, InetAddress.getByName(settings.anycast().toString()));
         } catch (java.net.UnknownHostException e) {
@@ -176,16 +174,17 @@ public final class EtcdNode implements AutoCloseable {
         }
         if (member == null) {
             if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
-                if (!memberCredentialsPresent()) {
+                if (!certificate.present()) {
                     throw new KubermeshException("etcd data in " + settings.dataDirectory() + " but no member certificate in "
-                            + PkiFiles.directory(settings.stateDirectory()));
+                            + PkiFiles.directory(settings.stateDirectory()) + ": restore member.crt and member.key there,"
+                            + " or move " + settings.dataDirectory() + " aside so this node joins again as a new member");
                 }
                 LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
                 startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
             } else if (settings.bootstrap() && !probe.answers(settings.anycastUrl())) {
                 // Never a second cluster: a bootstrap node that finds one at the anycast address joins it instead.
                 LOG.info("etcd: bootstrapping a new one-member cluster as {} at {}", settings.name(), settings.peerUrl());
-                issueOwnMemberCertificate();
+                certificate.issueOwn(this::memberClient);
                 startMember(baseSpec());
             } else {
                 maybeJoin();
@@ -216,57 +215,6 @@ public final class EtcdNode implements AutoCloseable {
                 .withQuota(settings.quotaBytes());
     }
 
-    private boolean memberCredentialsPresent() {
-        return NodeCredentials.present(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
-    }
-
-    private NodeCredentials memberCredentials() {
-        return NodeCredentials.read(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
-    }
-
-    /** The member identity of this node: its host address, the anycast address, loopback. */
-    private Identity memberIdentity() {
-        try {
-            return Identity.member(settings.name(), List.of(InetAddress.getByName(settings.host().toString()),
-                    InetAddress.getByName(settings.anycast().toString()), InetAddress.getByName("::1")));
-        } catch (java.net.UnknownHostException e) {
-            throw new KubermeshException("bad address: " + e.getMessage(), e);
-        }
-    }
-
-    /** The bootstrap node signs its own member certificate with the CA on its disk. */
-    private void issueOwnMemberCertificate() {
-        if (!memberCredentialsPresent()) {
-            authority().issue(memberIdentity(), clock.instant())
-                    .write(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
-        }
-    }
-
-    /**
-     * The cluster CA: from this node's disk (the first machine), else from etcd (members only
-     * may read it there).
-     */
-    private ClusterAuthority authority() {
-        if (authority == null) {
-            Path state = settings.stateDirectory();
-            if (Files.isRegularFile(PkiFiles.caKey(state))) {
-                authority = ClusterAuthority.fromPem(NodeCredentials.readText(PkiFiles.caCertificate(state)),
-                        NodeCredentials.readText(PkiFiles.caKey(state)));
-            } else {
-                var kv = memberClient().getKVClient();
-                String cert = value(EtcdClients.await(kv.get(bytes(EtcdAccess.CA_PREFIX + "certificate")), CALL, "read the CA"));
-                String key = value(EtcdClients.await(kv.get(bytes(EtcdAccess.CA_PREFIX + "key")), CALL, "read the CA key"));
-                authority = ClusterAuthority.fromPem(cert, key);
-            }
-        }
-        return authority;
-    }
-
-    private static String value(io.etcd.jetcd.kv.GetResponse r) {
-        return r.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
-                .orElseThrow(() -> new KubermeshException("the cluster CA is not in etcd"));
-    }
-
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
@@ -280,11 +228,11 @@ public final class EtcdNode implements AutoCloseable {
         if (!settings.bootstrap() || Files.exists(marker) || !member.healthy()) {
             return;
         }
-        NodeCredentials mine = memberCredentials();
+        NodeCredentials mine = certificate.read();
         try (Client local = EtcdClients.connect(List.of(settings.clientUrl()), mine)) {
             new EtcdAccess(local, CALL).enable(mine.commonName());
             new EtcdAccess(local, CALL).ensureUser(nodeCredentials.commonName(), EtcdAccess.NODE_ROLE);
-            ClusterAuthority ca = authority();
+            ClusterAuthority ca = certificate.authority(this::memberClient);
             var kv = local.getKVClient();
             EtcdClients.await(kv.put(bytes(EtcdAccess.CA_PREFIX + "certificate"), bytes(ca.certificatePem())), CALL, "share the CA");
             EtcdClients.await(kv.put(bytes(EtcdAccess.CA_PREFIX + "key"), bytes(ca.keyPem())), CALL, "share the CA key");
@@ -322,7 +270,7 @@ public final class EtcdNode implements AutoCloseable {
             } catch (KubermeshException e) {
                 LOG.debug("etcd: no member list for the member client: {}", e.getMessage());
             }
-            memberClient = EtcdClients.connect(others.isEmpty() ? List.of(settings.anycastUrl()) : others, memberCredentials());
+            memberClient = EtcdClients.connect(others.isEmpty() ? List.of(settings.anycastUrl()) : others, certificate.read());
         }
         return memberClient;
     }
@@ -365,40 +313,6 @@ public final class EtcdNode implements AutoCloseable {
         }
     }
 
-    /**
-     * True once this node holds a member certificate; until then asks the leader for one (and
-     * gives a request up after {@link #REQUEST_PATIENCE}: the leader refuses when the cluster
-     * has enough members).
-     */
-    private boolean memberCertificate() {
-        if (memberCredentialsPresent()) {
-            return true;
-        }
-        CertificateRequests desk = new CertificateRequests(client(), CALL);
-        if (memberRequest != null) {
-            Optional<String> cert = desk.issued(memberRequest);
-            if (cert.isPresent()) {
-                NodeCredentials c = NodeCredentials.of(nodeCredentials.caPem(), cert.get(), memberKey);
-                if (!c.signedBy(nodeCredentials.ca())) {
-                    throw new KubermeshException("the member certificate issued for " + settings.name() + " is not the CA's");
-                }
-                c.write(PkiFiles.directory(settings.stateDirectory()), PkiFiles.MEMBER);
-                LOG.info("etcd: member certificate {} issued", c.commonName());
-                memberRequest = null;
-                return true;
-            }
-            if (clock.millis() - memberRequestedAt < REQUEST_PATIENCE.toMillis()) {
-                return false;
-            }
-        }
-        memberKey = ClusterAuthority.request(memberIdentity());
-        memberRequest = desk.submit(CertificateRequests.Kind.MEMBER, settings.name(), Long.toHexString(clock.millis()),
-                memberKey.requestPem(), settings.peerUrl().toString());
-        memberRequestedAt = clock.millis();
-        LOG.info("etcd: asked the leader for a member certificate for {}", settings.name());
-        return false;
-    }
-
     /** No member here: join if the cluster lacks members. */
     private void maybeJoin() {
         if (!probe.answers(settings.anycastUrl())) {
@@ -420,14 +334,14 @@ public final class EtcdNode implements AutoCloseable {
         }
         withoutMember = "joining the cluster at " + settings.anycastUrl();
         if (first instanceof JoinDecision.TakeUp t) {
-            if (!memberCertificate()) {
+            if (!certificate.obtain(this::client)) {
                 return;
             }
             LOG.info("etcd: the membership already lists {} as {}; starting it", settings.peerUrl(), t.member().hexId());
             startMember(baseSpec().joining(initialCluster(members)));
             return;
         }
-        if (!memberCertificate()) {
+        if (!certificate.obtain(this::client)) {
             return;
         }
         MembershipLock lock = new MembershipLock(memberClient(), Duration.ofSeconds(90), CALL);
@@ -505,7 +419,7 @@ public final class EtcdNode implements AutoCloseable {
         }
         try {
             List<Member> members = membership(memberClient()).list();
-            duties.sign(memberClient(), authority(), members, settings.controlPlane().etcdMembers(), CALL);
+            duties.sign(memberClient(), certificate.authority(this::memberClient), members, settings.controlPlane().etcdMembers(), CALL);
             duties.maintain(memberClient(), members, CALL);
         } catch (KubermeshException e) {
             LOG.warn("etcd: leader duties: {}", e.getMessage());
