@@ -246,15 +246,8 @@ public final class NodeSetup {
         // The data partition now covers the in-memory state directory: the Ignition files that
         // live there (the credentials under pki/) are written again onto it, or the agent would
         // find no certificate and no routing key (found by NetbootInstallIT).
-        String under = NodeLayout.STATE + "/";
-        for (IgnitionConfig.File f : IgnitionConfig.parse(ignitionJson).files()) {
-            if (f.path().startsWith(under)) {
-                Path onDisk = Path.of(f.path());
-                Files.createDirectories(onDisk.getParent());
-                Files.write(onDisk, f.contents());
-                Files.setPosixFilePermissions(onDisk, IgnitionApplier.permissions(f.mode() & 0777));
-            }
-        }
+        List<String> again = IgnitionApplier.reapplyUnder(IgnitionConfig.parse(ignitionJson), NodeLayout.STATE, Path.of("/"));
+        say("written again onto the data partition: " + again);
         sys.run(HostRequirements.SYNC.args());
         say("installed on " + d.device() + ": " + d.partition(1) + " ESP, " + d.partition(2) + " data; keeps running from memory");
         return true;
@@ -283,11 +276,15 @@ public final class NodeSetup {
         // The Ignition config carries the phone-home URL with this boot's secret; the server
         // refuses one without it (issue 15). Older servers gave none: then the plain URL.
         Path given = Path.of(PHONE_HOME_FILE);
-        String url = Files.isRegularFile(given) ? Files.readString(given).strip()
-                : server + "/machines/" + mac + "/phone-home";
+        String url = phoneHomeUrl(Files.isRegularFile(given) ? Files.readString(given) : null, server, mac);
         String answer = sys.post(url, "{\"state\":\"" + state + "\"}");
         say("phoned home " + state + " as " + mac + ": " + answer.lines().filter(l -> l.contains("\"state\"")).findFirst()
                 .orElse(answer.strip()).strip());
+    }
+
+    /** The URL the Ignition config gave ({@code given}, with the boot secret), else the plain one of {@code server}. */
+    static String phoneHomeUrl(String given, String server, String mac) {
+        return given != null && !given.isBlank() ? given.strip() : server + "/machines/" + mac + "/phone-home";
     }
 
     /** Binds the ESP's kubermesh/ (kernel, initrd) into the agent's assets, so this node serves the OS it runs. */
