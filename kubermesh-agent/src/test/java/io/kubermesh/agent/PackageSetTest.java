@@ -28,10 +28,7 @@ import org.junit.jupiter.api.Test;
 class PackageSetTest {
     /** Where each way of starting a process, or of making a command line, may appear, and why. */
     private static final Map<Pattern, Set<String>> ALLOWED = Map.of(
-            // The node OS builder (kubermesh-image) runs its build tools (mmdebstrap, zstd, sfdisk,
-            // mkfs, jlink) through its own Command and Zstd; their packages are in
-            // KUBERMESH_RUN_PACKAGES and its Tools.require names them; not yet in the registry.
-            Pattern.compile("new\\s+ProcessBuilder\\s*\\("), Set.of("CommandLine.java", "Command.java", "Zstd.java"),
+            Pattern.compile("new\\s+ProcessBuilder\\s*\\("), Set.of("CommandLine.java"),
             Pattern.compile("Runtime\\s*\\.\\s*getRuntime\\s*\\(\\s*\\)\\s*\\.\\s*exec"), Set.of(),
             Pattern.compile("new\\s+CommandLine\\s*\\("), Set.of("CommandLine.java", "Requirement.java"),
             // A health check's command comes from the cluster file: the operator's, nobody's package.
@@ -62,6 +59,18 @@ class PackageSetTest {
         }
         assertThat(needed).as("the packages the code declares").contains("frr", "bird2", "etcd-server", "ipxe",
                 "util-linux", "iputils-ping");
+        assertThat(run).as("KUBERMESH_RUN_PACKAGES in scripts/setup.sh").containsAll(needed);
+    }
+
+    @Test
+    void everyPackageTheImageBuildRunsIsInTheRunPackages() {
+        // `./kubermesh image build` is a main job: what it runs on the host is installed with the rest.
+        List<String> run = RepositoryFiles.packages("KUBERMESH_RUN_PACKAGES");
+        List<String> needed = HostRequirements.IMAGE_BUILD_PROGRAMS.stream().map(Requirement.Program::debianPackage)
+                .filter(p -> !p.equals("dpkg")) // essential: on every Debian host
+                .distinct().toList();
+        assertThat(needed).as("the image build's packages").contains("mmdebstrap", "zstd", "fdisk", "dosfstools",
+                "mtools", "e2fsprogs", "kmod");
         assertThat(run).as("KUBERMESH_RUN_PACKAGES in scripts/setup.sh").containsAll(needed);
     }
 

@@ -54,6 +54,55 @@ public final class HostRequirements {
             "libvirt-daemon-system", "the log daemon libvirt's qemu domains write their consoles through");
     public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD);
 
+    /**
+     * The programs {@code image build} runs on the building host. Not in {@link #PROGRAMS} (the
+     * lab never runs them), but their packages are in {@code KUBERMESH_RUN_PACKAGES} too, since
+     * {@code ./kubermesh image build} is a main job.
+     */
+    public static final Requirement.Program MMDEBSTRAP = new Requirement.Program("mmdebstrap", "mmdebstrap",
+            "mmdebstrap", "the node image's Debian root (image build)");
+    public static final Requirement.Program ZSTD = new Requirement.Program("zstd", "zstd", "zstd",
+            "compressing the node image's initrd layers (image build)");
+    public static final Requirement.Program DPKG_QUERY = new Requirement.Program("dpkg-query", "dpkg-query", "dpkg",
+            "listing the node image's packages (image build)");
+    public static final Requirement.Program DEPMOD = new Requirement.Program("depmod", "depmod", "kmod",
+            "the node image's kernel module index (image build)");
+    public static final Requirement.Program MCOPY = new Requirement.Program("mcopy", "mcopy", "mtools",
+            "filling the USB image's EFI partition (image build)");
+    public static final Requirement.Program SFDISK = new Requirement.Program("sfdisk", "sfdisk", "fdisk",
+            "partitioning the USB image, and a node's install disk");
+    public static final Requirement.Program MKFS_VFAT = new Requirement.Program("mkfs-vfat", "mkfs.vfat", "dosfstools",
+            "the EFI partition of the USB image, and of a node's install disk");
+    public static final Requirement.Program MKFS_EXT4 = new Requirement.Program("mkfs-ext4", "mkfs.ext4", "e2fsprogs",
+            "the data partition of the USB image, and of a node's install disk");
+    /** Run from the JDK that {@code image build} finds ({@link Requirement.Program#at}), not from PATH. */
+    public static final Requirement.Program JLINK = new Requirement.Program("jlink", "jlink", "openjdk-17-jdk-headless",
+            "the node image's Java runtime (image build)");
+    public static final List<Requirement.Program> IMAGE_BUILD_PROGRAMS = List.of(MMDEBSTRAP, ZSTD, DPKG_QUERY, DEPMOD,
+            MCOPY, SFDISK, MKFS_VFAT, MKFS_EXT4, JLINK);
+
+    /**
+     * What {@code image node-setup} runs on a booted node (with {@link #IP}, {@link #SFDISK},
+     * {@link #MKFS_VFAT} and {@link #MKFS_EXT4}): programs of the node image, whose packages the
+     * image recipe installs, not the building host.
+     */
+    public static final Requirement.Program HOSTNAME = new Requirement.Program("hostname", "hostname", "hostname",
+            "a node's host name (node setup)");
+    public static final Requirement.Program SYSTEMCTL = new Requirement.Program("systemctl", "systemctl", "systemd",
+            "starting a node's units (node setup)");
+    public static final Requirement.Program E2FSCK = new Requirement.Program("e2fsck", "e2fsck", "e2fsprogs",
+            "checking a node's data partition before mounting it (node setup)");
+    public static final Requirement.Program MOUNT = new Requirement.Program("mount", "mount", "mount",
+            "mounting a node's partitions (node setup)");
+    public static final Requirement.Program WIPEFS = new Requirement.Program("wipefs", "wipefs", "util-linux",
+            "clearing a node's install disk (node setup)");
+    public static final Requirement.Program UDEVADM = new Requirement.Program("udevadm", "udevadm", "udev",
+            "waiting for a node's new partitions (node setup)");
+    public static final Requirement.Program SYNC = new Requirement.Program("sync", "sync", "coreutils",
+            "flushing a node's installed disk (node setup)");
+    public static final List<Requirement.Program> NODE_SETUP_PROGRAMS = List.of(IP, HOSTNAME, SYSTEMCTL, E2FSCK, MOUNT,
+            WIPEFS, SFDISK, UDEVADM, MKFS_VFAT, MKFS_EXT4, SYNC);
+
     /** Every external program kubermesh runs. */
     public static final List<Requirement.Program> PROGRAMS = List.of(ZEBRA, BFDD, OSPF6D, VTYSH, BIRD, ETCD, NSENTER,
             SETSID, SH, PING, JAVA, IP);

@@ -71,10 +71,19 @@ public final class IgnitionRenderer {
                 .putObject("contents").put("source", dataUrl(f.contents()));
     }
 
-    /** RFC 2397 {@code data:,} URL with everything but unreserved characters percent-encoded. */
+    /** RFC 2397 {@code data:,} URL of {@code text} in UTF-8 ({@link #dataUrl(byte[])}). */
     static String dataUrl(String text) {
+        return dataUrl(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * RFC 2397 {@code data:,} URL with everything but unreserved characters percent-encoded: how
+     * the boot services and the node's own Ignition config ({@code IgnitionConfig.render}) write
+     * file contents.
+     */
+    public static String dataUrl(byte[] data) {
         StringBuilder b = new StringBuilder("data:,");
-        for (byte x : text.getBytes(StandardCharsets.UTF_8)) {
+        for (byte x : data) {
             int c = x & 0xFF;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
                 b.append((char) c);

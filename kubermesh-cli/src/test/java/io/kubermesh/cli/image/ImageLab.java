@@ -5,6 +5,7 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.boot.lab.Exec;
 import io.kubermesh.boot.lab.QemuVm;
+import io.kubermesh.image.build.ImageResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stops every VM and process by its handle, then deletes the namespace and what it holds.
  */
 final class ImageLab implements AutoCloseable {
+    static final String OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
     static final AddressPlan SEED = new AddressPlan(ClusterConfig.seed());
     /** Console lines that end a wait early: the node's visible failures and firmware dead ends. */
     static final String[] FAILURES = {"kubermesh-setup: FAILED", "Kernel panic", "No bootable device",
@@ -66,6 +69,28 @@ final class ImageLab implements AutoCloseable {
     /** A private copy of a file (a disk image, the OVMF variables) in this lab's directory. */
     Path copy(Path source, String as) throws IOException {
         return Files.copy(source, dir.resolve(as), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A UEFI machine's firmware: its own copy {@code vars} of OVMF's variable store, 2 GiB, a random UUID. */
+    List<String> uefi(String vars) throws IOException {
+        return Vms.uefi(copy(Path.of(OVMF_VARS), vars), 2048, UUID.randomUUID().toString());
+    }
+
+    /**
+     * The first machine of the netboot ITs: OVMF booting a copy of the USB image, with {@code nics}
+     * (its cables); returns once its agent has taken its planned identity (at most ten minutes).
+     */
+    @SafeVarargs
+    final QemuVm bootFirst(ImageResult image, String mac, List<String>... nics) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(uefi("vars-first.fd"));
+        args.addAll(Vms.disk("d0", copy(image.usbImage(), "usb.img"), 1));
+        for (List<String> nic : nics) {
+            args.addAll(nic);
+        }
+        QemuVm first = boot("first", args);
+        await(first, "kubermesh agent km-first: identity " + mac + ", host " + SEED.node(MacAddress.parse(mac)).host(),
+                Duration.ofMinutes(10));
+        return first;
     }
 
     QemuVm boot(String vm, List<String> args) {

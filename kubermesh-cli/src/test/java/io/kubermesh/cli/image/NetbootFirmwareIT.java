@@ -31,20 +31,16 @@ class NetbootFirmwareIT {
     void uefiHttpBootAndABiosIpxeRomBothBootTheNodeOs() throws Exception {
         ImageResult image = NodeImage.get();
         try (ImageLab lab = new ImageLab("firmware")) {
-            NodeBlock first = ImageLab.SEED.node(MacAddress.parse(FIRST));
             Path a0 = lab.dir.resolve("a0.sock");
             Path b0 = lab.dir.resolve("b0.sock");
             Path a1 = lab.dir.resolve("a1.sock");
             Path b1 = lab.dir.resolve("b1.sock");
-            QemuVm vm1 = lab.boot("first", Vms.args(
-                    Vms.uefi(lab.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), "vars1.fd"), 2048, UUID.randomUUID().toString()),
-                    Vms.disk("d0", lab.copy(image.usbImage(), "usb.img"), 1),
-                    Vms.cableNic("n0", a0, b0, FIRST, ",romfile="), Vms.cableNic("n1", a1, b1, FIRST_PORT1, ",romfile=")));
-            ImageLab.await(vm1, "kubermesh agent km-first: identity " + FIRST + ", host " + first.host(), Duration.ofMinutes(10));
+            lab.bootFirst(image, FIRST, Vms.cableNic("n0", a0, b0, FIRST, ",romfile="),
+                    Vms.cableNic("n1", a1, b1, FIRST_PORT1, ",romfile="));
 
             // UEFI HTTP boot: only OVMF's "UEFI HTTPv6" option left (see QemuVm.uefiHttpBoot for the boot menu wait).
             QemuVm http = lab.boot("http", Vms.args(
-                    Vms.uefi(lab.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), "vars2.fd"), 2048, UUID.randomUUID().toString()),
+                    lab.uefi("vars-http.fd"),
                     List.of("-boot", "menu=on,splash-time=5000", "-fw_cfg", "name=opt/org.tianocore/IPv4Support,string=n",
                             "-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
                             "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n"),

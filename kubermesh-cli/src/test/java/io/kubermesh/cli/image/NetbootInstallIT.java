@@ -7,13 +7,14 @@ import io.kubermesh.boot.lab.Exec;
 import io.kubermesh.boot.lab.QemuVm;
 import io.kubermesh.controlplane.kubernetes.ClusterYaml;
 import io.kubermesh.image.build.ImageResult;
+import io.kubermesh.image.node.IgnitionConfig;
+import io.kubermesh.image.node.NodeLayout;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +33,8 @@ class NetbootInstallIT {
     static final String FIRST_TO_TEST = "52:54:00:4b:00:12";
     static final String BLANK = "52:54:00:4b:00:21";
     static final String TEST_NODE = "52:54:00:4b:00:ff";
+    /** Where a node's credentials go; the test node's are written to its {@code state/pki}. */
+    static final String PKI = NodeLayout.STATE + "/pki/";
 
     @Test
     void aBlankMachineNetbootsInstallsRoutesAndBootsAgainFromItsDisk() throws Exception {
@@ -42,12 +45,8 @@ class NetbootInstallIT {
             Path a = lab.dir.resolve("cable-a.sock");
             Path b = lab.dir.resolve("cable-b.sock");
             String tap = lab.tap("cluster0", TEST_NODE);
-            QemuVm vm1 = lab.boot("first", Vms.args(
-                    Vms.uefi(lab.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), "vars1.fd"), 2048, UUID.randomUUID().toString()),
-                    Vms.disk("d0", lab.copy(image.usbImage(), "usb.img"), 1),
-                    Vms.cableNic("n0", a, b, FIRST, ",romfile="), Vms.tapNic("n1", tap, FIRST_TO_TEST, ",romfile="),
-                    Vms.agentPort(lab.dir.resolve("agent1.sock"))));
-            ImageLab.await(vm1, "kubermesh agent km-first: identity " + FIRST + ", host " + first.host(), Duration.ofMinutes(10));
+            lab.bootFirst(image, FIRST, Vms.cableNic("n0", a, b, FIRST, ",romfile="),
+                    Vms.tapNic("n1", tap, FIRST_TO_TEST, ",romfile="), Vms.agentPort(lab.dir.resolve("agent1.sock")));
 
             // The test's own node: the kubermesh agent in the lab namespace, its port 0 the tap.
             // It is enrolled as any machine on that cable is (issue 15): its credentials and the
@@ -58,9 +57,8 @@ class NetbootInstallIT {
                     Path.of("target/kubermesh-cli.jar").toAbsolutePath().toString(), "agent", "--config", config.toString(),
                     "--state", lab.dir.resolve("test-node").toString(), "--name", "kmimg-test");
 
-            Path vars2 = lab.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), "vars2.fd");
             Path disk2 = Vms.blankDisk(lab.dir.resolve("disk2.img"), 4L << 30);
-            List<String> blankArgs = Vms.args(Vms.uefi(vars2, 2048, UUID.randomUUID().toString()),
+            List<String> blankArgs = Vms.args(lab.uefi("vars-blank.fd"),
                     List.of("-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n"),
                     Vms.cableNic("n0", b, a, BLANK, ",romfile=,bootindex=1"), Vms.disk("d0", disk2, 2),
                     Vms.agentPort(lab.dir.resolve("agent2.sock")));
@@ -128,12 +126,9 @@ class NetbootInstallIT {
                     }
                     Path pki = Files.createDirectories(state.resolve("pki"));
                     int written = 0;
-                    for (com.fasterxml.jackson.databind.JsonNode f : new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree(ignition.output()).at("/storage/files")) {
-                        String path = f.path("path").asText();
-                        if (path.startsWith("/var/lib/kubermesh/pki/")) {
-                            Files.writeString(pki.resolve(path.substring("/var/lib/kubermesh/pki/".length())),
-                                    dataUrl(f.at("/contents/source").asText()));
+                    for (IgnitionConfig.File f : IgnitionConfig.parse(ignition.output()).files()) {
+                        if (f.path().startsWith(PKI)) {
+                            Files.write(pki.resolve(f.path().substring(PKI.length())), f.contents());
                             written++;
                         }
                     }
@@ -146,14 +141,6 @@ class NetbootInstallIT {
             Thread.sleep(2000);
         }
         throw new AssertionError("the test node was not enrolled by the first machine: " + last);
-    }
-
-    private static String dataUrl(String url) {
-        int comma = url.indexOf(',');
-        String meta = url.substring(5, comma);
-        String data = url.substring(comma + 1);
-        return meta.endsWith(";base64") ? new String(java.util.Base64.getDecoder().decode(data), java.nio.charset.StandardCharsets.UTF_8)
-                : java.net.URLDecoder.decode(data.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The test node pings {@code host} until it answers (until OSPF has the route: no route is an error at once), at most three minutes. */

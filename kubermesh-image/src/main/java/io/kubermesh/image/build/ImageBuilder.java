@@ -1,5 +1,6 @@
 package io.kubermesh.image.build;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.image.cpio.CpioEntry;
 import io.kubermesh.image.cpio.CpioWriter;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +43,8 @@ public final class ImageBuilder {
 
     public static ImageResult build(ImageRequest r) throws IOException {
         ClusterConfig.parse(r.clusterYaml(), r.clusterSource());
-        List<String> programs = new ArrayList<>(Tools.BUILD.keySet());
-        programs.remove("jlink");
-        Tools.require(programs);
+        // jlink is the found JDK's own (JavaRuntime.jdk checks it), not the one on PATH.
+        Tools.require(HostRequirements.IMAGE_BUILD_PROGRAMS.stream().filter(p -> p != HostRequirements.JLINK).toList());
         Path jdk = JavaRuntime.jdk();
         long started = System.nanoTime();
         Map<String, Double> seconds = new LinkedHashMap<>();

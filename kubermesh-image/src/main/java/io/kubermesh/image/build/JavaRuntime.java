@@ -1,5 +1,6 @@
 package io.kubermesh.image.build;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.EnvironmentException;
 import io.kubermesh.image.internal.Command;
 import io.kubermesh.image.internal.Sha256;
@@ -49,9 +50,9 @@ final class JavaRuntime {
     static void build(Path jdk, Path out, long epoch, int zstdLevel, Consumer<String> log) throws IOException {
         Path runtime = out.resolve("runtime");
         log.accept("java: jlink " + MODULES.size() + " modules from " + jdk);
-        Command.of(jdk.resolve("bin/jlink").toString(), "--add-modules", String.join(",", MODULES),
-                        OPTIONS.get(0), OPTIONS.get(1), OPTIONS.get(2), OPTIONS.get(3), "--output", runtime.toString())
-                .run();
+        Command.of(HostRequirements.JLINK.at(jdk.resolve("bin/jlink").toString(), List.of("--add-modules",
+                String.join(",", MODULES), OPTIONS.get(0), OPTIONS.get(1), OPTIONS.get(2), OPTIONS.get(3), "--output",
+                runtime.toString()))).run();
         // Only used with compressed oops off, which a node's heap (< 32 GiB) never needs.
         Files.deleteIfExists(runtime.resolve("lib/server/classes_nocoops.jsa"));
         Files.writeString(out.resolve("java-release"), Sha256.of(Files.readString(jdk.resolve("release"))) + "\n");

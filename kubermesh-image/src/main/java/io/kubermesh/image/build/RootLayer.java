@@ -1,5 +1,6 @@
 package io.kubermesh.image.build;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.image.internal.Command;
 
@@ -34,7 +35,7 @@ final class RootLayer {
     static void build(RootRecipe recipe, Path debs, Path out, int zstdLevel, Consumer<String> log) throws IOException {
         Path tree = out.resolve("tree");
         Files.createDirectories(debs);
-        List<String> cmd = new ArrayList<>(List.of("mmdebstrap", "--variant=essential", "--mode=root",
+        List<String> cmd = new ArrayList<>(List.of("--variant=essential", "--mode=root",
                 "--include=" + String.join(",", recipe.packages()), "--skip=download/empty", "--skip=essential/unlink",
                 "--aptopt=Acquire::Retries \"3\"",
                 // Root mode: plain copies keep the downloaded packages between builds.
@@ -47,11 +48,11 @@ final class RootLayer {
         cmd.add(tree.toString());
         cmd.addAll(recipe.sources());
         log.accept("root: mmdebstrap " + recipe.suite() + " with " + recipe.packages().size() + " packages and their dependencies");
-        Command.of(cmd).env("SOURCE_DATE_EPOCH", Long.toString(recipe.sourceDateEpoch())).log(l -> log.accept("  " + l))
+        Command.of(HostRequirements.MMDEBSTRAP.args(cmd)).env("SOURCE_DATE_EPOCH", Long.toString(recipe.sourceDateEpoch())).log(l -> log.accept("  " + l))
                 .timeout(3600).run();
 
-        String packages = Command.of("dpkg-query", "--admindir=" + tree.resolve("var/lib/dpkg"), "-W",
-                "-f=${binary:Package}\t${Version}\t${Architecture}\n").run();
+        String packages = Command.of(HostRequirements.DPKG_QUERY.args("--admindir=" + tree.resolve("var/lib/dpkg"), "-W",
+                "-f=${binary:Package}\t${Version}\t${Architecture}\n")).run();
         Files.writeString(out.resolve("packages.tsv"), sortLines(packages));
 
         String kernel = kernelVersion(tree);
@@ -64,7 +65,7 @@ final class RootLayer {
         int before = countModules(tree, kernel);
         int kept = pruneModules(tree, kernel, recipe.modules());
         log.accept("root: kernel " + kernel + ", kept " + kept + " of " + before + " modules");
-        Command.of("depmod", "-b", tree.toString(), kernel).run();
+        Command.of(HostRequirements.DEPMOD.args("-b", tree.toString(), kernel)).run();
         prune(tree);
 
         log.accept("root: archiving (zstd -" + zstdLevel + ")");

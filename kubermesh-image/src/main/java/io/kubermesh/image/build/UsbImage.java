@@ -1,5 +1,6 @@
 package io.kubermesh.image.build;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.image.internal.Command;
 
 import java.io.IOException;
@@ -34,20 +35,20 @@ final class UsbImage {
         Files.deleteIfExists(data);
         String volumeId = uuid(seed, "esp-volume").toString().substring(0, 8);
         touchTree(espDir, epoch);
-        Command.of("mkfs.vfat", "-C", "-F", "32", "-n", "KUBERMESH", "-i", volumeId, "--invariant", esp.toString(),
-                Long.toString(layout.espBytes() / 1024)).run();
-        List<String> copy = new ArrayList<>(List.of("mcopy", "-i", esp.toString(), "-s", "-m", "-Q"));
+        Command.of(HostRequirements.MKFS_VFAT.args("-C", "-F", "32", "-n", "KUBERMESH", "-i", volumeId, "--invariant", esp.toString(),
+                Long.toString(layout.espBytes() / 1024))).run();
+        List<String> copy = new ArrayList<>(List.of("-i", esp.toString(), "-s", "-m", "-Q"));
         try (Stream<Path> s = Files.list(espDir)) {
             s.sorted().forEach(p -> copy.add(p.toString()));
         }
         copy.add("::/");
-        Command.of(copy).env("MTOOLS_SKIP_CHECK", "1").env("SOURCE_DATE_EPOCH", Long.toString(epoch)).run();
+        Command.of(HostRequirements.MCOPY.args(copy)).env("MTOOLS_SKIP_CHECK", "1").env("SOURCE_DATE_EPOCH", Long.toString(epoch)).run();
 
         touchTree(dataDir, epoch);
         UUID fs = uuid(seed, "data-fs");
-        Command.of("mkfs.ext4", "-q", "-F", "-L", "kmdata", "-U", fs.toString(), "-E",
+        Command.of(HostRequirements.MKFS_EXT4.args("-q", "-F", "-L", "kmdata", "-U", fs.toString(), "-E",
                         "root_owner=0:0,hash_seed=" + uuid(seed, "data-hash"), "-d", dataDir.toString(), data.toString(),
-                        (layout.dataBytes() / 1024) + "k")
+                        (layout.dataBytes() / 1024) + "k"))
                 .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).run();
 
         Files.deleteIfExists(image);
@@ -56,7 +57,7 @@ final class UsbImage {
             c.position(layout.totalBytes() - 1);
             c.write(java.nio.ByteBuffer.wrap(new byte[1]));
         }
-        Command.of("sfdisk", "--no-reread", "--no-tell-kernel", "-q", image.toString())
+        Command.of(HostRequirements.SFDISK.args("--no-reread", "--no-tell-kernel", "-q", image.toString()))
                 .run(layout.sfdiskScript(uuid(seed, "disk"), uuid(seed, "esp"), uuid(seed, "data"), false)
                         .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         place(image, esp, layout.espOffset(), layout.espBytes());

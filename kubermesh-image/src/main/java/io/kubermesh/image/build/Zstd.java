@@ -1,5 +1,6 @@
 package io.kubermesh.image.build;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.image.internal.Command;
 import io.kubermesh.image.internal.Tools;
@@ -32,10 +33,10 @@ final class Zstd implements AutoCloseable {
 
     /** Starts {@code zstd -LEVEL -T0} writing {@code out}. */
     static Zstd to(Path out, int level) {
-        Tools.require(List.of("zstd"));
+        Tools.require(List.of(HostRequirements.ZSTD));
         try {
             Path err = Files.createTempFile("kmimg-zstd", ".log");
-            Process p = new ProcessBuilder("zstd", "-q", "-f", "-T0", "-" + level, "-o", out.toString())
+            Process p = HostRequirements.ZSTD.args("-q", "-f", "-T0", "-" + level, "-o", out.toString()).processBuilder()
                     .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return new Zstd(p, err);
         } catch (IOException e) {
@@ -70,6 +71,6 @@ final class Zstd implements AutoCloseable {
 
     /** Decompresses {@code file} (all its frames) into a stream; used to read an initrd back. */
     static Command.Running decompress(Path file) {
-        return Command.of("zstd", "-q", "-d", "-c", file.toString()).startReading();
+        return Command.of(HostRequirements.ZSTD.args("-q", "-d", "-c", file.toString())).startReading();
     }
 }

@@ -1,7 +1,9 @@
 package io.kubermesh.image.internal;
 
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.EnvironmentException;
 import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.Requirement;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,27 +20,28 @@ import java.util.function.Consumer;
 /**
  * Runs an external program to completion. Its output is kept (the last 64 KiB) and handed line by
  * line to a log; a non-zero exit is a {@link KubermeshException} naming the command, its exit code
- * and the tail of its output, so a failed build step says what failed.
+ * and the tail of its output, so a failed build step says what failed. The program is a
+ * {@link CommandLine} made from a registered {@link Requirement.Program} ({@code HostRequirements}),
+ * so a program that cannot be started names its package.
  */
 public final class Command {
     private static final int KEEP = 64 * 1024;
 
+    private final CommandLine commandLine;
     private final List<String> argv;
     private final Map<String, String> env = new java.util.TreeMap<>();
     private Path directory;
     private Consumer<String> log = line -> { };
     private long timeoutSeconds = 3600;
 
-    private Command(List<String> argv) {
-        this.argv = List.copyOf(argv);
+    private Command(CommandLine commandLine) {
+        this.commandLine = commandLine;
+        this.argv = commandLine.argv();
     }
 
-    public static Command of(String... argv) {
-        return new Command(List.of(argv));
-    }
-
-    public static Command of(List<String> argv) {
-        return new Command(argv);
+    /** {@code commandLine}, made by {@code HostRequirements.X.args(...)}. */
+    public static Command of(CommandLine commandLine) {
+        return new Command(commandLine);
     }
 
     public Command env(String name, String value) {
@@ -147,7 +149,7 @@ public final class Command {
 
     private Process start(boolean separateErrors) {
         String program = argv.get(0);
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(!separateErrors);
+        ProcessBuilder pb = commandLine.processBuilder().redirectErrorStream(!separateErrors);
         pb.environment().putAll(env);
         if (directory != null) {
             pb.directory(directory.toFile());
@@ -156,7 +158,7 @@ public final class Command {
             return pb.start();
         } catch (IOException e) {
             throw new EnvironmentException(program + " could not be started (" + e.getMessage() + ")",
-                    "apt-get install -y " + Tools.packageOf(program));
+                    Tools.remedy(commandLine.programs()));
         }
     }
 
@@ -183,8 +185,9 @@ public final class Command {
     }
 
     /** True when {@code program} is an executable on PATH (or an absolute path that is one). */
-    public static boolean onPath(String program) {
-        if (program.startsWith("/")) {
+    public static boolean onPath(Requirement.Program registered) {
+        String program = registered.executable();
+        if (program.contains("/")) {
             return Files.isExecutable(Path.of(program));
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {

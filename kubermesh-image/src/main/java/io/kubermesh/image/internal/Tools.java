@@ -1,52 +1,41 @@
 package io.kubermesh.image.internal;
 
 import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.Requirement;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The host programs the image build runs and the Debian package of each, so a missing one is an
- * environment problem with the exact install command (exit 3), checked before anything is built.
+ * Checks that the registered programs a step runs ({@link HostRequirements#IMAGE_BUILD_PROGRAMS},
+ * {@link HostRequirements#NODE_SETUP_PROGRAMS}) are present, so a missing one is an environment
+ * problem with the exact install command (exit 3), found before anything is built.
  */
 public final class Tools {
-    /** Program to Debian package, for every program {@code image build} runs on the host. */
-    public static final Map<String, String> BUILD = Map.ofEntries(
-            Map.entry("mmdebstrap", "mmdebstrap"),
-            Map.entry("zstd", "zstd"),
-            Map.entry("mkfs.vfat", "dosfstools"),
-            Map.entry("mcopy", "mtools"),
-            Map.entry("mmd", "mtools"),
-            Map.entry("sfdisk", "fdisk"),
-            Map.entry("mkfs.ext4", "e2fsprogs"),
-            Map.entry("depmod", "kmod"),
-            Map.entry("jlink", "openjdk-17-jdk-headless"));
-
     private Tools() {
     }
 
-    /** The Debian package holding {@code program}, or the program's own name when unknown. */
-    public static String packageOf(String program) {
-        String base = program.substring(program.lastIndexOf('/') + 1);
-        return BUILD.getOrDefault(base, base);
+    /** {@code apt-get install -y} with the packages of {@code programs}; "" for none. */
+    public static String remedy(List<Requirement.Program> programs) {
+        Set<String> packages = new LinkedHashSet<>();
+        programs.forEach(p -> packages.add(p.debianPackage()));
+        return packages.isEmpty() ? "" : "apt-get install -y " + String.join(" ", packages);
     }
 
     /** Fails with the install command for every program of {@code programs} not on PATH. */
-    public static void require(Iterable<String> programs) {
-        List<String> missing = new ArrayList<>();
-        Set<String> packages = new LinkedHashSet<>();
-        for (String p : programs) {
+    public static void require(List<Requirement.Program> programs) {
+        List<Requirement.Program> missing = new ArrayList<>();
+        for (Requirement.Program p : programs) {
             if (!Command.onPath(p)) {
                 missing.add(p);
-                packages.add(packageOf(p));
             }
         }
         if (!missing.isEmpty()) {
-            throw new EnvironmentException("the image build needs " + String.join(", ", missing),
-                    "apt-get install -y " + String.join(" ", packages));
+            throw new EnvironmentException("the image build needs " + String.join(", ",
+                    missing.stream().map(Requirement.Program::executable).toList()), remedy(missing));
         }
     }
 }

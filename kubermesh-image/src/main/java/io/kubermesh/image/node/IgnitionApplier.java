@@ -62,6 +62,19 @@ public final class IgnitionApplier {
         return new Applied(files, units, enabled, users);
     }
 
+    /**
+     * Writes again the files of {@code config} below the directory {@code dir}: a partition
+     * mounted there after the first {@link #apply} hides what it wrote (an installed node's
+     * credentials under its state directory). Same checks and modes as {@link #apply}.
+     *
+     * @return the files written, as {@link Applied#files()} says them
+     */
+    public static List<String> reapplyUnder(IgnitionConfig config, String dir, Path root) throws IOException {
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        List<IgnitionConfig.File> under = config.files().stream().filter(f -> f.path().startsWith(prefix)).toList();
+        return apply(new IgnitionConfig(under, List.of(), List.of()), root).files();
+    }
+
     /** {@code path} below {@code root}, refusing one whose existing parents lead out of it. */
     static Path inside(Path root, String path) throws IOException {
         Path target = root.resolve(path.substring(1)).normalize();

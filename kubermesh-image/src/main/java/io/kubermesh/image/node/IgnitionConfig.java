@@ -164,19 +164,9 @@ public record IgnitionConfig(List<File> files, List<Unit> units, List<User> user
         return out.toByteArray();
     }
 
-    /** Percent-encodes everything but RFC 3986 unreserved characters. */
+    /** Percent-encodes everything but RFC 3986 unreserved characters, as the boot services do. */
     static String encode(byte[] data) {
-        StringBuilder b = new StringBuilder("data:,");
-        for (byte x : data) {
-            int c = x & 0xFF;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return b.toString();
+        return io.kubermesh.boot.machine.IgnitionRenderer.dataUrl(data);
     }
 
     private static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package io.kubermesh.image.node;
 
+import io.kubermesh.api.HostRequirements;
 import io.kubermesh.boot.machine.ClusterProfile;
 
 import java.io.IOException;
@@ -72,14 +73,14 @@ public final class NodeSetup {
             }
             if (Files.isRegularFile(Path.of("/etc/hostname"))) {
                 String host = Files.readString(Path.of("/etc/hostname")).strip();
-                sys.run("hostname", "-F", "/etc/hostname");
+                sys.run(HostRequirements.HOSTNAME.args("-F", "/etc/hostname"));
                 // The agent names itself after the host name it resolves; no DNS here, so /etc/hosts says it.
                 Files.writeString(Path.of("/etc/hosts"), hosts(host));
             }
-            sys.run("systemctl", "daemon-reload");
+            sys.run(HostRequirements.SYSTEMCTL.args("daemon-reload"));
             for (String unit : applied.enabled()) {
                 if (!unit.equals("kubermesh-agent.service")) {
-                    sys.run("systemctl", "start", "--no-block", unit);
+                    sys.run(HostRequirements.SYSTEMCTL.args("start", "--no-block", unit));
                 }
             }
             if (cmd.netbooted()) {
@@ -97,7 +98,7 @@ public final class NodeSetup {
         } finally {
             if (temporary != null) {
                 try {
-                    sys.run("ip", "-6", "addr", "del", temporary[0], "dev", temporary[1]);
+                    sys.run(HostRequirements.IP.args("-6", "addr", "del", temporary[0], "dev", temporary[1]));
                 } catch (RuntimeException e) {
                     say("could not remove " + temporary[0] + " from " + temporary[1] + ": " + e.getMessage());
                 }
@@ -123,13 +124,13 @@ public final class NodeSetup {
             return false;
         }
         String dev = data.toRealPath().toString();
-        sys.run("e2fsck", "-p", dev);
+        sys.run(HostRequirements.E2FSCK.args("-p", dev));
         Files.createDirectories(Path.of(NodeLayout.STATE));
-        sys.run("mount", "-t", "ext4", "-o", "noatime", dev, NodeLayout.STATE);
+        sys.run(HostRequirements.MOUNT.args("-t", "ext4", "-o", "noatime", dev, NodeLayout.STATE));
         say("data partition " + dev + " mounted on " + NodeLayout.STATE);
         if (Files.exists(esp)) {
             Files.createDirectories(Path.of(NodeLayout.ESP));
-            sys.run("mount", "-t", "vfat", "-o", "umask=0077", esp.toRealPath().toString(), NodeLayout.ESP);
+            sys.run(HostRequirements.MOUNT.args("-t", "vfat", "-o", "umask=0077", esp.toRealPath().toString(), NodeLayout.ESP));
             say("ESP " + esp.toRealPath() + " mounted on " + NodeLayout.ESP);
         }
         return true;
@@ -145,7 +146,7 @@ public final class NodeSetup {
         String url = cmd.get(KernelCommandLine.IGNITION_URL).orElseThrow();
         List<String> ports = sys.meshPorts();
         for (String p : ports) {
-            sys.run("ip", "link", "set", p, "up");
+            sys.run(HostRequirements.IP.args("link", "set", p, "up"));
         }
         String server = java.net.URI.create(url).getHost().replace("[", "").replace("]", "");
         say("mesh ports " + ports + " up; waiting for the router advertisement of " + server);
@@ -220,15 +221,15 @@ public final class NodeSetup {
         say("installing on " + d.device() + " (" + (d.bytes() >> 20) + " MiB)");
         var layout = new io.kubermesh.image.build.DiskLayout(INSTALL_ESP_MIB * io.kubermesh.image.build.DiskLayout.MIB,
                 64 * io.kubermesh.image.build.DiskLayout.MIB);
-        sys.run("wipefs", "-a", "-q", d.device());
+        sys.run(HostRequirements.WIPEFS.args("-a", "-q", d.device()));
         sys.runWithInput(layout.sfdiskScript(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(),
-                java.util.UUID.randomUUID(), true), "sfdisk", "-q", d.device());
-        sys.run("udevadm", "settle", "--timeout=30");
-        sys.run("mkfs.vfat", "-F", "32", "-n", "KUBERMESH", d.partition(1));
-        sys.run("mkfs.ext4", "-q", "-F", "-L", "kmdata", d.partition(2));
+                java.util.UUID.randomUUID(), true), HostRequirements.SFDISK.args("-q", d.device()));
+        sys.run(HostRequirements.UDEVADM.args("settle", "--timeout=30"));
+        sys.run(HostRequirements.MKFS_VFAT.args("-F", "32", "-n", "KUBERMESH", d.partition(1)));
+        sys.run(HostRequirements.MKFS_EXT4.args("-q", "-F", "-L", "kmdata", d.partition(2)));
         Files.createDirectories(Path.of(NodeLayout.ESP));
         Files.createDirectories(Path.of(NodeLayout.STATE));
-        sys.run("mount", "-t", "vfat", "-o", "umask=0077", d.partition(1), NodeLayout.ESP);
+        sys.run(HostRequirements.MOUNT.args("-t", "vfat", "-o", "umask=0077", d.partition(1), NodeLayout.ESP));
         Path esp = Path.of(NodeLayout.ESP);
         Files.createDirectories(esp.resolve("EFI/BOOT"));
         Files.createDirectories(esp.resolve("loader/entries"));
@@ -236,7 +237,7 @@ public final class NodeSetup {
         Files.writeString(esp.resolve("loader/loader.conf"), io.kubermesh.image.build.EspContents.loaderConf());
         Files.writeString(esp.resolve("loader/entries/kubermesh.conf"), io.kubermesh.image.build.EspContents.entry());
         download(server, Files.createDirectories(esp.resolve("kubermesh")));
-        sys.run("mount", "-t", "ext4", "-o", "noatime", d.partition(2), NodeLayout.STATE);
+        sys.run(HostRequirements.MOUNT.args("-t", "ext4", "-o", "noatime", d.partition(2), NodeLayout.STATE));
         Path saved = Path.of(NodeLayout.STATE, NodeLayout.IGNITION_FILE);
         Files.deleteIfExists(saved);
         Files.createFile(saved, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -245,16 +246,9 @@ public final class NodeSetup {
         // The data partition now covers the in-memory state directory: the Ignition files that
         // live there (the credentials under pki/) are written again onto it, or the agent would
         // find no certificate and no routing key (found by NetbootInstallIT).
-        String under = NodeLayout.STATE + "/";
-        for (IgnitionConfig.File f : IgnitionConfig.parse(ignitionJson).files()) {
-            if (f.path().startsWith(under)) {
-                Path onDisk = Path.of(f.path());
-                Files.createDirectories(onDisk.getParent());
-                Files.write(onDisk, f.contents());
-                Files.setPosixFilePermissions(onDisk, IgnitionApplier.permissions(f.mode() & 0777));
-            }
-        }
-        sys.run("sync");
+        List<String> again = IgnitionApplier.reapplyUnder(IgnitionConfig.parse(ignitionJson), NodeLayout.STATE, Path.of("/"));
+        say("written again onto the data partition: " + again);
+        sys.run(HostRequirements.SYNC.args());
         say("installed on " + d.device() + ": " + d.partition(1) + " ESP, " + d.partition(2) + " data; keeps running from memory");
         return true;
     }
@@ -282,11 +276,15 @@ public final class NodeSetup {
         // The Ignition config carries the phone-home URL with this boot's secret; the server
         // refuses one without it (issue 15). Older servers gave none: then the plain URL.
         Path given = Path.of(PHONE_HOME_FILE);
-        String url = Files.isRegularFile(given) ? Files.readString(given).strip()
-                : server + "/machines/" + mac + "/phone-home";
+        String url = phoneHomeUrl(Files.isRegularFile(given) ? Files.readString(given) : null, server, mac);
         String answer = sys.post(url, "{\"state\":\"" + state + "\"}");
         say("phoned home " + state + " as " + mac + ": " + answer.lines().filter(l -> l.contains("\"state\"")).findFirst()
                 .orElse(answer.strip()).strip());
+    }
+
+    /** The URL the Ignition config gave ({@code given}, with the boot secret), else the plain one of {@code server}. */
+    static String phoneHomeUrl(String given, String server, String mac) {
+        return given != null && !given.isBlank() ? given.strip() : server + "/machines/" + mac + "/phone-home";
     }
 
     /** Binds the ESP's kubermesh/ (kernel, initrd) into the agent's assets, so this node serves the OS it runs. */
@@ -305,7 +303,7 @@ public final class NodeSetup {
             }
         }
         if (!sys.isMountPoint(assets)) {
-            sys.run("mount", "--bind", "-o", "ro", source.toString(), assets.toString());
+            sys.run(HostRequirements.MOUNT.args("--bind", "-o", "ro", source.toString(), assets.toString()));
         }
         say("serving the netboot image of " + source + " at /assets/kubermesh/");
     }

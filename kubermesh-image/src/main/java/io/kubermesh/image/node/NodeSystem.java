@@ -1,5 +1,7 @@
 package io.kubermesh.image.node;
 
+import io.kubermesh.api.HostRequirements;
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.image.internal.Command;
 
 import java.io.IOException;
@@ -23,12 +25,12 @@ class NodeSystem {
         return Files.readString(Path.of(file));
     }
 
-    void run(String... argv) {
-        Command.of(argv).timeout(600).run();
+    void run(CommandLine command) {
+        Command.of(command).timeout(600).run();
     }
 
-    void runWithInput(String input, String... argv) {
-        Command.of(argv).timeout(600).run(input.getBytes(StandardCharsets.UTF_8));
+    void runWithInput(String input, CommandLine command) {
+        Command.of(command).timeout(600).run(input.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The mesh ports ({@code clusterN}) this machine has, sorted. */
@@ -42,7 +44,7 @@ class NodeSystem {
     String onLinkPort(String address) {
         String out;
         try {
-            out = Command.of("ip", "-o", "-6", "route", "get", address).timeout(10).run();
+            out = Command.of(HostRequirements.IP.args("-o", "-6", "route", "get", address)).timeout(10).run();
         } catch (RuntimeException e) {
             return null;
         }
@@ -52,10 +54,10 @@ class NodeSystem {
 
     /** Adds an address (duplicate address detection on) and waits until it is usable. */
     void addAddress(String cidr, String dev) throws IOException, InterruptedException {
-        run("ip", "-6", "addr", "add", cidr, "dev", dev, "valid_lft", "1800", "preferred_lft", "1800");
+        run(HostRequirements.IP.args("-6", "addr", "add", cidr, "dev", dev, "valid_lft", "1800", "preferred_lft", "1800"));
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            String out = Command.of("ip", "-o", "-6", "addr", "show", "dev", dev).run();
+            String out = Command.of(HostRequirements.IP.args("-o", "-6", "addr", "show", "dev", dev)).run();
             String line = out.lines().filter(l -> l.contains(" " + cidr + " ")).findFirst().orElse("");
             if (line.contains("dadfailed")) {
                 throw new IOException(cidr + " on " + dev + " is in use by another host (DAD failed)");

@@ -34,6 +34,22 @@ class IgnitionApplierTest {
     }
 
     @Test
+    void reapplyingUnderADirectoryWritesOnlyItsFilesWithTheirModes() throws IOException {
+        // An installed node: its data partition is mounted over /var/lib/kubermesh after the first apply.
+        IgnitionConfig c = new IgnitionConfig(List.of(
+                new IgnitionConfig.File("/var/lib/kubermesh/pki/node.key", 0600, "kmrv2 key".getBytes()),
+                new IgnitionConfig.File("/var/lib/kubermesh-other/x", 0644, "no".getBytes()),
+                new IgnitionConfig.File("/etc/hostname", 0644, "km-1\n".getBytes())), List.of(), List.of());
+        List<String> written = IgnitionApplier.reapplyUnder(c, NodeLayout.STATE, root);
+        assertThat(written).singleElement().asString().startsWith("/var/lib/kubermesh/pki/node.key (0600");
+        assertThat(Files.readString(root.resolve("var/lib/kubermesh/pki/node.key"))).isEqualTo("kmrv2 key");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/kubermesh/pki/node.key"))))
+                .isEqualTo("rw-------");
+        assertThat(root.resolve("etc/hostname")).doesNotExist();
+        assertThat(root.resolve("var/lib/kubermesh-other")).doesNotExist();
+    }
+
+    @Test
     void overwritesAnExistingFileAndReplacesALinkRatherThanFollowingIt() throws IOException {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/hostname"), "old\n");

@@ -29,4 +29,14 @@ class NodeSetupTest {
         org.assertj.core.api.Assertions.assertThat(NodeSetup.redacted("POST http://x/machines/m/phone-home?secret=abc: HTTP 403"))
                 .isEqualTo("POST http://x/machines/m/phone-home?secret=<redacted>: HTTP 403");
     }
+
+    @Test
+    void phoneHomeUsesTheUrlTheIgnitionConfigGaveWithItsSecret() {
+        assertThat(NodeSetup.phoneHomeUrl("http://[2001:db8::20]:8080/machines/52:54:00:00:00:01/phone-home?secret=ab12\n",
+                "http://[2001:db8::20]:8080", "52:54:00:00:00:01"))
+                .isEqualTo("http://[2001:db8::20]:8080/machines/52:54:00:00:00:01/phone-home?secret=ab12");
+        assertThat(NodeSetup.phoneHomeUrl(null, "http://[2001:db8::20]:8080", "52:54:00:00:00:01"))
+                .isEqualTo("http://[2001:db8::20]:8080/machines/52:54:00:00:00:01/phone-home");
+        assertThat(NodeSetup.phoneHomeUrl(" \n", "http://s", "m")).isEqualTo("http://s/machines/m/phone-home");
+    }
 }
