@@ -54,6 +54,19 @@ class ConsoleLogTest {
         assertThat(new ConsoleLog(log).tail(3)).containsExactly("line 99998", "line 99999", "agent exited (status 1); left stopped");
     }
 
+    @Test
+    void aTruncatedLogIsFollowedAgainFromItsStart() throws Exception {
+        Path log = dir.resolve("console.log");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (AutoCloseable f = new ConsoleLog(log).follow("t", lines::add)) {
+            Files.writeString(log, "before a restart, a longer line\n");
+            waitFor(lines, 1);
+            Files.writeString(log, "after\n"); // replaced by a shorter log
+            waitFor(lines, 2);
+        }
+        assertThat(lines).containsExactly("before a restart, a longer line", "after");
+    }
+
     private static void waitFor(List<String> lines, int n) throws InterruptedException {
         for (int i = 0; i < 200 && lines.size() < n; i++) {
             Thread.sleep(25);

@@ -241,7 +241,7 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return gateway.consoleLog().follow(lines);
+            return gateway.consoleLog().follow("console-gateway", lines);
         }
         return power.console(machine, lines);
     }

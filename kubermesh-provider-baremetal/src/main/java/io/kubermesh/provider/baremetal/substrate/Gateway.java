@@ -1,5 +1,6 @@
 package io.kubermesh.provider.baremetal.substrate;
 
+import io.kubermesh.agent.console.ConsoleLog;
 import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.MacAddress;
@@ -8,7 +9,6 @@ import io.kubermesh.api.SubstrateException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.spi.AgentJvm;
-import io.kubermesh.spi.ConsoleLog;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +150,7 @@ final class Gateway {
 
     /** The agent's output, as the gateway's console. */
     ConsoleLog consoleLog() {
-        return new ConsoleLog("gateway", console());
+        return new ConsoleLog(console());
     }
 
     /** One port up or down administratively: down, the machine cabled to it loses its link (carrier). */
