@@ -9,11 +9,14 @@ KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux
 # What `up --substrate libvirt` needs on top (VMs with UEFI firmware); ./kubermesh installs them only
 # when a command asks for that substrate, and the libvirt provider's checkEnvironment names them.
 KUBERMESH_LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 ovmf)
+# What `image build --ipxe-source DIR` needs on top to compile iPXE (HostRequirements.IPXE_BUILD_PROGRAMS
+# and LZMA_HEADER); ./kubermesh installs them only when a command names --ipxe-source.
+KUBERMESH_IPXE_BUILD_PACKAGES=(make gcc perl-base liblzma-dev)
 # What the whole test suite needs on top: real clients, daemons and firmware the ITs talk to.
 KUBERMESH_TEST_PACKAGES=(isc-dhcp-client tftp-hpa tftpd-hpa atftp curl tcpdump frr bird2 dnsmasq-base
   nginx-light qemu-system-x86 ovmf ipxe ipxe-qemu etcd-server etcd-client kea-admin iptables
   busybox-static cpio kmod libvirt-daemon-system libvirt-clients dosfstools mtools
-  openipmi ipmitool redfishtool python3-sushy python3)
+  openipmi ipmitool redfishtool python3-sushy python3 make gcc perl-base liblzma-dev)
 
 # ensure_packages PKG... : installs those not installed, saying which; exit 3 if that is impossible.
 ensure_packages() {

@@ -75,6 +75,17 @@ class PackageSetTest {
     }
 
     @Test
+    void theIpxeBuildsPackagesAreInstalledWhenACommandNamesAnIpxeSource() {
+        // `./kubermesh image build --ipxe-source DIR` installs KUBERMESH_IPXE_BUILD_PACKAGES first.
+        Set<String> needed = new LinkedHashSet<>();
+        HostRequirements.IPXE_BUILD_PROGRAMS.forEach(p -> needed.add(p.debianPackage()));
+        needed.add(HostRequirements.LZMA_HEADER.debianPackage());
+        assertThat(needed).as("the iPXE build's packages").contains("make", "gcc", "liblzma-dev");
+        assertThat(RepositoryFiles.packages("KUBERMESH_IPXE_BUILD_PACKAGES"))
+                .as("KUBERMESH_IPXE_BUILD_PACKAGES in scripts/setup.sh").containsExactlyInAnyOrderElementsOf(needed);
+    }
+
+    @Test
     void theSeedNeedsTheBootLoadersEtcdAndItsDaemon() {
         List<Requirement> seed = Preflight.forNode(ClusterConfig.seed(), HostRequirements.IPXE_DIRECTORY).stream()
                 .map(Preflight.Need::requirement).toList();

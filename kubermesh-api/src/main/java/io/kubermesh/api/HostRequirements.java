@@ -82,6 +82,22 @@ public final class HostRequirements {
             MCOPY, SFDISK, MKFS_VFAT, MKFS_EXT4, JLINK);
 
     /**
+     * What {@code image build --ipxe-source DIR} runs to build kubermesh's IPv6-first iPXE from an
+     * iPXE source tree; only that option needs them, so they are not in {@code KUBERMESH_RUN_PACKAGES}
+     * and a build that needs one names its package.
+     */
+    public static final Requirement.Program MAKE = new Requirement.Program("make", "make", "make",
+            "building iPXE from its source (image build --ipxe-source)");
+    public static final Requirement.Program GCC = new Requirement.Program("gcc", "gcc", "gcc",
+            "compiling iPXE (image build --ipxe-source)");
+    public static final Requirement.Program PERL = new Requirement.Program("perl", "perl", "perl-base",
+            "iPXE's build scripts (image build --ipxe-source)");
+    public static final List<Requirement.Program> IPXE_BUILD_PROGRAMS = List.of(MAKE, GCC, PERL);
+    /** iPXE's zbin, which compresses the BIOS loaders, includes it. */
+    public static final Requirement.File LZMA_HEADER = new Requirement.File(Path.of("/usr/include/lzma.h"), "liblzma-dev",
+            "compressing iPXE's BIOS loaders (image build --ipxe-source)");
+
+    /**
      * What {@code image node-setup} runs on a booted node (with {@link #IP}, {@link #SFDISK},
      * {@link #MKFS_VFAT} and {@link #MKFS_EXT4}): programs of the node image, whose packages the
      * image recipe installs, not the building host.

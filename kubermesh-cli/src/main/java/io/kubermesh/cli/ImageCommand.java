@@ -49,6 +49,12 @@ final class ImageCommand extends CommandGroup {
                 description = "The kubermesh CLI jar to pack, with its lib/ beside it (default: the jar this command runs from).")
         Path agentJar;
 
+        @Option(names = "--ipxe-source", paramLabel = "DIR",
+                description = "An iPXE source tree (apt-get source ipxe, or a checkout of iPXE) to build kubermesh's "
+                        + "IPv6-first loaders from, served by default with Debian's kept in debian/ (default: serve "
+                        + "Debian's loaders, which wait about 15 s for DHCPv4 at every iPXE stage).")
+        Path ipxeSource;
+
         @Override
         public Integer call() throws Exception {
             if (Files.exists(output) && !Files.isDirectory(output)) {
@@ -65,7 +71,7 @@ final class ImageCommand extends CommandGroup {
             }
 
             ImageResult r = ImageBuilder.build(new ImageRequest(yaml, cluster.source != null && cluster.source.config != null
-                    ? cluster.source.config.toString() : "profile", output, cache, agent, null,
+                    ? cluster.source.config.toString() : "profile", output, cache, agent, null, ipxeSource,
                     line -> System.err.println("kubermesh: " + line)));
             System.out.println(r.usbImage());
             System.out.println(r.netboot());

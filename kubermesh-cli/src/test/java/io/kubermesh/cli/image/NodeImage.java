@@ -32,10 +32,19 @@ final class NodeImage {
             long t = System.nanoTime();
             built = ImageBuilder.build(new ImageRequest(ClusterYaml.write(ClusterConfig.seed()), "profile seed",
                     Path.of("target/it-image").toAbsolutePath(), Path.of(ImageRequest.DEFAULT_CACHE), AgentPayload.of(jar), null,
-                    line -> System.out.println("image build: " + line)));
+                    ipxeSource(), line -> System.out.println("image build: " + line)));
             seconds = (System.nanoTime() - t) / 1e9;
             System.out.printf("node image built in %.1f s (cached layers: %s)%n", seconds, built.cached());
         }
         return built;
+    }
+
+    /**
+     * {@code -Dkubermesh.ipxe.source=DIR} builds the image with kubermesh's IPv6-first iPXE from that
+     * source tree (kubermesh-benchmarks' ipxe-bench.sh); without it, Debian's loaders.
+     */
+    private static Path ipxeSource() {
+        String dir = System.getProperty("kubermesh.ipxe.source", "");
+        return dir.isBlank() ? null : Path.of(dir);
     }
 }

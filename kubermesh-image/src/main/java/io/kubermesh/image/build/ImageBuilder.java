@@ -43,6 +43,10 @@ public final class ImageBuilder {
 
     public static ImageResult build(ImageRequest r) throws IOException {
         ClusterConfig.parse(r.clusterYaml(), r.clusterSource());
+        IpxeBuild ipxe = r.ipxe();
+        if (ipxe.given()) {
+            IpxeBuild.requireTools();
+        }
         // jlink is the found JDK's own (JavaRuntime.jdk checks it), not the one on PATH.
         Tools.require(HostRequirements.IMAGE_BUILD_PROGRAMS.stream().filter(p -> p != HostRequirements.JLINK).toList());
         Path jdk = JavaRuntime.jdk();
@@ -60,7 +64,7 @@ public final class ImageBuilder {
             Path jre = cache.get("java", JavaRuntime.describe(jdk), dir -> JavaRuntime.build(jdk, dir, epoch, ROOT_ZSTD, r.log()),
                     hit -> cached.put("java", hit));
             t = step(seconds, "java", t, r, cached.get("java"));
-            Path loaders = Loaders.layer(cache, root, epoch, r.log(), cached);
+            Path loaders = Loaders.layer(cache, ipxe, root, epoch, r.log(), cached);
             t = step(seconds, "loaders", t, r, cached.get("loaders"));
             Path agent = cache.get("agent", r.agent().describe(), dir -> {
                 try (Zstd z = Zstd.to(dir.resolve("agent.cpio.zst"), AGENT_ZSTD)) {

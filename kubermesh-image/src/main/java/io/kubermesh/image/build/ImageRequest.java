@@ -13,10 +13,11 @@ import java.util.function.Consumer;
  * @param cache the layer cache, outside any clone ({@value #DEFAULT_CACHE} by default)
  * @param agent the kubermesh program packed into the image
  * @param recipe the root filesystem's recipe
+ * @param ipxeSource an iPXE source tree to build kubermesh's IPv6-first loaders from ({@link IpxeBuild}); null serves Debian's
  * @param log progress lines
  */
 public record ImageRequest(String clusterYaml, String clusterSource, Path output, Path cache, AgentPayload agent,
-                           RootRecipe recipe, Consumer<String> log) {
+                           RootRecipe recipe, Path ipxeSource, Consumer<String> log) {
     public static final String DEFAULT_CACHE = "/var/cache/kubermesh/image";
 
     public ImageRequest {
@@ -26,5 +27,10 @@ public record ImageRequest(String clusterYaml, String clusterSource, Path output
         Objects.requireNonNull(agent, "agent");
         recipe = recipe == null ? RootRecipe.bookworm() : recipe;
         log = log == null ? line -> { } : log;
+    }
+
+    /** The iPXE build this request asks for: {@link IpxeBuild#none()} without a source tree. */
+    IpxeBuild ipxe() {
+        return ipxeSource == null ? IpxeBuild.none() : IpxeBuild.from(ipxeSource);
     }
 }

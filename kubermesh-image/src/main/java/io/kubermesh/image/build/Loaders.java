@@ -23,9 +23,8 @@ final class Loaders {
     private Loaders() {
     }
 
-    static Path layer(LayerCache cache, Path root, long epoch, Consumer<String> log, Map<String, Boolean> cached)
-            throws IOException {
-        IpxeBuild ipxe = IpxeBuild.standard();
+    static Path layer(LayerCache cache, IpxeBuild ipxe, Path root, long epoch, Consumer<String> log,
+                      Map<String, Boolean> cached) throws IOException {
         Path built = ipxe.build(cache, log, cached);
         Path source = built != null ? built : root.resolve("ipxe-debian");
         String description = "kubermesh-loaders-1\n" + (built != null ? "ipxe " + built.getFileName() : "debian "
