@@ -169,8 +169,10 @@ final class IpxeBuild {
             Files.writeString(work.resolve("src/config/local/general.h"), LOCAL_GENERAL_H);
             Path script = work.resolve("kubermesh.ipxe");
             Files.writeString(script, SCRIPT);
+            // NO_WERROR: older trees warn under newer compilers. -fcommon: trees before 2020 define
+            // symbols such as _shared_bss in several drivers, which gcc 10 and later refuse by default.
             List<String> args = new ArrayList<>(List.of("-C", work.resolve("src").toString(), "-j" + jobs,
-                    "NO_WERROR=1", "EMBED=" + script));
+                    "NO_WERROR=1", "EXTRA_CFLAGS=-fcommon", "EMBED=" + script));
             args.addAll(TARGETS.keySet());
             Command.of(HostRequirements.MAKE.args(args)).timeout(3600).log(line -> {
                 if (line.contains("[FINISH]")) {

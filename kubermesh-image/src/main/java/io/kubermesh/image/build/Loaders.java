@@ -4,6 +4,7 @@ import io.kubermesh.image.cpio.CpioEntry;
 import io.kubermesh.image.cpio.CpioWriter;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,17 +35,23 @@ final class Loaders {
             try (Zstd z = Zstd.to(dir.resolve("loaders.cpio.zst"), ImageBuilder.AGENT_ZSTD)) {
                 OutputStream out = z.stream();
                 CpioWriter cpio = new CpioWriter(out);
+                String loaders = NodeFiles.LOADERS.substring(1);
                 for (String name : RootLayer.DEBIAN_LOADERS) {
                     Path f = source.resolve(name);
-                    try (var in = Files.newInputStream(f)) {
-                        cpio.add(CpioEntry.file(NodeFiles.LOADERS.substring(1) + "/" + name, 0644, epoch, Files.size(f)), in);
-                    }
+                    add(cpio, loaders + "/" + name, f, epoch);
                     Files.copy(f, dir.resolve(name));
                 }
+                // Debian's stay in debian/ beside them: the root layer puts them there (RootLayer)
                 cpio.finish();
                 out.flush();
             }
-        }, hit -> { });
+        }, hit -> cached.put("loaders", hit));
+    }
+
+    private static void add(CpioWriter cpio, String name, Path file, long epoch) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            cpio.add(CpioEntry.file(name, 0644, epoch, Files.size(file)), in);
+        }
     }
 
     /** {@code netboot/ipxe}: the default loaders and Debian's in {@code debian/}. */
