@@ -20,6 +20,7 @@ record JoinTimeline(Map<String, Duration> steps, Duration total) {
             new String[] {"launch (power on to JVM process)", null},
             new String[] {"JVM start to firmware main", "firmware: started"},
             new String[] {"carrier", "firmware: link up"},
+            new String[] {"link-local address (duplicate address detection)", "firmware: link-local"},
             new String[] {"DHCPv6 as firmware", "firmware: DHCPv6 (UEFI"},
             new String[] {"TFTP", "firmware: TFTP"},
             new String[] {"DHCPv6 as iPXE", "firmware: DHCPv6 (iPXE"},

@@ -43,7 +43,7 @@ class UefiPxeBootIT {
         System.out.printf("UEFI PXE boot (%s iPXE from %s): marker after %.1f s%n%s", ours ? "kubermesh's" : "Debian's",
                 loaders, marker, lab.timeline()
                 .server("first Solicit (firmware, arch 7)", "SOLICIT").server("TFTP RRQ snponly.efi", "RRQ snponly.efi")
-                .server("iPXE's DHCPv6 (user class iPXE)", "user class iPXE")
+                .server("iPXE's DHCPv6 (boot file boot.ipxe)", "8080/boot.ipxe")
                 .server("boot.ipxe (iPXE)", "GET /boot.ipxe").server("kernel", "GET /assets/vmlinuz")
                 .console("marker", "KUBERMESH-MARKER"));
     }

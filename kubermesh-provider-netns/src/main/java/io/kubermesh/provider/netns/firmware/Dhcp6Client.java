@@ -88,6 +88,18 @@ public final class Dhcp6Client {
         }
     }
 
+    /**
+     * Waits until {@code iface} has a usable link-local address (the kernel's duplicate address
+     * detection done, as UEFI firmware waits for its own before it solicits) and returns it.
+     */
+    public static Inet6Address linkLocal(String iface, Duration timeout) {
+        try (DatagramChannel ch = open(iface, System.nanoTime() + timeout.toNanos())) {
+            return (Inet6Address) ((InetSocketAddress) ch.getLocalAddress()).getAddress();
+        } catch (IOException e) {
+            throw new SubstrateException("no usable link-local address on " + iface + ": " + e.getMessage(), e);
+        }
+    }
+
     private static DatagramChannel open(String iface, long deadline) throws IOException {
         // Java lists only interfaces that have an address (SIOCGIFCONF and /proc/net/if_inet6), so
         // a port whose carrier just came up is invisible until the kernel gives it its link-local

@@ -52,6 +52,10 @@ public final class Firmware {
         Link port = awaitCable(netlink, deadline);
         MacAddress mac = port.mac().orElseThrow();
         step(console, "link up on %s (%s), starting network boot%n", port.name(), mac);
+        // Firmware solicits from its link-local address once duplicate address detection passed
+        // (EDK2: a random 0.2-1 s delay, then one probe and 1 s; the kernel here: 0-1 s, then 1 s).
+        step(console, "link-local %s usable%n", Dhcp6Client.linkLocal(port.name(), remaining(deadline)).getHostAddress()
+                .replaceAll("%.*$", ""));
         Dhcp6Client.Lease uefi = Dhcp6Client.lease(port.name(), Dhcp6Client.Stage.uefi(mac), remaining(deadline));
         step(console, "DHCPv6 (UEFI, arch 7, PXEClient): address %s, boot file %s%n", uefi.address(),
                 uefi.bootFileUrl().orElse("(none)"));
