@@ -118,7 +118,7 @@ final class CredentialIssuer {
                         + " etcd on each node); the machine asks again on its next boot attempt"
                         + (last == null ? "" : "; last error: " + last.getMessage()));
             }
-            sleep(200);
+            sleep(50); // the leader answers as soon as its watch sees the request (RequestWatch)
         }
     }
 

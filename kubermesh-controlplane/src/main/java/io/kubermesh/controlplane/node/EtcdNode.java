@@ -93,6 +93,9 @@ public final class EtcdNode implements AutoCloseable {
     private EtcdMember member;
     private String lastRole = "";
     private final MemberCertificate certificate;
+    private final Wakeup wakeup = new Wakeup();
+    /** While this node leads: a certificate request wakes the loop at once. */
+    private final RequestWatch requests = new RequestWatch(wakeup::wake);
 
     /**
      * @param admitted the enrolment policy, asked before this node (when it leads) signs a
@@ -160,7 +163,7 @@ public final class EtcdNode implements AutoCloseable {
                 LOG.warn("etcd: {}", e.getMessage());
             }
             try {
-                Thread.sleep(settings.tick().toMillis());
+                wakeup.pause(settings.tick());
             } catch (InterruptedException e) {
                 return;
             }
@@ -418,6 +421,7 @@ public final class EtcdNode implements AutoCloseable {
             return;
         }
         try {
+            requests.follow(memberClient());
             List<Member> members = membership(memberClient()).list();
             duties.sign(memberClient(), certificate.authority(this::memberClient), members, settings.controlPlane().etcdMembers(), CALL);
             duties.maintain(memberClient(), members, CALL);
@@ -531,6 +535,7 @@ public final class EtcdNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
+            requests.close();
             if (member != null) {
                 member.stop();
             }
