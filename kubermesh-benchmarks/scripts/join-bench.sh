@@ -5,6 +5,8 @@
 # the agent's RSS. Namespaces kmchb-*, removed at the end (failure included).
 # Usage: kubermesh-benchmarks/scripts/join-bench.sh [sizes] [repetitions] [daemons]
 #   e.g. join-bench.sh 4,8,16 3 frr        join-bench.sh 4,8 3 frr,bird (BIRD/FRR ratio)
+#   a size N is a line of N machines (the joiner at its far end); RxC a grid of R*C machines and
+#   the joiner at the corner opposite the gateway (join-bench.sh 32,4x8,64,8x8 1 frr)
 # AGENT_JAVA_OPTS overrides the agent JVM's options (default: those `kubermesh up` uses);
 # ARCHIVE=0 runs the agents without the class archive `kubermesh up` makes and uses.
 set -eu

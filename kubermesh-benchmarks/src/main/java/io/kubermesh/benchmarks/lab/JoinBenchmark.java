@@ -45,7 +45,7 @@ public final class JoinBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<String> agent = Arrays.asList(args[0].trim().split("\\s+"));
-        int[] sizes = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        List<Shape> sizes = Arrays.stream(args[1].split(",")).map(Shape::parse).toList();
         int reps = Integer.parseInt(args[2]);
         List<String> daemons = Arrays.asList(args[3].split(","));
         Path root = Path.of(args[4]);
@@ -54,10 +54,10 @@ public final class JoinBenchmark {
         // As `kubermesh up` does: the agents' class archive, made once by a training join (netns prepares it).
         boolean archive = args.length > 5 && args[5].equals("archive");
         System.out.println("agent command: " + String.join(" ", agent));
-        Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
+        Map<String, Map<Shape, Result>> results = new LinkedHashMap<>();
         for (String daemon : daemons) {
-            for (int n : sizes) {
-                Result r = run(agent, archive, daemon, n, reps, root.resolve(daemon + "-" + n));
+            for (Shape n : sizes) {
+                Result r = run(agent, archive, daemon, n, reps, root.resolve(daemon + "-" + n.token()));
                 results.computeIfAbsent(daemon, k -> new LinkedHashMap<>()).put(n, r);
                 print(daemon, n, r);
             }
@@ -72,18 +72,57 @@ public final class JoinBenchmark {
                     peer = String.format(Locale.ROOT, ", %s/frr %.2f", d.getKey(),
                             s / secs(results.get("frr").get(e.getKey()).median().total()));
                 }
-                System.out.printf(Locale.ROOT, "  %-4s %2d machines: %.2f s (x%.2f the %.0f s goal)%s; agent RSS %.0f MiB, "
-                                + "routing daemons %.0f MiB; first agent (gateway) start to ready %.2f s%n", d.getKey(),
-                        e.getKey(), s, s / GOAL_SECONDS, GOAL_SECONDS, peer, e.getValue().agentRssKib() / 1024.0,
-                        e.getValue().daemonsRssKib() / 1024.0, e.getValue().gatewayReady());
+                System.out.printf(Locale.ROOT, "  %-4s %s: %.2f s (x%.2f the %.0f s goal)%s; agent RSS %.0f MiB, "
+                                + "routing daemons %.0f MiB; first agent (gateway) start to ready %.2f s; the mesh up in %.1f s%n",
+                        d.getKey(), e.getKey(), s, s / GOAL_SECONDS, GOAL_SECONDS, peer, e.getValue().agentRssKib() / 1024.0,
+                        e.getValue().daemonsRssKib() / 1024.0, e.getValue().gatewayReady(), e.getValue().meshUp());
             }
         }
     }
 
-    record Result(List<JoinTimeline> joins, JoinTimeline median, long agentRssKib, long daemonsRssKib, double gatewayReady) {
+    record Result(List<JoinTimeline> joins, JoinTimeline median, long agentRssKib, long daemonsRssKib, double gatewayReady,
+                  double meshUp) {
     }
 
-    private static Result run(List<String> agent, boolean archive, String daemon, int n, int reps, Path dir)
+    /**
+     * A size: {@code N}, a line of N-1 machines and the joiner at its far end (N in all), or
+     * {@code RxC}, a grid of R rows and C columns and the joiner at the corner opposite the
+     * gateway (R*C+1 in all).
+     */
+    record Shape(int rows, int columns) {
+        static Shape parse(String token) {
+            String t = token.trim();
+            if (t.contains("x")) {
+                String[] rc = t.split("x");
+                return new Shape(Integer.parseInt(rc[0]), Integer.parseInt(rc[1]));
+            }
+            return new Shape(0, Integer.parseInt(t) - 1);
+        }
+
+        boolean grid() {
+            return rows > 0;
+        }
+
+        int machines() {
+            return (grid() ? rows * columns : columns) + 1;
+        }
+
+        Topology topology() {
+            return grid() ? Topology.grid(rows, columns) : Topology.line(columns);
+        }
+
+        String token() {
+            return grid() ? rows + "x" + columns : Integer.toString(machines());
+        }
+
+        @Override
+        public String toString() {
+            return machines() + " machines (" + (grid() ? "grid " + rows + "x" + columns + ", the new one at the far corner"
+                    : "line, the new one at the far end") + ")";
+        }
+    }
+
+    private static Result run(List<String> agent, boolean archive, String daemon, Shape n, int reps, Path dir)
             throws Exception {
         String yaml = seedYaml().replace("name: lab", "name: chb").replace("daemon: frr", "daemon: " + daemon);
         if (!yaml.contains("daemon: " + daemon)) {
@@ -91,16 +130,17 @@ public final class JoinBenchmark {
         }
         Lab lab = Lab.create(dir, yaml, new NetnsSubstrateProvider(),
                 Map.of(NetnsSubstrate.CLASS_ARCHIVE, archive ? "use" : "off"),
-                line -> System.out.println("  [" + daemon + " " + n + "] " + line));
+                line -> System.out.println("  [" + daemon + " " + n.token() + "] " + line));
         NetnsSubstrate substrate = (NetnsSubstrate) lab.substrate();
         substrate.useMachineCommand(agent);
         try {
             long t0 = System.nanoTime();
-            lab.up(Topology.line(n - 1));
-            System.out.printf(Locale.ROOT, "  line of %d up in %.1f s; joins to the gateway %s%n", n - 1,
-                    (System.nanoTime() - t0) / 1e9, lab.joinTimes());
+            lab.up(n.topology());
+            double meshUp = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "  %s of %d up in %.1f s; joins to the gateway %s%n", n.grid() ? "grid" : "line",
+                    n.machines() - 1, meshUp, lab.joinTimes());
             double gatewayReady = lab.joinTimes().getOrDefault(Topology.GATEWAY, -1.0);
-            String tail = Topology.machineName(n - 2);
+            String tail = Topology.machineName(n.machines() - 2);
             List<JoinTimeline> joins = new ArrayList<>();
             long agentRss = 0;
             long daemonsRss = 0;
@@ -122,7 +162,7 @@ public final class JoinBenchmark {
                 port = lab.substrate().topology().cablesOf(name).get(0).other(name);
                 previous = name;
             }
-            return new Result(joins, JoinTimeline.median(joins), agentRss, daemonsRss, gatewayReady);
+            return new Result(joins, JoinTimeline.median(joins), agentRss, daemonsRss, gatewayReady, meshUp);
         } finally {
             lab.down();
         }
@@ -140,11 +180,10 @@ public final class JoinBenchmark {
         throw new IllegalStateException(name + " not reachable from every machine within " + REACHABLE_SECONDS + " s");
     }
 
-    private static void print(String daemon, int n, Result r) {
+    private static void print(String daemon, Shape n, Result r) {
         JoinTimeline m = r.median();
         double total = secs(m.total());
-        System.out.printf(Locale.ROOT, "%s, %d machines (line, the new one at the far end), %d joins: median %.2f s%n",
-                daemon, n, r.joins().size(), total);
+        System.out.printf(Locale.ROOT, "%s, %s, %d joins: median %.2f s%n", daemon, n, r.joins().size(), total);
         for (var e : m.steps().entrySet()) {
             System.out.printf(Locale.ROOT, "    %-44s %7.0f ms  %5.1f %%%n", e.getKey(), e.getValue().toNanos() / 1e6,
                     total == 0 ? 0 : 100 * secs(e.getValue()) / total);
