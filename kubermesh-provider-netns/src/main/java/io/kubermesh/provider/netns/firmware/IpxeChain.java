@@ -163,26 +163,33 @@ public final class IpxeChain {
 
     /**
      * The Ignition config, asked again every 2 s while the node answers that it cannot decide yet
-     * (its enrolment waits for the cluster's certificate authority, or for an operator): the boot
-     * chain of a real machine retries the same way ({@code IpxeScripts}).
+     * (its enrolment waits for the cluster's certificate authority, or for an operator) or does
+     * not answer in time (its etcd is slow or down): the boot chain of a real machine retries
+     * the same way ({@code IpxeScripts}).
      */
-    private String getWaiting(URI uri) {
+    String getWaiting(URI uri) {
         long deadline = System.nanoTime() + IGNITION_PATIENCE.toNanos();
         while (true) {
+            SubstrateException failure;
             try {
                 return get(uri);
             } catch (Refused e) {
-                boolean retry = e.status == 403 || e.status == 409 || e.status == 503;
-                if (!retry || System.nanoTime() > deadline) {
+                if (e.status != 403 && e.status != 409 && e.status != 503) {
                     throw e;
                 }
-                System.out.println("firmware: " + e.getMessage() + "; asking again in 2 s");
-                try {
-                    Thread.sleep(2000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                failure = e;
+            } catch (SubstrateException e) { // no answer: a read that timed out, a connection refused
+                failure = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure;
+            }
+            System.out.println("firmware: " + failure.getMessage() + "; asking again in 2 s");
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw failure;
             }
         }
     }

@@ -1,7 +1,15 @@
 package io.kubermesh.provider.netns.firmware;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IpxeChainTest {
@@ -12,5 +20,59 @@ class IpxeChainTest {
         assertThat(IpxeChain.redact(refused)).doesNotContain("2db4577dc3f0").doesNotContain("secret=abc")
                 .contains("phone-home?secret=<redacted> : HTTP 409").contains("secret=<redacted>&x=1");
         assertThat(IpxeChain.redact("no secret here")).isEqualTo("no secret here");
+    }
+
+    @Test
+    void theIgnitionConfigIsAskedAgainWhileTheNodeDoesNotAnswerOrCannotDecideYet() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // nothing listens there at first: connection refused
+        }
+        AtomicInteger asked = new AtomicInteger();
+        HttpServer server = HttpServer.create();
+        server.createContext("/ignition", x -> {
+            byte[] body = (asked.incrementAndGet() == 1 ? "enrolment pending" : "{\"ignition\":{}}").getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(asked.get() == 1 ? 503 : 200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        late.start();
+        try {
+            String config = new IpxeChain().getWaiting(URI.create("http://127.0.0.1:" + port + "/ignition?mac=m&secret=s"));
+            assertThat(config).isEqualTo("{\"ignition\":{}}");
+            assertThat(asked.get()).as("refused, then 503, then the config").isEqualTo(2);
+        } finally {
+            late.join();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anIgnitionConfigTheNodeDoesNotHaveIsNotAskedAgain() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/ignition", x -> {
+            asked.incrementAndGet();
+            x.sendResponseHeaders(404, -1);
+            x.close();
+        });
+        server.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ignition?mac=m&secret=s");
+            assertThatThrownBy(() -> new IpxeChain().getWaiting(uri)).hasMessageContaining("HTTP 404")
+                    .hasMessageNotContaining("secret=s");
+            assertThat(asked.get()).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
     }
 }
