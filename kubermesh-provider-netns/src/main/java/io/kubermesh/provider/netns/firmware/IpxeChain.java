@@ -86,7 +86,16 @@ public final class IpxeChain {
                 .replace("${buildarch}", "x86_64")
                 .replace("${serial:uristring}", "lab")
                 .replace("${serial}", "lab");
-        String script = get(bootScript.resolve(target));
+        String script;
+        try {
+            script = get(bootScript.resolve(target));
+        } catch (SubstrateException e) {
+            // boot.ipxe's "|| goto retry": a refused or unanswered chain is asked again (the real
+            // script waits IpxeScripts.RETRY_SECONDS; the lab asks again sooner to keep joins short).
+            System.out.println("firmware: " + e.getMessage() + "; the node did not give a script, asking again in 2 s");
+            pause(2);
+            return null;
+        }
         Matcher kernel = KERNEL.matcher(script);
         if (!kernel.find() && script.contains("sanboot")) {
             return new Result(script, JSON.createObjectNode(), null);
@@ -94,13 +103,7 @@ public final class IpxeChain {
         if (!kernel.find(0) && script.contains("chain boot.ipxe")) {
             script.lines().filter(l -> l.startsWith("echo ")).forEach(l -> System.out.println("firmware: " + l.substring(5)));
             Matcher sleep = SLEEP.matcher(script);
-            long seconds = sleep.find() ? Math.min(Long.parseLong(sleep.group(1)), 60) : 5;
-            try {
-                Thread.sleep(seconds * 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SubstrateException("interrupted while the node kept this machine waiting");
-            }
+            pause(sleep.find() ? Math.min(Long.parseLong(sleep.group(1)), 60) : 5);
             return null;
         }
         kernel.reset();
@@ -115,6 +118,15 @@ public final class IpxeChain {
             return r;
         } catch (IOException e) {
             throw new SubstrateException("the Ignition config at " + ignitionUrl + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void pause(long seconds) {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubstrateException("interrupted while the node kept this machine waiting");
         }
     }
 

@@ -75,4 +75,33 @@ class IpxeChainTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aMachineScriptTheNodeCannotGiveNowIsAskedAgainAsBootIpxeDoes() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/boot.ipxe", x -> {
+            byte[] body = io.kubermesh.boot.http.IpxeScripts.boot().getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        server.createContext("/ipxe", x -> {
+            boolean first = asked.incrementAndGet() == 1;
+            byte[] body = (first ? "the machine directory did not answer" : "#!ipxe\nsanboot --no-describe --drive 0x80\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(first ? 503 : 200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        server.start();
+        try {
+            URI boot = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/boot.ipxe");
+            IpxeChain.Result r = new IpxeChain().run(boot, io.kubermesh.api.MacAddress.parse("52:54:00:00:03:00"), "u");
+            assertThat(r.fromDisk()).isTrue();
+            assertThat(asked.get()).as("503, then the script").isEqualTo(2);
+        } finally {
+            server.stop(0);
+        }
+    }
 }
