@@ -13,6 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IpxeChainTest {
+    /** Answers one exchange with {@code status} and {@code body} ({@code null}: no body). */
+    private static void answer(com.sun.net.httpserver.HttpExchange x, int status, String body) throws java.io.IOException {
+        byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, body == null ? -1 : b.length);
+        x.getResponseBody().write(b);
+        x.close();
+    }
+
     @Test
     void errorsNeverShowTheBootSecret() {
         String refused = "POST http://[2001:db8::a4:a800:2:20]:8080/machines/52:54:00:00:02:00/phone-home?secret=2db4577dc3f0"
@@ -31,10 +39,8 @@ class IpxeChainTest {
         AtomicInteger asked = new AtomicInteger();
         HttpServer server = HttpServer.create();
         server.createContext("/ignition", x -> {
-            byte[] body = (asked.incrementAndGet() == 1 ? "enrolment pending" : "{\"ignition\":{}}").getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(asked.get() == 1 ? 503 : 200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
+            boolean first = asked.incrementAndGet() == 1;
+            answer(x, first ? 503 : 200, first ? "enrolment pending" : "{\"ignition\":{}}");
         });
         Thread late = new Thread(() -> {
             try {
@@ -62,8 +68,7 @@ class IpxeChainTest {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/ignition", x -> {
             asked.incrementAndGet();
-            x.sendResponseHeaders(404, -1);
-            x.close();
+            answer(x, 404, null);
         });
         server.start();
         try {
@@ -80,19 +85,11 @@ class IpxeChainTest {
     void aMachineScriptTheNodeCannotGiveNowIsAskedAgainAsBootIpxeDoes() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/boot.ipxe", x -> {
-            byte[] body = io.kubermesh.boot.http.IpxeScripts.boot().getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
+        server.createContext("/boot.ipxe", x -> answer(x, 200, io.kubermesh.boot.http.IpxeScripts.boot()));
         server.createContext("/ipxe", x -> {
             boolean first = asked.incrementAndGet() == 1;
-            byte[] body = (first ? "the machine directory did not answer" : "#!ipxe\nsanboot --no-describe --drive 0x80\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(first ? 503 : 200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
+            answer(x, first ? 503 : 200, first ? "the machine directory did not answer"
+                    : "#!ipxe\nsanboot --no-describe --drive 0x80\n");
         });
         server.start();
         try {
