@@ -7,10 +7,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * An {@link AgentChannel} over a Unix socket: the agent's own {@code agent.sock} in its state
@@ -21,10 +26,21 @@ public final class UnixAgentChannel implements AgentChannel {
     private final InputStream in;
     private final OutputStream out;
 
+    private final Selector selector;
+
     private UnixAgentChannel(SocketChannel socket) {
         this.socket = socket;
+        this.selector = null;
         this.in = new BufferedInputStream(Channels.newInputStream(socket));
         this.out = new BufferedOutputStream(Channels.newOutputStream(socket));
+    }
+
+    private UnixAgentChannel(SocketChannel socket, Duration timeout) throws IOException {
+        this.socket = socket;
+        this.selector = Selector.open();
+        socket.configureBlocking(false);
+        this.in = new BufferedInputStream(new TimedInput(timeout.toMillis()));
+        this.out = new BufferedOutputStream(new TimedOutput(timeout.toMillis()));
     }
 
     /**
@@ -37,6 +53,97 @@ public final class UnixAgentChannel implements AgentChannel {
             return new UnixAgentChannel(SocketChannel.open(UnixDomainSocketAddress.of(path)));
         } catch (IOException e) {
             throw new SubstrateException("no agent answers at " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Connects to the socket at {@code path}, where a read or write that makes no progress for
+     * {@code timeout} fails: the host end of a VM's virtio-serial port accepts a connection
+     * whether or not an agent reads the guest end (the VM may still be in its firmware), so only
+     * a deadline tells that nobody answers.
+     *
+     * @throws SubstrateException when nothing listens there
+     */
+    public static UnixAgentChannel connect(Path path, Duration timeout) {
+        SocketChannel socket = null;
+        try {
+            socket = SocketChannel.open(UnixDomainSocketAddress.of(path));
+            return new UnixAgentChannel(socket, timeout);
+        } catch (IOException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // failed already; the error below says why
+                }
+            }
+            throw new SubstrateException("no agent answers at " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Waits up to {@code millis} for {@code op} on the socket; fails with a time-out otherwise. */
+    private void await(int op, long millis, String what) throws IOException {
+        SelectionKey key = socket.register(selector, op);
+        try {
+            if (selector.select(millis) == 0) {
+                throw new SocketTimeoutException("nothing " + what + " in " + millis + " ms");
+            }
+        } finally {
+            key.interestOps(0);
+            selector.selectedKeys().clear();
+        }
+    }
+
+    private final class TimedInput extends InputStream {
+        private final long millis;
+
+        TimedInput(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (true) {
+                int n = socket.read(buf);
+                if (n != 0) {
+                    return n;
+                }
+                await(SelectionKey.OP_READ, millis, "read from the agent");
+            }
+        }
+    }
+
+    private final class TimedOutput extends OutputStream {
+        private final long millis;
+
+        TimedOutput(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                if (socket.write(buf) == 0) {
+                    await(SelectionKey.OP_WRITE, millis, "taken by the agent");
+                }
+            }
         }
     }
 
@@ -53,6 +160,9 @@ public final class UnixAgentChannel implements AgentChannel {
     @Override
     public void close() {
         try {
+            if (selector != null) {
+                selector.close();
+            }
             socket.close();
         } catch (IOException e) {
             // closing a socket that failed: nothing left to release
