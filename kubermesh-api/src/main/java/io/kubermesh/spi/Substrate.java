@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  * throws {@link NotApplicableException} saying why (bare metal cannot make a cable; a person
  * plugs it). The orchestration (kubermesh-lab) uses nothing else: what it needs to know from a
  * running machine it asks the machine's agent through {@link #agent}.
+ *
+ * <p>The orchestration calls a substrate from several threads at once (the machines of one
+ * neighbour ring power on together and their agents are asked in parallel): implementations are
+ * thread-safe.
  */
 public interface Substrate extends AutoCloseable {
     /** Adds a machine, powered off, with its NICs and no cables. */
@@ -76,6 +80,14 @@ public interface Substrate extends AutoCloseable {
     default void deploy(String machine, Deployment deployment) {
         throw new NotApplicableException(getClass().getSimpleName(), "deploy " + machine,
                 "it installs nothing on its machines; give them their cluster file another way");
+    }
+
+    /**
+     * How long a machine may take from power-on until its agent answers: firmware, network boot,
+     * install and boot of the node OS. 90 s by default (an agent started on this host).
+     */
+    default Duration bootTimeout() {
+        return Duration.ofSeconds(90);
     }
 
     /**

@@ -22,6 +22,16 @@ public interface SubstrateProvider {
     default void checkEnvironment() {
     }
 
+    /**
+     * Whether a substrate created with {@code options} needs the node OS image, built with the
+     * lab's cluster file, as option {@value SubstrateConfig#NODE_IMAGE}: true where the deployed
+     * machine boots the node OS (VMs) and the options name no image of their own. False by default
+     * (netns machines run the agent on this host).
+     */
+    default boolean needsNodeImage(java.util.Map<String, String> options) {
+        return false;
+    }
+
     /** Creates a substrate; the caller closes it. */
     Substrate create(SubstrateConfig config);
 }

@@ -41,7 +41,6 @@ import java.util.function.Consumer;
 public final class Lab {
     public static final Path DEFAULT_DIRECTORY = Path.of("/run/kubermesh/lab");
     private static final int PORTS = Topology.DEFAULT_PORTS;
-    private static final int AGENT_SECONDS = 90;
     private static final int ROUTES_SECONDS = 60;
 
     private final Path dir;
@@ -146,7 +145,8 @@ public final class Lab {
     /**
      * Builds {@code topology}: every machine and cable; the gateway is deployed (it starts the
      * etcd cluster), the others are blank and network-boot; then machines power on from the
-     * gateway outwards (breadth first), each once its neighbour towards the gateway has joined.
+     * gateway outwards one neighbour ring at a time ({@link BootOrder}): the machines of a ring
+     * together, once every machine of the ring before has joined.
      */
     public void up(Topology topology) {
         substrate.preflight();
@@ -160,8 +160,48 @@ public final class Lab {
         if (topology.machine(Topology.GATEWAY).isPresent()) {
             substrate.deploy(Topology.GATEWAY, new Deployment(clusterYaml, true));
         }
-        for (String name : BootOrder.of(topology)) {
-            bringUp(name);
+        for (List<String> ring : BootOrder.layers(topology)) {
+            bringUpTogether(ring);
+        }
+    }
+
+    /**
+     * Powers the machines of one neighbour ring on together and returns once all have joined;
+     * when some fail, the others are still waited for, then the first failure is thrown with the
+     * others' errors added.
+     */
+    private void bringUpTogether(List<String> ring) {
+        if (ring.size() == 1) {
+            bringUp(ring.get(0));
+            return;
+        }
+        say("powering on together: " + String.join(", ", ring));
+        List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (String name : ring) {
+            Thread t = new Thread(() -> {
+                try {
+                    bringUp(name);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "bring-up-" + name);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                threads.forEach(Thread::interrupt);
+                Thread.currentThread().interrupt();
+                throw new SubstrateException("interrupted while " + ring + " were coming up");
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
         }
     }
 
@@ -185,22 +225,45 @@ public final class Lab {
     private void bringUp(String name) {
         long t0 = System.nanoTime();
         LabRecord.MachineRecord r = record.machines.get(name);
-        r.state = "booting";
-        r.poweredOn = Instant.now().toString();
-        record.write(dir);
+        synchronized (record) {
+            r.state = "booting";
+            r.poweredOn = Instant.now().toString();
+            record.write(dir);
+        }
         List<String> consoleBefore = watch.consoleBefore(name);
         substrate.powerOn(name);
         say(name + ": powered on, starting its agent");
-        NodeStatus agent = watch.awaitAgent(name, AGENT_SECONDS, consoleBefore);
-        say(name + ": agent running (identity " + agent.identity() + "), waiting for routes");
+        NodeStatus agent;
+        try (AutoCloseable steps = followBootSteps(name, consoleBefore)) {
+            agent = watch.awaitAgent(name, (int) substrate.bootTimeout().toSeconds(), consoleBefore);
+            say(name + ": agent running (identity " + agent.identity() + "), waiting for routes");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a console follower cannot fail", e);
+        }
         LabRecord.MachineRecord gateway = record.machines.get(Topology.GATEWAY);
         if (!name.equals(Topology.GATEWAY) && gateway != null && "joined".equals(gateway.state)) {
             watch.awaitReachable(name, agent.host(), Topology.GATEWAY, host(Topology.GATEWAY), ROUTES_SECONDS);
         }
-        r.state = "joined";
-        r.joinSeconds = (System.nanoTime() - t0) / 1e9;
-        record.write(dir);
+        synchronized (record) {
+            r.state = "joined";
+            r.joinSeconds = (System.nanoTime() - t0) / 1e9;
+            record.write(dir);
+        }
         say(String.format("%s: joined in %.1f s (host %s)", name, r.joinSeconds, host(name)));
+    }
+
+    /** Shows the machine's boot steps from its console as they come ({@link BootSteps}); nothing where there is no console. */
+    private AutoCloseable followBootSteps(String name, List<String> consoleBefore) {
+        try {
+            return substrate.console(name, new BootSteps(consoleBefore, step -> say(name + ": " + step)));
+        } catch (io.kubermesh.api.NotApplicableException e) {
+            return () -> { };
+        } catch (io.kubermesh.api.KubermeshException e) {
+            say(name + ": its boot steps cannot be shown (" + e.getMessage() + "); waiting for its agent");
+            return () -> { };
+        }
     }
 
     /** The last lines of a machine's console, for error messages (the lab may be torn down next). */

@@ -50,22 +50,39 @@ final class LabStatus {
     List<MachineView> machines() {
         Topology t = substrate.topology();
         List<MachineView> out = new ArrayList<>();
-        for (MachineStatus m : substrate.machines()) {
+        List<MachineStatus> all = substrate.machines();
+        // Asked together: an agent in a busy VM may take seconds to answer, and each one's wait is its own.
+        java.util.Map<String, java.util.concurrent.CompletableFuture<Optional<NodeStatus>>> answers = new java.util.HashMap<>();
+        for (MachineStatus m : all) {
+            java.util.concurrent.CompletableFuture<Optional<NodeStatus>> f = new java.util.concurrent.CompletableFuture<>();
+            Thread asker = new Thread(() -> {
+                try {
+                    f.complete(agent(m));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            }, "status-" + m.name());
+            asker.setDaemon(true);
+            asker.start();
+            answers.put(m.name(), f);
+        }
+        for (MachineStatus m : all) {
             List<MachineView.PortView> ports = new ArrayList<>();
             for (Cable c : t.cablesOf(m.name())) {
                 PortRef mine = c.a().machine().equals(m.name()) ? c.a() : c.b();
                 ports.add(new MachineView.PortView(mine.port(), "cluster" + mine.port(), c.other(m.name()).toString()));
             }
-            Optional<NodeStatus> s = agent(m);
+            Optional<NodeStatus> s = answers.get(m.name()).join();
             LabRecord.MachineRecord r = record.machines.get(m.name());
             // A machine whose power could not be read (its BMC did not answer) is not shown as off.
             String state = !m.powered() ? (m.powerProblem().isPresent() ? "power-unknown" : "off")
                     : s.isEmpty() ? "unreachable" : r == null ? "running" : r.state;
             MacAddress id = identity(m, s);
+            java.util.Map<String, String> placement = substrate.placement(m.name());
             out.add(new MachineView(m.name(), state, id.toString(), plan.host(id).toString(), plan.block(id).toString(),
-                    ports, s.map(NodeStatus::anycast).orElse(List.of()), substrate.placement(m.name()).get("netns"),
+                    ports, s.map(NodeStatus::anycast).orElse(List.of()), placement.get("netns"),
                     s.map(NodeStatus::etcd).orElse(null), s.map(NodeStatus::ipv4).orElse(null),
-                    s.map(NodeStatus::components).orElse(List.of())));
+                    s.map(NodeStatus::components).orElse(List.of()), placement));
         }
         record.machines.values().stream().filter(r -> "gone".equals(r.state)).forEach(r -> out.add(
                 new MachineView(r.name, "gone", "-", "-", "-", List.of(), List.of(), null)));

@@ -14,14 +14,24 @@ import java.util.List;
  * @param etcd the machine's etcd member, null when it runs none
  * @param ipv4 its IPv4 node address (allocated in etcd), null until it has one
  * @param components what its agent reports of each component (state, last error), empty when no agent answers
+ * @param placement where the machine lives as the substrate says ({@code netns}; a VM's {@code domain}
+ *     and {@code accel}), empty when it says nothing
  */
 public record MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
                           List<String> anycast, @JsonInclude(JsonInclude.Include.NON_NULL) String netns, NodeStatus.Etcd etcd, String ipv4,
-                          List<ComponentStatus> components) {
+                          List<ComponentStatus> components,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, String> placement) {
     public MachineView {
         ports = List.copyOf(ports);
         anycast = List.copyOf(anycast);
         components = components == null ? List.of() : List.copyOf(components);
+        placement = placement == null ? java.util.Map.of() : new java.util.TreeMap<>(placement);
+    }
+
+    /** As above, with no placement. */
+    public MachineView(String name, String state, String identity, String host, String block, List<PortView> ports,
+                       List<String> anycast, String netns, NodeStatus.Etcd etcd, String ipv4, List<ComponentStatus> components) {
+        this(name, state, identity, host, block, ports, anycast, netns, etcd, ipv4, components, java.util.Map.of());
     }
 
     /** As above, without components (an agent that reports none). */
