@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * which the host (libvirt, which exposes the host end as a Unix socket) reaches the agent of a
  * VM without a route into the mesh. Served only when the device exists. A port is one stream
  * with no connections, and only one open file: when the host end is not connected the guest reads
- * an end of stream, so the port is opened again after a pause and the next host connection is
- * served.
+ * an end of stream, so it is read again after a pause, and the next host connection is served on
+ * the same open file.
  */
 public final class VirtioControlPort implements AutoCloseable {
     /** The port's name as qemu/libvirt declare it: {@code <target type='virtio' name='io.kubermesh.agent.0'/>}. */
@@ -23,6 +23,8 @@ public final class VirtioControlPort implements AutoCloseable {
     public static final String DEVICE = "/dev/virtio-ports/" + NAME;
     private static final Logger LOG = LoggerFactory.getLogger(VirtioControlPort.class);
     private static final long REOPEN_MILLIS = 500;
+    /** How often the port is read while no host is connected (each read returns end of stream at once). */
+    private static final long POLL_MILLIS = 100;
 
     private final Thread thread;
     private volatile boolean closed;
@@ -45,18 +47,30 @@ public final class VirtioControlPort implements AutoCloseable {
 
     private void serve(Path device, AgentControl control) {
         while (!closed) {
-            // One open for both directions: a virtio-serial port admits one open file at a time
-            // (a second open fails with EBUSY).
-            try (RandomAccessFile port = new RandomAccessFile(device.toFile(), "rw");
-                 FileInputStream in = new FileInputStream(port.getFD());
-                 FileOutputStream out = new FileOutputStream(port.getFD())) {
+            // One open for both directions (a virtio-serial port admits one open file; a second open
+            // fails with EBUSY), kept open from one host connection to the next: closing a port
+            // discards what the host has already sent, so a request that arrives as the previous
+            // connection ends would be lost. With no host connected a read returns end of stream at
+            // once, so the port is read again after a pause.
+            try (RandomAccessFile port = new RandomAccessFile(device.toFile(), "rw")) {
+                FileInputStream in = new FileInputStream(port.getFD());
+                FileOutputStream out = new FileOutputStream(port.getFD());
                 failures = 0;
-                ControlSession.serve(in, out, control);
+                while (!closed) {
+                    try {
+                        ControlSession.serve(in, out, control);
+                    } catch (IOException e) {
+                        LOG.debug("virtio port {}: the host went away during an answer: {}", device, e.toString());
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                }
             } catch (IOException e) {
-                // Reported once per run of failures, not every half second.
+                // Reported once per run of failures, not at every retry.
                 if (failures++ == 0) {
                     LOG.warn("virtio port {}: {}; trying again every {} ms", device, e.toString(), REOPEN_MILLIS);
                 }
+            } catch (InterruptedException e) {
+                return;
             }
             try {
                 Thread.sleep(REOPEN_MILLIS);
