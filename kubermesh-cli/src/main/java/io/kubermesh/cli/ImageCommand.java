@@ -79,7 +79,7 @@ final class ImageCommand extends CommandGroup {
             return 0;
         }
 
-        private static Path runningJar() throws Exception {
+        static Path runningJar() throws Exception {
             Path self = Path.of(ImageCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!Files.isRegularFile(self)) {
                 throw new ConfigurationException("--agent-jar", "(none)", "the kubermesh CLI jar to pack: this command does "

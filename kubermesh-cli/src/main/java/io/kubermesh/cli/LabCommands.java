@@ -6,12 +6,14 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.agent.ComponentStatus;
 import io.kubermesh.addressing.config.TopologySpecs;
 import io.kubermesh.api.ConfigurationException;
+import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.lab.Lab;
 import io.kubermesh.lab.MachineView;
 import io.kubermesh.lab.ReachabilityProbe;
 import io.kubermesh.lab.SubstrateProviders;
+import io.kubermesh.spi.SubstrateConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -98,6 +100,13 @@ final class LabCommands {
                 out.println(line);
                 out.flush();
             };
+            if (provider.needsNodeImage(options) && !options.containsKey(SubstrateConfig.NODE_IMAGE)) {
+                if (Lab.exists(lab.dir)) {
+                    throw new SubstrateException("a lab is already up in " + lab.dir + "; `kubermesh down` removes it");
+                }
+                options.put(SubstrateConfig.NODE_IMAGE, LabImage.build(yaml, config == null ? "profile seed" : config.toString(),
+                        progress).toString());
+            }
             Lab l = Lab.create(lab.dir, yaml, provider, options, progress);
             // Ctrl-C (or a failure) during up leaves nothing behind.
             Thread cleanup = new Thread(() -> {

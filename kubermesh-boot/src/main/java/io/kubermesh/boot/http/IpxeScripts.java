@@ -78,7 +78,7 @@ public final class IpxeScripts {
      * An installed machine boots its own disk: leave iPXE with an error status, so UEFI tries the
      * next boot option (UEFI 2.x section 3.1.1: a boot option that returns EFI_SUCCESS stops the
      * boot order and OVMF shows its boot manager menu instead; found booting a real install in
-     * NetbootInstallIT), or sanboot on BIOS.
+     * NetbootInstallIT, now LibvirtLabIT), or sanboot on BIOS.
      */
     public static String disk(Machine m) {
         return "#!ipxe\n"

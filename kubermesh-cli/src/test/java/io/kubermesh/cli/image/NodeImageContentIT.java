@@ -65,6 +65,11 @@ class NodeImageContentIT {
         String token = first.files().stream().filter(f -> f.path().equals("/etc/kubermesh/join-token")).findFirst()
                 .orElseThrow().text().strip();
         assertThat(token).hasSize(64);
+        // The manifest names the cluster file on the USB image, so a substrate can tell which cluster it deploys.
+        String cluster = first.files().stream().filter(f -> f.path().equals(io.kubermesh.boot.machine.ClusterProfile.CLUSTER_FILE))
+                .findFirst().orElseThrow().text();
+        assertThat(Files.readString(image.manifest())).contains("\"cluster\" : {\n    \"sha256\" : \""
+                + io.kubermesh.image.internal.Sha256.of(cluster) + "\"");
         Files.delete(data);
 
         byte[] initrd = decompressed(image.initrd());

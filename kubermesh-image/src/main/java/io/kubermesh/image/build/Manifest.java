@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * {@code format}, {@code debian} (suite, sources, sourceDateEpoch), {@code kernel}, {@code packages}
  * ([{name, version, architecture}], sorted), {@code java} (release of the JDK linked, modules),
  * {@code agent} ([{name, sha256}] of the jars), {@code loaders} ({@code kubermesh} or {@code debian}),
- * {@code layers} ([{name, key, cached, size, sha256}]), {@code usb} (the partition layout) and
+ * {@code layers} ([{name, key, cached, size, sha256}]), {@code usb} (the partition layout),
+ * {@code cluster} ({@code sha256} of the cluster file on usb.img, which a substrate deploying the image compares
+ * with its lab's) and
  * {@code artefacts} ([{path, size, sha256}] of every file written, relative to the output directory).
  * No time of building: the same inputs give the same manifest, except usb.img's hash (its secrets
  * are new every build).
@@ -65,6 +67,7 @@ final class Manifest {
         ObjectNode u = m.putObject("usb");
         u.put("espBytes", usb.espBytes()).put("dataBytes", usb.dataBytes()).put("totalBytes", usb.totalBytes())
                 .put("espLabel", DiskLayout.ESP_LABEL).put("dataLabel", DiskLayout.DATA_LABEL);
+        m.putObject("cluster").put("sha256", Sha256.of(r.clusterYaml()));
         ArrayNode artefacts = m.putArray("artefacts");
         try (Stream<Path> s = Files.walk(out)) {
             for (Path p : s.filter(Files::isRegularFile).filter(p -> out.relativize(p).toString().equals("usb.img")

@@ -245,7 +245,7 @@ public final class NodeSetup {
         Files.writeString(saved, ignitionJson);
         // The data partition now covers the in-memory state directory: the Ignition files that
         // live there (the credentials under pki/) are written again onto it, or the agent would
-        // find no certificate and no routing key (found by NetbootInstallIT).
+        // find no certificate and no routing key (found by NetbootInstallIT, whose ground LibvirtLabIT now covers).
         List<String> again = IgnitionApplier.reapplyUnder(IgnitionConfig.parse(ignitionJson), NodeLayout.STATE, Path.of("/"));
         say("written again onto the data partition: " + again);
         sys.run(HostRequirements.SYNC.args());

@@ -37,7 +37,8 @@ final class DomainSpecs {
                 options.vcpus(), options.firmware(), options.nvramTemplate(), files.nvram(m.name), files.disk(m.name),
                 m.deployImage ? Optional.of(files.deployImage(m.name)) : Optional.empty(), ports,
                 files.consoleLog(m.name), files.agentSocket(m.name), v4, v6,
-                m.netboot && options.bootRetry() ? Optional.of(files.retryDrive()) : Optional.empty());
+                m.netboot && options.bootRetry() ? Optional.of(files.retryDrive()) : Optional.empty(),
+                m.netboot && options.bootOrder() == LibvirtOptions.BootOrder.NETWORK_FIRST);
     }
 
     private Backend backend(StoredMachine m, int port, List<StoredCable> cables) {

@@ -27,6 +27,8 @@ final class LabState {
         public boolean netboot;
         public boolean kvm;
         public boolean deployImage;
+        /** {@link io.kubermesh.spi.Substrate#deploy} accepted the image for this lab's cluster file. */
+        public boolean deployed;
     }
 
     /** One cable as stored: machine:port at each end, and the id its network and bridge are named by. */

@@ -36,12 +36,15 @@ import java.util.function.Function;
  */
 public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus, int diskGiB, Accel accel,
                              Optional<Path> deployImage, List<HostPort> hostPorts, Path firmware,
-                             Path nvramTemplate, Pxe pxe, boolean bootRetry) {
+                             Path nvramTemplate, Pxe pxe, boolean bootRetry, BootOrder bootOrder) {
     /** Which accelerator a domain asks for. */
     public enum Accel { AUTO, KVM, TCG }
 
     /** Which network boot families UEFI tries: IPv6 only (the seed's "UEFI PXE over IPv6"), IPv4 only, both. */
     public enum Pxe { IPV6, IPV4, BOTH }
+
+    /** Where a netboot machine's firmware puts its disk: before its ports (the seed's BIOS advice) or after them. */
+    public enum BootOrder { DISK_FIRST, NETWORK_FIRST }
 
     static final String URI = "libvirt.uri";
     static final String PREFIX = "libvirt.prefix";
@@ -55,6 +58,7 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
     static final String NVRAM_TEMPLATE = "libvirt.nvramTemplate";
     static final String PXE = "libvirt.pxe";
     static final String BOOT_RETRY = "libvirt.bootRetry";
+    static final String BOOT_ORDER = "libvirt.bootOrder";
 
     /** Every key with what it takes, for error messages and the docs. */
     static final Map<String, String> KEYS = new TreeMap<>(Map.ofEntries(
@@ -69,7 +73,9 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
             Map.entry(FIRMWARE, "an absolute path, default /usr/share/OVMF/OVMF_CODE_4M.fd"),
             Map.entry(NVRAM_TEMPLATE, "an absolute path, default /usr/share/OVMF/OVMF_VARS_4M.fd"),
             Map.entry(PXE, "ipv6, ipv4 or both, default ipv6"),
-            Map.entry(BOOT_RETRY, "true or false, default true")));
+            Map.entry(BOOT_RETRY, "true or false, default true"),
+            Map.entry(BOOT_ORDER, "disk-first or network-first (a netboot machine's disk before or after its ports), "
+                    + "default disk-first")));
 
     static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
     static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
@@ -97,7 +103,11 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
         int disk = integer(o, DISK, 16, 1, 4096, problems);
         Accel accel = choice(o, ACCEL, Accel.AUTO, Accel::valueOf, problems);
         Pxe pxe = choice(o, PXE, Pxe.IPV6, Pxe::valueOf, problems);
-        Optional<Path> image = Optional.ofNullable(o.get(DEPLOY_IMAGE)).map(v -> absolute(DEPLOY_IMAGE, v, problems));
+        BootOrder bootOrder = choice(o, BOOT_ORDER, BootOrder.DISK_FIRST, v -> BootOrder.valueOf(v.replace('-', '_')), problems);
+        // libvirt.deployImage wins; else the node image the CLI built for the lab (option "image", a directory).
+        Optional<Path> image = Optional.ofNullable(o.get(DEPLOY_IMAGE)).map(v -> absolute(DEPLOY_IMAGE, v, problems))
+                .or(() -> Optional.ofNullable(o.get(SubstrateConfig.NODE_IMAGE))
+                        .map(v -> absolute(SubstrateConfig.NODE_IMAGE, v, problems).resolve("usb.img")));
         Path firmware = absolute(FIRMWARE, o.getOrDefault(FIRMWARE, OVMF_CODE.toString()), problems);
         Path vars = absolute(NVRAM_TEMPLATE, o.getOrDefault(NVRAM_TEMPLATE, OVMF_VARS.toString()), problems);
         List<HostPort> hostPorts = List.of();
@@ -114,7 +124,7 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
             throw new ConfigurationException(problems);
         }
         return new LibvirtOptions(uri, prefix, memory, vcpus, disk, accel, image, hostPorts, firmware, vars, pxe,
-                Boolean.parseBoolean(retry));
+                Boolean.parseBoolean(retry), bootOrder);
     }
 
     /**
@@ -166,7 +176,7 @@ public record LibvirtOptions(String uri, String prefix, int memoryMiB, int vcpus
     private static Path absolute(String key, String v, List<Problem> problems) {
         Path p = Path.of(v);
         if (!p.isAbsolute() || v.contains("\n")) {
-            problems.add(new Problem(key, v, KEYS.get(key)));
+            problems.add(new Problem(key, v, KEYS.getOrDefault(key, "an absolute path")));
         }
         return p;
     }

@@ -1,6 +1,7 @@
 package io.kubermesh.provider.libvirt;
 
 import io.kubermesh.agent.console.ConsoleLog;
+import io.kubermesh.agent.control.UnixAgentChannel;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology;
@@ -9,6 +10,8 @@ import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.provider.libvirt.LabState.StoredCable;
 import io.kubermesh.provider.libvirt.LabState.StoredMachine;
 import io.kubermesh.provider.libvirt.xml.DomainXml;
+import io.kubermesh.spi.AgentChannel;
+import io.kubermesh.spi.Deployment;
 import io.kubermesh.spi.MachineSpec;
 import io.kubermesh.spi.MachineStatus;
 import io.kubermesh.spi.Substrate;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LibvirtSubstrate implements Substrate {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtSubstrate.class);
+    static final int AGENT_ANSWER_SECONDS = 30;
 
     private final Path stateDirectory;
     private final LibvirtOptions options;
@@ -204,8 +209,30 @@ public final class LibvirtSubstrate implements Substrate {
         }
         long t0 = System.nanoTime();
         hv.start(domain);
+        hostTakesNoPart(m);
         LOG.info("machine {} powered on ({} ms, {})", machine, (System.nanoTime() - t0) / 1_000_000,
                 m.kvm ? "KVM" : "TCG");
+    }
+
+    /**
+     * Turns IPv6 off on the host side of the machine's taps, which libvirt has just made: with it
+     * on, the host sends router solicitations and MLD reports from each tap's link-local address
+     * into the machine's links, and the mesh's boot services would answer the host. The bridges
+     * have it off already (libvirt's isolated networks without an address).
+     */
+    private void hostTakesNoPart(StoredMachine m) {
+        for (int port = 0; port < m.nics.size(); port++) {
+            String tap = names.tap(m.index, port);
+            Path knob = Path.of("/proc/sys/net/ipv6/conf", tap, "disable_ipv6");
+            if (!java.nio.file.Files.exists(knob)) {
+                continue; // a USB host device: no tap
+            }
+            try {
+                java.nio.file.Files.writeString(knob, "1");
+            } catch (java.io.IOException e) {
+                throw new SubstrateException("cannot turn IPv6 off on tap " + tap + " of " + m.name + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Pulls the power: the VM stops at once; disk, NVRAM and cables stay. */
@@ -287,6 +314,72 @@ public final class LibvirtSubstrate implements Substrate {
             state.machine(machine);
         }
         return new ConsoleLog(files.consoleLog(machine)).follow("console-" + machine, lines);
+    }
+
+    /**
+     * Accepts the deployed machine's USB image for this lab: the image carries the cluster file and
+     * the first machine's role itself (kubermesh image build puts them on its data partition), so
+     * deploying checks that it is the image built for {@code deployment}'s cluster file (its
+     * {@code manifest.json} names the file's SHA-256) and that the machine is the one that
+     * starts etcd. Nothing is written into the image.
+     */
+    @Override
+    public synchronized void deploy(String machine, Deployment deployment) {
+        open();
+        StoredMachine m = state.machine(machine);
+        if (m.netboot) {
+            throw new SubstrateException(machine + " network-boots; only a deployed machine is given a cluster file");
+        }
+        Path image = options.deployImage().orElseThrow(() -> new SubstrateException("cannot deploy " + machine
+                + ": no image to boot it from; give option " + SubstrateConfig.NODE_IMAGE + "=DIR (the output of "
+                + "`kubermesh image build --config CLUSTER.yaml --output DIR`) or libvirt.deployImage=DIR/usb.img"));
+        if (!deployment.etcdBootstrap()) {
+            throw new SubstrateException("cannot deploy " + machine + " as a machine that joins an existing cluster: "
+                    + image + " is a first machine's image (it starts the cluster's etcd)");
+        }
+        String built = DeployManifest.clusterSha256(image.resolveSibling("manifest.json"));
+        String wanted = DeployManifest.sha256(deployment.clusterYaml());
+        if (!built.equals(wanted)) {
+            throw new SubstrateException("cannot deploy " + machine + ": " + image + " was built for another cluster file "
+                    + "(sha256 " + built + ", this lab's is " + wanted + "); build it again with this lab's: "
+                    + "`kubermesh image build --config CLUSTER.yaml --output " + image.getParent() + "`");
+        }
+        m.deployed = true;
+        save();
+        LOG.info("machine {} deployed from {} (the cluster file's sha256 {})", machine, image, wanted);
+    }
+
+    /**
+     * The agent of a running VM, through the host end of its virtio-serial port. The socket
+     * accepts a connection while the guest is still in its firmware, so a question that gets no
+     * answer in {@value #AGENT_ANSWER_SECONDS} s fails.
+     */
+    @Override
+    public AgentChannel agent(String machine) {
+        synchronized (this) {
+            open();
+            state.machine(machine);
+            if (!hv.isActive(names.domain(machine))) {
+                throw new SubstrateException("machine " + machine + " is powered off: no agent runs there");
+            }
+        }
+        return UnixAgentChannel.connect(files.agentSocket(machine), Duration.ofSeconds(AGENT_ANSWER_SECONDS));
+    }
+
+    /**
+     * From power-on to an answering agent: UEFI, a PXE boot over IPv6, iPXE, the node OS's
+     * kernel, its install to disk and its agent; 4 minutes under KVM, 12 under TCG (measured
+     * 3.3 min for a netboot with install, one VM on 2 cores).
+     */
+    @Override
+    public Duration bootTimeout() {
+        return accelerator.kvm() ? Duration.ofMinutes(4) : Duration.ofMinutes(12);
+    }
+
+    /** {@code domain} (for {@code virsh console}) and {@code accel}. */
+    @Override
+    public Map<String, String> placement(String machine) {
+        return Map.of("domain", domainName(machine), "accel", accelerator.kvm() ? "KVM" : "TCG");
     }
 
     /** The end of the serial console virtlogd logged, so a machine that does not join shows why. */

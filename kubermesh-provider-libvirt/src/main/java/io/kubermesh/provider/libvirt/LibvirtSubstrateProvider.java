@@ -32,6 +32,15 @@ public final class LibvirtSubstrateProvider implements SubstrateProvider {
         LibvirtEnvironment.check();
     }
 
+    /**
+     * The deployed machine boots the node OS from a USB image: the one {@code libvirt.deployImage}
+     * names, else the node image built for the lab ({@code image}).
+     */
+    @Override
+    public boolean needsNodeImage(java.util.Map<String, String> options) {
+        return !options.containsKey(LibvirtOptions.DEPLOY_IMAGE);
+    }
+
     @Override
     public Substrate create(SubstrateConfig config) {
         LibvirtOptions.of(config);

@@ -29,6 +29,7 @@ class LibvirtOptionsTest {
         assertThat(o.hostPorts()).isEmpty();
         assertThat(o.firmware()).isEqualTo(Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd"));
         assertThat(o.bootRetry()).isTrue();
+        assertThat(o.bootOrder()).isEqualTo(LibvirtOptions.BootOrder.DISK_FIRST);
     }
 
     @Test
@@ -38,22 +39,38 @@ class LibvirtOptionsTest {
                 Map.entry("libvirt.diskSize", "1"), Map.entry("libvirt.accel", "TCG"),
                 Map.entry("libvirt.deployImage", "/srv/usb.img"), Map.entry("libvirt.hostPorts", "gateway:1=direct:eth1"),
                 Map.entry("libvirt.firmware", "/f/code.fd"), Map.entry("libvirt.nvramTemplate", "/f/vars.fd"),
-                Map.entry("libvirt.pxe", "both"), Map.entry("libvirt.bootRetry", "false")));
+                Map.entry("libvirt.pxe", "both"), Map.entry("libvirt.bootRetry", "false"),
+                Map.entry("libvirt.bootOrder", "network-first")));
         assertThat(o).isEqualTo(new LibvirtOptions("qemu+ssh://h/system", "kmlv-", 256, 2, 1, LibvirtOptions.Accel.TCG,
                 java.util.Optional.of(Path.of("/srv/usb.img")),
                 java.util.List.of(new HostPort("gateway", 1, HostPort.Kind.DIRECT, "eth1", 0, 0)),
-                Path.of("/f/code.fd"), Path.of("/f/vars.fd"), LibvirtOptions.Pxe.BOTH, false));
+                Path.of("/f/code.fd"), Path.of("/f/vars.fd"), LibvirtOptions.Pxe.BOTH, false,
+                LibvirtOptions.BootOrder.NETWORK_FIRST));
     }
 
     @Test
     void everyBadValueIsReportedAtOnceWithItsKey() {
         assertThatThrownBy(() -> of(Map.of("libvirt.prefix", "lv-", "libvirt.memory", "12", "libvirt.accel", "hvf",
-                "libvirt.deployImage", "usb.img", "libvirt.colour", "red", "libvirt.bootRetry", "yes")))
+                "libvirt.deployImage", "usb.img", "libvirt.colour", "red", "libvirt.bootRetry", "yes", "libvirt.bootOrder", "usb-first")))
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
                         .extracting(ConfigurationException.Problem::path)
                         .containsExactlyInAnyOrder("libvirt.prefix", "libvirt.memory", "libvirt.accel",
-                                "libvirt.deployImage", "libvirt.colour", "libvirt.bootRetry"))
+                                "libvirt.deployImage", "libvirt.colour", "libvirt.bootRetry", "libvirt.bootOrder"))
                 .hasMessageContaining("'12'").hasMessageContaining("128..65536").hasMessageContaining("libvirt.uri");
+    }
+
+    @Test
+    void theLabsNodeImageIsTheDeployImageUnlessLibvirtNamesItsOwn() {
+        assertThat(of(Map.of("image", "/var/cache/kubermesh/lab-image")).deployImage())
+                .contains(Path.of("/var/cache/kubermesh/lab-image/usb.img"));
+        assertThat(of(Map.of("image", "/var/cache/kubermesh/lab-image", "libvirt.deployImage", "/srv/usb.img")).deployImage())
+                .contains(Path.of("/srv/usb.img"));
+        assertThatThrownBy(() -> of(Map.of("image", "lab-image"))).isInstanceOfSatisfying(ConfigurationException.class,
+                e -> assertThat(e.problems()).extracting(ConfigurationException.Problem::path).containsExactly("image"))
+                .hasMessageContaining("an absolute path");
+        LibvirtSubstrateProvider provider = new LibvirtSubstrateProvider();
+        assertThat(provider.needsNodeImage(Map.of())).isTrue();
+        assertThat(provider.needsNodeImage(Map.of("libvirt.deployImage", "/srv/usb.img"))).isFalse();
     }
 
     @Test

@@ -59,7 +59,7 @@ class LibvirtParserTest {
         hv.defineDomain("kmlab-node1", golden("domain-netboot.xml"));
         String back = hv.domainXml("kmlab-node1", true);
         assertThat(back).contains("machine='q35'", "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>",
-                "<entry name='opt/org.tianocore/IPv4PXESupport'>n</entry>", "<target dev='kmlab-m2p0'/>",
+                "<entry name='opt/org.tianocore/IPv4PXESupport'>n</entry>", "<entry name='opt/org.tianocore/IPv4Support'>n</entry>", "<target dev='kmlab-m2p0'/>",
                 "<source dir='/var/lib/km/lab/libvirt/retry'/>", "<log file='/var/lib/km/lab/libvirt/node1/console.log'",
                 "<target type='virtio' name='io.kubermesh.agent.0'/>", "<rom enabled='no'/>");
         assertThat(back.split("<boot order=", -1)).hasSize(5);

@@ -102,4 +102,32 @@ class LibvirtSubstrateIT extends SubstrateContract {
         assertThat(again.linkUp(new PortRef("km-b", 0))).isFalse();
         assertThat(again.accelerator()).isNotBlank();
     }
+
+    @Test
+    void theHostTakesNoPartInAPoweredMachinesLinks() throws Exception {
+        LibvirtSubstrate s = (LibvirtSubstrate) substrate();
+        s.addMachine(machine("km-a", 2, 1));
+        s.addMachine(machine("km-b", 1, 2));
+        s.cable(new PortRef("km-a", 1), new PortRef("km-b", 0));
+        s.powerOn("km-a");
+        String xml;
+        try (Hypervisor hv = Hypervisor.open("qemu:///system")) {
+            xml = hv.domainXml(s.domainName("km-a"), false);
+        }
+        java.util.regex.Matcher taps = java.util.regex.Pattern.compile("<target dev='([^']+)'").matcher(xml);
+        List<String> seen = new java.util.ArrayList<>();
+        while (taps.find()) {
+            if (taps.group(1).startsWith("km")) {
+                seen.add(taps.group(1));
+            }
+        }
+        assertThat(seen).hasSize(2);
+        for (String tap : seen) {
+            assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", tap, "disable_ipv6")).strip())
+                    .as(tap).isEqualTo("1");
+            // no IPv6 address (not even a link-local) on the tap: /proc/net/if_inet6 ends each line with the device
+            assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/if_inet6")))
+                    .as(tap).noneMatch(line -> line.endsWith(" " + tap));
+        }
+    }
 }

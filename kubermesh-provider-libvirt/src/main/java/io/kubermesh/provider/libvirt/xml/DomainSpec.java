@@ -31,9 +31,17 @@ import java.util.Optional;
 public record DomainSpec(String name, String description, boolean kvm, int memoryMiB, int vcpus, Path firmware,
                          Path nvramTemplate, Path nvram, Path disk, Optional<Path> deployImage, List<Port> ports,
                          Path consoleLog, Path agentSocket, boolean ipv4Pxe, boolean ipv6Pxe,
-                         Optional<Path> retryDrive) {
+                         Optional<Path> retryDrive, boolean networkFirst) {
     /** The name of the virtio-serial port the node agent serves its control endpoint on. */
     public static final String AGENT_CHANNEL = "io.kubermesh.agent.0";
+
+    /** A machine whose disk boots before its ports (the seed's BIOS settings). */
+    public DomainSpec(String name, String description, boolean kvm, int memoryMiB, int vcpus, Path firmware,
+                      Path nvramTemplate, Path nvram, Path disk, Optional<Path> deployImage, List<Port> ports,
+                      Path consoleLog, Path agentSocket, boolean ipv4Pxe, boolean ipv6Pxe, Optional<Path> retryDrive) {
+        this(name, description, kvm, memoryMiB, vcpus, firmware, nvramTemplate, nvram, disk, deployImage, ports, consoleLog,
+                agentSocket, ipv4Pxe, ipv6Pxe, retryDrive, false);
+    }
 
     public DomainSpec {
         ports = List.copyOf(ports);

@@ -19,6 +19,9 @@ import io.kubermesh.provider.libvirt.xml.DomainSpec.Usb;
  * installed without asking the network. Every port gets a boot entry because a machine netboots
  * from whichever neighbour its cable reaches (OVMF drops boot options the boot order does not
  * name). When everything failed, the retry drive's script resets the machine and it starts over.
+ * {@link DomainSpec#networkFirst()} puts the ports before the disk instead, as a machine whose
+ * firmware boots the network first: an installed machine then asks its neighbour, whose iPXE
+ * script sends it on to its disk.
  * Option ROMs are off: OVMF's own virtio-net driver does the network boot, as a real
  * machine's UEFI network stack would, rather than an iPXE ROM from the host.
  */
@@ -34,7 +37,10 @@ public final class DomainXml {
         x.append("  <memory unit='MiB'>").append(d.memoryMiB()).append("</memory>\n");
         x.append("  <vcpu>").append(d.vcpus()).append("</vcpu>\n");
         // OVMF's fw_cfg knobs choose the PXE families; without them it tries IPv4 first on every port.
+        // With no IPv4 PXE the IPv4 stack goes too, or OVMF still tries UEFI HTTP boot over IPv4
+        // (a DHCPv4 wait) on every port before the next one.
         x.append("  <sysinfo type='fwcfg'>\n");
+        x.append("    <entry name='opt/org.tianocore/IPv4Support'>").append(d.ipv4Pxe() ? "y" : "n").append("</entry>\n");
         x.append("    <entry name='opt/org.tianocore/IPv4PXESupport'>").append(d.ipv4Pxe() ? "y" : "n").append("</entry>\n");
         x.append("    <entry name='opt/org.tianocore/IPv6PXESupport'>").append(d.ipv6Pxe() ? "y" : "n").append("</entry>\n");
         x.append("  </sysinfo>\n");
@@ -54,20 +60,19 @@ public final class DomainXml {
         x.append("  <on_crash>destroy</on_crash>\n");
         x.append("  <devices>\n");
         x.append("    <controller type='usb' model='qemu-xhci'/>\n");
-        int boot = 1;
         if (d.deployImage().isPresent()) {
             x.append("    <disk type='file' device='disk'>\n");
             x.append("      <driver name='qemu' type='raw'/>\n");
             x.append("      <source file='").append(esc(d.deployImage().get())).append("'/>\n");
             x.append("      <target dev='sda' bus='usb' removable='on'/>\n");
-            x.append("      <boot order='").append(boot++).append("'/>\n");
+            x.append("      <boot order='1'/>\n");
             x.append("    </disk>\n");
         }
         x.append("    <disk type='file' device='disk'>\n");
         x.append("      <driver name='qemu' type='raw' discard='unmap'/>\n");
         x.append("      <source file='").append(esc(d.disk())).append("'/>\n");
         x.append("      <target dev='vda' bus='virtio'/>\n");
-        x.append("      <boot order='").append(boot).append("'/>\n");
+        x.append("      <boot order='").append(diskOrder(d)).append("'/>\n");
         x.append("    </disk>\n");
         for (Port p : d.ports()) {
             x.append(port(p, bootOrder(d, p.index()), "    "));
@@ -80,7 +85,8 @@ public final class DomainXml {
             x.append("      <source dir='").append(esc(d.retryDrive().get())).append("'/>\n");
             x.append("      <target dev='sdb' bus='usb'/>\n");
             x.append("      <readonly/>\n");
-            x.append("      <boot order='").append(bootOrder(d, d.ports().size())).append("'/>\n");
+            x.append("      <boot order='").append(d.networkFirst() ? diskOrder(d) + 1 : bootOrder(d, d.ports().size()))
+                    .append("'/>\n");
             x.append("    </disk>\n");
         }
         x.append("    <serial type='pty'>\n");
@@ -112,15 +118,28 @@ public final class DomainXml {
         return port(p, bootOrder(d, port), "");
     }
 
-    /** The boot order of a port: after the drive(s), in port order, USB adapters skipped; port N is the retry drive. */
+    /**
+     * The boot order of a port, in port order with USB adapters skipped: after the USB image and
+     * the disk, or (network first) after the USB image only; with the disk first, port N is the
+     * retry drive.
+     */
     private static int bootOrder(DomainSpec d, int port) {
-        int boot = d.deployImage().isPresent() ? 3 : 2;
-        for (int i = 0; i < port; i++) {
+        return (d.deployImage().isPresent() ? 2 : 1) + (d.networkFirst() ? 0 : 1) + bootablePorts(d, port);
+    }
+
+    /** The disk's boot order: right after the USB image, or (network first) after every port. */
+    private static int diskOrder(DomainSpec d) {
+        return (d.deployImage().isPresent() ? 2 : 1) + (d.networkFirst() ? bootablePorts(d, d.ports().size()) : 0);
+    }
+
+    private static int bootablePorts(DomainSpec d, int below) {
+        int n = 0;
+        for (int i = 0; i < below; i++) {
             if (!(d.ports().get(i).backend() instanceof Usb)) {
-                boot++;
+                n++;
             }
         }
-        return boot;
+        return n;
     }
 
     private static String port(Port p, int bootOrder, String in) {

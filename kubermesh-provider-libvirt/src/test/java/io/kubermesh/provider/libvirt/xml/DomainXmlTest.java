@@ -27,6 +27,16 @@ class DomainXmlTest {
     }
 
     @Test
+    void networkFirstPutsEveryPortBeforeTheDiskAndTheRetryDriveLast() {
+        String xml = DomainXml.render(Specimens.netbootNetworkFirst());
+        assertThat(xml).isEqualTo(golden("domain-netboot-network-first.xml"));
+        // the same devices as disk first, only the boot orders differ
+        assertThat(xml.replaceAll("<boot order='\\d+'/>", "")).isEqualTo(golden("domain-netboot.xml")
+                .replaceAll("<boot order='\\d+'/>", ""));
+        assertThat(DomainXml.networkInterface(Specimens.netbootNetworkFirst(), 1)).contains("<boot order='2'/>");
+    }
+
+    @Test
     void aDeployedMachineBootsItsUsbImageFirstAndItsHostPortsAreHardware() {
         assertThat(DomainXml.render(Specimens.deployed())).isEqualTo(golden("domain-deployed.xml"));
     }

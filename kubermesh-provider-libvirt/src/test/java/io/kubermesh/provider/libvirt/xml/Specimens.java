@@ -26,6 +26,14 @@ final class Specimens {
                 Optional.of(Path.of("/var/lib/km/lab/libvirt/retry")));
     }
 
+    /** The same machine with its firmware booting the network before its disk. */
+    static DomainSpec netbootNetworkFirst() {
+        DomainSpec d = netboot();
+        return new DomainSpec(d.name(), d.description(), d.kvm(), d.memoryMiB(), d.vcpus(), d.firmware(), d.nvramTemplate(),
+                d.nvram(), d.disk(), d.deployImage(), d.ports(), d.consoleLog(), d.agentSocket(), d.ipv4Pxe(), d.ipv6Pxe(),
+                d.retryDrive(), true);
+    }
+
     /** The deployed gateway under KVM: its USB image, a host NIC on port 1, a USB adapter on port 2, port 3 cabled. */
     static DomainSpec deployed() {
         Path dir = Path.of("/var/lib/km/lab/libvirt/gateway");

@@ -1,0 +1,137 @@
+package io.kubermesh.cli.image;
+
+import io.kubermesh.image.build.AgentPayload;
+import io.kubermesh.image.build.ImageBuilder;
+import io.kubermesh.image.build.ImageRequest;
+import io.kubermesh.lab.Lab;
+import io.kubermesh.lab.SubstrateProviders;
+import io.kubermesh.spi.SubstrateConfig;
+import io.kubermesh.spi.SubstrateProvider;
+import io.kubermesh.testkit.lab.LabContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The orchestration contract on the libvirt substrate with the real node OS: the gateway is a VM
+ * booting the USB image built for this lab's cluster file, the other machines are blank VMs whose
+ * OVMF network-boots the node OS over IPv6 from a neighbour VM's agent, installs it and joins; a
+ * killed machine revived asks the network first, is sent on to its disk by its neighbour's iPXE
+ * script and boots what it installed; a replacement netboots on the dead one's ports.
+ * Under TCG (no usable /dev/kvm here) a machine takes minutes; every step prints its times.
+ */
+class LibvirtLabIT extends LabContract {
+    private static final String CLUSTER = "lvlab";
+    private static final String PREFIX = "km" + CLUSTER + "-";
+
+    @Override
+    protected SubstrateProvider provider() {
+        return SubstrateProviders.of(Optional.empty()).named("libvirt");
+    }
+
+    @Override
+    protected String clusterName() {
+        return CLUSTER;
+    }
+
+    /** The node image built with this lab's cluster file (the CLI's `up` does the same). */
+    @Override
+    protected Map<String, String> options() {
+        Path jar = Path.of("target/kubermesh-cli.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError(jar + " is missing: the node OS ITs run after `mvn package` of kubermesh-cli");
+        }
+        Path out = Path.of("target/it-lab-image").toAbsolutePath();
+        try {
+            long t = System.nanoTime();
+            ImageBuilder.build(new ImageRequest(clusterYaml(), "LibvirtLabIT", out, Path.of(ImageRequest.DEFAULT_CACHE),
+                    AgentPayload.of(jar), null, null, line -> System.out.println("image build: " + line)));
+            System.out.printf("node image for the lab built in %.1f s%n", (System.nanoTime() - t) / 1e9);
+        } catch (Exception e) {
+            throw new AssertionError("building the node image: " + e.getMessage(), e);
+        }
+        // Network first: a revived machine asks its neighbour, whose iPXE script sends it to its disk.
+        return Map.of(SubstrateConfig.NODE_IMAGE, out.toString(), "libvirt.bootOrder", "network-first");
+    }
+
+    /**
+     * After the contract's kill and revive: the revived machine's firmware boots the network first,
+     * its neighbour's iPXE script finds it installed and leaves iPXE (exit 1), and the firmware
+     * boots its disk, whose data partition holds its Ignition config: UEFI's next-boot-option path
+     * a real machine with network boot first takes.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Order(35)
+    void theRevivedMachineWasSentToItsDiskByItsNeighboursBootScript() {
+        List<String> console = lab().substrate().consoleTail("kubermesh2", 2000);
+        int revived = -1;
+        for (int i = 0; i < console.size(); i++) {
+            if (console.get(i).contains("is installed, booting from its disk")) {
+                revived = i;
+            }
+        }
+        assertThat(revived).as("the neighbour's script for the installed kubermesh2; console:%n%s",
+                String.join("\n", console.subList(Math.max(0, console.size() - 60), console.size()))).isNotNegative();
+        List<String> after = console.subList(revived, console.size());
+        assertThat(after).anyMatch(l -> l.contains("kubermesh-setup: Ignition config from the disk"));
+        assertThat(after).noneMatch(l -> l.contains("kubermesh-setup: installing on"));
+    }
+
+    /** Every machine's console after each step, kept in target/it-logs (down removes the lab's copies). */
+    @org.junit.jupiter.api.AfterEach
+    void keepConsoles() throws IOException {
+        Path machines = labParent().resolve("lab/libvirt");
+        if (!Files.isDirectory(machines)) {
+            return;
+        }
+        Path logs = Files.createDirectories(Path.of("target/it-logs"));
+        try (Stream<Path> s = Files.list(machines)) {
+            for (Path m : s.filter(p -> Files.isRegularFile(p.resolve("console.log"))).toList()) {
+                Files.copy(m.resolve("console.log"), logs.resolve("lvlab-" + m.getFileName() + "-console.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Override
+    protected boolean leftovers(Lab downed) {
+        List<String> left = new ArrayList<>();
+        for (Path dir : List.of(Path.of("/etc/libvirt/qemu"), Path.of("/etc/libvirt/qemu/networks"), Path.of("/run/libvirt/qemu"),
+                Path.of("/run/libvirt/network"), Path.of("/var/log/libvirt/qemu"), Path.of("/sys/class/net"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(f -> f.getFileName().toString().startsWith(PREFIX)).forEach(f -> left.add(f.toString()));
+            } catch (IOException e) {
+                left.add(dir + ": " + e.getMessage());
+            }
+        }
+        // No qemu process of the lab's domains.
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmd.contains("guest=" + PREFIX)) {
+                        left.add("process " + p.getFileName() + ": " + cmd);
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            });
+        } catch (IOException e) {
+            left.add("/proc: " + e.getMessage());
+        }
+        if (!left.isEmpty()) {
+            System.out.println("left after down: " + left);
+        }
+        return !left.isEmpty();
+    }
+}
