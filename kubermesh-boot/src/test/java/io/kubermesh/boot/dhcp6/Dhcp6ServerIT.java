@@ -72,9 +72,12 @@ class Dhcp6ServerIT {
         Files.writeString(conf, "option dhcp6.bootfile-url code 59 = string;\nrequest dhcp6.bootfile-url;\n");
         Path env = work.resolve(name + ".env");
         Path script = work.resolve(name + ".sh");
+        Path applied = work.resolve(name + ".applied");
+        // dhclient may write its lease file before the script has run: the script marks when it added the address.
         Files.writeString(script, "#!/bin/sh\nenv >> " + env + "\n"
                 + "case \"$reason\" in BOUND6|RENEW6|REBIND6|REBOOT6) "
-                + "ip -6 addr replace \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" ;; esac\nexit 0\n");
+                + "ip -6 addr replace \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" && touch " + applied
+                + " ;; esac\nexit 0\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         Path leases = work.resolve(name + ".leases");
         Process p = lab.startInClient(work.resolve(name + ".log"), "dhclient", "-6", "-1", "-d", "-v", "-cf", conf.toString(),
@@ -82,7 +85,7 @@ class Dhcp6ServerIT {
                 lab.clientLink);
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(leases) && Files.readString(leases).contains("iaaddr")) {
+            if (Files.exists(leases) && Files.readString(leases).contains("iaaddr") && Files.exists(applied)) {
                 break;
             }
             if (!p.isAlive()) {
