@@ -222,10 +222,13 @@ public final class LibvirtSubstrate implements Substrate {
      */
     private void hostTakesNoPart(StoredMachine m) {
         for (int port = 0; port < m.nics.size(); port++) {
+            if (options.hostPort(m.name, port).isPresent()) {
+                continue; // a host NIC (macvtap) or USB adapter: the VM's link to real hardware, not a lab cable
+            }
             String tap = names.tap(m.index, port);
             Path knob = Path.of("/proc/sys/net/ipv6/conf", tap, "disable_ipv6");
             if (!java.nio.file.Files.exists(knob)) {
-                continue; // a USB host device: no tap
+                continue; // not made (yet)
             }
             try {
                 java.nio.file.Files.writeString(knob, "1");
