@@ -104,6 +104,8 @@ final class LabCommands {
                 if (Lab.exists(lab.dir)) {
                     throw new SubstrateException("a lab is already up in " + lab.dir + "; `kubermesh down` removes it");
                 }
+                // Root, libvirt, qemu, OVMF: named with their install line now, not after minutes of image building.
+                provider.checkEnvironment();
                 options.put(SubstrateConfig.NODE_IMAGE, LabImage.build(yaml, config == null ? "profile seed" : config.toString(),
                         progress).toString());
             }
