@@ -134,9 +134,11 @@ class BootServeIT {
         assertThat(viaHttp).hasSameBinaryContentAs(SNPONLY);
 
         // One line per exchange, each with the client, the port, what it asked and what it got.
-        String log = Files.readString(serverLog);
         // Socket addresses in the log are Java's text (no :: compression), the DHCPv6 ones RFC 5952.
         String javaClient = "\\[" + Pattern.quote(Ipv6Address.parse(client).toInetAddress().getHostAddress()) + "\\]";
+        // The server writes an exchange's line once the response is out, which may be just after
+        // curl has it: wait for the last exchange's line before reading the log.
+        String log = awaitLog("HTTP /" + javaClient + ":\\d+ -> \\S+ port cluster2: GET /snponly.efi -> ", 10);
         assertThat(count(log, "dhcp6 port 2 client \\S+ duid \\S+ from fe80::\\S+: SOLICIT .* -> ADVERTISE ia_na \\d+ "
                 + Pattern.quote(client) + " valid \\d+ bootfile tftp://\\[" + Pattern.quote(PORT.thisEnd().toString())
                 + "\\]/snponly.efi")).as(log).isEqualTo(1);
@@ -281,6 +283,20 @@ class BootServeIT {
         }
         fail("'" + command + "' in " + CLIENT + " never showed " + expected + ": " + out + "\nserver:\n"
                 + Files.readString(serverLog));
+    }
+
+    /** The server's log once a line matches {@code regex}; fails with the log after {@code seconds}. */
+    private String awaitLog(String regex, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String log = Files.readString(serverLog);
+        while (count(log, regex) == 0) {
+            if (System.nanoTime() > deadline) {
+                fail("no line matching " + regex + " within " + seconds + " s:\n" + log);
+            }
+            Thread.sleep(100);
+            log = Files.readString(serverLog);
+        }
+        return log;
     }
 
     private static long count(String log, String regex) {
