@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "enrolment"
- *          | "approve" SP mac | "deny" SP mac | "help"
+ *          | "approve" SP mac | "deny" SP mac | "echo" SP token | "help"
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  *   enrolment   {"policy":"approve","pending":[{"mac":"52:54:00:00:03:00","firstSeen":"...","node":"kubermesh1"}],"approved":[],"denied":[]}
  *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent
  *               can record a decision, since only members may write it
- *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC"]}
+ *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
+ *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
+ *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","echo TOKEN"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -35,7 +37,9 @@ public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
     static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...", "enrolment",
-            "approve MAC", "deny MAC");
+            "approve MAC", "deny MAC", "echo TOKEN");
+    /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the node answers with; each is called on the thread of the request. */
@@ -127,6 +131,12 @@ public final class AgentControl {
                 };
             case "probe":
                 return probe(words);
+            case "echo":
+                if (words.length != 2 || !TOKEN.matcher(words[1]).matches()) {
+                    return new ControlAnswers.Error("echo takes one token of 1..64 letters, digits, '.', '_' or '-', got '"
+                            + request + "'");
+                }
+                return new ControlAnswers.Echo(words[1]);
             case "enrolment":
                 if (words.length != 1) {
                     return new ControlAnswers.Error("'enrolment' takes no arguments, got '" + request + "'");

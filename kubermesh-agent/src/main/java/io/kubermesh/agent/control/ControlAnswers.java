@@ -90,6 +90,14 @@ public final class ControlAnswers {
     public record Decision(String mac, String decision) {
     }
 
+    /**
+     * {@code echo TOKEN}: the token back. A client on a stream that outlives its connections (a
+     * VM's virtio-serial port) sends one first and skips every line before its answer: answers to
+     * questions an earlier connection gave up on.
+     */
+    public record Echo(String echo) {
+    }
+
     /** Any request the agent cannot answer: what was wrong and what it understands. */
     public record Error(String error) {
     }

@@ -14,6 +14,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -27,6 +28,11 @@ public final class UnixAgentChannel implements AgentChannel {
     private final OutputStream out;
 
     private final Selector selector;
+    private int skipped;
+
+    /** Lines a connection may read past before the echo's answer (stale answers are a handful at most). */
+    private static final int MAX_STALE = 1024;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private UnixAgentChannel(SocketChannel socket) {
         this.socket = socket;
@@ -79,6 +85,58 @@ public final class UnixAgentChannel implements AgentChannel {
             }
             throw new SubstrateException("no agent answers at " + path + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Like {@link #connect(Path, Duration)}, for a stream that outlives its connections (the host
+     * end of a VM's virtio-serial port): an answer the agent wrote after an earlier connection gave
+     * up waiting for it is held by the port and comes out of the next connection, where it would
+     * pass for the answer to that connection's first question (and every later answer would be one
+     * behind). So this sends {@code echo TOKEN} first, with a token made up for this connection,
+     * and reads past every line before that token's answer; the caller then reads the answers to
+     * its own questions only. {@link #skipped()} tells how many lines were passed over.
+     *
+     * @throws SubstrateException when nothing listens there, the token's answer does not come
+     *                            within {@code timeout} of the last line, or the agent does not
+     *                            know {@code echo} (its node image is older than this kubermesh)
+     */
+    public static UnixAgentChannel connectSkippingStale(Path path, Duration timeout) {
+        UnixAgentChannel channel = connect(path, timeout);
+        String token = "km-" + Long.toHexString(RANDOM.nextLong());
+        try {
+            channel.out.write(("echo " + token + "\n").getBytes(StandardCharsets.UTF_8));
+            channel.out.flush();
+            String expected = "{\"echo\":\"" + token + "\"}";
+            for (int lines = 0; ; lines++) {
+                String line = ControlSession.readLine(channel.in);
+                if (line == null) {
+                    throw new SubstrateException("the agent at " + path + " closed the connection before answering 'echo'");
+                }
+                if (line.equals(expected)) {
+                    channel.skipped = lines;
+                    return channel;
+                }
+                if (line.contains(token)) {
+                    throw new SubstrateException("the agent at " + path + " does not know 'echo' (" + line
+                            + "): its node image is older than this kubermesh; build it again (kubermesh image build)");
+                }
+                if (lines >= MAX_STALE) {
+                    throw new SubstrateException("the agent at " + path + " sent " + MAX_STALE
+                            + " lines without answering 'echo'");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (e instanceof SubstrateException s) {
+                throw s;
+            }
+            throw new SubstrateException("no agent answers at " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** How many stale lines {@link #connectSkippingStale} passed over on this connection. */
+    public int skipped() {
+        return skipped;
     }
 
     /** Waits up to {@code millis} for {@code op} on the socket; fails with a time-out otherwise. */

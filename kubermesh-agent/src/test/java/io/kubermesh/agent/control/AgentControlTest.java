@@ -46,7 +46,17 @@ class AgentControlTest {
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
         assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\","
-                + "\"enrolment\",\"approve MAC\",\"deny MAC\"]}");
+                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"echo TOKEN\"]}");
+        assertThat(control.answer("echo km-0123abcdef")).isEqualTo("{\"echo\":\"km-0123abcdef\"}");
+    }
+
+    @Test
+    void echoTakesOneShortPlainToken() {
+        assertThat(control.answer("echo")).contains("echo takes one token");
+        assertThat(control.answer("echo a b")).contains("echo takes one token");
+        assertThat(control.answer("echo " + "x".repeat(65))).contains("echo takes one token");
+        assertThat(control.answer("echo \"x\"")).contains("echo takes one token");
+        assertThat(control.answer("echo " + "x".repeat(64))).isEqualTo("{\"echo\":\"" + "x".repeat(64) + "\"}");
     }
 
     @Test

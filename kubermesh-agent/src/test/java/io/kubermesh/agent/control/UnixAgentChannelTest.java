@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,89 @@ class UnixAgentChannelTest {
             }
             assertThat(request.get()).isEqualTo("routes\n");
         }
+    }
+
+    /**
+     * A virtio-serial port holds what the agent writes while no host is connected and hands it to
+     * the next connection. Here the "port" does exactly that with the answer to a question whose
+     * asker gave up: a plain connection then reads it as the answer to its own, a skipping one
+     * reads past it.
+     */
+    @Test
+    void anAnswerAnEarlierConnectionGaveUpOnIsPassedOver() throws Exception {
+        Path path = dir.resolve("port.sock");
+        AgentControl agent = agent();
+        String held = agent.answer("routes");
+        try (ServerSocketChannel server = listen(path)) {
+            CompletableFuture<Void> port = CompletableFuture.runAsync(() -> {
+                for (int connection = 0; connection < 2; connection++) {
+                    try (SocketChannel c = accept(server)) {
+                        c.write(ByteBuffer.wrap((held + "\n").getBytes(StandardCharsets.UTF_8)));
+                        ControlSession.serve(Channels.newInputStream(c), Channels.newOutputStream(c), agent);
+                    } catch (IOException e) {
+                        // the plain client hung up before its own answer was written: the next connection is served
+                    }
+                }
+            });
+            try (AgentClient plain = new AgentClient(UnixAgentChannel.connect(path, Duration.ofSeconds(5)))) {
+                assertThat(plain.request("neighbours").has("routes")).as("without skipping, the held answer passes for this one")
+                        .isTrue();
+            }
+            UnixAgentChannel channel = UnixAgentChannel.connectSkippingStale(path, Duration.ofSeconds(5));
+            try (AgentClient skipping = new AgentClient(channel)) {
+                assertThat(channel.skipped()).isEqualTo(1);
+                assertThat(skipping.neighbours().ports()).extracting(ControlAnswers.PortNeighbours::interfaceName)
+                        .containsExactly("cluster0");
+                assertThat(skipping.routes().routes()).hasSize(1);
+            }
+            port.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAgentThatDoesNotKnowEchoIsNamedAsOlderThanThisKubermesh() throws Exception {
+        Path path = dir.resolve("old.sock");
+        // The agent of an older node image: the same protocol without echo.
+        AgentControl agent = agent();
+        try (ServerSocketChannel server = listen(path)) {
+            CompletableFuture<Void> port = CompletableFuture.runAsync(() -> {
+                try (SocketChannel c = accept(server)) {
+                    String line = ControlSession.readLine(Channels.newInputStream(c));
+                    String answer = agent.answer(line.replace("echo ", "ohce ")).replace("ohce ", "echo ");
+                    c.write(ByteBuffer.wrap((answer + "\n").getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> UnixAgentChannel.connectSkippingStale(path, Duration.ofSeconds(5)))
+                    .isInstanceOf(SubstrateException.class).hasMessageContaining("does not know 'echo'")
+                    .hasMessageContaining("build it again (kubermesh image build)");
+            port.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPortNobodyReadsFailsTheSkippingConnectAfterTheTimeout() throws Exception {
+        Path path = dir.resolve("firmware.sock");
+        try (ServerSocketChannel server = listen(path)) {
+            CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> accept(server));
+            try {
+                assertThatThrownBy(() -> UnixAgentChannel.connectSkippingStale(path, Duration.ofMillis(300)))
+                        .isInstanceOf(SubstrateException.class).hasMessageContaining("no agent answers at " + path)
+                        .hasMessageContaining("nothing read from the agent in 300 ms");
+            } finally {
+                accepted.get().close();
+            }
+        }
+    }
+
+    private static AgentControl agent() {
+        return AgentControl.of(() -> {
+            throw new IllegalStateException("not asked");
+        }, () -> new ControlAnswers.Routes(List.of(new ControlAnswers.InstalledRoute("2001:db8::2/128",
+                List.of(new ControlAnswers.Hop("cluster0", "fe80::1"))))),
+                () -> new ControlAnswers.Neighbours(List.of(new ControlAnswers.PortNeighbours(0, "cluster0", "fe80::2", List.of()))),
+                a -> new ControlAnswers.Probes(List.of()));
     }
 
     @Test

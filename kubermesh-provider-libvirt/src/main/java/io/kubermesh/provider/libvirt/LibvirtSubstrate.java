@@ -355,7 +355,9 @@ public final class LibvirtSubstrate implements Substrate {
     /**
      * The agent of a running VM, through the host end of its virtio-serial port. The socket
      * accepts a connection while the guest is still in its firmware, so a question that gets no
-     * answer in {@value #AGENT_ANSWER_SECONDS} s fails.
+     * answer in {@value #AGENT_ANSWER_SECONDS} s fails. The port is one stream across
+     * connections: an answer written after an earlier connection gave up comes out of this one,
+     * so the channel first reads past such answers ({@link UnixAgentChannel#connectSkippingStale}).
      */
     @Override
     public AgentChannel agent(String machine) {
@@ -366,7 +368,13 @@ public final class LibvirtSubstrate implements Substrate {
                 throw new SubstrateException("machine " + machine + " is powered off: no agent runs there");
             }
         }
-        return UnixAgentChannel.connect(files.agentSocket(machine), Duration.ofSeconds(AGENT_ANSWER_SECONDS));
+        UnixAgentChannel channel = UnixAgentChannel.connectSkippingStale(files.agentSocket(machine),
+                Duration.ofSeconds(AGENT_ANSWER_SECONDS));
+        if (channel.skipped() > 0) {
+            LOG.info("agent of {}: passed over {} answer(s) to questions an earlier connection gave up on",
+                    machine, channel.skipped());
+        }
+        return channel;
     }
 
     /**
