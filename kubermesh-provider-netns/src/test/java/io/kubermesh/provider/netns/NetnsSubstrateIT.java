@@ -118,8 +118,16 @@ class NetnsSubstrateIT {
     }
 
     @AfterEach
-    void noNamespaceOutlivesATest() {
+    void noNamespaceOutlivesATest() throws IOException {
         substrate().close(); // idempotent; the contract's own tear-down runs after this one
+        // The temporary directories go too, whatever the test left in them (machine state, logs).
+        for (Path d : dirs) {
+            try (var tree = Files.walk(d)) {
+                for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
         for (String ns : NetworkNamespaces.list()) {
             if (ns.startsWith("kmns-")) {
                 NetworkNamespaces.delete(ns);
