@@ -3,6 +3,8 @@ package io.kubermesh.testkit.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubermesh.agent.control.AgentClient;
+import io.kubermesh.agent.control.ControlAnswers;
 import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.PortRef;
@@ -145,8 +147,36 @@ public abstract class LabContract {
                 .orElseThrow(() -> new AssertionError("no machine " + name + " in " + lab.status()));
     }
 
+    /**
+     * What tells a routing failure apart from a slow mesh, for the log: the host's load and each
+     * powered machine's routing adjacencies per port, as its agent reports them now.
+     */
+    private String adjacencies() {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("host load ").append(Files.readString(Path.of("/proc/loadavg")).trim());
+        } catch (IOException e) {
+            out.append("host load unknown");
+        }
+        for (MachineView m : lab.status()) {
+            out.append("\n  ").append(m.name()).append(" (").append(m.state()).append("):");
+            try (AgentClient agent = new AgentClient(lab.substrate().agent(m.name()))) {
+                for (ControlAnswers.PortNeighbours p : agent.neighbours().ports()) {
+                    out.append(' ').append(p.interfaceName()).append(p.adjacencies().stream()
+                            .map(a -> a.routerId() + " " + a.state()).toList());
+                }
+            } catch (KubermeshException e) {
+                out.append(" no answer (").append(e.getMessage()).append(')');
+            }
+        }
+        return out.toString();
+    }
+
     private void assertEveryPoweredMachineReachesEveryOther(String when) {
         Map<String, Map<String, Boolean>> m = lab.reachability(SETTLE_SECONDS);
+        if (!ReachabilityProbe.complete(m)) {
+            System.out.println("reachability incomplete " + when + "; " + adjacencies());
+        }
         assertThat(ReachabilityProbe.complete(m)).as("full reachability " + when + ": " + m).isTrue();
     }
 
@@ -168,6 +198,9 @@ public abstract class LabContract {
         while (!routes.stream().allMatch(r -> r.match().onShortestPaths()) && System.nanoTime() < deadline) {
             sleep(500);
             routes = lab.routes(Optional.empty());
+        }
+        if (!routes.stream().allMatch(r -> r.match().onShortestPaths())) {
+            System.out.println("routes not on shortest paths after " + SETTLE_SECONDS + " s; " + adjacencies());
         }
         // Every machine has a route to the two others' hosts and pods.
         assertThat(routes.stream().filter(r -> !r.target().startsWith("anycast")).count()).isEqualTo(3 * 2 * 2);
