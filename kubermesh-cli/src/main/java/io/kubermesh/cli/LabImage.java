@@ -38,7 +38,7 @@ final class LabImage {
         try {
             Files.createDirectories(Path.of(OUTPUT));
             ImageResult r = ImageBuilder.build(new ImageRequest(clusterYaml, source, Path.of(OUTPUT),
-                    Path.of(ImageRequest.DEFAULT_CACHE), AgentPayload.of(jar), null, null, line -> progress.accept("image: " + line)));
+                    Path.of(ImageRequest.DEFAULT_CACHE), AgentPayload.of(jar), null, null, line -> progress.accept(line.startsWith("image: ") ? line : "image: " + line)));
             progress.accept(String.format("node OS image built in %.1f s: %s", (System.nanoTime() - t0) / 1e9, r.usbImage()));
             return Path.of(OUTPUT);
         } catch (KubermeshException e) {
