@@ -277,9 +277,50 @@ public final class NodeSetup {
         // refuses one without it (issue 15). Older servers gave none: then the plain URL.
         Path given = Path.of(PHONE_HOME_FILE);
         String url = phoneHomeUrl(Files.isRegularFile(given) ? Files.readString(given) : null, server, mac);
-        String answer = sys.post(url, "{\"state\":\"" + state + "\"}");
+        String answer = postUntilAnswered(sys, url, "{\"state\":\"" + state + "\"}", PHONE_HOME_WITHIN, this::say);
         say("phoned home " + state + " as " + mac + ": " + answer.lines().filter(l -> l.contains("\"state\"")).findFirst()
                 .orElse(answer.strip()).strip());
+    }
+
+    /** How long a phone-home is asked again while the neighbour cannot answer. */
+    static final Duration PHONE_HOME_WITHIN = Duration.ofMinutes(5);
+
+    /**
+     * Posts {@code json} to {@code url} until the server takes it. A neighbour that cannot answer
+     * yet (a 5xx: its machine directory, etcd, did not answer in time; no connection, a time-out
+     * or a broken connection) is asked again every second for up to {@code within}, each new reason said once; a refusal
+     * (4xx: a wrong secret, an unknown machine) fails at once, since asking again cannot change it.
+     */
+    static String postUntilAnswered(NodeSystem sys, String url, String json, Duration within,
+                                    java.util.function.Consumer<String> say) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = "";
+        for (int tries = 1; ; tries++) {
+            try {
+                String answer = sys.post(url, json);
+                if (tries > 1) {
+                    say.accept("POST " + url + " answered at try " + tries);
+                }
+                return answer;
+            } catch (IOException e) {
+                if (e instanceof NodeSystem.HttpStatusException h && !h.transient5xx()) {
+                    throw e;
+                }
+                last = retrying(say, last, e);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IOException("POST " + url + ": no answer in " + within.toSeconds() + " s: " + last);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static String retrying(java.util.function.Consumer<String> say, String last, IOException e) {
+        String why = String.valueOf(e.getMessage());
+        if (!why.equals(last)) {
+            say.accept("asking again every second: " + why);
+        }
+        return why;
     }
 
     /** The URL the Ignition config gave ({@code given}, with the boot secret), else the plain one of {@code server}. */

@@ -92,9 +92,29 @@ class NodeSystem {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException("HTTP " + r.statusCode() + ": " + r.body().strip());
+            throw new HttpStatusException(r.statusCode(), "HTTP " + r.statusCode() + ": " + r.body().strip());
         }
         return r.body();
+    }
+
+    /** An answer other than 200: the status tells a refusal (4xx) from a server that cannot answer yet (5xx). */
+    static final class HttpStatusException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        HttpStatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+
+        /** True for 5xx: the server may answer otherwise when asked again. */
+        boolean transient5xx() {
+            return status >= 500 && status <= 599;
+        }
     }
 
     String post(String url, String json) throws IOException, InterruptedException {
@@ -102,7 +122,7 @@ class NodeSystem {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException("POST " + url + ": HTTP " + r.statusCode() + ": " + r.body().strip());
+            throw new HttpStatusException(r.statusCode(), "POST " + url + ": HTTP " + r.statusCode() + ": " + r.body().strip());
         }
         return r.body();
     }
