@@ -12,8 +12,11 @@ import java.nio.file.Path;
  * @param stub the stub interface for the host /128
  * @param etcdBootstrap true on the first machine: with no etcd data, start a new etcd cluster
  * @param tftpRoot where the iPXE binaries are served from (Debian's ipxe package: /usr/lib/ipxe)
+ * @param setupResult the node OS setup's result file ({@link NodeSetupResult}), or null where no
+ *     setup runs before the agent (then status has no {@code setup} component)
  */
-public record AgentOptions(Path config, Path state, String name, String stub, boolean etcdBootstrap, Path tftpRoot) {
+public record AgentOptions(Path config, Path state, String name, String stub, boolean etcdBootstrap, Path tftpRoot,
+                           Path setupResult) {
     public static final Path DEFAULT_TFTP_ROOT = Path.of("/usr/lib/ipxe");
 
     public AgentOptions {
@@ -26,6 +29,6 @@ public record AgentOptions(Path config, Path state, String name, String stub, bo
 
     /** The usual options: the default stub and TFTP root. */
     public static AgentOptions of(Path config, Path state, String name, boolean etcdBootstrap) {
-        return new AgentOptions(config, state, name, null, etcdBootstrap, null);
+        return new AgentOptions(config, state, name, null, etcdBootstrap, null, null);
     }
 }

@@ -28,7 +28,9 @@ public final class AgentProcess {
      * routing last.
      */
     public static List<Module> modules(ClusterSpec spec, String clusterYaml, AgentSettings settings, AgentOptions options) {
-        return List.of(new AgentModule(spec, settings, List.of()), new AnycastModule(),
+        List<PortListener> setup = options.setupResult() == null ? List.of()
+                : List.of(new NodeSetupResult(options.setupResult(), java.time.Clock.systemUTC()));
+        return List.of(new AgentModule(spec, settings, setup), new AnycastModule(),
                 new ControlPlaneModule(options.etcdBootstrap()), new BootModule(clusterYaml, options.tftpRoot()),
                 new RoutingModule());
     }

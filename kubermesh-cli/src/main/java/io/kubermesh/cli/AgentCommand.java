@@ -3,6 +3,7 @@ package io.kubermesh.cli;
 import io.kubermesh.agent.AgentOptions;
 import io.kubermesh.agent.AgentProcess;
 import io.kubermesh.agent.AgentSettings;
+import io.kubermesh.agent.NodeSetupResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +32,15 @@ final class AgentCommand implements Callable<Integer> {
             + " other machines join (the first machine only: the gateway, the USB-booted seed).")
     boolean etcdBootstrap;
 
+    @Option(names = "--setup-result", paramLabel = "FILE", defaultValue = "${env:" + NodeSetupResult.ENV + "}",
+            description = "The node OS setup's result file, shown as the component 'setup' in status (a missing"
+                    + " or failed one is a failed component). The node OS sets it (" + NodeSetupResult.ENV + "=/run/kubermesh/"
+                    + "setup.json); without it there is no such component.")
+    Path setupResult;
+
     @Override
     public Integer call() throws InterruptedException {
-        return AgentProcess.run(new AgentOptions(config, state, name, stub, etcdBootstrap, AgentOptions.DEFAULT_TFTP_ROOT),
-                System.err);
+        return AgentProcess.run(new AgentOptions(config, state, name, stub, etcdBootstrap, AgentOptions.DEFAULT_TFTP_ROOT,
+                setupResult), System.err);
     }
 }

@@ -43,6 +43,23 @@ class FirstMachineBootIT {
             String agent = ImageLab.await(vm, "kubermesh agent km-first: identity", Duration.ofMinutes(6));
             double ready = vm.elapsed();
             assertThat(agent).contains("identity " + MAC + ", host " + node.host());
+            // Its status, over the virtio-serial port as the libvirt substrate asks it, shows the
+            // node setup that ran before the agent as a component (the agent unit's drop-in names
+            // the setup's result file).
+            io.kubermesh.agent.ComponentStatus setup = null;
+            for (int tries = 0; setup == null && tries < 30; tries++) {
+                try (io.kubermesh.agent.control.AgentClient c = new io.kubermesh.agent.control.AgentClient(
+                        io.kubermesh.agent.control.UnixAgentChannel.connectSkippingStale(lab.dir.resolve("agent.sock"),
+                                Duration.ofSeconds(30)))) {
+                    setup = c.status().components().stream().filter(x -> x.name().equals("setup")).findFirst()
+                            .orElseThrow(() -> new AssertionError("no setup component in the node OS's status"));
+                } catch (io.kubermesh.api.KubermeshException e) {
+                    Thread.sleep(2000); // the agent's control port may not answer at once
+                }
+            }
+            assertThat(setup).as("the agent's status over virtio-serial").isNotNull();
+            assertThat(setup.state()).as(setup.toString()).isEqualTo("running");
+            assertThat(setup.detail()).startsWith("done: kernel ").contains("booted from disk");
 
             // The test stands on the other end of the cable: a pool address of the first machine's port 0.
             lab.inNetns("ip", "-6", "addr", "add", port0.pool().get(0) + "/126", "dev", tap, "nodad");

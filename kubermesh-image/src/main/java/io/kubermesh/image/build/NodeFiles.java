@@ -65,6 +65,7 @@ public final class NodeFiles {
                 "StartLimitIntervalSec=0",
                 "",
                 "[Service]",
+                "Environment=" + io.kubermesh.agent.NodeSetupResult.ENV + "=" + io.kubermesh.agent.NodeSetupResult.NODE_OS_FILE,
                 "RestartSec=3",
                 "StandardOutput=journal+console",
                 "StandardError=journal+console", "")));

@@ -1,5 +1,6 @@
 package io.kubermesh.image.node;
 
+import io.kubermesh.agent.NodeSetupResult;
 import io.kubermesh.api.HostRequirements;
 import io.kubermesh.boot.machine.ClusterProfile;
 
@@ -30,24 +31,45 @@ import java.util.stream.Stream;
  *     OS it runs to whatever is plugged into it.
  * </ol>
  * A failed step fails the unit (visible in {@code systemctl --failed} and on the console); the
- * agent still starts when it has a cluster file, so the node keeps routing.
+ * agent still starts when it has a cluster file, so the node keeps routing, and shows the failure
+ * as its failed {@code setup} component ({@link NodeSetupResult}), so {@code up} and
+ * {@code status} name it.
  */
 public final class NodeSetup {
     private final NodeSystem sys;
     private final PrintStream console;
+    private final Path result;
+    /** The first line said (kernel, how it booted) and the last failure, for the result file. */
+    private String summary;
+    private String failure;
 
-    NodeSetup(NodeSystem sys, PrintStream console) {
+    NodeSetup(NodeSystem sys, PrintStream console, Path result) {
         this.sys = sys;
         this.console = console;
+        this.result = result;
     }
 
-    /** The setup of the machine this runs on. */
+    /** The setup of the machine this runs on; its result goes to {@link NodeSetupResult#NODE_OS_FILE} for the agent. */
     public static NodeSetup system() {
-        return new NodeSetup(new NodeSystem(), System.out);
+        return new NodeSetup(new NodeSystem(), System.out, NodeSetupResult.NODE_OS_FILE);
     }
 
-    /** Runs every step; false when one failed (already said on the console). */
+    /**
+     * Runs every step; false when one failed (already said on the console). Either way the
+     * outcome is written for the agent, which shows it as its {@code setup} component.
+     */
     public boolean run() {
+        boolean ok = steps();
+        try {
+            NodeSetupResult.write(result, ok, ok ? summary : failure, java.time.Instant.now());
+        } catch (IOException | RuntimeException e) {
+            say("could not write the result for the agent to " + result + ": " + e.getMessage());
+            return false;
+        }
+        return ok;
+    }
+
+    private boolean steps() {
         try {
             KernelCommandLine cmd = KernelCommandLine.parse(sys.read("/proc/cmdline"));
             say("kernel " + sys.read("/proc/sys/kernel/osrelease").strip() + ", booted from "
@@ -359,6 +381,12 @@ public final class NodeSetup {
 
     private void say(String line) {
         line = redacted(line);
+        if (summary == null) {
+            summary = line;
+        }
+        if (line.startsWith("FAILED: ")) {
+            failure = line.substring("FAILED: ".length());
+        }
         console.println("kubermesh-setup: " + line);
         console.flush();
     }
