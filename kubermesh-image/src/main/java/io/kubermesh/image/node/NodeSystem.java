@@ -107,10 +107,6 @@ class NodeSystem {
             this.status = status;
         }
 
-        int status() {
-            return status;
-        }
-
         /** True for 5xx: the server may answer otherwise when asked again. */
         boolean transient5xx() {
             return status >= 500 && status <= 599;
