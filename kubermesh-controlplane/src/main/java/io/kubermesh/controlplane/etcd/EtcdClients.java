@@ -22,6 +22,21 @@ import java.util.stream.Collectors;
  * percent-encoded here and arrive intact.
  */
 public final class EtcdClients {
+    /**
+     * Vert.x (under jetcd) makes a {@code /tmp/vertx-cache-<uuid>} directory for every instance
+     * to unpack class-path files into, and removes it only when the instance is closed: every
+     * agent killed in a lab and every test JVM left one behind (thousands on a CI machine).
+     * Nothing here serves files from the class path through Vert.x, so it is switched off before
+     * any Vert.x class is loaded (unless the JVM was told otherwise).
+     */
+    static final String VERTX_CLASS_PATH_RESOLVING = "vertx.disableFileCPResolving";
+
+    static {
+        if (System.getProperty(VERTX_CLASS_PATH_RESOLVING) == null) {
+            System.setProperty(VERTX_CLASS_PATH_RESOLVING, "true");
+        }
+    }
+
     private EtcdClients() {
     }
 

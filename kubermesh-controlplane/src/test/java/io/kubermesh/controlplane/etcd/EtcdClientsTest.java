@@ -3,10 +3,20 @@ package io.kubermesh.controlplane.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.kubermesh.api.ConfigurationException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EtcdClientsTest {
     @Test
@@ -23,5 +33,50 @@ class EtcdClientsTest {
         assertThatThrownBy(() -> EtcdClients.target(List.of())).isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> EtcdClients.target(List.of(URI.create("http://[::1]"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("host and port");
+    }
+
+    /**
+     * A JVM that used an etcd client and then died (as a killed agent does) leaves no Vert.x
+     * cache directory in its temporary directory; the same JVM told to resolve class-path files
+     * (Vert.x's default) does leave one, so the check can fail.
+     */
+    @Test
+    void aKilledClientLeavesNoVertxCacheDirectory(@TempDir Path tmp) throws Exception {
+        Path ours = Files.createDirectories(tmp.resolve("ours"));
+        Path vertxDefault = Files.createDirectories(tmp.resolve("default"));
+        runAndHalt(ours, List.of());
+        runAndHalt(vertxDefault, List.of("-D" + EtcdClients.VERTX_CLASS_PATH_RESOLVING + "=false"));
+        assertThat(vertxCaches(vertxDefault)).as("Vert.x's default leaves its cache (the control)").isNotEmpty();
+        assertThat(vertxCaches(ours)).isEmpty();
+    }
+
+    private static void runAndHalt(Path tmpdir, List<String> options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmpdir, "-cp", System.getProperty("java.class.path")));
+        command.addAll(options);
+        command.add(ClientThenHalt.class.getName());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmpdir.resolve("output.txt").toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the client JVM ends").isTrue();
+        assertThat(process.exitValue()).as(Files.readString(tmpdir.resolve("output.txt"))).isEqualTo(42);
+    }
+
+    private static List<Path> vertxCaches(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("vertx-cache")).toList();
+        }
+    }
+
+    /** Makes a client, tries one call on a port nobody listens on, and dies without closing anything. */
+    public static final class ClientThenHalt {
+        public static void main(String[] args) {
+            Client client = EtcdClients.connect(List.of(URI.create("http://[::1]:1")));
+            try {
+                client.getKVClient().get(ByteSequence.from("k", StandardCharsets.UTF_8)).get(500, TimeUnit.MILLISECONDS);
+            } catch (Exception expected) {
+                // nobody answers: the call is only there to start Vert.x and gRPC
+            }
+            Runtime.getRuntime().halt(42);
+        }
     }
 }
