@@ -27,14 +27,26 @@ import org.slf4j.LoggerFactory;
  * machine asks again, instead of this node deciding from a record etcd may contradict. Writes are
  * compare-and-set on the version read. Secrets are never written: only {@link Machine} records go
  * through it.
+ *
+ * <p>A failed call drops the etcd connection and makes a new one (at most once per
+ * {@link #RECONNECT_EVERY}): gRPC backs off its reconnects exponentially, up to two minutes, so
+ * after etcd (or the route to its anycast address) was gone for a while the old connection kept
+ * failing every call long after etcd was back, and boots got 503 for that long. A new connection
+ * also reaches whichever holder of the anycast address is nearest now.
  */
 public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMachineDirectory.class);
+
+    /** The least time between two fresh connections made after failures. */
+    static final Duration RECONNECT_EVERY = Duration.ofSeconds(2);
 
     private final Duration timeout;
     private volatile Supplier<List<Machine>> local = List::of;
     private volatile EtcdBootMachines etcd;
     private Client client;
+    private Supplier<Client> connect;
+    private long connectedAt;
+    private int reconnects;
 
     /** @param timeout the longest a boot waits on etcd for one read or write */
     public EtcdMachineDirectory(Duration timeout) {
@@ -51,7 +63,7 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         if (etcd != null) {
             return;
         }
-        attach(url, EtcdClients.connect(List.of(url), credentials));
+        attach(url, () -> EtcdClients.connect(List.of(url), credentials));
     }
 
     /** Starts sharing through a plain-HTTP etcd at {@code url} (tests of plain members). */
@@ -59,11 +71,13 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         if (etcd != null) {
             return;
         }
-        attach(url, EtcdClients.connect(List.of(url)));
+        attach(url, () -> EtcdClients.connect(List.of(url)));
     }
 
-    private void attach(URI url, Client c) {
-        client = c;
+    private void attach(URI url, Supplier<Client> connector) {
+        connect = connector;
+        client = connector.get();
+        connectedAt = System.nanoTime();
         etcd = new EtcdBootMachines(client, EtcdBootMachines.DEFAULT_PREFIX, timeout);
         int published = 0;
         for (Machine m : local.get()) {
@@ -91,7 +105,12 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         if (e == null) {
             return Optional.empty();
         }
-        return e.get(mac).map(v -> new Versioned(MachineStore.fromJson(v.json()), v.modRevision()));
+        try {
+            return e.get(mac).map(v -> new Versioned(MachineStore.fromJson(v.json()), v.modRevision()));
+        } catch (KubermeshException failed) {
+            reconnectAfter(failed);
+            throw failed;
+        }
     }
 
     @Override
@@ -100,7 +119,33 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         if (e == null) {
             return true;
         }
-        return e.compareAndSet(machine.mac(), MachineStore.toJson(machine), expectedVersion);
+        try {
+            return e.compareAndSet(machine.mac(), MachineStore.toJson(machine), expectedVersion);
+        } catch (KubermeshException failed) {
+            reconnectAfter(failed);
+            throw failed;
+        }
+    }
+
+    /** How many fresh connections failures made (for tests and logs). */
+    public synchronized int reconnects() {
+        return reconnects;
+    }
+
+    private synchronized void reconnectAfter(KubermeshException failure) {
+        if (etcd == null || System.nanoTime() - connectedAt < RECONNECT_EVERY.toNanos()) {
+            return;
+        }
+        Client old = client;
+        client = connect.get();
+        connectedAt = System.nanoTime();
+        etcd = new EtcdBootMachines(client, EtcdBootMachines.DEFAULT_PREFIX, timeout);
+        reconnects++;
+        if (reconnects == 1 || reconnects % 30 == 0) {
+            LOG.info("machine directory: etcd call failed ({}); connecting again ({} time(s) so far)",
+                    failure.getMessage(), reconnects);
+        }
+        old.close();
     }
 
     @Override

@@ -59,6 +59,60 @@ final class LabItSupport {
         throw new AssertionError("no machine " + name + " in " + status);
     }
 
+    /**
+     * What every machine of the lab holds for {@code destination} (a /128 without its length), for
+     * a failure's message: its stub's addresses, its kernel's route, what its OSPF database says
+     * of the prefix, and the anycast lines of its console.
+     */
+    static String meshState(Path lab, JsonNode status, String destination) {
+        StringBuilder out = new StringBuilder("\nwhat each machine holds for " + destination + ":");
+        for (JsonNode m : status) {
+            String name = m.path("name").asText();
+            String ns = m.path("netns").asText();
+            out.append("\n== ").append(name).append(" (").append(m.path("state").asText()).append(", anycast ")
+                    .append(m.path("anycast")).append(")");
+            out.append("\n  stub: ").append(run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", "kmstub0"));
+            out.append("\n  route: ").append(run("ip", "-n", ns, "-6", "route", "show", destination));
+            Path routing = lab.resolve("machines").resolve(name).resolve("state/routing");
+            if (Files.exists(routing.resolve("ospf6d.vty"))) {
+                String db = run("ip", "netns", "exec", ns, "vtysh", "--vty_socket", routing.toString(), "-c",
+                        "show ipv6 ospf6 database intra-prefix detail");
+                out.append("\n  ospf6 intra-prefix LSAs naming it:");
+                String lsa = "";
+                for (String line : db.split("\n")) {
+                    if (line.contains("Advertising Router")) {
+                        lsa = line.trim();
+                    }
+                    if (line.contains(destination)) {
+                        out.append("\n    ").append(lsa).append(": ").append(line.trim());
+                    }
+                }
+            }
+            try {
+                Files.readString(lab.resolve("machines").resolve(name).resolve("console.log")).lines()
+                        .filter(l -> l.contains("anycast") || l.contains("etcd member"))
+                        .forEach(l -> out.append("\n  | ").append(l));
+            } catch (IOException e) {
+                out.append("\n  (no console: ").append(e.getMessage()).append(")");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return text;
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
     static JsonNode component(JsonNode machine, String name) {
         for (JsonNode c : machine.path("components")) {
             if (c.path("name").asText().equals(name)) {
