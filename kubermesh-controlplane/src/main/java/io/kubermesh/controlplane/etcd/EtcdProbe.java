@@ -52,7 +52,17 @@ public final class EtcdProbe {
 
     /** True when the process answers {@code GET /version} (learners and members without quorum too). */
     public boolean answers(URI clientUrl) {
-        return get(clientUrl, "/version").map(r -> r.statusCode() == 200).orElse(false);
+        return answers(clientUrl, TIMEOUT);
+    }
+
+    /**
+     * As {@link #answers(URI)}, waiting up to {@code patience} for the answer: for decisions that
+     * are costly to get wrong (removing a member), where a busy machine that answers in two
+     * seconds is alive. (A second includes a TLS handshake when the last probe's connection was
+     * dropped by its time-out, so on a slow machine every 1 s probe could fail while it serves.)
+     */
+    public boolean answers(URI clientUrl, Duration patience) {
+        return get(clientUrl, "/version", patience).map(r -> r.statusCode() == 200).orElse(false);
     }
 
     /** The member's own view; empty when it does not answer. */
@@ -69,8 +79,12 @@ public final class EtcdProbe {
     }
 
     private Optional<HttpResponse<String>> get(URI clientUrl, String path) {
+        return get(clientUrl, path, TIMEOUT);
+    }
+
+    private Optional<HttpResponse<String>> get(URI clientUrl, String path, Duration timeout) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(clientUrl.resolve(path)).timeout(TIMEOUT).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(clientUrl.resolve(path)).timeout(timeout).GET().build();
             return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -71,6 +71,8 @@ public final class EtcdNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdNode.class);
     private static final Duration CALL = Duration.ofSeconds(3);
     private static final Duration PROMOTE = Duration.ofSeconds(60);
+    /** How long the leader waits for a member's answer before it counts a look as "unreachable". */
+    static final Duration REMOVAL_PATIENCE = Duration.ofSeconds(5);
 
     private final EtcdNodeSettings settings;
     private final Clock clock;
@@ -478,7 +480,8 @@ public final class EtcdNode implements AutoCloseable {
         Set<Long> answering = new HashSet<>();
         for (Member m : members) {
             ids.add(m.id());
-            if (m.peerUrls().contains(settings.peerUrl()) || m.clientUrls().stream().anyMatch(probe::answers)) {
+            if (m.peerUrls().contains(settings.peerUrl())
+                    || m.clientUrls().stream().anyMatch(u -> probe.answers(u, REMOVAL_PATIENCE))) {
                 answering.add(m.id());
             }
         }
