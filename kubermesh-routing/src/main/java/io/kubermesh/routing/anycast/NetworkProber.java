@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * The real checks: a TCP connect to the service port on the node's host address; an HTTP/1.1 GET
- * of the path answering 2xx; a command exiting 0. Each is bounded by {@code timeout}.
+ * of the path answering 2xx; a command exiting 0. Each is bounded by {@code timeout}, or by the
+ * service's check interval when that is longer: a service checked every 3 s may take up to 3 s to
+ * answer (the next check is not due before), which a busy machine whose TLS handshake alone takes
+ * a second needs.
  *
  * <p>With a namespace, TCP and HTTP sockets are created on a thread inside it (a socket belongs to
  * the namespace of the thread that creates it), so a JVM in the root namespace can check a service
@@ -55,11 +58,12 @@ public final class NetworkProber implements Prober, AutoCloseable {
     @Override
     public boolean check(AnycastService service) {
         HealthCheck c = service.check();
+        int millis = timeoutMillis(service);
         String failure;
         if (c instanceof HealthCheck.Command cmd) {
-            failure = command(cmd);
+            failure = command(cmd, millis);
         } else {
-            failure = namespace == null ? socketCheck(service) : namespace.call(() -> socketCheck(service));
+            failure = namespace == null ? socketCheck(service, millis) : namespace.call(() -> socketCheck(service, millis));
         }
         if (failure == null) {
             failures.remove(service.name());
@@ -69,18 +73,23 @@ public final class NetworkProber implements Prober, AutoCloseable {
         return false;
     }
 
+    /** How long one check of {@code service} may take: the prober's time-out or the service's interval, whichever is longer. */
+    int timeoutMillis(AnycastService service) {
+        return (int) Math.max(timeoutMillis, Math.min(Integer.MAX_VALUE, service.interval().toMillis()));
+    }
+
     /** Why the service's last check failed (one line), or empty when it passed or never ran. */
     public Optional<String> lastFailure(String service) {
         return Optional.ofNullable(failures.get(service));
     }
 
     /** Null when the check passes, else why not. */
-    private String socketCheck(AnycastService service) {
+    private String socketCheck(AnycastService service, int timeoutMillis) {
         String where = "[" + target.getHostAddress().replaceAll("%.*", "") + "]:" + service.port();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(target, service.port()), timeoutMillis);
             if (service.check() instanceof HealthCheck.Http http) {
-                return http(s, http.path(), service.port());
+                return http(s, http.path(), service.port(), timeoutMillis);
             }
             if (service.check() instanceof HealthCheck.Https https) {
                 Optional<javax.net.ssl.SSLContext> context = tls.get();
@@ -91,7 +100,7 @@ public final class NetworkProber implements Prober, AutoCloseable {
                 try (javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) context.get().getSocketFactory()
                         .createSocket(s, target.getHostAddress().replaceAll("%.*", ""), service.port(), true)) {
                     tlsSocket.startHandshake();
-                    return http(tlsSocket, https.path(), service.port());
+                    return http(tlsSocket, https.path(), service.port(), timeoutMillis);
                 }
             }
             return null;
@@ -100,7 +109,7 @@ public final class NetworkProber implements Prober, AutoCloseable {
         }
     }
 
-    private String http(Socket s, String path, int port) throws IOException {
+    private String http(Socket s, String path, int port, int timeoutMillis) throws IOException {
         s.setSoTimeout(timeoutMillis);
         String host = target instanceof java.net.Inet6Address ? "[" + target.getHostAddress().replaceAll("%.*", "") + "]"
                 : target.getHostAddress();
@@ -121,7 +130,7 @@ public final class NetworkProber implements Prober, AutoCloseable {
         return "GET " + path + " on port " + port + " answered " + (line.length() == 0 ? "nothing" : line.toString().trim());
     }
 
-    private String command(HealthCheck.Command cmd) {
+    private String command(HealthCheck.Command cmd, int timeoutMillis) {
         Process p = null;
         try {
             p = CommandLine.configured(cmd.argv()).processBuilder().redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -64,4 +64,37 @@ class NetworkProberTest {
             assertThat(p.check(service(1, new HealthCheck.Command(List.of("/nonexistent/kubermesh-check"))))).isFalse();
         }
     }
+
+    /**
+     * A server that answers after 1.5 s: a service checked every second fails (the prober's 1 s),
+     * one checked every 3 s passes (its check may take its interval).
+     */
+    @Test
+    void aCheckMayTakeItsIntervalWhenThatIsLongerThanTheTimeout() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 5);
+        server.createContext("/slow", x -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        try (NetworkProber p = new NetworkProber(LOOPBACK, Duration.ofSeconds(1), Optional.empty())) {
+            int port = server.getAddress().getPort();
+            HealthCheck slow = new HealthCheck.Http("/slow");
+            AnycastService everySecond = new AnycastService("svc", Optional.empty(), port, slow, Duration.ofSeconds(1), 1, 1);
+            AnycastService everyThree = new AnycastService("svc", Optional.empty(), port, slow, Duration.ofSeconds(3), 1, 1);
+            assertThat(p.timeoutMillis(everySecond)).isEqualTo(1000);
+            assertThat(p.timeoutMillis(everyThree)).isEqualTo(3000);
+            assertThat(p.check(everySecond)).isFalse();
+            assertThat(p.lastFailure("svc")).get().asString().contains("timed out");
+            assertThat(p.check(everyThree)).isTrue();
+        } finally {
+            server.stop(0);
+        }
+    }
 }
