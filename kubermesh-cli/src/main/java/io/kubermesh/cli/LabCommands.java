@@ -143,7 +143,10 @@ final class LabCommands {
             // As long as the orchestration contract gives the mesh to settle; answered at once when it has.
             Map<String, Map<String, Boolean>> reach = l.reachability(30);
             reachabilityTable(out, reach);
-            List<String> failures = StatusCommand.failures(machines);
+            // A component still starting when the settle time is over did not come up: that is a
+            // failure of up (a control plane that never settles must not pass for a running one).
+            List<String> failures = new ArrayList<>(StatusCommand.failures(machines));
+            failures.addAll(StatusCommand.stillStarting(machines, SETTLE));
             boolean meshComplete = ReachabilityProbe.complete(reach);
             if (!meshComplete) {
                 out.println();

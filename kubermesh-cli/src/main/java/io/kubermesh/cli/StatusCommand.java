@@ -92,6 +92,23 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** One line per failed component: machine, component, its last error. */
+    /**
+     * The components still starting, one line each ({@code "kubermesh4: ipv4 still starting after
+     * 60 s: waiting for etcd"}): what {@code up} counts as failures once its settle time is over.
+     */
+    static List<String> stillStarting(List<MachineView> machines, java.time.Duration after) {
+        List<String> out = new java.util.ArrayList<>();
+        for (MachineView m : machines) {
+            for (ComponentStatus c : m.components()) {
+                if (ComponentStatus.STARTING.equals(c.state())) {
+                    out.add(m.name() + ": " + c.name() + " still starting after " + after.toSeconds() + " s"
+                            + (c.detail() == null || c.detail().isBlank() ? "" : ": " + c.detail()));
+                }
+            }
+        }
+        return out;
+    }
+
     static List<String> failures(List<MachineView> machines) {
         List<String> out = new java.util.ArrayList<>();
         for (MachineView m : machines) {

@@ -56,6 +56,19 @@ class StatusTableTest {
     }
 
     @Test
+    void componentsStillStartingAreListedWithTheirDetail() {
+        MachineView m = new MachineView("kubermesh4", "joined", "52:54:00:00:05:00", "2001:db8::5", "2001:db8::/119",
+                List.of(), List.of(), null, null, null, List.of(
+                        new ComponentStatus("routing", "running", null, "frr", "t"),
+                        new ComponentStatus("etcd", "starting", null, "waiting for etcd at https://[fd00::1]:2379", "t"),
+                        new ComponentStatus("ipv4", "starting", null, null, "t")));
+        assertThat(StatusCommand.stillStarting(List.of(m), java.time.Duration.ofSeconds(60))).containsExactly(
+                "kubermesh4: etcd still starting after 60 s: waiting for etcd at https://[fd00::1]:2379",
+                "kubermesh4: ipv4 still starting after 60 s");
+        assertThat(StatusCommand.failures(List.of(m))).isEmpty();
+    }
+
+    @Test
     void withoutMembersThereIsNoEtcdLine() {
         assertThat(table(List.of(machine("gateway", null, List.of())))).doesNotContain("etcd members");
     }
