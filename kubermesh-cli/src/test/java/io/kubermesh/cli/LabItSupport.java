@@ -88,7 +88,7 @@ final class LabItSupport {
                     }
                 }
                 out.append("\n  ospf6d's route:\n    ").append(run("ip", "netns", "exec", ns, "vtysh", "--vty_socket",
-                        routing.toString(), "-c", "show ipv6 ospf6 route " + destination + "/128 detail").replace("\n", "\n    "));
+                        routing.toString(), "-c", "show ipv6 ospf6 route " + destination + "/128 match detail").replace("\n", "\n    "));
                 out.append("\n  zebra's route:\n    ").append(run("ip", "netns", "exec", ns, "vtysh", "--vty_socket",
                         routing.toString(), "-c", "show ipv6 route " + destination + "/128").replace("\n", "\n    "));
             }

@@ -102,7 +102,17 @@ final class LabRoutes {
                     elsewhere.remove(new Ipv6Prefix(a, 128));
                 }
             });
-            out.addAll(RouteComparison.compare(m, model.routes(m), installed(m), elsewhere));
+            List<Route> predicted = model.routes(m);
+            for (RouteComparison row : RouteComparison.compare(m, predicted, installed(m), elsewhere)) {
+                Set<String> who = row.target().startsWith("anycast ")
+                        ? holders.getOrDefault(Ipv6Prefix.parse(row.destination()).network(), Set.of()) : Set.of();
+                Set<NextHop> towardsHolders = new java.util.HashSet<>();
+                for (String h : who) {
+                    Ipv6Prefix host = new Ipv6Prefix(blocks.get(h).host(), 128);
+                    predicted.stream().filter(r -> r.destination().equals(host)).forEach(r -> towardsHolders.addAll(r.nextHops()));
+                }
+                out.add(RouteComparison.towardsAHolder(row, towardsHolders));
+            }
         }
         return out;
     }

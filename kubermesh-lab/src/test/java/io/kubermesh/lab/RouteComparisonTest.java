@@ -71,4 +71,20 @@ class RouteComparisonTest {
             assertThat(r.installed()).containsExactly(new Hop("cluster3", null));
         });
     }
+
+    @Test
+    void anAnycastRouteTowardsAFartherHolderIsFartherNotNo() {
+        RouteComparison towardsFarHolder = new RouteComparison("kubermesh4", "fd65::e/128", "anycast etcd",
+                List.of(Hop.of(H1)), List.of(Hop.of(H0)), Match.no);
+        assertThat(RouteComparison.towardsAHolder(towardsFarHolder, Set.of(H0, H1)).match()).isEqualTo(Match.farther);
+        // A hop that leads to no holder stays "no", as does a host route, and a match that is not "no" is kept.
+        assertThat(RouteComparison.towardsAHolder(towardsFarHolder, Set.of(H1)).match()).isEqualTo(Match.no);
+        RouteComparison host = new RouteComparison("a", "2001:db8::b/128", "b host", List.of(Hop.of(H1)), List.of(Hop.of(H0)),
+                Match.no);
+        assertThat(RouteComparison.towardsAHolder(host, Set.of(H0, H1)).match()).isEqualTo(Match.no);
+        RouteComparison subset = new RouteComparison("a", "fd65::e/128", "anycast etcd", List.of(Hop.of(H0), Hop.of(H1)),
+                List.of(Hop.of(H0)), Match.subset);
+        assertThat(RouteComparison.towardsAHolder(subset, Set.of(H0)).match()).isEqualTo(Match.subset);
+        assertThat(Match.farther.onShortestPaths()).isFalse();
+    }
 }
