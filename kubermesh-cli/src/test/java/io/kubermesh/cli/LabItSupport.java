@@ -94,7 +94,7 @@ final class LabItSupport {
             }
             try {
                 Files.readString(lab.resolve("machines").resolve(name).resolve("console.log")).lines()
-                        .filter(l -> l.contains("anycast") || l.contains("etcd member"))
+                        .filter(l -> l.contains("anycast") || l.contains("etcd") || l.contains("machine directory"))
                         .forEach(l -> out.append("\n  | ").append(l));
             } catch (IOException e) {
                 out.append("\n  (no console: ").append(e.getMessage()).append(")");
