@@ -50,7 +50,9 @@ public record RouteComparison(String from, String destination, String target, Li
         extra,
         /**
          * An anycast /128 whose installed next hops each lie on a shortest path to some holder,
-         * but not to the nearest: the traffic reaches a server, the long way. FRR 8.4.4's ospf6d
+         * but not to the nearest. This row alone does not say the traffic arrives: that depends
+         * on the next machines' own routes (two machines each sending it towards a holder behind
+         * the other would loop), so follow the rows hop by hop to know. FRR 8.4.4's ospf6d
          * was seen keeping such a route for 20 s and more after a nearer holder began announcing
          * (the seed lab, kubermesh4 routing etcd through kubermesh2 towards kubermesh1 when
          * kubermesh3, its neighbour, held it too; every LSDB listed kubermesh3).

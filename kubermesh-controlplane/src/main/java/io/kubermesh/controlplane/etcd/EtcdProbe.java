@@ -16,7 +16,8 @@ import javax.net.ssl.SSLContext;
  * with the node's client certificate when etcd runs with TLS (it then refuses any client without
  * one), plain HTTP in tests of plain members. {@code GET /health}, {@code GET /version}, and the
  * member's own id, leader and learner flags from {@code GET /metrics} (the JSON gateway is off
- * under TLS). Every probe is bounded by a second and answers "no" on any failure.
+ * under TLS). Every probe is bounded by a second (or the patience given to
+ * {@link #answers(URI, Duration)}) and answers "no" on any failure.
  */
 public final class EtcdProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
