@@ -145,8 +145,7 @@ final class LabCommands {
             reachabilityTable(out, reach);
             // A component still starting when the settle time is over did not come up: that is a
             // failure of up (a control plane that never settles must not pass for a running one).
-            List<String> failures = new ArrayList<>(StatusCommand.failures(machines));
-            failures.addAll(StatusCommand.stillStarting(machines, SETTLE));
+            List<String> failures = StatusCommand.upFailures(machines, SETTLE);
             boolean meshComplete = ReachabilityProbe.complete(reach);
             if (!meshComplete) {
                 out.println();

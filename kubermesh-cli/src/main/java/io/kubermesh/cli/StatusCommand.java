@@ -109,6 +109,13 @@ final class StatusCommand implements Callable<Integer> {
         return out;
     }
 
+    /** What makes {@code up} exit 1 once its settle time {@code after} is over: failed components, then those still starting. */
+    static List<String> upFailures(List<MachineView> machines, java.time.Duration after) {
+        List<String> out = new java.util.ArrayList<>(failures(machines));
+        out.addAll(stillStarting(machines, after));
+        return out;
+    }
+
     static List<String> failures(List<MachineView> machines) {
         List<String> out = new java.util.ArrayList<>();
         for (MachineView m : machines) {

@@ -66,6 +66,9 @@ class StatusTableTest {
                 "kubermesh4: etcd still starting after 60 s: waiting for etcd at https://[fd00::1]:2379",
                 "kubermesh4: ipv4 still starting after 60 s");
         assertThat(StatusCommand.failures(List.of(m))).isEmpty();
+        // up counts them: with nothing failed, still starting is what makes it exit 1.
+        assertThat(StatusCommand.upFailures(List.of(m), java.time.Duration.ofSeconds(60))).hasSize(2)
+                .allMatch(l -> l.contains("still starting after 60 s"));
     }
 
     @Test
