@@ -94,7 +94,8 @@ public final class RoutingPorts implements PortListener, StatusContributor {
         }
         if (d != null) {
             DaemonHealth h = d.health();
-            String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "");
+            String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "")
+                    + (d.repairs() > 0 ? ", " + d.repairs() + " stale route repair(s)" : "");
             switch (h.status()) {
                 case RUNNING -> health.running(what);
                 case STARTING, RESTARTING -> {

@@ -45,6 +45,14 @@ public interface RoutingDaemon extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * How many times the daemon's own audit found routes the daemon left wrong and repaired them
+     * (FRR: {@code FrrDaemon}'s stale-route audit); 0 for a daemon without one.
+     */
+    default int repairs() {
+        return 0;
+    }
+
     /** The process ids of the daemon's processes now running (empty when stopped). */
     List<Long> processIds();
 

@@ -14,9 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * FRR for one node: zebra, bfdd and ospf6d in the node's namespace, each with its own
@@ -24,15 +33,44 @@ import java.util.Set;
  * node's own zserv socket, so instances in different namespaces share nothing. The daemons run
  * in the foreground as user {@code frr} under a {@link Supervisor}; read-back goes through
  * {@code vtysh --vty_socket}.
+ *
+ * <p>While it runs, an audit reads ospf6d's neighbours and database and zebra's routes every
+ * {@link #AUDIT_EVERY} (one {@code vtysh} run) and repairs what FRR 8.4's ospf6d sometimes leaves
+ * stale ({@link StaleRoutes}): a route to a full neighbour's prefix that is not through that
+ * neighbour's cable. When {@link #AUDITS_BEFORE_REPAIR} audits in a row see it, the port's
+ * configuration is applied again and its adjacency reset ({@code clear ipv6 ospf6 interface}):
+ * ospf6d drops and recomputes every route through the neighbour, and the adjacency is full
+ * again within a hello interval or two. A port is reset at most once per
+ * {@link #REPAIR_AT_MOST_EVERY}; each repair is logged with what was wrong and counted in
+ * {@link #repairs()}.
  */
 public final class FrrDaemon implements RoutingDaemon {
     static final String PACKAGE = "frr";
+    private static final Logger LOG = LoggerFactory.getLogger(FrrDaemon.class);
     private static final String USER = "frr";
     private static final Duration VTYSH_TIMEOUT = Duration.ofSeconds(10);
+    /** How often the audit looks for stale routes. */
+    static final Duration AUDIT_EVERY = Duration.ofSeconds(5);
+    /**
+     * How many audits in a row must see a route stale before it is repaired: a new adjacency's
+     * routes are computed within the SPF throttle's 200 ms, so one interval later a route that is
+     * still wrong is not converging.
+     */
+    static final int AUDITS_BEFORE_REPAIR = 2;
+    /** The least time between two resets of one port's adjacency. */
+    static final Duration REPAIR_AT_MOST_EVERY = Duration.ofSeconds(60);
+    private static final List<String> AUDIT_COMMANDS = List.of("show ipv6 ospf6 neighbor json",
+            "show ipv6 ospf6 database intra-prefix detail json", "show ipv6 route ospf6 json");
 
     private volatile NodeConfig config;
     private final Path dir;
     private final Supervisor supervisor;
+    private final AtomicInteger repairs = new AtomicInteger();
+    /** Per stale prefix and port: how many audits in a row saw it. Only the audit thread touches it. */
+    private Map<String, Integer> staleSeen = new HashMap<>();
+    /** Per port: when (System.nanoTime) its adjacency was last reset. Only the audit thread touches it. */
+    private final Map<String, Long> lastRepair = new HashMap<>();
+    private ScheduledExecutorService auditor;
 
     public FrrDaemon(NodeConfig config) {
         this.config = config;
@@ -86,6 +124,83 @@ public final class FrrDaemon implements RoutingDaemon {
         StateDirectory.prepare(dir, USER, PACKAGE);
         writeFiles(config);
         supervisor.start();
+        synchronized (this) {
+            if (auditor == null) {
+                auditor = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "frr-audit@" + config.nodeName());
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = AUDIT_EVERY.toMillis();
+                auditor.scheduleWithFixedDelay(this::auditQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void auditQuietly() {
+        try {
+            audit();
+        } catch (RuntimeException e) {
+            // The daemons may be restarting, or a reply was cut short; the next audit tries again.
+            LOG.debug("frr@{}: route audit skipped: {}", config.nodeName(), e.getMessage());
+            staleSeen = new HashMap<>();
+        }
+    }
+
+    /**
+     * One audit: finds the stale routes, counts how many audits in a row saw each, and resets the
+     * adjacency of each port with a route stale {@link #AUDITS_BEFORE_REPAIR} times (unless that
+     * port was reset less than {@link #REPAIR_AT_MOST_EVERY} ago). Returns the stale routes seen.
+     */
+    List<StaleRoutes.Stale> audit() {
+        if (!supervisor.health().healthy()) {
+            staleSeen = new HashMap<>();
+            return List.of();
+        }
+        NodeConfig c = config;
+        List<String> parts = FrrReadback.split(vtysh(AUDIT_COMMANDS), AUDIT_COMMANDS.size());
+        List<StaleRoutes.Stale> stale = StaleRoutes.find(c.routerIdText(), FrrReadback.neighbours(parts.get(0)),
+                FrrReadback.intraAreaPrefixes(parts.get(1)), FrrReadback.installedRoutes(parts.get(2)), FrrConfig.COST);
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, StaleRoutes.Stale> due = new LinkedHashMap<>();
+        for (StaleRoutes.Stale s : stale) {
+            String key = s.prefix() + "@" + s.port();
+            int times = staleSeen.getOrDefault(key, 0) + 1;
+            seen.put(key, times);
+            if (times >= AUDITS_BEFORE_REPAIR && c.ports().contains(s.port())) {
+                due.putIfAbsent(s.port(), s);
+            }
+        }
+        staleSeen = seen;
+        long now = System.nanoTime();
+        for (Map.Entry<String, StaleRoutes.Stale> e : due.entrySet()) {
+            Long last = lastRepair.get(e.getKey());
+            if (last != null && now - last < REPAIR_AT_MOST_EVERY.toNanos()) {
+                continue;
+            }
+            lastRepair.put(e.getKey(), now);
+            repair(c, e.getKey(), e.getValue());
+        }
+        return stale;
+    }
+
+    private synchronized void repair(NodeConfig c, String port, StaleRoutes.Stale why) {
+        LOG.warn("frr@{}: stale route for {} audits ({} s): {}; ospf6d did not recompute it (FRR 8.4), so the"
+                + " configuration of {} is applied again and its adjacency reset", c.nodeName(), AUDITS_BEFORE_REPAIR,
+                AUDITS_BEFORE_REPAIR * AUDIT_EVERY.toSeconds(), why.describe(), port);
+        List<String> commands = new ArrayList<>();
+        commands.add("configure terminal");
+        commands.addAll(FrrConfig.addPortCommands(c, port));
+        commands.add("end");
+        commands.add("clear ipv6 ospf6 interface " + port);
+        vtysh(commands);
+        int n = repairs.incrementAndGet();
+        LOG.info("frr@{}: adjacency on {} reset ({} repair(s) since start)", c.nodeName(), port, n);
+    }
+
+    @Override
+    public int repairs() {
+        return repairs.get();
     }
 
     private void writeFiles(NodeConfig node) {
@@ -166,11 +281,20 @@ public final class FrrDaemon implements RoutingDaemon {
 
     @Override
     public void stop() {
+        stopAuditor();
         supervisor.stop();
     }
 
     @Override
     public void close() {
+        stopAuditor();
         supervisor.close();
+    }
+
+    private synchronized void stopAuditor() {
+        if (auditor != null) {
+            auditor.shutdownNow();
+            auditor = null;
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.kubermesh.api.MalformedPacketException;
 import io.kubermesh.routing.NextHop;
 import io.kubermesh.routing.Route;
 import io.kubermesh.routing.daemon.Neighbour;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -24,14 +25,34 @@ import java.util.Map;
 public final class FrrReadback {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Ipv6Address UNSPECIFIED = Ipv6Address.parse("::");
+    /** MaxAge, s (RFC 5340 appendix B): an LSA this old is being flushed. */
+    private static final int MAX_AGE = 3600;
 
     private FrrReadback() {
     }
 
     /** The OSPFv3 routes zebra installed in the kernel, with the next hops that are in the FIB. */
     public static List<Route> routes(String json) {
-        JsonNode root = tree(json);
-        List<Route> out = new ArrayList<>();
+        return installed(tree(json), false).stream().map(r -> new Route(r.destination(), r.nextHops())).toList();
+    }
+
+    /**
+     * One OSPFv3 route zebra installed: its cost (ospf6d's path cost, the sum of the interface
+     * costs to the advertising router plus the prefix's metric) and its next hops in the FIB.
+     */
+    public record InstalledRoute(Ipv6Prefix destination, int metric, List<NextHop> nextHops) {
+        public InstalledRoute {
+            nextHops = List.copyOf(nextHops);
+        }
+    }
+
+    /** {@link #routes} with each route's cost (a route without one is malformed). */
+    public static List<InstalledRoute> installedRoutes(String json) {
+        return installed(tree(json), true);
+    }
+
+    private static List<InstalledRoute> installed(JsonNode root, boolean needMetric) {
+        List<InstalledRoute> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             for (JsonNode r : e.getValue()) {
@@ -50,13 +71,81 @@ public final class FrrReadback {
                     String via = h.path("ip").asText("");
                     hops.add(new NextHop(ifname, via.isEmpty() ? null : address(via)));
                 }
+                boolean hasMetric = r.path("metric").canConvertToInt() && r.path("metric").asInt() >= 0;
+                if (needMetric && !hasMetric) {
+                    throw new MalformedPacketException("FRR route " + e.getKey() + ": no metric");
+                }
                 if (!hops.isEmpty()) {
-                    out.add(new Route(prefix(e.getKey()), hops));
+                    out.add(new InstalledRoute(prefix(e.getKey()), hasMetric ? r.path("metric").asInt() : -1, hops));
                 }
             }
         }
-        out.sort(Comparator.comparing(Route::destination));
+        out.sort(Comparator.comparing(InstalledRoute::destination));
         return out;
+    }
+
+    /**
+     * One prefix in a router's Intra-Area-Prefix-LSA: what that router announces of its own (its
+     * stub's host /128, anycast /128s and pod prefix, and its ports' prefixes).
+     *
+     * @param routerId the advertising router, dotted quad
+     * @param metric the prefix's own cost, added to the path cost towards the router
+     */
+    public record Advertised(String routerId, Ipv6Prefix prefix, int metric) {
+    }
+
+    /**
+     * Every prefix of every live Intra-Area-Prefix-LSA in ospf6d's database
+     * ({@code show ipv6 ospf6 database intra-prefix detail json}); LSAs at MaxAge (3600 s, being
+     * flushed) are left out, as ospf6d's SPF leaves them out.
+     */
+    public static List<Advertised> intraAreaPrefixes(String json) {
+        JsonNode areas = tree(json).path("areaScopedLinkStateDb");
+        if (!areas.isArray()) {
+            throw new MalformedPacketException("ospf6d database reply without an \"areaScopedLinkStateDb\" array");
+        }
+        List<Advertised> out = new ArrayList<>();
+        for (JsonNode area : areas) {
+            for (JsonNode lsa : area.path("lsa")) {
+                if (!"Intra-Prefix".equals(lsa.path("type").asText())) {
+                    continue;
+                }
+                String router = lsa.path("advertisingRouter").asText("");
+                if (router.isEmpty() || !lsa.path("age").canConvertToInt()) {
+                    throw new MalformedPacketException("ospf6d Intra-Prefix LSA without advertisingRouter or age: " + abbreviate(lsa.toString()));
+                }
+                if (lsa.path("age").asInt() >= MAX_AGE) {
+                    continue;
+                }
+                for (JsonNode p : lsa.path("prefix")) {
+                    if (!p.path("metric").canConvertToInt()) {
+                        throw new MalformedPacketException("ospf6d Intra-Prefix LSA of " + router + ": a prefix without a metric");
+                    }
+                    out.add(new Advertised(router, prefix(p.path("prefix").asText("")), p.path("metric").asInt()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Splits what one {@code vtysh} run with several {@code -c} printed into the JSON object of
+     * each command, in order; {@code count} objects, or a {@link MalformedPacketException}.
+     */
+    public static List<String> split(String output, int count) {
+        List<String> parts = new ArrayList<>();
+        try (var it = JSON.readerFor(JsonNode.class).<JsonNode>readValues(output)) {
+            while (it.hasNextValue()) {
+                parts.add(it.nextValue().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedPacketException("vtysh output is not " + count + " JSON objects: " + abbreviate(output));
+        }
+        if (parts.size() != count) {
+            throw new MalformedPacketException("vtysh printed " + parts.size() + " JSON objects, not " + count + ": "
+                    + abbreviate(output));
+        }
+        return parts;
     }
 
     /**
