@@ -80,7 +80,10 @@ public final class Agent implements AutoCloseable {
         // Where the etcd member runs, the etcd anycast service is expected.
         listeners.stream().filter(ControlPlanePorts.class::isInstance).map(ControlPlanePorts.class::cast).findFirst()
                 .ifPresent(cp -> listeners.stream().filter(AnycastPorts.class::isInstance).map(AnycastPorts.class::cast)
-                        .forEach(a -> a.etcdMemberHere(cp::runsMember)));
+                        .forEach(a -> {
+                            a.etcdMemberHere(cp::runsMember);
+                            a.etcdVoterHere(cp::memberIsVoter);
+                        }));
         identity = new IdentityStore(settings.stateDirectory(), clock).loadOrChoose(this::interfaces, Optional.empty());
         LOG.info("node {} identity {} (from {}), host {}", settings.name(), identity.mac(), identity.interfaceName(),
                 plan.host(identity.mac()));

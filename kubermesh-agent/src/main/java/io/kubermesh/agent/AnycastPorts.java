@@ -9,6 +9,7 @@ import io.kubermesh.routing.anycast.AnycastEngine;
 import io.kubermesh.routing.anycast.AnycastEvent;
 import io.kubermesh.routing.anycast.AnycastHealth;
 import io.kubermesh.routing.anycast.NetworkProber;
+import io.kubermesh.routing.anycast.Prober;
 import io.kubermesh.routing.anycast.StubAnnouncer;
 import io.kubermesh.routing.netlink.InterfaceAddress;
 import io.kubermesh.routing.netlink.Rtnetlink;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * checker believes, and per service a component: {@code running} while held, {@code starting}
  * or {@code failed} where the service is expected ({@link AnycastService#expected()}) and not
  * held, {@code off} where it is not expected and not held.
+ *
+ * <p>The services expected where etcd members run ({@code etcdMembers}) fail here, whatever their
+ * check says, while this node's member is not a voter ({@link #etcdVoterHere}): a learner answers
+ * {@code /health}, yet refuses linearizable reads and writes with UNAVAILABLE, which clients retry
+ * until their deadline; the nodes nearest to it would get no answer from etcd at all.
  */
 public final class AnycastPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(AnycastPorts.class);
@@ -63,6 +69,9 @@ public final class AnycastPorts implements PortListener, StatusContributor {
     /** Services held at least once since they became expected: losing one then is a failure at once. */
     private final Set<String> heldOnce = ConcurrentHashMap.newKeySet();
     private volatile BooleanSupplier etcdMemberHere = () -> false;
+    private volatile BooleanSupplier etcdVoterHere = () -> true;
+    /** Per service: why its last check failed before it was made (a learner here), while that holds. */
+    private final Map<String, String> vetoed = new ConcurrentHashMap<>();
     private Rtnetlink netlink;
     private NetworkProber prober;
     private AnycastHealth health;
@@ -89,6 +98,28 @@ public final class AnycastPorts implements PortListener, StatusContributor {
         this.etcdMemberHere = member;
     }
 
+    /**
+     * Tells whether this node's etcd member is a voter: while it says false the services expected
+     * where etcd members run fail their checks here. Unset, nothing is vetoed.
+     */
+    public void etcdVoterHere(BooleanSupplier voter) {
+        this.etcdVoterHere = voter;
+    }
+
+    /** The check the engine runs: the service's own, unless a learner here must not serve it. */
+    boolean check(AnycastService s, Prober own) {
+        if (s.expected() == AnycastService.Expected.ETCD_MEMBERS && !etcdVoterHere.getAsBoolean()) {
+            if (vetoed.put(s.name(), LEARNER) == null) {
+                LOG.info("anycast {}: not checked while this node's etcd member is not a voter", s.name());
+            }
+            return false;
+        }
+        vetoed.remove(s.name());
+        return own.check(s);
+    }
+
+    static final String LEARNER = "this node's etcd member is not a voter yet (a learner refuses linearizable reads and writes)";
+
     @Override
     public synchronized void started(NodeBlock node) {
         Map<AnycastService, Ipv6Address> services = new LinkedHashMap<>();
@@ -109,8 +140,9 @@ public final class AnycastPorts implements PortListener, StatusContributor {
             if (!found.isEmpty()) {
                 LOG.info("anycast: taking over {} still on {}", found, settings.stubName());
             }
-            AnycastEngine engine = new AnycastEngine(services, clock, prober, new StubAnnouncer(netlink, settings.stubName()),
-                    found);
+            NetworkProber own = prober;
+            AnycastEngine engine = new AnycastEngine(services, clock, svc -> check(svc, own),
+                    new StubAnnouncer(netlink, settings.stubName()), found);
             engine.addListener(AnycastPorts::log);
             health = AnycastHealth.start(engine, clock);
             LOG.info("anycast health checks on {} for {}", node.host(), services.keySet().stream().map(AnycastService::name).toList());
@@ -189,7 +221,8 @@ public final class AnycastPorts implements PortListener, StatusContributor {
         for (AnycastService s : spec.services()) {
             ComponentHealth c = components.get(s.name());
             boolean expected = expectedHere(s);
-            Optional<String> failure = prober == null ? Optional.empty() : prober.lastFailure(s.name());
+            Optional<String> failure = Optional.ofNullable(vetoed.get(s.name()))
+                    .or(() -> prober == null ? Optional.empty() : prober.lastFailure(s.name()));
             if (held.contains(s.name())) {
                 c.running("held: " + addresses.get(s.name()) + " on " + settings.stubName());
                 if (expected) {

@@ -182,6 +182,20 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         return n != null && n.status().isPresent();
     }
 
+    /**
+     * True while this node's etcd member is a voter. A learner (a member just added, or catching
+     * up) answers {@code /health} but refuses every linearizable read and every write with
+     * UNAVAILABLE ("rpc not supported for learner"), which clients retry until their deadline: it
+     * must not hold the etcd anycast address.
+     */
+    public boolean memberIsVoter() {
+        EtcdNode n;
+        synchronized (this) {
+            n = node;
+        }
+        return n != null && n.status().map(s -> "voter".equals(s.role())).orElse(false);
+    }
+
     private void updateHealth(EtcdNode n, NodeIpv4 a, NodeIpv4Address onStub) {
         if (n != null) {
             memberHealth.update(n.status(), n.withoutMember().orElse("no member"));

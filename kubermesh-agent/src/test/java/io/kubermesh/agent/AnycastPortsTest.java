@@ -65,4 +65,36 @@ class AnycastPortsTest {
         assertThat(etcd.detail()).isEqualTo("controlPlane.etcdMembers is 0");
         assertThat(etcd.error()).isNull();
     }
+
+    @Test
+    void whileThisNodesEtcdMemberIsALearnerTheEtcdServiceFailsWithoutBeingCheckedOthersAreCheckedAsEver() {
+        ClusterSpec spec = spec(3);
+        AnycastPorts a = new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec), SETTINGS, clock);
+        AnycastService etcd = spec.service("etcd").orElseThrow();
+        AnycastService web = spec.service("web").orElseThrow();
+        java.util.List<String> checked = new java.util.ArrayList<>();
+        io.kubermesh.routing.anycast.Prober passes = s -> checked.add(s.name());
+        boolean[] voter = {false};
+        a.etcdMemberHere(() -> true);
+        a.etcdVoterHere(() -> voter[0]);
+
+        assertThat(a.check(etcd, passes)).isFalse();
+        assertThat(a.check(web, passes)).isTrue();
+        assertThat(checked).containsExactly("web");
+        ComponentStatus c = components(a).get("anycast/etcd");
+        assertThat(c.state()).isEqualTo("starting");
+        assertThat(c.error()).isEqualTo(AnycastPorts.LEARNER);
+
+        voter[0] = true;
+        assertThat(a.check(etcd, passes)).isTrue();
+        assertThat(checked).containsExactly("web", "etcd");
+        assertThat(components(a).get("anycast/etcd").error()).isNull();
+    }
+
+    @Test
+    void withoutAControlPlaneToAskNothingIsVetoed() {
+        ClusterSpec spec = spec(3);
+        AnycastPorts a = new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec), SETTINGS, clock);
+        assertThat(a.check(spec.service("etcd").orElseThrow(), s -> true)).isTrue();
+    }
 }
