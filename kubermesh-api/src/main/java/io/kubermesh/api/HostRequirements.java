@@ -52,7 +52,10 @@ public final class HostRequirements {
             "libvirt-daemon-system", "the libvirt substrate's daemon");
     public static final Requirement.Program VIRTLOGD = new Requirement.Program("virtlogd", "/usr/sbin/virtlogd",
             "libvirt-daemon-system", "the log daemon libvirt's qemu domains write their consoles through");
-    public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD);
+    /** qemu itself, run for a few seconds to learn whether KVM on this host can run OVMF at all. */
+    public static final Requirement.Program QEMU = new Requirement.Program("qemu", "qemu-system-x86_64",
+            "qemu-system-x86", "the libvirt substrate's probe of KVM with the UEFI firmware");
+    public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD, QEMU);
 
     /**
      * The programs {@code image build} runs on the building host. Not in {@link #PROGRAMS} (the

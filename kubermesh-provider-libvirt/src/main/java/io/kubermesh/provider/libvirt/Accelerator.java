@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +17,9 @@ import java.util.regex.Pattern;
  * runs qemu as (libvirt-qemu on Debian) can open {@code /dev/kvm}; Debian makes the device
  * {@code root:kvm 0660} and puts libvirt-qemu in group kvm, but containers and some hosts leave it
  * root-only, and then KVM domains fail with "Permission denied". The substrate never changes the
- * device or {@code qemu.conf}: it uses TCG and says why, with what an operator could change.
+ * device or {@code qemu.conf}: it uses TCG and says why, with what an operator could change. Where
+ * libvirt offers KVM, {@link KvmFirmwareProbe} first runs OVMF under it for a few seconds: some
+ * hosts' KVM cannot run it, and then the lab uses TCG too, saying so.
  *
  * @param kvm whether domains are {@code type='kvm'}
  * @param reason one line for the log and status: which, and why
@@ -25,14 +29,27 @@ record Accelerator(boolean kvm, String reason) {
     private static final Pattern X86_64_KVM = Pattern.compile(
             "<arch name='x86_64'>.*?<domain type='kvm'", Pattern.DOTALL);
 
-    /** Chooses from libvirt's capabilities XML and what {@code /dev/kvm} looks like. */
-    static Accelerator choose(Accel wanted, String capabilities) {
+    /**
+     * Chooses from libvirt's capabilities XML, what {@code /dev/kvm} looks like and, when libvirt
+     * offers KVM, whether KVM can run the firmware ({@code firmwareFailure}: empty when it can,
+     * else why not; asked only then).
+     */
+    static Accelerator choose(Accel wanted, String capabilities, Supplier<Optional<String>> firmwareFailure) {
         boolean offered = X86_64_KVM.matcher(capabilities).find();
         if (wanted == Accel.TCG) {
             return new Accelerator(false, "TCG (libvirt.accel=tcg)");
         }
         if (offered) {
-            return new Accelerator(true, "KVM (" + KVM + " is usable by qemu)");
+            Optional<String> failure = firmwareFailure.get();
+            if (failure.isEmpty()) {
+                return new Accelerator(true, "KVM (" + KVM + " is usable by qemu and runs OVMF)");
+            }
+            String why = "KVM on this host cannot run OVMF (qemu under KVM said: " + failure.get() + ")";
+            if (wanted == Accel.KVM) {
+                throw new EnvironmentException("libvirt.accel=kvm, but " + why,
+                        "use libvirt.accel=auto or tcg, or a host whose KVM runs UEFI firmware");
+            }
+            return new Accelerator(false, "TCG, emulated and about 10x slower than KVM: " + why);
         }
         String why = whyNoKvm();
         if (wanted == Accel.KVM) {

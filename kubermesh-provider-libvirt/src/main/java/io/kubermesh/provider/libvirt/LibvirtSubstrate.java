@@ -88,7 +88,8 @@ public final class LibvirtSubstrate implements Substrate {
         Hypervisor hv = Hypervisor.open(options.uri());
         LibvirtSubstrate s;
         try {
-            Accelerator accel = Accelerator.choose(options.accel(), hv.capabilities());
+            Accelerator accel = Accelerator.choose(options.accel(), hv.capabilities(),
+                    () -> KvmFirmwareProbe.failure(options.firmware(), options.nvramTemplate()));
             LOG.info("libvirt substrate on {}: {}", options.uri(), accel.reason());
             s = new LibvirtSubstrate(dir, options, state, hv, accel);
             s.files.create();
