@@ -90,7 +90,11 @@ public final class LibvirtSubstrate implements Substrate {
         try {
             Accelerator accel = Accelerator.choose(options.accel(), hv.capabilities(),
                     () -> KvmFirmwareProbe.failure(options.firmware(), options.nvramTemplate()));
-            LOG.info("libvirt substrate on {}: {}", options.uri(), accel.reason());
+            if (accel.kvm() || options.accel() == LibvirtOptions.Accel.TCG) {
+                LOG.info("libvirt substrate on {}: {}", options.uri(), accel.reason());
+            } else {
+                LOG.warn("libvirt substrate on {}: {}", options.uri(), accel.reason());
+            }
             s = new LibvirtSubstrate(dir, options, state, hv, accel);
             s.files.create();
             s.save();
