@@ -177,27 +177,33 @@ public final class EtcdNode implements AutoCloseable {
         if (!running) {
             return;
         }
-        if (member == null) {
-            if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
-                if (!certificate.present()) {
-                    throw new KubermeshException("etcd data in " + settings.dataDirectory() + " but no member certificate in "
-                            + PkiFiles.directory(settings.stateDirectory()) + ": restore member.crt and member.key there,"
-                            + " or move " + settings.dataDirectory() + " aside so this node joins again as a new member");
+        // The status is refreshed even when a step fails: the agent announces the etcd anycast
+        // address only while the status says voter, and the steps themselves may need that
+        // address (a bootstrap node's authentication set-up lists the members through it).
+        try {
+            if (member == null) {
+                if (Files.isDirectory(settings.dataDirectory().resolve("member"))) {
+                    if (!certificate.present()) {
+                        throw new KubermeshException("etcd data in " + settings.dataDirectory() + " but no member certificate in "
+                                + PkiFiles.directory(settings.stateDirectory()) + ": restore member.crt and member.key there,"
+                                + " or move " + settings.dataDirectory() + " aside so this node joins again as a new member");
+                    }
+                    LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
+                    startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
+                } else if (settings.bootstrap() && !probe.answers(settings.anycastUrl())) {
+                    // Never a second cluster: a bootstrap node that finds one at the anycast address joins it instead.
+                    LOG.info("etcd: bootstrapping a new one-member cluster as {} at {}", settings.name(), settings.peerUrl());
+                    certificate.issueOwn(this::memberClient);
+                    startMember(baseSpec());
+                } else {
+                    maybeJoin();
                 }
-                LOG.info("etcd: taking up member {} from its data in {}", settings.name(), settings.dataDirectory());
-                startMember(baseSpec().joining(Map.of(settings.name(), settings.peerUrl())));
-            } else if (settings.bootstrap() && !probe.answers(settings.anycastUrl())) {
-                // Never a second cluster: a bootstrap node that finds one at the anycast address joins it instead.
-                LOG.info("etcd: bootstrapping a new one-member cluster as {} at {}", settings.name(), settings.peerUrl());
-                certificate.issueOwn(this::memberClient);
-                startMember(baseSpec());
             } else {
-                maybeJoin();
+                supervise();
             }
-        } else {
-            supervise();
+        } finally {
+            refreshStatus();
         }
-        refreshStatus();
         if (!untilDone.isEmpty()) {
             reachable().ifPresent(c -> untilDone.removeIf(a -> {
                 try {

@@ -180,7 +180,13 @@ public final class AgentArchive {
         progress.accept(gateway + ": agent running");
         substrate.useMachineCommand(training);
         substrate.powerOn(blank);
-        awaitRunning(substrate, blank);
+        try {
+            awaitRunning(substrate, blank);
+        } catch (SubstrateException e) {
+            // The blank machine boots from the gateway: what the gateway said is half the story.
+            throw new SubstrateException(e.getMessage() + "\nthe console of " + gateway + ", which it boots from, ends with:\n"
+                    + String.join("\n", substrate.consoleTail(gateway, 40)), e);
+        }
         long deadline = System.nanoTime() + JOIN_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < deadline && !reaches(substrate, blank, g.host())) {
             sleep(200);
