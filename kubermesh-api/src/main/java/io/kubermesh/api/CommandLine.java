@@ -29,6 +29,16 @@ public record CommandLine(List<Requirement.Program> programs, List<String> argv)
         return new CommandLine(List.of(), argv);
     }
 
+    /**
+     * The same command declaring that it also runs {@code more} (a shell script's programs, which
+     * the command line does not name as its own words).
+     */
+    public CommandLine alsoRunning(Requirement.Program... more) {
+        List<Requirement.Program> all = new java.util.ArrayList<>(programs);
+        all.addAll(List.of(more));
+        return new CommandLine(all, argv);
+    }
+
     /** A process builder for this command; the caller redirects and starts it. */
     public ProcessBuilder processBuilder() {
         return new ProcessBuilder(argv);

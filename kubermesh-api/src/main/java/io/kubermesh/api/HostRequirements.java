@@ -55,7 +55,16 @@ public final class HostRequirements {
     /** qemu itself, run for a few seconds to learn whether KVM on this host can run OVMF at all. */
     public static final Requirement.Program QEMU = new Requirement.Program("qemu", "qemu-system-x86_64",
             "qemu-system-x86", "the libvirt substrate's probe of KVM with the UEFI firmware");
-    public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD, QEMU);
+    /** A mount namespace of libvirtd's own, where a {@code /dev/kvm} its qemu user cannot open is hidden. */
+    public static final Requirement.Program UNSHARE = new Requirement.Program("unshare", "unshare", "util-linux",
+            "starting libvirtd in a mount namespace without an unusable /dev/kvm");
+    /** The whiteout that hides it, in that namespace's overlay of {@code /dev}. */
+    public static final Requirement.Program MKNOD = new Requirement.Program("mknod", "mknod", "coreutils",
+            "hiding an unusable /dev/kvm from libvirtd (an overlay whiteout)");
+    /** Unmounting the host's {@code /dev} in that namespace, under the overlay. */
+    public static final Requirement.Program UMOUNT = new Requirement.Program("umount", "umount", "mount",
+            "moving the host's /dev aside in libvirtd's own mount namespace");
+    public static final List<Requirement.Program> LIBVIRT_PROGRAMS = List.of(LIBVIRTD, VIRTLOGD, QEMU, UNSHARE, MKNOD, UMOUNT);
 
     /**
      * The programs {@code image build} runs on the building host. Not in {@link #PROGRAMS} (the

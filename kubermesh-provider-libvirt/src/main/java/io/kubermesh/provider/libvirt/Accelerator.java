@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * KVM or TCG. libvirt offers {@code <domain type='kvm'>} in its capabilities only when the user it
  * runs qemu as (libvirt-qemu on Debian) can open {@code /dev/kvm}; Debian makes the device
  * {@code root:kvm 0660} and puts libvirt-qemu in group kvm, but containers and some hosts leave it
- * root-only, and then KVM domains fail with "Permission denied". The substrate never changes the
+ * root-only, and then KVM domains fail with "Permission denied" (libvirt 9.0 may even offer them
+ * there: a libvirtd the substrate starts on such a host does not see the device at all, see
+ * {@link LibvirtDaemons}). The substrate never changes the
  * device or {@code qemu.conf}: it uses TCG and says why, with what an operator could change. Where
  * libvirt offers KVM, {@link KvmFirmwareProbe} first runs OVMF under it for a few seconds: some
  * hosts' KVM cannot run it, and then the lab uses TCG too, saying so.

@@ -1,6 +1,7 @@
 package io.kubermesh.provider.libvirt;
 
 import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
 import java.io.IOException;
@@ -19,6 +20,16 @@ import org.slf4j.LoggerFactory;
  * starts it. The substrate then starts {@code virtlogd -d} (it writes the console logs) and
  * {@code libvirtd -d}, remembers their PIDs in the lab state, and stops exactly those at the end;
  * daemons it found running it leaves alone.
+ *
+ * <p>A {@code /dev/kvm} that exists but that libvirt's qemu user cannot open (root-only, as on
+ * this project's CI host) makes libvirt 9.0 probe qemu again on every lookup: its probe gets KVM,
+ * its check as {@code libvirt-qemu} does not, so every cached answer is "outdated" ("KVM was
+ * enabled when probing ..., but it is not available now", in its debug log). Every domain define
+ * and start then takes 4-7 s, and a lab many times longer. Such KVM is of no use to libvirt
+ * anyway (its domains would fail with "Permission denied"), so a libvirtd the substrate starts
+ * there runs in a mount namespace of its own whose {@code /dev} is an overlay of the host's with
+ * {@code kvm} whited out ({@link #HIDDEN_KVM}); the host's {@code /dev} is not touched, and the
+ * namespace ends with the daemon.
  */
 final class LibvirtDaemons {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDaemons.class);
@@ -28,6 +39,23 @@ final class LibvirtDaemons {
     static final Path VIRTLOGD_PID = Path.of("/run/virtlogd.pid");
     static final Path LIBVIRT_SOCKET = Path.of("/run/libvirt/libvirt-sock");
     static final Path VIRTLOGD_SOCKET = Path.of("/run/libvirt/virtlogd-sock");
+    /** The overlay's directories for a libvirtd started with {@code /dev/kvm} hidden; removed when it stops. */
+    static final Path HIDDEN_KVM = Path.of("/run/km-libvirtd-dev");
+    /**
+     * Run by {@code unshare --mount --propagation private}: the host's {@code /dev} (with its
+     * submounts) bound aside and unmounted from {@code /dev} (in this namespace only), an overlay
+     * of it with a whiteout for {@code kvm} mounted on {@code /dev}, the submounts
+     * ({@code /dev/pts}, {@code /dev/shm}, ...) bound again on top, then libvirtd. The old
+     * {@code /dev} must not stay under the overlay: libvirt moves every mount it finds under
+     * {@code /dev} into each domain's namespace, and a covered one cannot be moved ("Unable to
+     * move /dev/pts mount ...: Invalid argument"). Arguments: the overlay directory, libvirtd,
+     * the submounts.
+     */
+    static final String HIDE_KVM_SCRIPT = "set -e; d=$1; shift; libvirtd=$1; shift; "
+            + "mount --rbind /dev \"$d/old\"; umount -l /dev; mknod \"$d/upper/kvm\" c 0 0; "
+            + "mount -t overlay kmdev -o \"lowerdir=$d/old,upperdir=$d/upper,workdir=$d/work\" /dev; "
+            + "for t in \"$@\"; do mount --rbind \"$d/old${t#/dev}\" \"$t\"; done; "
+            + "exec \"$libvirtd\" -d";
 
     /** What {@link #ensureRunning} started: PIDs, 0 for a daemon that was already running. */
     record Started(long virtlogd, long libvirtd) {
@@ -71,11 +99,75 @@ final class LibvirtDaemons {
         p.get().destroy();
         if (awaitExit(pid, 15_000)) {
             LOG.info("stopped {} (pid {}), which this lab had started", name, pid);
-            return;
+        } else {
+            LOG.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid);
+            p.get().destroyForcibly();
+            awaitExit(pid, 5_000);
         }
-        LOG.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid);
-        p.get().destroyForcibly();
-        awaitExit(pid, 5_000);
+        if (name.equals("libvirtd") && !alive(pid)) {
+            removeHiddenKvm();
+        }
+    }
+
+    /**
+     * Whether {@code /dev/kvm} exists and libvirt's qemu user ({@code libvirt-qemu}, in group
+     * {@code kvm} on Debian) cannot open it for reading and writing.
+     */
+    static boolean kvmUnusableByQemu() {
+        Path kvm = Accelerator.KVM;
+        if (!Files.exists(kvm, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(kvm,
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var perms = a.permissions();
+            boolean others = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    && perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+            boolean group = a.group().getName().equals("kvm")
+                    && perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    && perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+            boolean owner = a.owner().getName().equals("libvirt-qemu");
+            return !(others || group || owner);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** libvirtd in a mount namespace of its own whose {@code /dev} has no {@code kvm} ({@link #HIDE_KVM_SCRIPT}). */
+    static CommandLine hidingKvm(Path libvirtd) throws IOException {
+        removeHiddenKvm();
+        for (String sub : List.of("old", "upper", "work")) {
+            Files.createDirectories(HIDDEN_KVM.resolve(sub));
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("-c", HIDE_KVM_SCRIPT, "sh", HIDDEN_KVM.toString(),
+                libvirtd.toString()));
+        args.addAll(devSubmounts(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)));
+        return HostRequirements.UNSHARE.wrapping(List.of("--mount", "--propagation", "private", "--"),
+                HostRequirements.SH.args(args).alsoRunning(HostRequirements.MOUNT, HostRequirements.UMOUNT, HostRequirements.MKNOD));
+    }
+
+    /** The mount points directly under {@code /dev} in a {@code /proc/PID/mountinfo}, in order. */
+    static List<String> devSubmounts(String mountinfo) {
+        return mountinfo.lines().map(l -> l.split(" ")).filter(f -> f.length > 4).map(f -> f[4])
+                .filter(t -> t.matches("/dev/[^/\\\\]+")).distinct().toList();
+    }
+
+    /**
+     * Removes the overlay's directories once the libvirtd using them is gone (its namespace, and
+     * the mounts in it, ended with it): entry by entry, never recursively, so nothing but those
+     * (empty) directories and the whiteout can go.
+     */
+    static void removeHiddenKvm() {
+        for (Path p : List.of(HIDDEN_KVM.resolve("upper/kvm"), HIDDEN_KVM.resolve("upper"), HIDDEN_KVM.resolve("work/work"),
+                HIDDEN_KVM.resolve("work"), HIDDEN_KVM.resolve("old"), HIDDEN_KVM)) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", p, e.getMessage());
+                return;
+            }
+        }
     }
 
     /**
@@ -138,11 +230,19 @@ final class LibvirtDaemons {
             throw new EnvironmentException(binary + " is missing", "apt-get install -y " + LibvirtEnvironment.PACKAGES);
         }
         try {
-            Process p = (name.equals("libvirtd") ? HostRequirements.LIBVIRTD : HostRequirements.VIRTLOGD).at(binary.toString(), List.of("-d")).processBuilder().redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            boolean hide = name.equals("libvirtd") && kvmUnusableByQemu();
+            CommandLine command = hide ? hidingKvm(binary)
+                    : (name.equals("libvirtd") ? HostRequirements.LIBVIRTD : HostRequirements.VIRTLOGD).at(binary.toString(), List.of("-d"));
+            Process p = command.processBuilder().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                throw new SubstrateException(name + " -d exited with " + p.exitValue()
+                removeHiddenKvm();
+                throw new SubstrateException(name + " -d exited with " + p.exitValue() + (said.isEmpty() ? "" : ": " + said)
                         + "; run it by hand (" + binary + " -v) to see why");
+            }
+            if (hide) {
+                LOG.info("{} is not usable by libvirt's qemu user: libvirtd runs with it hidden (a mount namespace of its own)",
+                        Accelerator.KVM);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {

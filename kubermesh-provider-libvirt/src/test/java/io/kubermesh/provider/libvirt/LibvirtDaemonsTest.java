@@ -43,4 +43,21 @@ class LibvirtDaemonsTest {
             sleeper.destroyForcibly();
         }
     }
+
+    @Test
+    void theSubmountsDirectlyUnderDevFromMountinfo() {
+        // /proc/self/mountinfo of this project's CI host: /dev/shm and /dev/pts mounted twice each
+        String mountinfo = """
+                24 27 0:6 / /dev rw,relatime - devtmpfs devtmpfs rw,size=12334760k,nr_inodes=3083690,mode=755
+                25 24 0:23 / /dev/shm rw,relatime - tmpfs tmpfs rw,size=24683772k
+                26 24 0:24 / /dev/pts rw,relatime - devpts devpts rw,mode=600,ptmxmode=000
+                27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard
+                29 26 0:26 / /dev/pts rw,relatime - devpts devpts rw,mode=600,ptmxmode=000
+                30 25 0:27 / /dev/shm rw,relatime - tmpfs tmpfs rw,size=24683772k
+                31 24 0:28 / /dev/hugepages/x rw,relatime - hugetlbfs hugetlbfs rw
+                32 24 0:29 / /dev/odd\\040name rw,relatime - tmpfs tmpfs rw
+                45 27 254:0 /run/netns /run/netns rw,relatime shared:1 - ext4 /dev/vda rw
+                """;
+        org.assertj.core.api.Assertions.assertThat(LibvirtDaemons.devSubmounts(mountinfo)).containsExactly("/dev/shm", "/dev/pts");
+    }
 }
