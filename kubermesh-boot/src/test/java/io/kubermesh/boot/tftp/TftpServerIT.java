@@ -150,11 +150,10 @@ class TftpServerIT {
         assertThat(put.output()).contains("read-only");
         assertThat(Files.exists(root.resolve("up.txt"))).isFalse();
         // malformed and oversized datagrams get an ERROR and do not stop the server
-        Exec.Result junk = lab.client(30, "sh", "-c", "head -c 60000 /dev/urandom > /tmp/kmbt-junk; "
-                + "/usr/bin/python3 - <<'EOF'\n"
-                + "import socket\n"
+        Exec.Result junk = lab.client(30, "sh", "-c", "/usr/bin/python3 - <<'EOF'\n"
+                + "import os, socket\n"
                 + "s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(3)\n"
-                + "for p in [b'\\x00\\x09', b'\\x00\\x01abc', b'\\x00\\x07' + open('/tmp/kmbt-junk','rb').read(), b'\\x00\\x04\\x00\\x01']:\n"
+                + "for p in [b'\\x00\\x09', b'\\x00\\x01abc', b'\\x00\\x07' + os.urandom(60000), b'\\x00\\x04\\x00\\x01']:\n"
                 + "    s.sendto(p, ('" + NetnsLab.SERVER_GLOBAL + "', 69)); d,a=s.recvfrom(70000); print(d[:4].hex())\n"
                 + "EOF");
         assertThat(junk.output()).as(junk.output()).contains("00050004", "00050005");

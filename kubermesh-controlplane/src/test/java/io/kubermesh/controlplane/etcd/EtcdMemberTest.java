@@ -45,8 +45,8 @@ class EtcdMemberTest {
     }
 
     @Test
-    void aBinaryThatCannotRunIsReportedWithItsPath() {
-        EtcdMember m = new EtcdMember(EtcdMember.Spec.single("m1", Path.of("/tmp/kmcp-none/m1"), C, P),
+    void aBinaryThatCannotRunIsReportedWithItsPath(@org.junit.jupiter.api.io.TempDir Path dir) {
+        EtcdMember m = new EtcdMember(EtcdMember.Spec.single("m1", dir.resolve("m1"), C, P),
                 Path.of("/nonexistent/kmcp/etcd"));
         assertThatThrownBy(m::start).isInstanceOf(KubermeshException.class).hasMessageContaining("/nonexistent/kmcp/etcd");
         assertThat(m.isAlive()).isFalse();
