@@ -373,6 +373,25 @@ final class MeshLab implements AutoCloseable {
      * exactly the predicted next-hop ports; farther away, a non-empty subset of them (every
      * installed next hop on a shortest path).
      */
+    /** Every alive node's adjacencies as its daemon reports them, one line per node. */
+    String adjacencies() {
+        List<String> out = new ArrayList<>();
+        for (String m : alive()) {
+            try {
+                out.add(m + ": " + daemons.get(m).neighbours());
+            } catch (RuntimeException e) {
+                out.add(m + ": cannot read its neighbours: " + e.getMessage());
+            }
+        }
+        return String.join("\n", out);
+    }
+
+    private Map<String, Integer> repairs() {
+        Map<String, Integer> out = new TreeMap<>();
+        alive().forEach(m -> out.put(m, daemons.get(m).repairs()));
+        return out;
+    }
+
     void awaitRoutesMatch(RouteModel predicted, Duration timeout, int exactWithin) {
         long t0 = System.nanoTime();
         while (true) {
@@ -392,7 +411,8 @@ final class MeshLab implements AutoCloseable {
             }
             if (System.nanoTime() - t0 > timeout.toNanos()) {
                 throw new AssertionError(provider.name() + ": installed routes differ from the model's prediction after "
-                        + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches));
+                        + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches) + "\nadjacencies then:\n" + adjacencies()
+                        + "\nrepairs by the daemons' own audits: " + repairs());
             }
             sleep(500);
         }

@@ -137,13 +137,22 @@ public final class FrrDaemon implements RoutingDaemon {
         }
     }
 
+    /** Audits in a row that could not read the daemons: one is a restart, three are a fault worth a warning. */
+    private int auditFailures;
+
     private void auditQuietly() {
         try {
             audit();
+            auditFailures = 0;
         } catch (RuntimeException e) {
             // The daemons may be restarting, or a reply was cut short; the next audit tries again.
-            LOG.debug("frr@{}: route audit skipped: {}", config.nodeName(), e.getMessage());
             staleSeen = new HashMap<>();
+            if (++auditFailures == 3) {
+                LOG.warn("frr@{}: the route audit could not read the daemons 3 times in a row: {}", config.nodeName(),
+                        e.getMessage());
+            } else {
+                LOG.debug("frr@{}: route audit skipped: {}", config.nodeName(), e.getMessage());
+            }
         }
     }
 
