@@ -18,8 +18,22 @@ final class Vms {
     private Vms() {
     }
 
-    /** {@code kvm} when /dev/kvm is a character device that opens read-write, else {@code tcg}. */
-    static String accelerator() {
+    private static String accelerator;
+
+    /**
+     * {@code kvm} when /dev/kvm is a character device that opens read-write and KVM runs OVMF
+     * (the libvirt substrate's {@code KvmFirmwareProbe}: this CI host's nested KVM opens but
+     * stops OVMF at once with "KVM internal error ... emulation failure"), else {@code tcg}.
+     */
+    static synchronized String accelerator() {
+        if (accelerator == null) {
+            accelerator = deviceOpens().equals("kvm") && io.kubermesh.provider.libvirt.KvmFirmwareProbe.failure(
+                    Path.of(OVMF_CODE), Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd")).isEmpty() ? "kvm" : "tcg";
+        }
+        return accelerator;
+    }
+
+    private static String deviceOpens() {
         Path kvm = Path.of("/dev/kvm");
         try {
             int mode = (Integer) Files.getAttribute(kvm, "unix:mode");

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * under KVM for {@link #WATCH} (no disk, no network, a scratch copy of the variable store) and
  * the probe reads what qemu printed.
  */
-final class KvmFirmwareProbe {
+public final class KvmFirmwareProbe {
     /** How long the firmware runs: the failure above comes within milliseconds of power-on. */
     static final Duration WATCH = Duration.ofSeconds(3);
 
@@ -35,7 +35,7 @@ final class KvmFirmwareProbe {
      * <p>The variable store's copy and qemu's output go to a {@code km-kvm-probe-} directory
      * under {@code java.io.tmpdir}, removed after.
      */
-    static Optional<String> failure(Path code, Path varsTemplate) {
+    public static Optional<String> failure(Path code, Path varsTemplate) {
         Path scratch;
         try {
             scratch = Files.createTempDirectory("km-kvm-probe-");
