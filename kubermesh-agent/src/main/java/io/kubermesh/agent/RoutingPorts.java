@@ -97,7 +97,10 @@ public final class RoutingPorts implements PortListener, StatusContributor {
             String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "")
                     + (d.repairs() > 0 ? ", " + d.repairs() + " stale route repair(s)" : "");
             switch (h.status()) {
-                case RUNNING -> health.running(what);
+                case RUNNING -> {
+                    health.running(what);
+                    health.error(h.detail().isEmpty() ? null : h.detail());
+                }
                 case STARTING, RESTARTING -> {
                     health.starting(what);
                     health.error(h.detail().isEmpty() ? null : h.detail());

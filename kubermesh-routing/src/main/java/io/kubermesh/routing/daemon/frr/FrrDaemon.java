@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +64,9 @@ public final class FrrDaemon implements RoutingDaemon {
     private final Path dir;
     private final Supervisor supervisor;
     private final AtomicInteger repairs = new AtomicInteger();
-    /** Per stale prefix and port: how many audits in a row saw it. Only the audit thread touches it. */
-    private Map<String, Integer> staleSeen = new HashMap<>();
-    /** Per port: when (System.nanoTime) its adjacency was last reset. Only the audit thread touches it. */
-    private final Map<String, Long> lastRepair = new HashMap<>();
+    private final RepairSchedule schedule = new RepairSchedule(AUDITS_BEFORE_REPAIR, REPAIR_AT_MOST_EVERY);
+    /** Why the last audits could not read the daemons, once three in a row failed; null while they read. */
+    private volatile String auditProblem;
     private ScheduledExecutorService auditor;
 
     public FrrDaemon(NodeConfig config) {
@@ -144,12 +141,13 @@ public final class FrrDaemon implements RoutingDaemon {
         try {
             audit();
             auditFailures = 0;
+            auditProblem = null;
         } catch (RuntimeException e) {
             // The daemons may be restarting, or a reply was cut short; the next audit tries again.
-            staleSeen = new HashMap<>();
+            schedule.forget();
             if (++auditFailures == 3) {
-                LOG.warn("frr@{}: the route audit could not read the daemons 3 times in a row: {}", config.nodeName(),
-                        e.getMessage());
+                auditProblem = "the stale-route audit could not read the daemons 3 times in a row: " + e.getMessage();
+                LOG.warn("frr@{}: {}", config.nodeName(), auditProblem);
             } else {
                 LOG.debug("frr@{}: route audit skipped: {}", config.nodeName(), e.getMessage());
             }
@@ -157,39 +155,20 @@ public final class FrrDaemon implements RoutingDaemon {
     }
 
     /**
-     * One audit: finds the stale routes, counts how many audits in a row saw each, and resets the
-     * adjacency of each port with a route stale {@link #AUDITS_BEFORE_REPAIR} times (unless that
-     * port was reset less than {@link #REPAIR_AT_MOST_EVERY} ago). Returns the stale routes seen.
+     * One audit: finds the stale routes and resets the adjacency of each port that
+     * {@link RepairSchedule} says is due. Returns the stale routes seen.
      */
     List<StaleRoutes.Stale> audit() {
         if (!supervisor.health().healthy()) {
-            staleSeen = new HashMap<>();
+            schedule.forget();
             return List.of();
         }
         NodeConfig c = config;
         List<String> parts = FrrReadback.split(vtysh(AUDIT_COMMANDS), AUDIT_COMMANDS.size());
         List<StaleRoutes.Stale> stale = StaleRoutes.find(c.routerIdText(), FrrReadback.neighbours(parts.get(0)),
                 FrrReadback.intraAreaPrefixes(parts.get(1)), FrrReadback.installedRoutes(parts.get(2)), FrrConfig.COST);
-        Map<String, Integer> seen = new HashMap<>();
-        Map<String, StaleRoutes.Stale> due = new LinkedHashMap<>();
-        for (StaleRoutes.Stale s : stale) {
-            String key = s.prefix() + "@" + s.port();
-            int times = staleSeen.getOrDefault(key, 0) + 1;
-            seen.put(key, times);
-            if (times >= AUDITS_BEFORE_REPAIR && c.ports().contains(s.port())) {
-                due.putIfAbsent(s.port(), s);
-            }
-        }
-        staleSeen = seen;
-        long now = System.nanoTime();
-        for (Map.Entry<String, StaleRoutes.Stale> e : due.entrySet()) {
-            Long last = lastRepair.get(e.getKey());
-            if (last != null && now - last < REPAIR_AT_MOST_EVERY.toNanos()) {
-                continue;
-            }
-            lastRepair.put(e.getKey(), now);
-            repair(c, e.getKey(), e.getValue());
-        }
+        List<StaleRoutes.Stale> onPorts = stale.stream().filter(s -> c.ports().contains(s.port())).toList();
+        schedule.due(onPorts, System.nanoTime()).forEach((port, why) -> repair(c, port, why));
         return stale;
     }
 
@@ -273,9 +252,15 @@ public final class FrrDaemon implements RoutingDaemon {
         return Command.run(HostRequirements.VTYSH.args(cmd), VTYSH_TIMEOUT, PACKAGE);
     }
 
+    /**
+     * The supervisor's view; while the processes run but the stale-route audit cannot read them,
+     * its problem is the detail (status shows it as the routing component's error).
+     */
     @Override
     public DaemonHealth health() {
-        return supervisor.health();
+        DaemonHealth h = supervisor.health();
+        String problem = auditProblem;
+        return h.healthy() && problem != null ? new DaemonHealth(h.status(), h.restarts(), problem) : h;
     }
 
     @Override
