@@ -8,7 +8,9 @@ KUBERMESH_RUN_PACKAGES=(openjdk-17-jdk-headless maven iproute2 procps util-linux
   mmdebstrap zstd dosfstools mtools fdisk e2fsprogs kmod etcd-server ipxe)
 # What `up --substrate libvirt` needs on top (VMs with UEFI firmware); ./kubermesh installs them only
 # when a command asks for that substrate, and the libvirt provider's checkEnvironment names them.
-KUBERMESH_LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 ovmf)
+# (mount and coreutils for the mount namespace libvirtd gets where /dev/kvm is root-only: installed on
+# every Debian system, listed so HostRequirements.LIBVIRT_PROGRAMS is checked against this list.)
+KUBERMESH_LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 ovmf util-linux mount coreutils)
 # What `image build --ipxe-source DIR` needs on top to compile iPXE (HostRequirements.IPXE_BUILD_PROGRAMS
 # and LZMA_HEADER); ./kubermesh installs them only when a command names --ipxe-source.
 KUBERMESH_IPXE_BUILD_PACKAGES=(make gcc perl-base liblzma-dev)

@@ -120,4 +120,11 @@ class PackageSetTest {
         assertThat(launches).as("launches through the registry (Supervisor, Command, EtcdMember, prober, lab)")
                 .isGreaterThanOrEqualTo(5);
     }
+
+    @Test
+    void everyProgramOfTheLibvirtSubstrateIsInTheLibvirtPackages() {
+        List<String> libvirt = RepositoryFiles.packages("KUBERMESH_LIBVIRT_PACKAGES");
+        assertThat(HostRequirements.LIBVIRT_PROGRAMS).allSatisfy(p -> assertThat(libvirt)
+                .as(p.name() + " (" + p.purpose() + ")").contains(p.providedBy().orElseThrow()));
+    }
 }

@@ -61,6 +61,29 @@ record Accelerator(boolean kvm, String reason) {
         return new Accelerator(false, "TCG, emulated and about 10x slower than KVM: " + why);
     }
 
+    /**
+     * Whether {@code /dev/kvm} exists and libvirt's qemu user ({@code libvirt-qemu}, in group
+     * {@code kvm} on Debian) cannot open it for reading and writing: the device is neither its
+     * own, nor group {@code kvm} with group read-write, nor read-write for others.
+     */
+    static boolean unusableByQemuUser() {
+        if (!Files.exists(KVM, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            PosixFileAttributes a = Files.readAttributes(KVM, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            var p = a.permissions();
+            boolean others = p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    && p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+            boolean group = a.group().getName().equals("kvm") && p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    && p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+            boolean owner = a.owner().getName().equals("libvirt-qemu");
+            return !(others || group || owner);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     static String whyNoKvm() {
         if (!Files.exists(KVM, LinkOption.NOFOLLOW_LINKS)) {
             return KVM + " does not exist (no hardware virtualisation, or the kvm_intel/kvm_amd module is not loaded)";

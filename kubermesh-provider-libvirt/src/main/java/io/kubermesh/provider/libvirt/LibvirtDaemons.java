@@ -109,31 +109,6 @@ final class LibvirtDaemons {
         }
     }
 
-    /**
-     * Whether {@code /dev/kvm} exists and libvirt's qemu user ({@code libvirt-qemu}, in group
-     * {@code kvm} on Debian) cannot open it for reading and writing.
-     */
-    static boolean kvmUnusableByQemu() {
-        Path kvm = Accelerator.KVM;
-        if (!Files.exists(kvm, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        try {
-            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(kvm,
-                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            var perms = a.permissions();
-            boolean others = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
-                    && perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-            boolean group = a.group().getName().equals("kvm")
-                    && perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
-                    && perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
-            boolean owner = a.owner().getName().equals("libvirt-qemu");
-            return !(others || group || owner);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
     /** libvirtd in a mount namespace of its own whose {@code /dev} has no {@code kvm} ({@link #HIDE_KVM_SCRIPT}). */
     static CommandLine hidingKvm(Path libvirtd) throws IOException {
         removeHiddenKvm();
@@ -230,13 +205,20 @@ final class LibvirtDaemons {
             throw new EnvironmentException(binary + " is missing", "apt-get install -y " + LibvirtEnvironment.PACKAGES);
         }
         try {
-            boolean hide = name.equals("libvirtd") && kvmUnusableByQemu();
+            boolean hide = name.equals("libvirtd") && Accelerator.unusableByQemuUser();
             CommandLine command = hide ? hidingKvm(binary)
                     : (name.equals("libvirtd") ? HostRequirements.LIBVIRTD : HostRequirements.VIRTLOGD).at(binary.toString(), List.of("-d"));
             Process p = command.processBuilder().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
             String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
                 removeHiddenKvm();
+                if (hide) {
+                    throw new EnvironmentException("libvirtd did not start in a mount namespace without " + Accelerator.KVM
+                            + " (unshare, an overlay of /dev): exit " + p.exitValue() + (said.isEmpty() ? "" : ": " + said),
+                            "load overlayfs (modprobe overlay), or let libvirt's qemu user open " + Accelerator.KVM
+                                    + " (chgrp kvm /dev/kvm && chmod 0660 /dev/kvm), or start libvirtd yourself: "
+                                    + howToStart());
+                }
                 throw new SubstrateException(name + " -d exited with " + p.exitValue() + (said.isEmpty() ? "" : ": " + said)
                         + "; run it by hand (" + binary + " -v) to see why");
             }

@@ -61,7 +61,7 @@ class LibvirtDaemonsIT {
     void anUnusableDevKvmIsHiddenFromTheLibvirtdTheSubstrateStarts() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(LibvirtDaemons.running("libvirtd", LibvirtDaemons.LIBVIRTD_PID).isEmpty(),
                 "a libvirtd runs already: the substrate starts none");
-        boolean hide = LibvirtDaemons.kvmUnusableByQemu();
+        boolean hide = Accelerator.unusableByQemuUser();
         LibvirtDaemons.Started started = LibvirtDaemons.ensureRunning(java.time.Duration.ofSeconds(30));
         try {
             System.out.println("/dev/kvm " + (java.nio.file.Files.exists(Accelerator.KVM) ? "exists" : "does not exist")
