@@ -50,7 +50,7 @@ final class ImageLab implements AutoCloseable {
         Exec.run(20, "ip", "netns", "add", netns).orThrow();
         inNetns("ip", "link", "set", "lo", "up");
         System.out.println(name + ": qemu accelerator " + Vms.accelerator()
-                + (Vms.accelerator().equals("tcg") ? " (no usable /dev/kvm)" : ""));
+                + (Vms.accelerator().equals("tcg") ? " (no /dev/kvm that opens, or a KVM that cannot run OVMF)" : ""));
     }
 
     void inNetns(String... command) {
