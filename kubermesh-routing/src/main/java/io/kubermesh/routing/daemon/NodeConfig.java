@@ -23,19 +23,19 @@ import java.util.regex.Pattern;
  *     for the namespace of this process
  * @param stateDirectory where configuration, sockets, pid files and logs of this node go
  * @param routing hello, dead and BFD timers
- * @param key the cluster's routing key: OSPFv3 (and BFD, where the daemon can) authenticates
- *     every packet on every port with it; empty only for a daemon that must speak without one
- *     (a test's rogue device)
+ * @param keys the cluster's routing keys: OSPFv3 (and BFD, where the daemon can) signs every
+ *     packet on every port with the ring's send key and accepts the ring's keys; empty only for a
+ *     daemon that must speak without one (a test's rogue device)
  */
 public record NodeConfig(String nodeName, int routerId, List<String> ports, String stubInterface,
-                         Optional<String> namespace, Path stateDirectory, RoutingSpec routing, Optional<RoutingKey> key) {
+                         Optional<String> namespace, Path stateDirectory, RoutingSpec routing, Optional<RoutingKeyring> keys) {
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
         ports = List.copyOf(ports);
         namespace = namespace == null ? Optional.empty() : namespace;
-        key = key == null ? Optional.empty() : key;
+        keys = keys == null ? Optional.empty() : keys;
         if (nodeName == null || !NAME.matcher(nodeName).matches()) {
             throw new ConfigurationException("node.name", nodeName, "letters, digits, '.', '_' or '-', at most 64");
         }
@@ -69,9 +69,14 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
         this(nodeName, routerId, ports, stubInterface, namespace, stateDirectory, routing, Optional.empty());
     }
 
-    /** The same node authenticating with {@code newKey}. */
+    /** The same node authenticating with {@code newKey} alone. */
     public NodeConfig withKey(RoutingKey newKey) {
-        return new NodeConfig(nodeName, routerId, ports, stubInterface, namespace, stateDirectory, routing, Optional.of(newKey));
+        return withKeys(RoutingKeyring.of(newKey));
+    }
+
+    /** The same node signing with {@code ring}'s send key and accepting all of its keys. */
+    public NodeConfig withKeys(RoutingKeyring ring) {
+        return new NodeConfig(nodeName, routerId, ports, stubInterface, namespace, stateDirectory, routing, Optional.of(ring));
     }
 
     /**
@@ -91,7 +96,7 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
 
     /** The same node with another set of ports. */
     public NodeConfig withPorts(List<String> newPorts) {
-        return new NodeConfig(nodeName, routerId, newPorts, stubInterface, namespace, stateDirectory, routing, key);
+        return new NodeConfig(nodeName, routerId, newPorts, stubInterface, namespace, stateDirectory, routing, keys);
     }
 
     /**

@@ -28,6 +28,16 @@ public interface RoutingDaemon extends AutoCloseable {
      */
     void reconfigure(List<String> ports);
 
+    /**
+     * Signs with {@code ring}'s send key and accepts every key of the ring from now on, without
+     * restarting the daemon: an adjacency whose neighbour signs with any key of the ring stays
+     * full. The key files are rewritten (mode 0600), so a restart by the supervisor keeps the
+     * ring; no key reaches a command line or a log. {@link #config()} shows the ring afterwards.
+     *
+     * @throws io.kubermesh.api.KubermeshException when the daemon did not take the ring
+     */
+    void rekey(RoutingKeyring ring);
+
     /** The routes the daemon has learnt over OSPF and selected for the kernel, in prefix order. */
     List<Route> installedRoutes();
 

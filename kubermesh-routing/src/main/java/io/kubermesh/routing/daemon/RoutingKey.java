@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -70,18 +68,9 @@ public record RoutingKey(int id, String secret) {
         }
     }
 
-    /** Writes the key to {@code file}, mode 0600 from creation on, through a rename. */
+    /** Writes the key to {@code file} as a ring of this key alone (mode 0600, through a rename). */
     public void write(Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, format(), StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new KubermeshException("cannot write the routing key " + file + ": " + e.getMessage(), e);
-        }
+        RoutingKeyring.of(this).write(file);
     }
 
     /** The OSPFv3 authentication key: the secret itself. */

@@ -25,9 +25,17 @@ public final class Fixtures {
     /** A fixed routing key (never a real cluster's). */
     public static final RoutingKey KEY = new RoutingKey(7, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
+    /** The key a roll from {@link #KEY} goes to (never a real cluster's). */
+    public static final RoutingKey NEXT_KEY = new RoutingKey(8, "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+
     /** The same node with {@link #KEY}. */
     public static NodeConfig keyedNode() {
         return node().withKey(KEY);
+    }
+
+    /** The same node in the middle of a roll: signing with {@link #NEXT_KEY}, still accepting {@link #KEY}. */
+    public static NodeConfig rollingNode() {
+        return node().withKeys(new RoutingKeyring(NEXT_KEY, List.of(KEY)));
     }
 
     /** A test resource next to {@code io/kubermesh/routing/daemon/}, as text. */

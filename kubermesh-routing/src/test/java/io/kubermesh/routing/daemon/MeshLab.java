@@ -46,7 +46,7 @@ final class MeshLab implements AutoCloseable {
 
     private final String nsPrefix;
     /** The lab's routing key: every node authenticates OSPFv3 (and BFD where it can) with it. */
-    private final RoutingKey key = RoutingKey.generate(new java.security.SecureRandom());
+    private final RoutingKey key;
     private final Topology topology;
     private final RoutingDaemonProvider provider;
     private final Path stateRoot;
@@ -61,7 +61,13 @@ final class MeshLab implements AutoCloseable {
 
     /** A lab whose namespaces are {@code nsPrefix + index} (each IT family keeps its own prefix). */
     MeshLab(Topology topology, RoutingDaemonProvider provider, String nsPrefix) {
+        this(topology, provider, nsPrefix, RoutingKey.generate(new java.security.SecureRandom()));
+    }
+
+    /** A lab whose nodes start with the routing key {@code key}. */
+    MeshLab(Topology topology, RoutingDaemonProvider provider, String nsPrefix, RoutingKey key) {
         this.nsPrefix = nsPrefix;
+        this.key = key;
         this.topology = topology;
         this.provider = provider;
         for (int i = 0; i < topology.machines().size(); i++) {
@@ -102,6 +108,11 @@ final class MeshLab implements AutoCloseable {
 
     Ipv6Address podAddress(String machine) {
         return block(machine).pods().network().plus(1);
+    }
+
+    /** The routing key every node started with. */
+    RoutingKey key() {
+        return key;
     }
 
     RoutingDaemon daemon(String machine) {

@@ -1,7 +1,12 @@
 package io.kubermesh.routing.daemon.bird;
 
+import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.routing.daemon.NodeConfig;
+import io.kubermesh.routing.daemon.RoutingKey;
+import io.kubermesh.routing.daemon.RoutingKeyring;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -14,6 +19,19 @@ import java.util.stream.Collectors;
  * <p>With a routing key, OSPFv3 on every port carries the authentication trailer (RFC 7166,
  * HMAC-SHA-256; BIRD 2.0.12 has it) and BFD authenticates with meticulous keyed SHA-1 (RFC 5880
  * section 6.7.4) under a key derived from it. The file holds the secrets, so it is written 0600.
+ *
+ * <p>Both list every key of the node's ring as a {@code password}. How BIRD 2.0.12 picks one
+ * (nest/password.c, used alike by proto/ospf/packet.c for OSPFv3 and proto/bfd/packets.c): to sign,
+ * among the passwords whose {@code generate from}..{@code generate to} holds now, the one with the
+ * latest {@code generate from} ({@code password_find(list, 0)}; unset, that is the first listed);
+ * to check, the first password whose id is the packet's key id and whose
+ * {@code accept from}..{@code accept to} holds ({@code password_find_by_id}). So the key signed
+ * with is listed without times, and every key only accepted has {@code generate to}
+ * {@value #RETIRED}: BIRD signs with the ring's send key alone whatever the ids and accepts every
+ * key of the ring. (BIRD 2.0.12 reads a time as {@code yyyy-mm-dd hh:mm:ss}, whatever its manual
+ * says: {@code tm_parse_time} in lib/timer.c.) BIRD takes password ids 0..255 only (nest/config.Y),
+ * and BFD's key id is one octet (RFC 5880 section 4.2): the id of a key is its id modulo 256, so
+ * the keys of a ring must differ there.
  */
 public final class BirdConfig {
     /** Protocol names, used again by the read-back commands. */
@@ -30,11 +48,16 @@ public final class BirdConfig {
      * the neighbours only by retransmission.
      */
     static final int RETRANSMIT_INTERVAL_S = 2;
+    /** The {@code generate to} of a key that is accepted but never signed with: long over. */
+    static final String RETIRED = "1993-01-01 00:00:01";
+    /** Password ids BIRD takes: 0..255. */
+    private static final int PASSWORD_IDS = 256;
 
     private BirdConfig() {
     }
 
     public static String generate(NodeConfig node) {
+        node.keys().ifPresent(BirdConfig::checkIds);
         String stub = quote(node.stubInterface());
         long bfd = node.routing().bfdInterval().toMillis();
         StringBuilder sb = new StringBuilder();
@@ -52,8 +75,13 @@ public final class BirdConfig {
                     .append("    min rx interval ").append(bfd).append(" ms;\n")
                     .append("    min tx interval ").append(bfd).append(" ms;\n")
                     .append("    multiplier ").append(node.routing().bfdMultiplier()).append(";\n");
-            node.key().ifPresent(k -> sb.append("    authentication meticulous keyed sha1;\n")
-                    .append("    password \"").append(k.bfdKey()).append("\" { id ").append(k.id() % 256).append("; };\n"));
+            node.keys().ifPresent(ring -> {
+                sb.append("    authentication meticulous keyed sha1;\n");
+                for (RoutingKey k : ring.all()) {
+                    sb.append("    password \"").append(k.bfdKey()).append("\" { id ").append(passwordId(k)).append(';')
+                            .append(retired(ring, k)).append(" };\n");
+                }
+            });
             sb.append("  };\n");
         }
         sb.append("}\n\n")
@@ -70,13 +98,36 @@ public final class BirdConfig {
                     .append("      dead ").append(node.routing().dead().toSeconds()).append(";\n")
                     .append("      retransmit ").append(RETRANSMIT_INTERVAL_S).append(";\n")
                     .append("      bfd yes;\n");
-            node.key().ifPresent(k -> sb.append("      authentication cryptographic;\n")
-                    .append("      password \"").append(k.ospfKey()).append("\" { id ").append(k.id())
-                    .append("; algorithm hmac sha256; };\n"));
+            node.keys().ifPresent(ring -> {
+                sb.append("      authentication cryptographic;\n");
+                for (RoutingKey k : ring.all()) {
+                    sb.append("      password \"").append(k.ospfKey()).append("\" { id ").append(passwordId(k)).append(';')
+                            .append(retired(ring, k)).append(" algorithm hmac sha256; };\n");
+                }
+            });
             sb.append("    };\n");
         }
         sb.append("  };\n}\n");
         return sb.toString();
+    }
+
+    /** BIRD's id of {@code key}: its id modulo 256. */
+    static int passwordId(RoutingKey key) {
+        return key.id() % PASSWORD_IDS;
+    }
+
+    private static String retired(RoutingKeyring ring, RoutingKey key) {
+        return key.id() == ring.send().id() ? "" : " generate to \"" + RETIRED + "\";";
+    }
+
+    private static void checkIds(RoutingKeyring ring) {
+        Set<Integer> ids = new HashSet<>();
+        for (RoutingKey k : ring.all()) {
+            if (!ids.add(passwordId(k))) {
+                throw new ConfigurationException("routing keys", "ids " + ring.ids(),
+                        "ids that differ modulo 256 (BIRD's password ids are 0..255, BFD's key id is one octet)");
+            }
+        }
     }
 
     private static String ports(List<String> ports) {

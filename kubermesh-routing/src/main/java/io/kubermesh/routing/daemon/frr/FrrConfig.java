@@ -19,7 +19,8 @@ import java.util.List;
  * line is readable by every user in {@code /proc}). FRR 8.4's bfdd has no authentication (it
  * parses none of RFC 5880 section 6.7): BFD on the ports runs unauthenticated, and a forged BFD
  * Down can at worst take an adjacency down early, never bring one up; the OSPFv3 trailer is what
- * keeps a device without the key out.
+ * keeps a device without the key out. The chain holds every key of the node's ring and signs
+ * with one of them ({@link FrrKeyChain}).
  */
 public final class FrrConfig {
     /** The key chain of the routing key. */
@@ -67,12 +68,7 @@ public final class FrrConfig {
 
     static String ospf6d(NodeConfig node) {
         StringBuilder sb = new StringBuilder(header(node)).append("!\n");
-        node.key().ifPresent(k -> sb.append("key chain ").append(KEY_CHAIN).append('\n')
-                .append(" key ").append(k.id()).append('\n')
-                .append("  key-string ").append(k.ospfKey()).append('\n')
-                .append("  cryptographic-algorithm hmac-sha-256\n")
-                .append(" exit\n")
-                .append("exit\n!\n"));
+        node.keys().ifPresent(ring -> sb.append(FrrKeyChain.config(ring)).append("!\n"));
         for (String port : node.ports()) {
             sb.append("interface ").append(port).append('\n');
             for (String line : portLines(node)) {
@@ -114,7 +110,7 @@ public final class FrrConfig {
         lines.add("ipv6 ospf6 dead-interval " + node.routing().dead().toSeconds());
         lines.add("ipv6 ospf6 retransmit-interval " + RETRANSMIT_INTERVAL_S);
         lines.add("ipv6 ospf6 bfd profile " + BFD_PROFILE);
-        if (node.key().isPresent()) {
+        if (node.keys().isPresent()) {
             lines.add("ipv6 ospf6 authentication keychain " + KEY_CHAIN);
         }
         return lines;

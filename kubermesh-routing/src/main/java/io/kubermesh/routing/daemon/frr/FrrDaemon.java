@@ -7,9 +7,13 @@ import io.kubermesh.routing.daemon.DaemonHealth;
 import io.kubermesh.routing.daemon.Neighbour;
 import io.kubermesh.routing.daemon.NodeConfig;
 import io.kubermesh.routing.daemon.RoutingDaemon;
+import io.kubermesh.routing.daemon.RoutingDaemonException;
+import io.kubermesh.routing.daemon.RoutingKey;
+import io.kubermesh.routing.daemon.RoutingKeyring;
 import io.kubermesh.routing.daemon.Supervisor;
 import io.kubermesh.routing.daemon.internal.Command;
 import io.kubermesh.routing.daemon.internal.StateDirectory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +62,8 @@ public final class FrrDaemon implements RoutingDaemon {
     static final int AUDITS_BEFORE_REPAIR = 2;
     /** The least time between two resets of one port's adjacency. */
     static final Duration REPAIR_AT_MOST_EVERY = Duration.ofSeconds(60);
+    /** The file of key chain commands {@link #rekey} hands to {@code vtysh -f} (0600, deleted at once). */
+    private static final String REKEY_COMMANDS = "ospf6d.rekey";
     private static final List<String> AUDIT_COMMANDS = List.of("show ipv6 ospf6 neighbor json",
             "show ipv6 ospf6 database intra-prefix detail json", "show ipv6 route ospf6 json");
 
@@ -119,6 +126,7 @@ public final class FrrDaemon implements RoutingDaemon {
     @Override
     public void start() {
         StateDirectory.prepare(dir, USER, PACKAGE);
+        deleteQuietly(dir.resolve(REKEY_COMMANDS));
         writeFiles(config);
         supervisor.start();
         synchronized (this) {
@@ -199,6 +207,68 @@ public final class FrrDaemon implements RoutingDaemon {
     }
 
     /**
+     * Writes the new files (ospf6d.conf holds the ring, so an ospf6d the supervisor restarts reads
+     * it), reads what the running ospf6d holds, gives it the ring through {@code vtysh -f} with a
+     * 0600 file of commands ({@link FrrKeyChain#rekeyCommands}: vtysh sends key chain commands to
+     * ospf6d, which uses a chain from the next packet on, so no adjacency is reset) and reads it
+     * back to check that ospf6d holds exactly the ring on every port. A secret never reaches a
+     * command line, a log line or an exception message.
+     */
+    @Override
+    public synchronized void rekey(RoutingKeyring ring) {
+        NodeConfig next = config.withKeys(ring);
+        List<RoutingKey> secrets = new ArrayList<>(ring.all());
+        config.keys().ifPresent(old -> secrets.addAll(old.all()));
+        writeFiles(next);
+        Path commands = dir.resolve(REKEY_COMMANDS);
+        String applyFailure = null;
+        try {
+            FrrKeyChain.Live live = FrrKeyChain.parse(vtysh(List.of("show running-config")));
+            StateDirectory.write(commands, String.join("\n", FrrKeyChain.rekeyCommands(live, ring, next.ports())) + "\n", null,
+                    PACKAGE);
+            vtyshFile(commands);
+        } catch (RuntimeException e) {
+            applyFailure = redact(e.getMessage(), secrets);
+        } finally {
+            deleteQuietly(commands);
+        }
+        Optional<String> wrong;
+        try {
+            wrong = FrrKeyChain.differences(ring, next.ports(), FrrKeyChain.parse(vtysh(List.of("show running-config"))));
+        } catch (RuntimeException e) {
+            wrong = Optional.of("cannot read its key chain back: " + redact(e.getMessage(), secrets));
+        }
+        if (wrong.isPresent()) {
+            throw new RoutingDaemonException("frr@" + config.nodeName() + ": ospf6d did not take the routing keys " + ring.ids()
+                    + ": " + wrong.get() + (applyFailure == null ? "" : "; " + applyFailure)
+                    + " (ospf6d.conf holds the new keys, so a restart of ospf6d would take them)");
+        }
+        if (applyFailure != null) {
+            LOG.info("frr@{}: vtysh complained while changing the key chain, which holds the new keys all the same: {}",
+                    config.nodeName(), applyFailure);
+        }
+        config = next;
+        LOG.info("frr@{}: routing keys now {}", config.nodeName(), ring.ids());
+    }
+
+    /** {@code text} with every secret of {@code keys} (and its BFD key) replaced. */
+    static String redact(String text, List<RoutingKey> keys) {
+        String out = String.valueOf(text);
+        for (RoutingKey k : keys) {
+            out = out.replace(k.ospfKey(), "(redacted)").replace(k.bfdKey(), "(redacted)");
+        }
+        return out;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.getMessage());
+        }
+    }
+
+    /**
      * Writes the new files (used if the daemons restart) and applies the difference through
      * {@code vtysh}: only added and removed ports are touched, so adjacencies on the other ports
      * stay up.
@@ -241,6 +311,12 @@ public final class FrrDaemon implements RoutingDaemon {
     @Override
     public List<Neighbour> neighbours() {
         return FrrReadback.neighbours(vtysh(List.of("show ipv6 ospf6 neighbor json")));
+    }
+
+    /** Runs the configuration commands in {@code file} ({@code vtysh -f}: they start in configure mode). */
+    private void vtyshFile(Path file) {
+        Command.run(HostRequirements.VTYSH.args(List.of("--vty_socket", dir.toString(), "-f", file.toString())), VTYSH_TIMEOUT,
+                PACKAGE);
     }
 
     private String vtysh(List<String> commands) {

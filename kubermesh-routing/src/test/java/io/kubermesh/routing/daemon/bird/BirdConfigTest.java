@@ -1,8 +1,12 @@
 package io.kubermesh.routing.daemon.bird;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubermesh.api.ConfigurationException;
 import io.kubermesh.routing.daemon.Fixtures;
+import io.kubermesh.routing.daemon.RoutingKey;
+import io.kubermesh.routing.daemon.RoutingKeyring;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,28 @@ class BirdConfigTest {
         assertThat(ospf.substring(ospf.indexOf("\"stub0\""), ospf.indexOf("\"cluster0\""))).doesNotContain("authentication");
         assertThat(bfd).contains("    authentication meticulous keyed sha1;\n    password \"" + Fixtures.KEY.bfdKey() + "\" { id 7; };\n");
         assertThat(Fixtures.KEY.bfdKey()).hasSize(20).isNotEqualTo(Fixtures.KEY.secret().substring(0, 20));
+    }
+
+    @Test
+    void inARollBothProtocolsAcceptBothKeysAndSignWithTheNewOne() {
+        String conf = BirdConfig.generate(Fixtures.rollingNode());
+        assertThat(conf).isEqualTo(Fixtures.resource("bird/bird-rolling.conf"));
+        String bfd = conf.substring(conf.indexOf("protocol bfd"), conf.indexOf("protocol ospf"));
+        assertThat(bfd).doesNotContain(Fixtures.KEY.secret()).doesNotContain(Fixtures.NEXT_KEY.secret());
+    }
+
+    @Test
+    void passwordIdsAreKeyIdsModulo256AndMustDifferThere() {
+        RoutingKey high = new RoutingKey(65535, Fixtures.KEY.secret());
+        RoutingKey wrapped = new RoutingKey(1, Fixtures.NEXT_KEY.secret());
+        String conf = BirdConfig.generate(Fixtures.node().withKeys(new RoutingKeyring(wrapped, List.of(high))));
+        assertThat(conf).contains("password \"" + wrapped.secret() + "\" { id 1; algorithm hmac sha256; };")
+                .contains("password \"" + high.secret() + "\" { id 255; generate to \"1993-01-01 00:00:01\"; algorithm hmac sha256; };")
+                .contains("password \"" + high.bfdKey() + "\" { id 255; generate to \"1993-01-01 00:00:01\"; };");
+        RoutingKeyring clash = new RoutingKeyring(new RoutingKey(263, Fixtures.NEXT_KEY.secret()), List.of(Fixtures.KEY));
+        assertThatThrownBy(() -> BirdConfig.generate(Fixtures.node().withKeys(clash))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("263 (also accepting 7)").hasMessageContaining("modulo 256")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(Fixtures.KEY.secret()));
     }
 
     @Test

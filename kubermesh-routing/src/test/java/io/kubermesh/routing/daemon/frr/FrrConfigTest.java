@@ -74,6 +74,18 @@ class FrrConfigTest {
     }
 
     @Test
+    void inARollTheChainHoldsBothKeysAndRetiresTheOldOneForSending() {
+        NodeConfig n = Fixtures.rollingNode();
+        String ospf6d = FrrConfig.generate(n).ospf6d();
+        assertThat(ospf6d).isEqualTo(Fixtures.resource("frr/ospf6d-rolling.conf"));
+        // Each secret once, in the file; the port commands name the chain only.
+        for (String secret : List.of(Fixtures.KEY.secret(), Fixtures.NEXT_KEY.secret())) {
+            assertThat(ospf6d.indexOf(secret)).isEqualTo(ospf6d.lastIndexOf(secret)).isPositive();
+            assertThat(String.join("\n", FrrConfig.addPortCommands(n, "cluster5"))).doesNotContain(secret);
+        }
+    }
+
+    @Test
     void withoutAKeyNothingIsAuthenticated() {
         String ospf6d = FrrConfig.generate(Fixtures.node()).ospf6d();
         assertThat(ospf6d).doesNotContain("key chain").doesNotContain("authentication");
