@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
- * Who reaches whom in the lab: each machine's agent sends one ICMPv6 echo (1 s timeout) from its
+ * Who reaches whom in the lab: each machine's agent sends ICMPv6 echoes (every 0.1 s until answered, for 1 s) from its
  * node to every other machine's host address, all at once; the machines are asked in parallel.
  * A machine whose agent does not answer reaches nobody.
  */
@@ -31,7 +31,7 @@ public final class ReachabilityProbe {
         return matrix.values().stream().allMatch(row -> row.values().stream().allMatch(Boolean::booleanValue));
     }
 
-    /** The matrix (row: from, column: to, both sorted by name) of one echo per ordered pair. */
+    /** The matrix (row: from, column: to, both sorted by name) of one probe per ordered pair. */
     static Map<String, Map<String, Boolean>> matrix(List<Target> machines, MachineAgents agents) {
         Map<String, Map<String, Boolean>> out = new TreeMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);

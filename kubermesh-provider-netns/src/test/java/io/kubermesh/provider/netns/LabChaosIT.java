@@ -87,7 +87,7 @@ class LabChaosIT extends LabFixture {
         lab.up(Topology.grid(2, 3));
         assertThat(ReachabilityProbe.complete(lab.reachability(20))).as("full reachability after up").isTrue();
         assertRoutesFollowTheModel("after up");
-        // The probe's own round (every ordered pair, one echo each) is the floor of every recovery time.
+        // The probe's own round (every ordered pair, echoes every 0.1 s until answered) is the floor of every recovery time.
         long p0 = System.nanoTime();
         assertThat(ReachabilityProbe.complete(lab.reachability())).isTrue();
         System.out.printf("one probe round over %d machines, all reachable: %.2f s (the floor of a recovery time)%n",

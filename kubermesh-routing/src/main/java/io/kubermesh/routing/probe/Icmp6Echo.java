@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * ICMPv6 echo (RFC 4443 section 4.1) from this node to a list of addresses at once: one raw
- * ICMPv6 socket (root, or CAP_NET_RAW), one Echo Request per address, answers matched by
- * identifier, sequence number and a random token, all within one timeout. The kernel fills in
+ * ICMPv6 socket (root, or CAP_NET_RAW), an Echo Request to every address not answered yet every
+ * {@link #RESEND} (so an address that becomes reachable during the timeout is found within one
+ * resend, not at the next probe), answers matched by identifier, sequence number and a random
+ * token, all within one timeout. The round trip is that of the echo answered. The kernel fills in
  * the checksum (RFC 3542 section 3.1) and picks the source address, as it would for any
  * traffic the node sends: the host address, since port addresses are never preferred.
  *
@@ -33,13 +35,16 @@ public final class Icmp6Echo {
     /** Type, code, checksum, identifier, sequence (8 bytes) and a 16-byte token. */
     static final int MESSAGE_BYTES = 8 + 16;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How often an unanswered address is asked again within the timeout. */
+    static final Duration RESEND = Duration.ofMillis(100);
 
     private Icmp6Echo() {
     }
 
     /**
-     * One echo to each of {@code targets} (at most 65,536), answered within {@code timeout};
-     * results in the order of {@code targets}.
+     * Echoes to each of {@code targets} (at most 65,535) until each is answered or
+     * {@code timeout} has passed (one echo each when there are too many targets to number their
+     * resends); results in the order of {@code targets}.
      */
     public static List<Result> probe(List<Ipv6Address> targets, Duration timeout, Optional<String> netns) {
         if (targets.size() > 0xFFFF) {
@@ -64,38 +69,54 @@ public final class Icmp6Echo {
 
     private static List<Result> exchange(int fd, List<Ipv6Address> targets, Duration timeout) {
         try {
-            // Wake up every 100 ms to check the deadline; a reply arriving wakes it at once.
-            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval(100_000));
+            // Wake up every 20 ms to resend on time; a reply arriving wakes it at once.
+            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval(20_000));
             int identifier = RANDOM.nextInt(0x10000);
             byte[] token = new byte[16];
             RANDOM.nextBytes(token);
-            long[] sent = new long[targets.size()];
-            Duration[] answered = new Duration[targets.size()];
-            for (int i = 0; i < targets.size(); i++) {
-                sent[i] = System.nanoTime();
-                try {
-                    LibC.sendto(fd, request(identifier, i, token), sockaddr(targets.get(i)));
-                } catch (RuntimeException e) {
-                    // No route (ENETUNREACH) and the like: this one is unreachable, the others go on.
-                    sent[i] = -1;
-                }
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int left = (int) java.util.Arrays.stream(sent).filter(t -> t >= 0).count();
+            int n = targets.size();
+            // Sequence number = round * n + target: a reply says which send it answers.
+            int rounds = (int) Math.max(1, Math.min(timeout.toNanos() / RESEND.toNanos(), 0x10000 / n));
+            long[] sentAt = new long[rounds * n];
+            Duration[] answered = new Duration[n];
+            long start = System.nanoTime();
+            long deadline = start + timeout.toNanos();
+            long nextRound = start;
+            int round = 0;
+            int left = n;
             byte[] buf = new byte[1500];
-            while (left > 0 && System.nanoTime() < deadline) {
-                int n = LibC.recv(fd, buf);
-                if (n < 0) {
+            while (left > 0) {
+                long now = System.nanoTime();
+                if (round < rounds && now - nextRound >= 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (answered[i] == null) {
+                            int seq = round * n + i;
+                            try {
+                                LibC.sendto(fd, request(identifier, seq, token), sockaddr(targets.get(i)));
+                                sentAt[seq] = System.nanoTime();
+                            } catch (RuntimeException e) {
+                                // No route yet (ENETUNREACH) and the like: sent again next round.
+                            }
+                        }
+                    }
+                    round++;
+                    nextRound = now + RESEND.toNanos();
+                }
+                if (now - deadline >= 0) {
+                    break;
+                }
+                int len = LibC.recv(fd, buf);
+                if (len < 0) {
                     continue;
                 }
-                int seq = replySequence(ByteBuffer.wrap(buf, 0, n), identifier, token);
-                if (seq >= 0 && seq < targets.size() && sent[seq] >= 0 && answered[seq] == null) {
-                    answered[seq] = Duration.ofNanos(System.nanoTime() - sent[seq]);
+                int seq = replySequence(ByteBuffer.wrap(buf, 0, len), identifier, token);
+                if (seq >= 0 && seq < sentAt.length && sentAt[seq] != 0 && answered[seq % n] == null) {
+                    answered[seq % n] = Duration.ofNanos(System.nanoTime() - sentAt[seq]);
                     left--;
                 }
             }
             List<Result> out = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
+            for (int i = 0; i < n; i++) {
                 out.add(new Result(targets.get(i), answered[i] != null, Optional.ofNullable(answered[i])));
             }
             return out;
