@@ -10,6 +10,7 @@ import io.kubermesh.boot.machine.Ignition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     private final NodeEtcdConnection etcd;
     private final EnrolmentDecisions decisions;
     private final CredentialIssuer issuer;
+    private final RoutingKeys routingKeys;
 
     public ClusterEnrolment(AddressPlan plan, AgentSettings settings, Clock clock) {
         this.policy = plan.spec().enrolment();
@@ -36,6 +38,7 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
         this.etcd = new NodeEtcdConnection(plan, settings.stateDirectory());
         this.decisions = new EnrolmentDecisions(etcd, settings, clock, CALL);
         this.issuer = new CredentialIssuer(etcd, settings.stateDirectory(), clock, CALL, controlPlane);
+        this.routingKeys = controlPlane ? new RoutingKeys(etcd, settings.stateDirectory(), CALL) : null;
     }
 
     @Override
@@ -91,6 +94,14 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     /** Records an operator's decision ({@code kubermesh approve|deny MAC}); see {@link EnrolmentDecisions#decide}. */
     public ControlAnswers.Decision decide(MacAddress mac, boolean approve) {
         return decisions.decide(mac, approve);
+    }
+
+    /**
+     * The cluster's routing keys in etcd, read and rolled through this node's connection; empty
+     * when the cluster file turns etcd off (the key a machine was enrolled with is then never rolled).
+     */
+    Optional<RoutingKeys> routingKeys() {
+        return Optional.ofNullable(routingKeys);
     }
 
     @Override

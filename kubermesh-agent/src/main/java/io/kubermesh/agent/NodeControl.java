@@ -85,6 +85,13 @@ final class NodeControl implements AgentControl.Node {
         return controlPlane().decide(mac, approve);
     }
 
+    @Override
+    public ControlAnswers.RoutingKeys routingKeys(boolean roll) {
+        RoutingKeys keys = controlPlane().routingKeys().orElseThrow(() -> new io.kubermesh.api.KubermeshException(
+                "the cluster file turns etcd off (controlPlane.etcdMembers: 0), and the routing key is rolled through etcd"));
+        return roll ? keys.roll(agent.status().name()) : keys.view();
+    }
+
     private ClusterEnrolment controlPlane() {
         return enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent"
                 + " runs no control plane, so it keeps no enrolment decisions; ask the agent of an etcd member"

@@ -15,7 +15,7 @@ public final class RoutingModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RoutingPorts routing(ClusterSpec spec, AgentSettings settings) {
-        return new RoutingPorts(spec, settings);
+    RoutingPorts routing(ClusterSpec spec, AgentSettings settings, ClusterEnrolment enrolment) {
+        return new RoutingPorts(spec, settings, enrolment.routingKeys());
     }
 }

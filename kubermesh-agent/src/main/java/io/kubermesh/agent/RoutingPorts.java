@@ -5,7 +5,7 @@ import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.routing.daemon.DaemonHealth;
 import io.kubermesh.routing.daemon.NodeConfig;
-import io.kubermesh.routing.daemon.RoutingKey;
+import io.kubermesh.routing.daemon.RoutingKeyring;
 import io.kubermesh.routing.daemon.RoutingDaemon;
 import io.kubermesh.routing.daemon.RoutingDaemons;
 import java.nio.file.Path;
@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * stub interface once the node has its addresses, told of every port that comes and goes (it
  * keeps its adjacencies on the others), stopped with the agent so no daemon process or kernel
  * route outlives it.
+ *
+ * <p>Every {@value #KEY_SYNC_SECONDS} s it reads the cluster's routing keys from etcd
+ * ({@link RoutingKeys}); when a roll has moved them, it writes the ring to its key file and hands
+ * it to the running daemon, which takes it without losing an adjacency. The {@code routing/key}
+ * component shows the ring held ({@code 2 (also accepting 1)}), which is what a roll waits for.
  */
 public final class RoutingPorts implements PortListener, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingPorts.class);
@@ -30,12 +35,25 @@ public final class RoutingPorts implements PortListener, StatusContributor {
     private final AgentSettings settings;
     private final TreeSet<String> ports = new TreeSet<>();
     private final ComponentHealth health = new ComponentHealth("routing", java.time.Clock.systemUTC());
+    static final int KEY_SYNC_SECONDS = 2;
+    static final int KEY_READ_FAILURES = 15;
+    private final ComponentHealth keyHealth = new ComponentHealth("routing/key", java.time.Clock.systemUTC());
+    private final Optional<RoutingKeys> keys;
+    private java.util.concurrent.ScheduledExecutorService keySync;
+    private int keyReadFailures;
     private RoutingDaemon daemon;
     private NodeConfig config;
 
+    /** A node whose routing keys are never rolled (no etcd). */
     public RoutingPorts(ClusterSpec spec, AgentSettings settings) {
+        this(spec, settings, Optional.empty());
+    }
+
+    /** A node that follows the cluster's routing keys in etcd through {@code keys}. */
+    RoutingPorts(ClusterSpec spec, AgentSettings settings, Optional<RoutingKeys> keys) {
         this.spec = spec;
         this.settings = settings;
+        this.keys = keys;
     }
 
     @Override
@@ -50,6 +68,77 @@ public final class RoutingPorts implements PortListener, StatusContributor {
                 settings.stubName(), Optional.empty(), dir.toAbsolutePath(), spec.routing());
         this.config = config;
         startDaemon();
+        keyFile().ifPresentOrElse(r -> keyHealth.running(r.ids()), () -> keyHealth.failed("no routing key at "
+                + io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory())));
+        if (keys.isPresent()) {
+            keySync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "routing-keys");
+                t.setDaemon(true);
+                return t;
+            });
+            keySync.scheduleWithFixedDelay(this::syncKeys, KEY_SYNC_SECONDS, KEY_SYNC_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** The ring in the key file, or empty when there is none or it cannot be read. */
+    private Optional<RoutingKeyring> keyFile() {
+        Path file = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RoutingKeyring.read(file));
+        } catch (RuntimeException e) {
+            LOG.warn("routing keys: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Follows the ring etcd holds: writes it to the key file and gives it to the daemon when
+     * either differs. An etcd that does not answer leaves the keys as they are (an error line
+     * after {@value #KEY_READ_FAILURES} failed reads in a row: a joining node reads none until it
+     * is routed); a daemon that refuses the ring is the component's failure, and the next sync
+     * tries again.
+     */
+    void syncKeys() {
+        Optional<RoutingKeys.Record> record;
+        try {
+            record = keys.orElseThrow().read();
+            if (keyReadFailures >= KEY_READ_FAILURES) {
+                keyHealth.error(null);
+            }
+            keyReadFailures = 0;
+        } catch (RuntimeException e) {
+            if (++keyReadFailures == KEY_READ_FAILURES) {
+                keyHealth.error("cannot read the cluster's routing keys from etcd: " + e.getMessage());
+                LOG.warn("routing keys: cannot read them from etcd for {} s: {}", KEY_READ_FAILURES * KEY_SYNC_SECONDS,
+                        e.getMessage());
+            }
+            return;
+        }
+        if (record.isEmpty()) {
+            return;
+        }
+        RoutingKeyring ring = record.get().ring();
+        synchronized (this) {
+            try {
+                Path file = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
+                if (!keyFile().equals(Optional.of(ring))) {
+                    ring.write(file);
+                    LOG.info("routing keys: now {} (roll step {})", ring.ids(), record.get().step().word());
+                }
+                if (daemon != null && !daemon.config().keys().equals(Optional.of(ring))) {
+                    daemon.rekey(ring);
+                    LOG.info("routing daemon {} signs with key {} now", daemon.name(), ring.ids());
+                }
+                keyHealth.running(ring.ids());
+                keyHealth.error(null);
+            } catch (RuntimeException e) {
+                keyHealth.failed("routing keys " + ring.ids() + " not taken: " + e.getMessage());
+                LOG.error("routing keys {} not taken: {}", ring.ids(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -74,7 +163,7 @@ public final class RoutingPorts implements PortListener, StatusContributor {
                         + " first machine, start the agent with --etcd-bootstrap, which makes it");
             }
             RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id())
-                    .create(config.withPorts(new ArrayList<>(ports)).withKey(RoutingKey.read(keyFile)));
+                    .create(config.withPorts(new ArrayList<>(ports)).withKeys(RoutingKeyring.read(keyFile)));
             d.start();
             daemon = d;
             LOG.info("routing daemon {} started, router id {}{}", d.name(), config.routerIdText(),
@@ -109,7 +198,7 @@ public final class RoutingPorts implements PortListener, StatusContributor {
                 case STOPPED -> health.off("stopped");
             }
         }
-        return status.withComponents(List.of(health.view()));
+        return status.withComponents(List.of(health.view(), keyHealth.view()));
     }
 
     @Override
@@ -138,6 +227,9 @@ public final class RoutingPorts implements PortListener, StatusContributor {
 
     @Override
     public synchronized void stopped() {
+        if (keySync != null) {
+            keySync.shutdownNow();
+        }
         if (daemon != null) {
             daemon.stop();
             daemon = null;

@@ -47,7 +47,9 @@ final class Examples {
             Map.entry("node-setup", List.of("systemctl status kubermesh-setup.service     (it runs kubermesh image node-setup at boot)")),
             Map.entry("approve", List.of("kubermesh status     (lists the machines waiting for approval)",
                     "kubermesh approve 52:54:00:00:03:00")),
-            Map.entry("deny", List.of("kubermesh deny 52:54:00:00:03:00")),
+            Map.entry("deny", List.of("kubermesh deny 52:54:00:00:03:00",
+                    "kubermesh routing-key roll     (a machine enrolled before keeps no routing adjacency)")),
+            Map.entry("routing-key", List.of("kubermesh routing-key", "kubermesh routing-key roll")),
             Map.entry("completion", List.of("source <(kubermesh completion bash)",
                     "kubermesh completion zsh > \"${fpath[1]}/_kubermesh\"")));
 

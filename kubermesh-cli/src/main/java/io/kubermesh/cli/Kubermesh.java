@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
                 LabCommands.Join.class, LabCommands.Kill.class, LabCommands.Revive.class, RoutesCommand.class,
                 TopologyCommand.class, LabCommands.Down.class, SubstratesCommand.class, PlanCommand.class,
                 AgentCommand.class, BootCommand.class, RenderCommand.class, CompletionCommand.class, PowerCommand.class,
-                ImageCommand.class, EnrolmentCommands.Approve.class, EnrolmentCommands.Deny.class})
+                ImageCommand.class, EnrolmentCommands.Approve.class, EnrolmentCommands.Deny.class,
+                RoutingKeyCommand.class})
 public final class Kubermesh implements Runnable {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;

@@ -299,19 +299,101 @@ public final class Lab {
      * members may write decisions); fails naming why when no member's agent answers.
      */
     public io.kubermesh.agent.control.ControlAnswers.Decision decide(io.kubermesh.api.MacAddress mac, boolean approve) {
+        return askVoter(c -> c.decide(mac, approve), "recorded the decision");
+    }
+
+    /** Asks the agents of etcd voters in turn until one answers; fails naming why each did not. */
+    private <T> T askVoter(java.util.function.Function<io.kubermesh.agent.control.AgentClient, T> call, String what) {
         List<String> tried = new java.util.ArrayList<>();
         for (MachineView m : status()) {
             if (m.etcd() == null || !"voter".equals(m.etcd().role())) {
                 continue;
             }
             try {
-                return agents.ask(m.name(), c -> c.decide(mac, approve));
+                return agents.ask(m.name(), call::apply);
             } catch (io.kubermesh.api.KubermeshException e) {
                 tried.add(m.name() + ": " + e.getMessage());
             }
         }
-        throw new io.kubermesh.api.KubermeshException("no etcd voter's agent recorded the decision"
+        throw new io.kubermesh.api.KubermeshException("no etcd voter's agent " + what
                 + (tried.isEmpty() ? " (no machine runs an etcd voter)" : ": " + String.join("; ", tried)));
+    }
+
+    /** The cluster's routing keys as etcd holds them (step and ids), asked of an etcd voter's agent. */
+    public io.kubermesh.agent.control.ControlAnswers.RoutingKeys routingKeys() {
+        return askVoter(c -> c.routingKeys(false), "read the routing keys");
+    }
+
+    /**
+     * Rolls the cluster's routing key (docs/trust.md, "Rolling the routing key"): finishes a roll
+     * left half way, else takes its three steps; before each next step, every powered machine's
+     * agent must show the ring of the last one in its {@code routing/key} component, except a
+     * machine an operator denied (it can no longer read etcd, keeps the old key, and is left
+     * without adjacencies by the last step: that is what the roll is for). A machine that does
+     * not within {@code perStep} stops the roll where it is, safe to run again: every machine
+     * still hears every other.
+     */
+    public io.kubermesh.agent.control.ControlAnswers.RoutingKeys rollRoutingKey(Duration perStep) {
+        var now = routingKeys();
+        if (!now.step().equals("none") && !now.step().equals("retire")) {
+            progress.accept("routing key: a roll stopped at step " + now.step() + "; every machine is to hold " + now.ids()
+                    + " first");
+            awaitRing(now.ids(), perStep);
+        }
+        do {
+            now = askVoter(c -> c.routingKeys(true), "took the next step of the roll");
+            progress.accept("routing key: step " + now.step() + ", every machine is to hold " + now.ids());
+            awaitRing(now.ids(), perStep);
+        } while (!now.step().equals("retire"));
+        return now;
+    }
+
+    private void awaitRing(String ids, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        java.util.Set<String> denied = new java.util.HashSet<>(enrolment().map(
+                io.kubermesh.agent.control.ControlAnswers.Enrolment::denied).orElse(List.of()));
+        boolean told = false;
+        while (true) {
+            List<String> lagging = new java.util.ArrayList<>();
+            java.util.Set<String> powered = new java.util.HashSet<>();
+            substrate.machines().stream().filter(io.kubermesh.spi.MachineStatus::powered)
+                    .forEach(m -> powered.add(m.name()));
+            for (MachineView m : status()) {
+                if (!powered.contains(m.name())) {
+                    continue;
+                }
+                if (m.identity() != null && denied.contains(m.identity())) {
+                    if (!told) {
+                        progress.accept("routing key: " + m.name() + " (" + m.identity() + ") is denied: it keeps the"
+                                + " old key, and has no adjacency once the old key is retired");
+                    }
+                    continue;
+                }
+                var key = m.components().stream().filter(c -> c.name().equals("routing/key")).findFirst();
+                if (key.isEmpty() || !ids.equals(key.get().detail()) || !key.get().state().equals("running")) {
+                    lagging.add(m.name() + " (" + key.map(c -> c.state() + ", holds " + c.detail()
+                            + (c.error() == null ? "" : ", " + c.error())).orElse("its agent does not answer") + ")");
+                }
+            }
+            told = true;
+            if (lagging.isEmpty()) {
+                progress.accept(String.format(java.util.Locale.ROOT, "routing key: every admitted, powered machine holds %s (%.1f s)",
+                        ids, (System.nanoTime() - start) / 1e9));
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new io.kubermesh.api.KubermeshException("the routing key roll stops here: not every machine holds " + ids
+                        + " after " + timeout.toSeconds() + " s: " + String.join("; ", lagging)
+                        + "; every machine still hears every other; run the roll again once they do");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.kubermesh.api.KubermeshException("interrupted while waiting for the machines to take " + ids);
+            }
+        }
     }
 
     /** Every machine with what its agent reports. */
@@ -340,9 +422,14 @@ public final class Lab {
         return out;
     }
 
-    /** Who reaches whom among the powered machines: one ICMPv6 echo per ordered pair of host addresses, sent by the agents. */
+    /** Who reaches whom among the powered machines: ICMPv6 echoes per ordered pair of host addresses (every 0.1 s until answered, for 1 s), sent by the agents. */
     public Map<String, Map<String, Boolean>> reachability() {
         return ReachabilityProbe.matrix(probeTargets(), agents);
+    }
+
+    /** As {@link #reachability()}, among {@code targets} as they were (no agent asked for its status first). */
+    public Map<String, Map<String, Boolean>> reachability(List<ReachabilityProbe.Target> targets) {
+        return ReachabilityProbe.matrix(targets, agents);
     }
 
     /** As {@link #reachability()}, asking again for up to {@code settleSeconds} while a pair fails. */

@@ -38,7 +38,7 @@ public final class AgentClient implements AutoCloseable {
         return as(request("neighbours"), ControlAnswers.Neighbours.class);
     }
 
-    /** One ICMPv6 echo from the node to each of {@code addresses} (IPv6, at most {@value AgentControl#MAX_PROBES}). */
+    /** ICMPv6 echoes (every 0.1 s until answered, for 1 s) from the node to each of {@code addresses} (IPv6, at most {@value AgentControl#MAX_PROBES}). */
     public ControlAnswers.Probes probe(List<String> addresses) {
         if (addresses.isEmpty()) {
             return new ControlAnswers.Probes(List.of());
@@ -49,6 +49,11 @@ public final class AgentClient implements AutoCloseable {
     /** The cluster's enrolment decisions, as this agent reads them from etcd. */
     public ControlAnswers.Enrolment enrolment() {
         return as(request("enrolment"), ControlAnswers.Enrolment.class);
+    }
+
+    /** The cluster's routing keys; with {@code roll}, after the next step of a roll (an etcd member's agent only). */
+    public ControlAnswers.RoutingKeys routingKeys(boolean roll) {
+        return as(request(roll ? "routing-key roll" : "routing-key"), ControlAnswers.RoutingKeys.class);
     }
 
     /** Records an operator's decision on {@code mac} (only an etcd member's agent can). */

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "enrolment"
- *          | "approve" SP mac | "deny" SP mac | "echo" SP token | "help"
+ *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll"] | "echo" SP token | "help"
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
@@ -24,9 +24,12 @@ import java.util.function.Supplier;
  *   enrolment   {"policy":"approve","pending":[{"mac":"52:54:00:00:03:00","firstSeen":"...","node":"kubermesh1"}],"approved":[],"denied":[]}
  *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent
  *               can record a decision, since only members may write it
+ *   routing-key {"step":"send","ids":"2 (also accepting 1)"}: the cluster's routing keys as etcd holds them
+ *               (ids, never a secret); "routing-key roll" takes the next step of a roll (docs/trust.md),
+ *               which only an etcd member's agent can, and answers the same
  *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
  *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
- *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","echo TOKEN"]}
+ *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll]","echo TOKEN"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -37,7 +40,7 @@ public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
     static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...", "enrolment",
-            "approve MAC", "deny MAC", "echo TOKEN");
+            "approve MAC", "deny MAC", "routing-key [roll]", "echo TOKEN");
     /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +53,7 @@ public final class AgentControl {
 
         ControlAnswers.Neighbours neighbours();
 
-        /** One ICMPv6 echo to each address, answered within a second or not. */
+        /** ICMPv6 echoes to each address, every 0.1 s until answered, for up to a second. */
         ControlAnswers.Probes probe(List<Ipv6Address> addresses);
 
         /** The cluster's enrolment decisions; throws when this node cannot read them. */
@@ -61,6 +64,11 @@ public final class AgentControl {
         /** Records an operator's decision on {@code mac}; throws when this node may not. */
         default ControlAnswers.Decision decide(MacAddress mac, boolean approve) {
             throw new UnsupportedOperationException("this node has no enrolment");
+        }
+
+        /** The cluster's routing keys ({@code roll}: after taking the next step of a roll); throws when this node cannot. */
+        default ControlAnswers.RoutingKeys routingKeys(boolean roll) {
+            throw new UnsupportedOperationException("this node keeps no routing keys");
         }
     }
 
@@ -142,6 +150,11 @@ public final class AgentControl {
                     return new ControlAnswers.Error("'enrolment' takes no arguments, got '" + request + "'");
                 }
                 return node.enrolment();
+            case "routing-key":
+                if (words.length > 2 || (words.length == 2 && !words[1].equals("roll"))) {
+                    return new ControlAnswers.Error("'routing-key' takes nothing or 'roll', got '" + shorten(request) + "'");
+                }
+                return node.routingKeys(words.length == 2);
             case "approve":
             case "deny":
                 if (words.length != 2) {

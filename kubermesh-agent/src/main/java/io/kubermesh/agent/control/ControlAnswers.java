@@ -58,14 +58,14 @@ public final class ControlAnswers {
     public record Adjacency(String routerId, String state, boolean full) {
     }
 
-    /** {@code probe ADDR...}: one ICMPv6 echo from the node to each address, in request order. */
+    /** {@code probe ADDR...}: ICMPv6 echoes from the node to each address (every 0.1 s until answered, for 1 s), in request order. */
     public record Probes(List<Probe> probes) {
         public Probes {
             probes = List.copyOf(probes);
         }
     }
 
-    /** One echo: answered within a second or not; the round trip in milliseconds when answered. */
+    /** One address: answered within a second or not; the round trip of the echo answered, in milliseconds. */
     public record Probe(String address, boolean reachable, Double millis) {
     }
 
@@ -84,6 +84,19 @@ public final class ControlAnswers {
 
     /** A machine waiting for approval: its MAC, when it was first seen and by which node. */
     public record Waiting(String mac, String firstSeen, String node) {
+    }
+
+    /**
+     * {@code routing-key} and {@code routing-key roll}: the cluster's routing keys as etcd holds
+     * them (ids only, never a secret).
+     *
+     * @param step {@code none} (never rolled: every machine holds the key it was enrolled with),
+     *     {@code accept} (every machine accepts the new key too), {@code send} (every machine signs
+     *     with the new key and accepts the old) or {@code retire} (the new key alone)
+     * @param ids the ring every machine must hold, as the {@code routing/key} component shows it
+     *     ({@code 2 (also accepting 1)})
+     */
+    public record RoutingKeys(String step, String ids) {
     }
 
     /** {@code approve MAC} and {@code deny MAC}: what is recorded now. */

@@ -168,11 +168,16 @@ public final class JoinBenchmark {
         }
     }
 
-    /** The instant the new machine's host address answers an echo from every other powered machine (sent by their agents). */
+    /**
+     * The instant the new machine's host address answers an echo from every other powered machine
+     * (sent by their agents, every 0.1 s until answered). The machines are listed once, so a round
+     * is only the echoes, not every agent's status as well.
+     */
     private static Instant reachableFromAll(Lab lab, String name) {
         long deadline = System.nanoTime() + REACHABLE_SECONDS * 1_000_000_000L;
+        var targets = lab.probeTargets();
         while (System.nanoTime() < deadline) {
-            Map<String, Map<String, Boolean>> m = lab.reachability();
+            Map<String, Map<String, Boolean>> m = lab.reachability(targets);
             if (m.entrySet().stream().filter(e -> !e.getKey().equals(name)).allMatch(e -> Boolean.TRUE.equals(e.getValue().get(name)))) {
                 return Instant.now();
             }

@@ -38,6 +38,8 @@ public final class EtcdAccess {
     public static final String REQUESTS_PREFIX = "/kubermesh/pki/requests/";
     public static final String ISSUED_PREFIX = "/kubermesh/pki/issued/";
     public static final String ENROLMENT_PREFIX = "/kubermesh/enrolment/";
+    /** The cluster's routing keys while and after they are rolled: members write, every machine reads. */
+    public static final String ROUTING_KEYS_PREFIX = "/kubermesh/pki/routing/";
     private static final Logger LOG = LoggerFactory.getLogger(EtcdAccess.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,6 +53,7 @@ public final class EtcdAccess {
             new Grant(ENROLMENT_PREFIX + "pending/", Permission.Type.READWRITE),
             new Grant(ENROLMENT_PREFIX + "approved/", Permission.Type.READ),
             new Grant(ENROLMENT_PREFIX + "denied/", Permission.Type.READ),
+            new Grant(ROUTING_KEYS_PREFIX, Permission.Type.READ),
             // The lab's and the tests' probe key.
             new Grant("/kubermesh/probe/", Permission.Type.READWRITE));
 

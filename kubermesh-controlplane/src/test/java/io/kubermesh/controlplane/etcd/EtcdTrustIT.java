@@ -101,9 +101,16 @@ class EtcdTrustIT {
             assertThatThrownBy(() -> put(node, "/kubermesh/enrolment/approved/52:54:00:00:05:09", "x"))
                     .isInstanceOf(KubermeshException.class);
             assertThat(get(root, EtcdAccess.CA_PREFIX + "key")).isEqualTo("secret");
+            // The routing keys of a roll: members write them, a node reads them and writes none.
+            put(root, EtcdAccess.ROUTING_KEYS_PREFIX + "ring", "keys");
+            assertThat(get(node, EtcdAccess.ROUTING_KEYS_PREFIX + "ring")).isEqualTo("keys");
+            assertThatThrownBy(() -> put(node, EtcdAccess.ROUTING_KEYS_PREFIX + "ring", "mine"))
+                    .isInstanceOf(KubermeshException.class);
             // Revoked: the user goes, and the connection it holds is refused from the next request on.
             assertThat(new EtcdAccess(root, CALL).removeUser(c.node().commonName())).isTrue();
             assertThatThrownBy(() -> put(node, "/kubermesh/allocations/z", "y")).isInstanceOf(KubermeshException.class);
+            // ... and it reads no new routing key.
+            assertThatThrownBy(() -> get(node, EtcdAccess.ROUTING_KEYS_PREFIX + "ring")).isInstanceOf(KubermeshException.class);
         }
     }
 
