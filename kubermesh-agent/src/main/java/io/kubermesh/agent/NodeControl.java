@@ -86,10 +86,12 @@ final class NodeControl implements AgentControl.Node {
     }
 
     @Override
-    public ControlAnswers.RoutingKeys routingKeys(boolean roll) {
-        RoutingKeys keys = controlPlane().routingKeys().orElseThrow(() -> new io.kubermesh.api.KubermeshException(
+    public ControlAnswers.RoutingKeys routingKeys(Optional<String> rollFrom) {
+        ClusterEnrolment cp = enrolment.get().orElseThrow(() -> new io.kubermesh.api.KubermeshException("this agent"
+                + " runs no control plane, so it cannot read or roll the routing keys; ask the agent of an etcd member"));
+        RoutingKeys keys = cp.routingKeys().orElseThrow(() -> new io.kubermesh.api.KubermeshException(
                 "the cluster file turns etcd off (controlPlane.etcdMembers: 0), and the routing key is rolled through etcd"));
-        return roll ? keys.roll(agent.status().name()) : keys.view();
+        return rollFrom.isPresent() ? keys.roll(agent.status().name(), rollFrom.get()) : keys.view();
     }
 
     private ClusterEnrolment controlPlane() {

@@ -137,14 +137,17 @@ final class RoutingKeys {
 
     /** The record as etcd holds it now, with this node's certificate; empty when never rolled. */
     Optional<Record> read() {
+        List<KeyValue> kvs;
         try {
-            List<KeyValue> kvs = EtcdClients.await(etcd.client().getKVClient().get(bytes(KEY)), call,
-                    "read the routing keys").getKvs();
-            return kvs.isEmpty() ? Optional.empty() : Optional.of(Record.parse(kvs.get(0).getValue().toString(StandardCharsets.UTF_8)));
+            kvs = EtcdClients.await(etcd.client().getKVClient().get(bytes(KEY)), call, "read the routing keys").getKvs();
         } catch (KubermeshException e) {
-            etcd.drop();
+            // the connection is shared: forget it only when etcd did not answer, not for what it answered
+            if (!String.valueOf(e.getMessage()).contains("permission denied")) {
+                etcd.drop();
+            }
             throw e;
         }
+        return kvs.isEmpty() ? Optional.empty() : Optional.of(Record.parse(kvs.get(0).getValue().toString(StandardCharsets.UTF_8)));
     }
 
     /** What {@code routing-key} answers: the step and the ring's ids, without a secret. */
@@ -153,11 +156,47 @@ final class RoutingKeys {
                 RoutingKeyring.read(PkiFiles.routingKey(state)).ids()));
     }
 
+    /** The step a record is at, {@code none} for no record. */
+    static String stepOf(Optional<Record> record) {
+        return record.map(r -> r.step().word()).orElse("none");
+    }
+
+    /** The step after {@code step} ({@code none} and {@code retire} are followed by {@code accept}). */
+    static String stepAfter(String step) {
+        return switch (step) {
+            case "none", "retire" -> "accept";
+            case "accept" -> "send";
+            case "send" -> "retire";
+            default -> throw new KubermeshException("'" + step + "' is no step of a routing key roll (none, accept, send, retire)");
+        };
+    }
+
     /**
-     * Takes the next step of a roll with this node's member certificate, as a compare-and-set on
-     * the record read, so two operators rolling at once cannot skip a step.
+     * The record to write for the step after {@code from}, or empty when {@code current} is that
+     * step already (a retry, or another roll took it: nothing to write); a failure at any other step.
      */
-    ControlAnswers.RoutingKeys roll(String node) {
+    static Optional<Record> stepFrom(String from, Optional<Record> current, RoutingKeyring local, SecureRandom random) {
+        String after = stepAfter(from);
+        String now = stepOf(current);
+        if (now.equals(after) && !now.equals(from)) {
+            return Optional.empty();
+        }
+        if (!now.equals(from)) {
+            throw new KubermeshException("the routing key roll is at step " + now + ", not " + from
+                    + " as the caller saw (another roll at the same time?); run the command again");
+        }
+        return Optional.of(next(current, local, random));
+    }
+
+    /**
+     * Takes the step after {@code from} (the step the caller saw every machine hold) with this
+     * node's member certificate, as a compare-and-set on the record read. If the record is already
+     * one step past {@code from} (a retry of a step that was taken, or another roll at the same
+     * time that took it), that step is answered and nothing is written; any other step is an
+     * error: a step is never taken from one that not every machine was seen to hold.
+     */
+    ControlAnswers.RoutingKeys roll(String node, String from) {
+        stepAfter(from);
         Path pki = PkiFiles.directory(state);
         if (!Files.exists(pki.resolve(PkiFiles.MEMBER + ".crt"))) {
             throw new KubermeshException("only an etcd member's agent rolls the routing key, and " + node
@@ -168,18 +207,21 @@ final class RoutingKeys {
                     .getKvs();
             Optional<Record> current = kvs.isEmpty() ? Optional.empty()
                     : Optional.of(Record.parse(kvs.get(0).getValue().toString(StandardCharsets.UTF_8)));
-            Record next = next(current, RoutingKeyring.read(PkiFiles.routingKey(state)), random);
+            Optional<Record> next = stepFrom(from, current, RoutingKeyring.read(PkiFiles.routingKey(state)), random);
+            if (next.isEmpty()) {
+                return current.orElseThrow().answer();
+            }
             Cmp unchanged = kvs.isEmpty() ? new Cmp(bytes(KEY), Cmp.Op.EQUAL, CmpTarget.createRevision(0))
                     : new Cmp(bytes(KEY), Cmp.Op.EQUAL, CmpTarget.modRevision(kvs.get(0).getModRevision()));
             boolean done = EtcdClients.await(member.getKVClient().txn().If(unchanged)
-                    .Then(Op.put(bytes(KEY), bytes(next.toJson()), PutOption.DEFAULT)).commit(), call,
+                    .Then(Op.put(bytes(KEY), bytes(next.get().toJson()), PutOption.DEFAULT)).commit(), call,
                     "record the routing keys").isSucceeded();
             if (!done) {
                 throw new KubermeshException("the routing keys changed in etcd while this roll read them (another roll at"
-                        + " the same time?); run it again");
+                        + " the same time?); run the command again");
             }
-            LOG.info("routing keys: step {}, every machine is to hold {}", next.step().word(), next.ring().ids());
-            return next.answer();
+            LOG.info("routing keys: step {}, every machine is to hold {}", next.get().step().word(), next.get().ring().ids());
+            return next.get().answer();
         }
     }
 

@@ -123,22 +123,28 @@ public final class RoutingPorts implements PortListener, StatusContributor {
         RoutingKeyring ring = record.get().ring();
         synchronized (this) {
             try {
-                Path file = io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory());
-                if (!keyFile().equals(Optional.of(ring))) {
-                    ring.write(file);
-                    LOG.info("routing keys: now {} (roll step {})", ring.ids(), record.get().step().word());
-                }
+                // The daemon first, the file after: an agent that dies in between finds in the file
+                // the ring the daemon had, and gives it back to the daemon it adopts (startDaemon).
                 if (daemon != null && !daemon.config().keys().equals(Optional.of(ring))) {
                     daemon.rekey(ring);
                     LOG.info("routing daemon {} signs with key {} now", daemon.name(), ring.ids());
                 }
-                keyHealth.running(ring.ids());
+                if (!keyFile().equals(Optional.of(ring))) {
+                    ring.write(io.kubermesh.controlplane.pki.PkiFiles.routingKey(settings.stateDirectory()));
+                    LOG.info("routing keys: now {} (roll step {})", ring.ids(), record.get().step().word());
+                }
+                keyHealth.running(held().map(RoutingKeyring::ids).orElse(ring.ids()));
                 keyHealth.error(null);
             } catch (RuntimeException e) {
                 keyHealth.failed("routing keys " + ring.ids() + " not taken: " + e.getMessage());
                 LOG.error("routing keys {} not taken: {}", ring.ids(), e.getMessage());
             }
         }
+    }
+
+    /** The ring the running daemon holds, else the one in the key file. */
+    private Optional<RoutingKeyring> held() {
+        return daemon != null ? daemon.config().keys() : keyFile();
     }
 
     /**
@@ -165,6 +171,10 @@ public final class RoutingPorts implements PortListener, StatusContributor {
             RoutingDaemon d = RoutingDaemons.provider(spec.routing().daemon().id())
                     .create(config.withPorts(new ArrayList<>(ports)).withKeys(RoutingKeyring.read(keyFile)));
             d.start();
+            if (d.adopted() > 0) {
+                // Processes of an agent that died may hold another ring than the file (a roll under way).
+                d.rekey(RoutingKeyring.read(keyFile));
+            }
             daemon = d;
             LOG.info("routing daemon {} started, router id {}{}", d.name(), config.routerIdText(),
                     d.adopted() > 0 ? " (" + d.adopted() + " process(es) adopted from the previous agent)" : "");

@@ -42,6 +42,28 @@ class RoutingKeysTest {
     }
 
     @Test
+    void aStepIsTakenOnlyFromTheStepTheCallerSawAndARetryWritesNothing() {
+        RoutingKeys.Record accept = RoutingKeys.stepFrom("none", Optional.empty(), RoutingKeyring.of(K1), RANDOM).orElseThrow();
+        assertThat(accept.step()).isEqualTo(RoutingKeys.Step.ACCEPT);
+        // The same call again (a retry on another voter after a lost answer): nothing to write.
+        assertThat(RoutingKeys.stepFrom("none", Optional.of(accept), RoutingKeyring.of(K1), RANDOM)).isEmpty();
+        // A caller that saw an older step, or one not yet reached, is refused: no step is skipped.
+        assertThatThrownBy(() -> RoutingKeys.stepFrom("send", Optional.of(accept), RoutingKeyring.of(K1), RANDOM))
+                .isInstanceOf(KubermeshException.class).hasMessageContaining("at step accept, not send");
+        RoutingKeys.Record send = RoutingKeys.stepFrom("accept", Optional.of(accept), RoutingKeyring.of(K1), RANDOM).orElseThrow();
+        assertThat(send.step()).isEqualTo(RoutingKeys.Step.SEND);
+        assertThatThrownBy(() -> RoutingKeys.stepFrom("none", Optional.of(send), RoutingKeyring.of(K1), RANDOM))
+                .isInstanceOf(KubermeshException.class).hasMessageContaining("at step send, not none");
+        RoutingKeys.Record retire = RoutingKeys.stepFrom("send", Optional.of(send), RoutingKeyring.of(K1), RANDOM).orElseThrow();
+        assertThat(RoutingKeys.stepFrom("send", Optional.of(retire), RoutingKeyring.of(K1), RANDOM)).isEmpty();
+        // After a retirement the next roll starts again from it.
+        assertThat(RoutingKeys.stepFrom("retire", Optional.of(retire), RoutingKeyring.of(K1), RANDOM).orElseThrow().step())
+                .isEqualTo(RoutingKeys.Step.ACCEPT);
+        assertThatThrownBy(() -> RoutingKeys.stepAfter("later")).isInstanceOf(KubermeshException.class)
+                .hasMessageContaining("none, accept, send, retire");
+    }
+
+    @Test
     void keyIdsWrapAfter65535() {
         RoutingKey last = new RoutingKey(65535, "a".repeat(64));
         RoutingKeys.Record accept = RoutingKeys.next(Optional.empty(), RoutingKeyring.of(last), RANDOM);

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Revocation through the routing key (issue 15, docs/trust.md "Rolling the routing key"), on a lab
- * line gateway - kubermesh1 - kubermesh2 (namespaces kmrk-*): the operator denies kubermesh2,
- * which was enrolled and holds the routing key, then rolls the key. While the roll runs, the
- * gateway keeps reaching kubermesh1 (an echo every 0.2 s, at most one lost: no adjacency between
- * the admitted machines drops); at its end the admitted machines hold only the new key and
- * kubermesh2, which could not read it from etcd, is cut off: the gateway no longer reaches it.
- * Needs root and the lab's packages.
+ * line gateway - kubermesh1 - kubermesh2 (namespaces kmrk-*; one etcd member, the gateway, so the
+ * denied machine keeps no copy of etcd): the operator denies kubermesh2, which was enrolled and
+ * holds the routing key, then rolls the key. While the roll runs, the gateway keeps reaching
+ * kubermesh1 (an echo every 0.2 s, at most one lost) and the gateway's ospf6d drops no packet for
+ * failed authentication (a step taken before every machine held the last one would make it drop
+ * kubermesh1's); at its end the admitted machines hold only the new key and kubermesh2, which
+ * could not read it from etcd, is cut off: the gateway no longer reaches it. Needs root and the
+ * lab's packages.
  */
 class RoutingKeyRollLabIT {
     @TempDir
@@ -45,7 +47,8 @@ class RoutingKeyRollLabIT {
         lab = tmp.resolve("lab");
         try (InputStream in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
             config = tmp.resolve("cluster.yaml");
-            Files.writeString(config, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: rk"));
+            Files.writeString(config, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("name: lab", "name: rk")
+                    .replace("etcdMembers: 3", "etcdMembers: 1"));
         }
     }
 
@@ -84,6 +87,7 @@ class RoutingKeyRollLabIT {
                 "--lab", lab.toString());
         assertThat(deny.code()).as(deny.out() + deny.err()).isZero();
 
+        long dropsBefore = authDrops(machines.get("gateway"));
         Process pinger = new ProcessBuilder("ip", "netns", "exec", gatewayNs, "ping", "-n", "-i", "0.2", "-W", "1", host1)
                 .redirectErrorStream(true).start();
         PlanCommandTest.Result roll;
@@ -101,7 +105,9 @@ class RoutingKeyRollLabIT {
         assertThat(roll.code()).as(roll.out() + roll.err()).isZero();
         assertThat(roll.out() + roll.err()).contains("step accept, every machine is to hold 1 (also accepting 2)",
                 "step send, every machine is to hold 2 (also accepting 1)", "step retire, every machine is to hold 2",
-                "kubermesh2 (" + machines.get("kubermesh2").get("identity").asText() + ") is denied");
+                "denied, so left out", machines.get("kubermesh2").get("identity").asText());
+        assertThat(authDrops(machines.get("gateway"))).as("OSPF packets the gateway dropped for failed authentication")
+                .isEqualTo(dropsBefore);
         Matcher sent = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(pings);
         assertThat(sent.find()).as(pings).isTrue();
         int transmitted = Integer.parseInt(sent.group(1));
@@ -130,6 +136,26 @@ class RoutingKeyRollLabIT {
         Thread.sleep(3000);
         assertThat(ping(gatewayNs, host2)).as("kubermesh2 still unreachable 3 s later").isFalse();
         assertThat(ping(gatewayNs, host1)).as("kubermesh1 still reachable").isTrue();
+    }
+
+    /** The OSPF packets the machine's ospf6d dropped on its ports because they failed authentication. */
+    private long authDrops(JsonNode machine) throws Exception {
+        Path socket = lab.resolve("machines/" + machine.get("name").asText() + "/state/routing");
+        Process p = new ProcessBuilder("vtysh", "--vty_socket", socket.toString(), "-c", "show ipv6 ospf6 interface json")
+                .redirectErrorStream(true).start();
+        String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode root = new ObjectMapper().readTree(json);
+        long drops = 0;
+        int ports = 0;
+        for (JsonNode port : machine.path("ports")) {
+            JsonNode d = root.path(port.get("interface").asText()).path("authInfo").path("rxPktDrop");
+            assertThat(d.isNumber()).as("rxPktDrop of %s in %s", port.get("interface").asText(), json).isTrue();
+            drops += d.asLong();
+            ports++;
+        }
+        assertThat(ports).as("the gateway's ports").isPositive();
+        return drops;
     }
 
     private Path keyFile(String machine) {

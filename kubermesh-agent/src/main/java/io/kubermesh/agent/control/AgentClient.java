@@ -51,9 +51,14 @@ public final class AgentClient implements AutoCloseable {
         return as(request("enrolment"), ControlAnswers.Enrolment.class);
     }
 
-    /** The cluster's routing keys; with {@code roll}, after the next step of a roll (an etcd member's agent only). */
-    public ControlAnswers.RoutingKeys routingKeys(boolean roll) {
-        return as(request(roll ? "routing-key roll" : "routing-key"), ControlAnswers.RoutingKeys.class);
+    /** The cluster's routing keys as etcd holds them. */
+    public ControlAnswers.RoutingKeys routingKeys() {
+        return as(request("routing-key"), ControlAnswers.RoutingKeys.class);
+    }
+
+    /** Takes the step of a roll after {@code from}, the step every machine holds (an etcd member's agent only). */
+    public ControlAnswers.RoutingKeys rollRoutingKey(String from) {
+        return as(request("routing-key roll " + from), ControlAnswers.RoutingKeys.class);
     }
 
     /** Records an operator's decision on {@code mac} (only an etcd member's agent can). */

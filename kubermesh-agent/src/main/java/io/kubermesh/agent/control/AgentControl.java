@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "enrolment"
- *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll"] | "echo" SP token | "help"
+ *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll" SP step] | "echo" SP token | "help"
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
@@ -25,11 +25,12 @@ import java.util.function.Supplier;
  *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent
  *               can record a decision, since only members may write it
  *   routing-key {"step":"send","ids":"2 (also accepting 1)"}: the cluster's routing keys as etcd holds them
- *               (ids, never a secret); "routing-key roll" takes the next step of a roll (docs/trust.md),
- *               which only an etcd member's agent can, and answers the same
+ *               (ids, never a secret); "routing-key roll S" takes the step after S (none, accept, send,
+ *               retire: the step the caller saw every machine hold) of a roll (docs/trust.md), which only
+ *               an etcd member's agent can, and answers the same
  *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
  *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
- *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll]","echo TOKEN"]}
+ *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -40,10 +41,12 @@ public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
     static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...", "enrolment",
-            "approve MAC", "deny MAC", "routing-key [roll]", "echo TOKEN");
+            "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN");
     /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The steps of a routing key roll, as {@code routing-key roll} names the one every machine holds. */
+    private static final List<String> STEPS = List.of("none", "accept", "send", "retire");
 
     /** What the node answers with; each is called on the thread of the request. */
     public interface Node {
@@ -66,8 +69,11 @@ public final class AgentControl {
             throw new UnsupportedOperationException("this node has no enrolment");
         }
 
-        /** The cluster's routing keys ({@code roll}: after taking the next step of a roll); throws when this node cannot. */
-        default ControlAnswers.RoutingKeys routingKeys(boolean roll) {
+        /**
+         * The cluster's routing keys; with {@code rollFrom}, after taking the step that follows it
+         * (a retry of a step taken answers it again); throws when this node cannot.
+         */
+        default ControlAnswers.RoutingKeys routingKeys(java.util.Optional<String> rollFrom) {
             throw new UnsupportedOperationException("this node keeps no routing keys");
         }
     }
@@ -151,10 +157,14 @@ public final class AgentControl {
                 }
                 return node.enrolment();
             case "routing-key":
-                if (words.length > 2 || (words.length == 2 && !words[1].equals("roll"))) {
-                    return new ControlAnswers.Error("'routing-key' takes nothing or 'roll', got '" + shorten(request) + "'");
+                if (words.length == 1) {
+                    return node.routingKeys(java.util.Optional.empty());
                 }
-                return node.routingKeys(words.length == 2);
+                if (words.length != 3 || !words[1].equals("roll") || !STEPS.contains(words[2])) {
+                    return new ControlAnswers.Error("'routing-key' takes nothing, or 'roll' and the step every machine holds"
+                            + " (" + String.join(", ", STEPS) + "), got '" + shorten(request) + "'");
+                }
+                return node.routingKeys(java.util.Optional.of(words[2]));
             case "approve":
             case "deny":
                 if (words.length != 2) {

@@ -46,7 +46,7 @@ class AgentControlTest {
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
         assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\","
-                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll]\",\"echo TOKEN\"]}");
+                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\"]}");
         assertThat(control.answer("echo km-0123abcdef")).isEqualTo("{\"echo\":\"km-0123abcdef\"}");
     }
 
@@ -108,9 +108,10 @@ class AgentControlTest {
             }
 
             @Override
-            public ControlAnswers.RoutingKeys routingKeys(boolean roll) {
-                decided.add(roll ? "rolled" : "read keys");
-                return new ControlAnswers.RoutingKeys(roll ? "accept" : "none", roll ? "1 (also accepting 2)" : "1");
+            public ControlAnswers.RoutingKeys routingKeys(java.util.Optional<String> rollFrom) {
+                decided.add(rollFrom.map(f -> "rolled from " + f).orElse("read keys"));
+                return new ControlAnswers.RoutingKeys(rollFrom.isPresent() ? "accept" : "none",
+                        rollFrom.isPresent() ? "1 (also accepting 2)" : "1");
             }
 
             @Override
@@ -125,10 +126,11 @@ class AgentControlTest {
         assertThat(deciding.answer("deny 52:54:00:00:04:00")).isEqualTo("{\"mac\":\"52:54:00:00:04:00\",\"decision\":\"denied\"}");
         assertThat(decided).containsExactly("52:54:00:00:03:00 approved", "52:54:00:00:04:00 denied");
         assertThat(deciding.answer("routing-key")).isEqualTo("{\"step\":\"none\",\"ids\":\"1\"}");
-        assertThat(deciding.answer("routing-key roll")).isEqualTo("{\"step\":\"accept\",\"ids\":\"1 (also accepting 2)\"}");
-        assertThat(deciding.answer("routing-key now")).contains("'routing-key' takes nothing or 'roll'");
-        assertThat(deciding.answer("routing-key roll roll")).contains("'routing-key' takes nothing or 'roll'");
-        assertThat(decided).endsWith("read keys", "rolled");
+        assertThat(deciding.answer("routing-key roll none")).isEqualTo("{\"step\":\"accept\",\"ids\":\"1 (also accepting 2)\"}");
+        assertThat(deciding.answer("routing-key now")).contains("'routing-key' takes nothing, or 'roll' and the step");
+        assertThat(deciding.answer("routing-key roll")).contains("'routing-key' takes nothing, or 'roll' and the step");
+        assertThat(deciding.answer("routing-key roll later")).contains("(none, accept, send, retire)");
+        assertThat(decided).endsWith("read keys", "rolled from none");
         // A node without routing keys says so.
         assertThat(control.answer("routing-key")).startsWith("{\"error\":").contains("this node keeps no routing keys");
     }

@@ -77,14 +77,23 @@ public final class EtcdAccess {
     public void enable(String firstMemberUser) {
         tolerant(() -> call(client.getAuthClient().roleAdd(bytes("root")), "add role root"));
         tolerant(() -> call(client.getAuthClient().roleAdd(bytes(NODE_ROLE)), "add role " + NODE_ROLE));
-        for (Grant g : NODE_GRANTS) {
-            call(client.getAuthClient().roleGrantPermission(bytes(NODE_ROLE), bytes(g.prefix()), bytes(rangeEnd(g.prefix())),
-                    g.type()), "grant " + g.prefix() + " to " + NODE_ROLE);
-        }
+        grantNodeRole();
         ensureUser("root", "root");
         ensureUser(firstMemberUser, "root");
         call(client.getAuthClient().authEnable(), "enable authentication");
         LOG.info("etcd: authentication on; {} is root, enrolled machines have role {}", firstMemberUser, NODE_ROLE);
+    }
+
+    /**
+     * Grants the {@value #NODE_ROLE} role what it may do ({@link #NODE_GRANTS}); granting again
+     * changes nothing, so a cluster made by an older version gains what was added since (the
+     * leader does this once after it starts).
+     */
+    public void grantNodeRole() {
+        for (Grant g : NODE_GRANTS) {
+            call(client.getAuthClient().roleGrantPermission(bytes(NODE_ROLE), bytes(g.prefix()), bytes(rangeEnd(g.prefix())),
+                    g.type()), "grant " + g.prefix() + " to " + NODE_ROLE);
+        }
     }
 
     /** Makes {@code user} exist with {@code role} (root for a member, {@value #NODE_ROLE} for a machine). */

@@ -93,6 +93,8 @@ public final class EtcdNode implements AutoCloseable {
     /** The member's client at the anycast address ({@code member:NAME}, root). */
     private Client memberClient;
     private EtcdMember member;
+    /** Whether this process, as leader, granted the node role what this version gives it. */
+    private boolean grantsChecked;
     private String lastRole = "";
     private final MemberCertificate certificate;
     private final Wakeup wakeup = new Wakeup();
@@ -429,6 +431,10 @@ public final class EtcdNode implements AutoCloseable {
             return;
         }
         try {
+            if (!grantsChecked) {
+                new EtcdAccess(memberClient(), CALL).grantNodeRole();
+                grantsChecked = true;
+            }
             requests.follow(memberClient());
             List<Member> members = membership(memberClient()).list();
             duties.sign(memberClient(), certificate.authority(this::memberClient), members, settings.controlPlane().etcdMembers(), CALL);

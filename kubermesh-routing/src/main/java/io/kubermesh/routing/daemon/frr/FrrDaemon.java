@@ -62,7 +62,11 @@ public final class FrrDaemon implements RoutingDaemon {
     static final int AUDITS_BEFORE_REPAIR = 2;
     /** The least time between two resets of one port's adjacency. */
     static final Duration REPAIR_AT_MOST_EVERY = Duration.ofSeconds(60);
-    /** The file of key chain commands {@link #rekey} hands to {@code vtysh -f} (0600, deleted at once). */
+    /**
+     * The file of key chain commands {@link #rekey} hands to {@code vtysh -f}: 0600 in a 0700
+     * directory of root's own (not the state directory, which the frr user owns and could swap a
+     * file in), both deleted at once.
+     */
     private static final String REKEY_COMMANDS = "ospf6d.rekey";
     private static final List<String> AUDIT_COMMANDS = List.of("show ipv6 ospf6 neighbor json",
             "show ipv6 ospf6 database intra-prefix detail json", "show ipv6 route ospf6 json");
@@ -126,7 +130,6 @@ public final class FrrDaemon implements RoutingDaemon {
     @Override
     public void start() {
         StateDirectory.prepare(dir, USER, PACKAGE);
-        deleteQuietly(dir.resolve(REKEY_COMMANDS));
         writeFiles(config);
         supervisor.start();
         synchronized (this) {
@@ -220,17 +223,19 @@ public final class FrrDaemon implements RoutingDaemon {
         List<RoutingKey> secrets = new ArrayList<>(ring.all());
         config.keys().ifPresent(old -> secrets.addAll(old.all()));
         writeFiles(next);
-        Path commands = dir.resolve(REKEY_COMMANDS);
+        Path commands = null;
         String applyFailure = null;
         try {
             FrrKeyChain.Live live = FrrKeyChain.parse(vtysh(List.of("show running-config")));
-            StateDirectory.write(commands, String.join("\n", FrrKeyChain.rekeyCommands(live, ring, next.ports())) + "\n", null,
-                    PACKAGE);
+            commands = privateFile(String.join("\n", FrrKeyChain.rekeyCommands(live, ring, next.ports())) + "\n");
             vtyshFile(commands);
         } catch (RuntimeException e) {
             applyFailure = redact(e.getMessage(), secrets);
         } finally {
-            deleteQuietly(commands);
+            if (commands != null) {
+                deleteQuietly(commands);
+                deleteQuietly(commands.getParent());
+            }
         }
         Optional<String> wrong;
         try {
@@ -258,6 +263,20 @@ public final class FrrDaemon implements RoutingDaemon {
             out = out.replace(k.ospfKey(), "(redacted)").replace(k.bfdKey(), "(redacted)");
         }
         return out;
+    }
+
+    /** {@code text} in a new 0600 file {@value #REKEY_COMMANDS} of a new 0700 directory under java.io.tmpdir. */
+    private static Path privateFile(String text) {
+        try {
+            Path d = Files.createTempDirectory("kmfrr-rekey-", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Path f = Files.createFile(d.resolve(REKEY_COMMANDS), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(f, text, java.nio.charset.StandardCharsets.US_ASCII);
+            return f;
+        } catch (IOException e) {
+            throw new RoutingDaemonException("cannot write the key chain commands for vtysh: " + e.getMessage(), e);
+        }
     }
 
     private static void deleteQuietly(Path file) {
