@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The node OS through the other firmware paths, from one first machine (OVMF, its USB image) cabled
  * to two diskless machines one after the other: a UEFI HTTP boot over IPv6 (OVMF's HttpBootDxe,
  * the loader fetched over HTTP, no TFTP), and a legacy BIOS machine whose NIC's iPXE option ROM
- * boots over IPv6. Both get the node kernel and initrd from the first machine, apply the Ignition
+ * boots over IPv6 (powered on once the first has its iPXE script, so the two boot at once). Both get the node kernel and initrd from the first machine, apply the Ignition
  * config it serves them, find no disk (so they run from memory and keep the netboot image in RAM)
  * and start their agents with their planned identities.
  */
@@ -45,12 +45,16 @@ class NetbootFirmwareIT {
                             "-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
                             "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n"),
                     Vms.cableNic("n0", b0, a0, HTTP, ",romfile=,bootindex=1")));
-            booted(http, HTTP, "UEFI HTTP boot");
-            lab.powerOff(http);
+            // Its firmware's part done (the loader over HTTP, then iPXE's script), the second machine
+            // is powered on while the first boots on: the two are on different ports, and under TCG
+            // one after the other would take minutes more of CI.
+            ImageLab.await(http, "kubermesh: installing profile kubermesh on " + HTTP, Duration.ofMinutes(8));
 
             // Legacy BIOS: SeaBIOS runs the virtio NIC's iPXE option ROM (Debian's ipxe-qemu).
             QemuVm bios = lab.boot("bios", Vms.args(Vms.bios(2048, UUID.randomUUID().toString()), List.of("-boot", "n"),
                     Vms.cableNic("n0", b1, a1, BIOS, "")));
+            booted(http, HTTP, "UEFI HTTP boot");
+            lab.powerOff(http);
             booted(bios, BIOS, "BIOS iPXE ROM");
             assertThat(bios.consoleText()).contains("iPXE");
         }
