@@ -24,5 +24,7 @@ JAVA=$(readlink -f "$(command -v java)")
 AGENT="$JAVA ${AGENT_JAVA_OPTS:--Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData} -cp $CLI io.kubermesh.provider.netns.machine.NetnsMachine"
 LAB=/tmp/kmchb-join
 rm -rf "$LAB"
-exec java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \
+# The lab's directory goes at the end too, failure included (the lab itself removes its namespaces).
+trap 'rm -rf "$LAB"' EXIT
+java -cp kubermesh-benchmarks/target/benchmarks.jar io.kubermesh.benchmarks.lab.JoinBenchmark "$AGENT" "${1:-4,8,16}" \
   "${2:-3}" "${3:-frr}" "$LAB" "$([ "${ARCHIVE:-1}" = 1 ] && echo archive || echo plain)"
