@@ -24,7 +24,13 @@ import org.slf4j.LoggerFactory;
  * with an injected clock and lease store. It decides, the transport only moves bytes.
  *
  * <p>Each port hands out the three addresses of its pool ({@link PortPrefix#pool()}), one per
- * {@link ClientIdentity}. A Solicit reserves an address for a minute in memory; a Request, a
+ * {@link ClientIdentity} and IA_NA. A machine keeps one address through its boot stages (firmware,
+ * iPXE, the OS each present a new DUID; the next stage takes the address of the last). Two IAs
+ * under one DUID are two live consumers in one piece of software (UEFI's Ip6Config and HTTP boot
+ * each run DHCPv6 with an IAID of their own): they get two addresses, because each releases its
+ * own, and a Release of an address two IAs shared removed it from under the other. A client that
+ * has taken every free address takes over its own oldest lease rather than another machine's.
+ * A Solicit reserves an address for a minute in memory; a Request, a
  * Solicit with Rapid Commit, a Renew or a Rebind commits it to the store <em>before</em> the
  * reply leaves. A stored lease runs to {@code now + 2 * validLifetime} and is rewritten only once
  * less than one valid lifetime remains, so the stored expiry is always at or after what any client
@@ -210,7 +216,7 @@ public final class Dhcp6Engine {
         List<Dhcp6Option> out = new ArrayList<>();
         boolean first = true;
         for (Dhcp6Option.IaNa ia : asked) {
-            Optional<Ipv6Address> address = first ? allocate(port, client, now) : Optional.empty();
+            Optional<Ipv6Address> address = first ? allocate(port, client, ia.iaid(), now) : Optional.empty();
             first = false;
             if (address.isEmpty()) {
                 String why = failure == StatusCode.NO_BINDING ? "no binding for " + client.key()
@@ -220,9 +226,9 @@ public final class Dhcp6Engine {
             }
             Ipv6Address a = address.get();
             if (commit) {
-                commit(port, client, a, now);
+                commit(port, client, ia.iaid(), a, now);
             } else {
-                offers.put(offerKey(port, client), new Offer(a, now.plus(OFFER_HOLD)));
+                offers.put(offerKey(port, client, ia.iaid()), new Offer(a, now.plus(OFFER_HOLD)));
             }
             long preferred = boot.preferredLifetime().getSeconds();
             long valid = boot.validLifetime().getSeconds();
@@ -238,60 +244,80 @@ public final class Dhcp6Engine {
         return out;
     }
 
-    private Optional<Ipv6Address> allocate(PortPrefix port, ClientIdentity client, Instant now) {
+    private Optional<Ipv6Address> allocate(PortPrefix port, ClientIdentity client, long iaid, Instant now) {
         String key = client.key();
-        for (Ipv6Address a : port.pool()) {
-            Lease l = leases.get(a);
-            if (l != null && l.port() == port.index() && l.client().equals(key)) {
-                return Optional.of(a);
-            }
-        }
+        String duid = ClientIdentity.duidHex(client.duid());
         offers.values().removeIf(o -> o.until().isBefore(now));
-        Offer mine = offers.get(offerKey(port, client));
-        if (mine != null && free(mine.address(), now, mine)) {
-            return Optional.of(mine.address());
+        Offer offered = offers.get(offerKey(port, client, iaid));
+        List<Lease> own = port.pool().stream().map(leases::get)
+                .filter(l -> l != null && l.port() == port.index() && l.client().equals(key)).toList();
+        // This IA's own lease.
+        Optional<Lease> exact = own.stream().filter(l -> l.holdsIa(iaid)).findFirst();
+        if (exact.isPresent()) {
+            return Optional.of(exact.get().address());
+        }
+        // The last boot stage's (another DUID): the machine keeps its address.
+        Optional<Lease> stage = own.stream().filter(l -> !l.duid().equals(duid) && free(l.address(), now, offered, true))
+                .max(Comparator.comparing(Lease::expires));
+        if (stage.isPresent()) {
+            return Optional.of(stage.get().address());
+        }
+        if (offered != null && free(offered.address(), now, offered, false)) {
+            return Optional.of(offered.address());
         }
         for (Ipv6Address a : port.pool()) {
-            if (!leases.containsKey(a) && free(a, now, null)) {
+            if (!leases.containsKey(a) && free(a, now, offered, false)) {
                 return Optional.of(a);
             }
         }
-        return port.pool().stream().filter(a -> leases.containsKey(a) && leases.get(a).expiredAt(now) && free(a, now, null))
+        Optional<Ipv6Address> expired = port.pool().stream()
+                .filter(a -> leases.containsKey(a) && leases.get(a).expiredAt(now) && free(a, now, offered, false))
                 .min(Comparator.comparing(a -> leases.get(a).expires()));
+        if (expired.isPresent()) {
+            return expired;
+        }
+        // Every address is live: this client's own oldest lease, never another machine's.
+        return own.stream().filter(l -> free(l.address(), now, offered, true)).min(Comparator.comparing(Lease::expires))
+                .map(Lease::address);
     }
 
-    /** Not leased to anyone live and not offered to anyone but {@code mine}. */
-    private boolean free(Ipv6Address a, Instant now, Offer mine) {
+    /**
+     * Not offered to anyone but {@code mine}, and not leased to anyone live unless {@code ownLease}
+     * (the caller has checked the lease is the client's own).
+     */
+    private boolean free(Ipv6Address a, Instant now, Offer mine, boolean ownLease) {
         Lease l = leases.get(a);
-        if (l != null && !l.expiredAt(now)) {
+        if (!ownLease && l != null && !l.expiredAt(now)) {
             return false;
         }
         return offers.values().stream().noneMatch(o -> o != mine && o.address().equals(a));
     }
 
-    private void commit(PortPrefix port, ClientIdentity client, Ipv6Address a, Instant now) {
-        offers.remove(offerKey(port, client));
+    private void commit(PortPrefix port, ClientIdentity client, long iaid, Ipv6Address a, Instant now) {
+        offers.remove(offerKey(port, client, iaid));
         String duid = ClientIdentity.duidHex(client.duid());
         Lease l = leases.get(a);
         Instant toldUntil = now.plus(boot.validLifetime());
-        if (l != null && l.client().equals(client.key()) && !l.expires().isBefore(toldUntil) && l.duid().equals(duid)) {
+        if (l != null && l.client().equals(client.key()) && !l.expires().isBefore(toldUntil) && l.duid().equals(duid)
+                && l.iaid() == iaid) {
             return;
         }
-        leases.put(a, new Lease(port.index(), client.key(), a, toldUntil.plus(boot.validLifetime()), duid));
+        leases.put(a, new Lease(port.index(), client.key(), a, iaid, toldUntil.plus(boot.validLifetime()), duid));
         persist();
     }
 
     private int release(Dhcp6Message m, PortPrefix port, ClientIdentity client, Instant now, boolean decline) {
-        offers.remove(offerKey(port, client));
         int done = 0;
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
+            offers.remove(offerKey(port, client, ia.iaid()));
             for (Dhcp6Option.IaAddress ad : ia.addresses()) {
                 Lease l = leases.get(ad.address());
-                if (l == null || l.port() != port.index() || !l.client().equals(client.key())) {
+                // Only the IA's own: an address another IA of the client holds stays with it.
+                if (l == null || l.port() != port.index() || !l.client().equals(client.key()) || !l.holdsIa(ia.iaid())) {
                     continue;
                 }
                 if (decline) {
-                    leases.put(l.address(), new Lease(l.port(), Lease.DECLINED, l.address(),
+                    leases.put(l.address(), new Lease(l.port(), Lease.DECLINED, l.address(), Lease.ANY_IA,
                             now.plus(boot.validLifetime()), l.duid()));
                 } else {
                     leases.remove(l.address());
@@ -319,7 +345,7 @@ public final class Dhcp6Engine {
         durable = next;
     }
 
-    private static String offerKey(PortPrefix port, ClientIdentity client) {
-        return port.index() + "/" + client.key();
+    private static String offerKey(PortPrefix port, ClientIdentity client, long iaid) {
+        return port.index() + "/" + client.key() + "/" + iaid;
     }
 }

@@ -24,12 +24,15 @@ import java.util.List;
  *
  * <p>Format (UTF-8, one lease per line, space separated):
  * <pre>
- * # kubermesh dhcp6 leases v1
- * PORT ADDRESS CLIENT EXPIRES-EPOCH-SECONDS DUID-HEX
+ * # kubermesh dhcp6 leases v2
+ * PORT ADDRESS CLIENT IAID EXPIRES-EPOCH-SECONDS DUID-HEX
  * </pre>
+ * A version 1 file (written before leases named their IA: no IAID field) is read, its leases
+ * answering any IA of their client, and is rewritten as version 2 at the next change.
  */
 public final class FileLeaseStore implements LeaseStore {
-    static final String HEADER = "# kubermesh dhcp6 leases v1";
+    static final String HEADER = "# kubermesh dhcp6 leases v2";
+    static final String HEADER_V1 = "# kubermesh dhcp6 leases v1";
     private final Path file;
     private final Path temporary;
     private final Runnable beforeRename;
@@ -65,9 +68,11 @@ public final class FileLeaseStore implements LeaseStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER) && !lines.get(0).equals(HEADER_V1)) {
             throw new KubermeshException(file + " is not a kubermesh lease file (first line must be '" + HEADER + "')");
         }
+        boolean v1 = lines.get(0).equals(HEADER_V1);
+        int fields = v1 ? 5 : 6;
         List<Lease> leases = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -75,12 +80,16 @@ public final class FileLeaseStore implements LeaseStore {
                 continue;
             }
             String[] f = line.split(" ");
-            if (f.length != 5) {
-                throw new KubermeshException(file + ":" + (i + 1) + ": expected 5 fields, got '" + line + "'");
+            if (f.length != fields) {
+                throw new KubermeshException(file + ":" + (i + 1) + ": expected " + fields + " fields, got '" + line + "'");
             }
             try {
-                leases.add(new Lease(Integer.parseInt(f[0]), f[2], Ipv6Address.parse(f[1]),
-                        Instant.ofEpochSecond(Long.parseLong(f[3])), f[4]));
+                long iaid = v1 || f[3].equals("-") ? Lease.ANY_IA : Long.parseLong(f[3]);
+                if (iaid < 0 && !(v1 || f[3].equals("-"))) {
+                    throw new IllegalArgumentException("IAID " + f[3] + " is negative");
+                }
+                leases.add(new Lease(Integer.parseInt(f[0]), f[2], Ipv6Address.parse(f[1]), iaid,
+                        Instant.ofEpochSecond(Long.parseLong(f[fields - 2])), f[fields - 1]));
             } catch (RuntimeException e) {
                 throw new KubermeshException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -93,6 +102,7 @@ public final class FileLeaseStore implements LeaseStore {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Lease l : leases) {
             sb.append(l.port()).append(' ').append(l.address()).append(' ').append(l.client()).append(' ')
+                    .append(l.iaid() == Lease.ANY_IA ? "-" : Long.toString(l.iaid())).append(' ')
                     .append(l.expires().getEpochSecond()).append(' ').append(l.duid()).append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));

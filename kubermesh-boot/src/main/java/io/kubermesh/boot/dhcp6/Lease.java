@@ -10,20 +10,32 @@ import java.time.Instant;
  * @param client the client's identity on that port ({@link ClientIdentity#key()}), or
  *     {@link #DECLINED} for an address a client declined as in use
  * @param address the leased address, inside the port's pool
+ * @param iaid the IA_NA the client holds it in (0 to 2^32-1), or {@link #ANY_IA} for a lease
+ *     stored before leases named their IA (it then answers any IA of its client)
  * @param expires when the server may hand the address to someone else; always at or after the
  *     end of the lifetime the client was told (see {@link Dhcp6Engine})
  * @param duid the hex of the last DUID the client presented, for diagnosis only
  */
-public record Lease(int port, String client, Ipv6Address address, Instant expires, String duid) {
+public record Lease(int port, String client, Ipv6Address address, long iaid, Instant expires, String duid) {
     /** The client name of an address withdrawn by a Decline (RFC 8415 section 18.3.8). */
     public static final String DECLINED = "declined";
+    /** The IA of a lease stored before leases named their IA: any IA of its client. */
+    public static final long ANY_IA = -1;
 
     public Lease {
+        if (iaid < ANY_IA || iaid > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("IAID " + iaid + " is outside 0 to 2^32-1");
+        }
         if (port < 0 || client == null || client.isBlank() || client.chars().anyMatch(Character::isWhitespace)
                 || address == null || expires == null || duid == null || duid.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("incomplete lease: port " + port + " client " + client + " address "
                     + address + " expires " + expires + " duid " + duid);
         }
+    }
+
+    /** Whether this lease is the one of IA {@code id}. */
+    public boolean holdsIa(long id) {
+        return iaid == ANY_IA || iaid == id;
     }
 
     public boolean expiredAt(Instant now) {

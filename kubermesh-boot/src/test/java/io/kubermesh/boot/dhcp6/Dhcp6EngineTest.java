@@ -431,4 +431,108 @@ class Dhcp6EngineTest {
         MacAddress late = new MacAddress(0x5254_0000_0509L);
         assertThat(bootStage(0, llt(late, 1), linkLocal(late))).contains(PORT0.pool().get(0));
     }
+
+    /** One IA's Solicit then Request, with its own IAID; the address of the Reply, if any. */
+    Optional<Ipv6Address> iaStage(Duid duid, Ipv6Address source, long iaid) {
+        Dhcp6Message adv = send(0, source, message(MessageType.SOLICIT, duid, false,
+                new Dhcp6Option.IaNa(iaid, 0, 0, List.of()))).orElseThrow();
+        List<Dhcp6Option> offered = adv.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().stream()
+                .map(a -> (Dhcp6Option) new Dhcp6Option.IaAddress(a.address(), 0, 0, List.of())).toList();
+        Dhcp6Message reply = send(0, source, message(MessageType.REQUEST, duid, true,
+                new Dhcp6Option.IaNa(iaid, 0, 0, offered))).orElseThrow();
+        Dhcp6Option.IaNa ia = reply.option(Dhcp6Option.IaNa.class).orElseThrow();
+        assertThat(ia.iaid()).isEqualTo(iaid);
+        return ia.addresses().stream().map(Dhcp6Option.IaAddress::address).findFirst();
+    }
+
+    /**
+     * OVMF's Ip6Config and its HTTP boot each run DHCPv6 under the firmware's one DUID with an IAID
+     * of their own, at the same time. With one address for both, the Release of one IA took the
+     * address from the other's interface ("Could not establish connection with HTTP server" in
+     * NetbootFirmwareIT, now and then): each IA gets its own, each Release frees only its own.
+     */
+    @Test
+    void twoIasUnderOneDuidGetTwoAddressesAndEachReleasesOnlyItsOwn() {
+        MacAddress m = MacAddress.parse("52:54:00:4b:00:41");
+        Duid firmware = new Duid.Uuid(Octets.ofHex("8a1f3c2d4e5f40718293a4b5c6d7e8f9"));
+        // Both Solicits first, as the two drivers race: the second must not be offered the first's.
+        Dhcp6Message advC = send(0, linkLocal(m), message(MessageType.SOLICIT, firmware, false,
+                new Dhcp6Option.IaNa(0x4b0041c1L, 0, 0, List.of()))).orElseThrow();
+        Dhcp6Message advD = send(0, linkLocal(m), message(MessageType.SOLICIT, firmware, false,
+                new Dhcp6Option.IaNa(0x4b0041d2L, 0, 0, List.of()))).orElseThrow();
+        Ipv6Address x = advC.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address();
+        assertThat(advD.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address()).isNotEqualTo(x);
+        Ipv6Address ip6Config = iaStage(firmware, linkLocal(m), 0x4b0041c1L).orElseThrow();
+        Ipv6Address httpBoot = iaStage(firmware, linkLocal(m), 0x4b0041d2L).orElseThrow();
+        assertThat(ip6Config).isEqualTo(x).isNotEqualTo(httpBoot);
+        assertThat(engine.leases()).extracting(Lease::iaid).containsExactlyInAnyOrder(0x4b0041c1L, 0x4b0041d2L);
+
+        // Ip6Config's Release names its IA; HTTP boot's address stays bound (and renews as itself).
+        Dhcp6Message released = send(0, linkLocal(m), message(MessageType.RELEASE, firmware, true,
+                new Dhcp6Option.IaNa(0x4b0041c1L, 0, 0, List.of(new Dhcp6Option.IaAddress(ip6Config, 0, 0, List.of())))))
+                .orElseThrow();
+        assertThat(released.option(Dhcp6Option.Status.class).orElseThrow().message()).isEqualTo("released 1");
+        // A Release naming the other IA's address under the wrong IA frees nothing.
+        Dhcp6Message wrong = send(0, linkLocal(m), message(MessageType.RELEASE, firmware, true,
+                new Dhcp6Option.IaNa(0x4b0041c1L, 0, 0, List.of(new Dhcp6Option.IaAddress(httpBoot, 0, 0, List.of())))))
+                .orElseThrow();
+        assertThat(wrong.option(Dhcp6Option.Status.class).orElseThrow().message()).isEqualTo("released 0");
+        assertThat(engine.leases()).extracting(Lease::address).containsExactly(httpBoot);
+        Dhcp6Message renewed = send(0, linkLocal(m), message(MessageType.RENEW, firmware, true,
+                new Dhcp6Option.IaNa(0x4b0041d2L, 0, 0, List.of(new Dhcp6Option.IaAddress(httpBoot, 0, 0, List.of())))))
+                .orElseThrow();
+        assertThat(renewed.option(Dhcp6Option.IaNa.class).orElseThrow().addresses().get(0).address()).isEqualTo(httpBoot);
+
+        // The next stage (iPXE, its own DUID and IAID) keeps the machine's address.
+        assertThat(iaStage(new Duid.LinkLayer(1, Octets.of(m.toBytes())), linkLocal(m), 0x12345678L)).contains(httpBoot);
+        assertThat(engine.leases()).hasSize(1);
+    }
+
+    /** A firmware that draws a new IAID at every boot takes over its own oldest lease, never another machine's. */
+    @Test
+    void aClientWithNewIaidsAtEveryBootTakesOverItsOwnOldestLease() {
+        MacAddress m = MacAddress.parse("52:54:00:4b:00:41");
+        MacAddress other = MacAddress.parse("52:54:00:4b:00:42");
+        Ipv6Address others = bootStage(0, llt(other, 1), linkLocal(other)).orElseThrow();
+        Duid firmware = new Duid.Uuid(Octets.ofHex("8a1f3c2d4e5f40718293a4b5c6d7e8f9"));
+        Ipv6Address first = iaStage(firmware, linkLocal(m), 1001).orElseThrow();
+        clock.advance(Duration.ofSeconds(60));
+        Ipv6Address second = iaStage(firmware, linkLocal(m), 1002).orElseThrow();
+        clock.advance(Duration.ofSeconds(60));
+        Ipv6Address third = iaStage(firmware, linkLocal(m), 1003).orElseThrow();
+        assertThat(List.of(first, second, third)).doesNotContain(others);
+        assertThat(third).as("its own oldest").isEqualTo(first);
+        assertThat(engine.leases()).filteredOn(l -> l.address().equals(others)).extracting(Lease::client)
+                .containsExactly("mac-" + other);
+        // The machine's leases are keyed by their IAs: IAID 1002 still has its address.
+        assertThat(iaStage(firmware, linkLocal(m), 1002)).contains(second);
+    }
+
+    /** A lease file from before leases named their IA loads, its leases answering any IA of their client. */
+    @Test
+    void aVersionOneLeaseFileStillLoads() throws Exception {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = PORT0.pool().get(1);
+        long expires = clock.instant().plus(BOOT.validLifetime()).getEpochSecond();
+        Files.writeString(state.resolve("dhcp6.leases"), FileLeaseStore.HEADER_V1 + "\n0 " + a + " mac-" + m + " " + expires
+                + " 000100010000000152540000000a\n");
+        engine = engine(new FileLeaseStore(state));
+        assertThat(engine.leases()).extracting(Lease::iaid).containsExactly(Lease.ANY_IA);
+        assertThat(iaStage(llt(m, 1), linkLocal(m), 77)).contains(a);
+        assertThat(Files.readAllLines(state.resolve("dhcp6.leases"))).first().isEqualTo(FileLeaseStore.HEADER);
+        assertThat(new FileLeaseStore(state).load()).extracting(Lease::iaid).containsExactly(77L);
+    }
+
+    @Test
+    void malformedLeaseFilesAreRefusedWithTheirLine() throws Exception {
+        Path file = state.resolve("dhcp6.leases");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 1 1800000000\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2: expected 6 fields");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a -7 1800000000 00\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2:");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 4294967296 1800000000 00\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("outside 0 to 2^32-1");
+        Files.writeString(file, "# kubermesh dhcp6 leases v3\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("is not a kubermesh lease file");
+    }
 }
