@@ -119,8 +119,16 @@ class AnycastFailSafeIT {
         }
     }
 
-    /** One etcd write (the v3 JSON gateway) from kmop-c to the anycast address, bounded by 1 s. */
+    /** One etcd write from kmop-c to the anycast address, bounded by 1 s. */
     private static boolean write(String value) {
+        return put(value, 1).isEmpty();
+    }
+
+    /**
+     * One etcd write from kmop-c to the anycast address, bounded by {@code seconds}: empty when
+     * etcd took it, else what etcdctl printed.
+     */
+    private static Optional<String> put(String value, int seconds) {
         // etcd takes TLS clients with a certificate of the cluster CA only, and knows the user by
         // the certificate's CN over gRPC (its JSON gateway does not pass it on): the real etcdctl,
         // as kmop-c, under /kubermesh/probe/ where a node may write.
@@ -129,17 +137,18 @@ class AnycastFailSafeIT {
             ProcessBuilder pb = new ProcessBuilder("nsenter", "--net=" + NetworkNamespaces.path("kmop-c"), "--", "etcdctl",
                     "--endpoints=https://[" + ETCD + "]:2379", "--cacert=" + pki.resolve("ca.crt"),
                     "--cert=" + pki.resolve("node.crt"), "--key=" + pki.resolve("node.key"),
-                    "--dial-timeout=1s", "--command-timeout=1s", "put", "/kubermesh/probe/kmop-failsafe", value)
+                    "--dial-timeout=" + seconds + "s", "--command-timeout=" + seconds + "s", "put", "/kubermesh/probe/kmop-failsafe", value)
                     .redirectErrorStream(true);
             pb.environment().put("ETCDCTL_API", "3");
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 && out.strip().equals("OK");
+            int code = p.waitFor();
+            return code == 0 && out.strip().equals("OK") ? Optional.empty() : Optional.of("exit " + code + ": " + out.strip());
         } catch (java.io.IOException e) {
-            return false;
+            return Optional.of(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.of("interrupted");
         }
     }
 
@@ -183,8 +192,11 @@ class AnycastFailSafeIT {
         String route = routeIn("kmop-h1");
         assertThat(route).as("kmop-h1's route to the anycast /128 at %d ms", (lapsedAt - killed) / 1_000_000)
                 .contains("dev cluster1").contains("proto ospf").doesNotContain("dev " + AgentSettings.DEFAULT_STUB);
+        // The gap above is measured with 1 s writes; these show the writes keep going through
+        // kmop-h2, each with the time etcd may take for a commit on a loaded CI machine (a 1 s
+        // write failed there once, with no reason kept).
         for (int i = 0; i < 5; i++) {
-            assertThat(write("steady-" + i)).as("write %d after the move", i).isTrue();
+            assertThat(put("steady-" + i, 5)).as("write %d after the move", i).isEmpty();
         }
     }
 
@@ -208,7 +220,7 @@ class AnycastFailSafeIT {
         AgentProcesses.await("etcd component running", 30, () -> agents.status("kmop-h2").map(x -> x.components().stream()
                 .anyMatch(c -> c.name().equals("etcd") && c.state().equals("running"))).orElse(false));
         assertThat(s.components()).extracting(ComponentStatus::name).contains("anycast/etcd", "ipv4", "etcd", "routing");
-        assertThat(write("after-restart")).isTrue();
+        assertThat(put("after-restart", 5)).as("a write after the restart").isEmpty();
     }
 
     private static String routeIn(String ns) throws Exception {
