@@ -33,12 +33,23 @@ import org.slf4j.LoggerFactory;
  * after etcd (or the route to its anycast address) was gone for a while the old connection kept
  * failing every call long after etcd was back, and boots got 503 for that long. A new connection
  * also reaches whichever holder of the anycast address is nearest now.
+ *
+ * <p>A fresh connection is made ready in the background ({@link #WARM_UP}: one read with a
+ * longer deadline), and no failure drops it while it is getting ready. On a loaded node (three
+ * TCG VMs on two cores in LibvirtLabIT) the TLS handshake and the first read of a fresh
+ * connection took longer than a boot request's timeout: every request failed, dropped the
+ * connection it had just begun, and the next began again, so a replacement machine got 503 for
+ * more than four minutes while etcd was healthy.
  */
 public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMachineDirectory.class);
 
     /** The least time between two fresh connections made after failures. */
     static final Duration RECONNECT_EVERY = Duration.ofSeconds(2);
+    /** The longest a fresh connection is given to get ready before a failure may drop it. */
+    static final Duration WARM_UP = Duration.ofSeconds(10);
+    /** A MAC no NIC has (locally administered, all zero otherwise): the warm-up reads its record. */
+    private static final MacAddress WARM_UP_MAC = MacAddress.parse("02:00:00:00:00:00");
 
     private final Duration timeout;
     private volatile Supplier<List<Machine>> local = List::of;
@@ -47,6 +58,8 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
     private Supplier<Client> connect;
     private long connectedAt;
     private int reconnects;
+    /** The fresh connection being made ready, or null. */
+    private Client warming;
 
     /** @param timeout the longest a boot waits on etcd for one read or write */
     public EtcdMachineDirectory(Duration timeout) {
@@ -133,7 +146,7 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
     }
 
     private synchronized void reconnectAfter(KubermeshException failure) {
-        if (etcd == null || System.nanoTime() - connectedAt < RECONNECT_EVERY.toNanos()) {
+        if (etcd == null || warming != null || System.nanoTime() - connectedAt < RECONNECT_EVERY.toNanos()) {
             return;
         }
         Client old = client;
@@ -146,6 +159,32 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
                     failure.getMessage(), reconnects);
         }
         old.close();
+        Client fresh = client;
+        warming = fresh;
+        Thread t = new Thread(() -> warmUp(fresh), "machine-directory-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One read on {@code fresh} with the warm-up's deadline; afterwards failures may drop it again. */
+    private void warmUp(Client fresh) {
+        long t0 = System.nanoTime();
+        String outcome;
+        try {
+            new EtcdBootMachines(fresh, EtcdBootMachines.DEFAULT_PREFIX, WARM_UP).get(WARM_UP_MAC);
+            outcome = "ready";
+        } catch (RuntimeException e) {
+            outcome = "not ready (" + e.getMessage() + ")";
+        }
+        synchronized (this) {
+            if (warming == fresh) {
+                warming = null;
+            }
+            if (reconnects == 1 || reconnects % 30 == 0) {
+                LOG.info("machine directory: the fresh etcd connection is {} after {} ms", outcome,
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
     }
 
     @Override
@@ -156,6 +195,7 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
     @Override
     public synchronized void close() {
         etcd = null;
+        warming = null;
         if (client != null) {
             client.close();
             client = null;
