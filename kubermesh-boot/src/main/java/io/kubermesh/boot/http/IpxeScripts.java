@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class IpxeScripts {
     /** Seconds a machine without a profile waits before asking again. */
-    public static final int RETRY_SECONDS = 30;
+    public static final int RETRY_SECONDS = 10;
     /** The iPXE setting the disk script sets before it leaves, so {@link #boot()} leaves iPXE too. */
     static final String DISK_MARK = "kubermesh-disk";
 
