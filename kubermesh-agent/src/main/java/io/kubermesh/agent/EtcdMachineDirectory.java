@@ -60,6 +60,8 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
     private int reconnects;
     /** The fresh connection being made ready, or null. */
     private Client warming;
+    /** How the last warm-up ended ("ready", or why not); empty before the first. */
+    private Optional<String> lastWarmUp = Optional.empty();
 
     /** @param timeout the longest a boot waits on etcd for one read or write */
     public EtcdMachineDirectory(Duration timeout) {
@@ -145,6 +147,11 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
         return reconnects;
     }
 
+    /** How the last warm-up of a fresh connection ended: "ready", or why not; empty before the first. */
+    synchronized Optional<String> lastWarmUp() {
+        return lastWarmUp;
+    }
+
     private synchronized void reconnectAfter(KubermeshException failure) {
         if (etcd == null || warming != null || System.nanoTime() - connectedAt < RECONNECT_EVERY.toNanos()) {
             return;
@@ -180,6 +187,7 @@ public final class EtcdMachineDirectory implements MachineDirectory, AutoCloseab
             if (warming == fresh) {
                 warming = null;
             }
+            lastWarmUp = Optional.of(outcome);
             if (reconnects == 1 || reconnects % 30 == 0) {
                 LOG.info("machine directory: the fresh etcd connection is {} after {} ms", outcome,
                         (System.nanoTime() - t0) / 1_000_000);

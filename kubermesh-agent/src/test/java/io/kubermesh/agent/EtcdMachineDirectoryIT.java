@@ -208,16 +208,7 @@ class EtcdMachineDirectoryIT {
         da.attach(url);
         assertThat(da.find(MOVED)).isEmpty();
         etcd.stop();
-        long goneUntil = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        int failures = 0;
-        while (System.nanoTime() < goneUntil) {
-            try {
-                da.find(MOVED);
-            } catch (io.kubermesh.api.KubermeshException expected) {
-                failures++;
-            }
-            Thread.sleep(500);
-        }
+        int failures = failingCalls(da, Duration.ofSeconds(40), 500);
         assertThat(failures).as("every call failed while etcd was gone").isPositive();
         etcd = new EtcdMember(etcd.spec()).startAndAwaitHealthy(Duration.ofSeconds(30));
         long back = System.nanoTime();
@@ -261,16 +252,7 @@ class EtcdMachineDirectoryIT {
             acceptor.start();
             EtcdMachineDirectory d = directory();
             d.attach(URI.create("http://127.0.0.1:" + silent.getLocalPort()));
-            int failures = 0;
-            long until = System.nanoTime() + EtcdMachineDirectory.WARM_UP.minusSeconds(3).toNanos();
-            while (System.nanoTime() < until) {
-                try {
-                    d.find(MOVED);
-                } catch (io.kubermesh.api.KubermeshException expected) {
-                    failures++;
-                }
-                Thread.sleep(250);
-            }
+            int failures = failingCalls(d, EtcdMachineDirectory.WARM_UP.minusSeconds(3), 250);
             assertThat(failures).as("calls to a silent etcd fail").isGreaterThanOrEqualTo(2);
             assertThat(d.reconnects()).as("fresh connections while the first fresh one got ready").isEqualTo(1);
             assertThat(held).as("TCP connections the silent etcd accepted").hasSizeLessThanOrEqualTo(2);
@@ -279,6 +261,47 @@ class EtcdMachineDirectoryIT {
                 s.close();
             }
         }
+    }
+
+    /**
+     * The other half: the warm-up makes the fresh connection ready, and the next call uses it. etcd
+     * stops, a call fails and makes a fresh connection whose warm-up read waits; etcd comes back
+     * within the warm-up, the warm-up ends "ready", and the next call answers on that connection
+     * (no second fresh one).
+     */
+    @Test
+    void theWarmUpReadiesTheFreshConnectionForTheNextCall() throws Exception {
+        URI url = startEtcd();
+        EtcdMachineDirectory d = directory();
+        d.attach(url);
+        assertThat(d.find(MOVED)).isEmpty();
+        Thread.sleep(EtcdMachineDirectory.RECONNECT_EVERY.toMillis() + 500);
+        etcd.stop();
+        assertThat(failingCalls(d, Duration.ofSeconds(3), 250)).as("calls fail while etcd is gone").isPositive();
+        assertThat(d.reconnects()).as("the first failure made one fresh connection").isEqualTo(1);
+        etcd = new EtcdMember(etcd.spec()).startAndAwaitHealthy(Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + EtcdMachineDirectory.WARM_UP.plusSeconds(5).toNanos();
+        while (d.lastWarmUp().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(d.lastWarmUp()).as("the fresh connection's warm-up").contains("ready");
+        assertThat(d.find(MOVED)).isEmpty();
+        assertThat(d.reconnects()).as("the next call used the warmed connection").isEqualTo(1);
+    }
+
+    /** Calls {@code d.find} every {@code everyMillis} for {@code during}; how many failed. */
+    private static int failingCalls(EtcdMachineDirectory d, Duration during, long everyMillis) throws InterruptedException {
+        int failures = 0;
+        long until = System.nanoTime() + during.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                d.find(MOVED);
+            } catch (io.kubermesh.api.KubermeshException expected) {
+                failures++;
+            }
+            Thread.sleep(everyMillis);
+        }
+        return failures;
     }
 
     private static HttpResponse<String> http(BootHttpServer server, String method, String target, String body)
