@@ -69,7 +69,9 @@ public final class FileLeaseStore implements LeaseStore {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         if (lines.isEmpty() || !lines.get(0).equals(HEADER) && !lines.get(0).equals(HEADER_V1)) {
-            throw new KubermeshException(file + " is not a kubermesh lease file (first line must be '" + HEADER + "')");
+            throw new KubermeshException(file + " is not a kubermesh lease file (its first line must be '" + HEADER
+                    + "' or '" + HEADER_V1 + "'; a newer agent may have written it): move it aside and restart the agent,"
+                    + " which then starts with no leases (clients ask again)");
         }
         boolean v1 = lines.get(0).equals(HEADER_V1);
         int fields = v1 ? 5 : 6;
