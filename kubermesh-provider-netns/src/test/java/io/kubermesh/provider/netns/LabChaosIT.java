@@ -82,9 +82,11 @@ class LabChaosIT extends LabFixture {
         long budget = Long.getLong("chaos.seconds", 150L) * 1_000_000_000L;
         System.out.println("LabChaosIT seed " + seed + " (-Dchaos.seed=" + seed + " replays it), " + events + " events");
         Random random = new Random(seed);
+        this.seed = seed;
 
         lab = Lab.create(dir, clusterYaml(), new NetnsSubstrateProvider(), java.util.Map.of(), line -> System.out.println("  " + line));
         lab.up(Topology.grid(2, 3));
+        int quorum = lab.plan().spec().controlPlane().etcdMembers() / 2 + 1;
         assertThat(ReachabilityProbe.complete(lab.reachability(20))).as("full reachability after up").isTrue();
         assertRoutesFollowTheModel("after up");
         // The probe's own round (every ordered pair, echoes every 0.1 s until answered) is the floor of every recovery time.
@@ -106,8 +108,10 @@ class LabChaosIT extends LabFixture {
             Optional<Event> next = Optional.empty();
             // A kind with no possible event (nothing cut to join, nothing off to revive) draws again.
             Set<String> etcd = withEtcd(t, off);
+            Set<String> voters = etcdMembers(false);
+            Set<String> healthy = etcdMembers(true);
             for (int draw = 0; draw < 20 && next.isEmpty(); draw++) {
-                next = choose(random, t, off, cut, etcd);
+                next = choose(random, t, off, cut, etcd, voters, healthy, quorum);
             }
             Event e = next.orElseThrow(() -> new AssertionError("no possible event in " + t));
             long t0 = System.nanoTime();
@@ -137,10 +141,15 @@ class LabChaosIT extends LabFixture {
 
     /**
      * The next event: a cut that leaves the powered machines connected, a join of a cut cable, a
-     * kill (never the gateway, at least {@value #MIN_POWERED} stay on) that leaves them connected,
-     * or a revive of a machine that has a cable to a powered one (it netboots from it).
+     * kill (never the gateway, at least {@value #MIN_POWERED} stay on) that leaves them connected
+     * and, if the machine may hold a vote in etcd ({@code voters}), leaves at least {@code quorum}
+     * other {@code healthy} voters powered (a cluster that loses its quorum is an operator's
+     * disaster recovery, not something the mesh heals: no member is then healthy and no one holds
+     * the anycast address), or a revive of a machine that has a cable to a powered one (it netboots
+     * from it).
      */
-    static Optional<Event> choose(Random random, Topology t, Set<String> off, List<Cable> cut, Set<String> etcd) {
+    static Optional<Event> choose(Random random, Topology t, Set<String> off, List<Cable> cut, Set<String> etcd,
+            Set<String> voters, Set<String> healthy, int quorum) {
         List<Event> candidates = new ArrayList<>();
         Set<String> on = t.machines().stream().map(Topology.Machine::name).filter(m -> !off.contains(m))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -151,7 +160,9 @@ class LabChaosIT extends LabFixture {
             case join -> cut.forEach(c -> candidates.add(new Event(Kind.join, c.a().machine(), c.b().machine())));
             case kill -> {
                 if (on.size() > MIN_POWERED) {
-                    on.stream().filter(m -> !m.equals(Topology.GATEWAY)).filter(m -> {
+                    on.stream().filter(m -> !m.equals(Topology.GATEWAY))
+                            .filter(m -> !voters.contains(m) || healthy.stream().filter(v -> !v.equals(m)).count() >= quorum)
+                            .filter(m -> {
                         Set<String> rest = new TreeSet<>(on);
                         rest.remove(m);
                         return connected(t, rest, Set.of());
@@ -218,6 +229,9 @@ class LabChaosIT extends LabFixture {
             default -> throw new IllegalStateException();
         }
     }
+
+    /** This run's chaos seed, for the failure messages. */
+    private long seed;
 
     /** Before an agentkill: when the agent started, and how long its console was. */
     private String agentBefore;
@@ -290,6 +304,25 @@ class LabChaosIT extends LabFixture {
             }
             sleep(250);
         }
+    }
+
+    /**
+     * The powered machines whose agents report an etcd member that is not a learner (a voter, or
+     * one whose role is not known while it starts), or with {@code healthyVoters} only the healthy
+     * voters.
+     */
+    private Set<String> etcdMembers(boolean healthyVoters) {
+        return lab.status().stream().filter(m -> m.etcd() != null && !"learner".equals(m.etcd().role()))
+                .filter(m -> !healthyVoters || m.etcd().healthy() && "voter".equals(m.etcd().role()))
+                .map(io.kubermesh.lab.MachineView::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Each machine's etcd member as its agent says: role, leader, health. */
+    private Map<String, String> etcdStates() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        lab.status().forEach(m -> out.put(m.name(), m.etcd() == null ? m.state()
+                : m.etcd().role() + (m.etcd().leader() ? " leader" : "") + (m.etcd().healthy() ? " healthy" : " unhealthy")));
+        return out;
     }
 
     private Map<String, List<String>> holders() {
@@ -393,7 +426,8 @@ class LabChaosIT extends LabFixture {
                 routes.size(), powered, subset);
         assertThat(routes).as("routes " + when + "; anycast holders " + holders()).allSatisfy(r -> assertThat(
                 r.match().onShortestPaths()).as(r.toString()).isTrue());
-        assertThat(routes).as("anycast routes " + when).anyMatch(r -> r.target().startsWith("anycast"));
+        assertThat(routes).as("anycast routes %s (seed %d; etcd members %s)", when, seed, etcdStates())
+                .anyMatch(r -> r.target().startsWith("anycast"));
         Map<String, Long> perMachine = routes.stream().filter(r -> !r.target().startsWith("anycast"))
                 .collect(Collectors.groupingBy(RouteComparison::from, Collectors.counting()));
         assertThat(perMachine).as("host and pod routes per machine " + when).hasSize(powered)

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * certificate (etcd refuses clients without one), so it reaches etcd as the machine does:
  * <ul>
  *   <li>{@code URL STATE} writes every 100 ms, each through a new client (a new connection, so it
- *       follows the anycast route of the moment), printing {@code MILLIS ok MEMBER} or
- *       {@code MILLIS fail}, until killed ({@link LabAnycastFailSafeIT});</li>
+ *       follows the anycast route of the moment) and each within {@code -Dprobe.timeout} ms (1000
+ *       unless given), printing {@code MILLIS ok MEMBER} or {@code MILLIS fail WHY}, until killed
+ *       ({@link LabAnycastFailSafeIT});</li>
  *   <li>{@code URL STATE PREFIX} prints the value of every key under {@code PREFIX}, one a line,
  *       and exits ({@link LabMovedMachineIT}).</li>
  * </ul>
@@ -41,16 +42,20 @@ public final class LabEtcdProbe {
             }
             System.exit(0);
         }
+        long timeout = Long.getLong("probe.timeout", 1000);
         while (true) {
             long t = System.currentTimeMillis();
             String member;
+            String why = "";
             try (Client c = EtcdClients.connect(List.of(url), credentials)) {
                 member = Long.toUnsignedString(c.getKVClient().put(ByteSequence.from("/kubermesh/probe/x", StandardCharsets.UTF_8),
-                        ByteSequence.from("x", StandardCharsets.UTF_8)).get(1000, TimeUnit.MILLISECONDS).getHeader().getMemberId());
+                        ByteSequence.from("x", StandardCharsets.UTF_8)).get(timeout, TimeUnit.MILLISECONDS).getHeader().getMemberId());
             } catch (Exception e) {
                 member = null;
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                why = (cause.getClass().getSimpleName() + ": " + cause.getMessage()).replaceAll("\\s+", " ");
             }
-            System.out.println(t + (member == null ? " fail" : " ok " + member));
+            System.out.println(t + (member == null ? " fail " + why : " ok " + member));
             System.out.flush();
             Thread.sleep(100);
         }
