@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link SubstrateProvider} and {@link Substrate}: every provider (netns,
- * libvirt, baremetal) subclasses this and runs the same suite. Machines here are added blank and
- * not netbooted ({@code netboot=false}) and nothing is deployed on them, so the suite needs no
- * boot services: it checks machines, cables, power and teardown. Every hook must answer: one that
- * cannot (a provider that cannot see a link from outside) fails the suite rather than passing it.
+ * libvirt, baremetal) subclasses this and runs the same suite. It checks machines, cables, power
+ * and teardown with three machines of fixed shape, so a provider that needs them listed
+ * beforehand (a site inventory) can list them: {@code km-a} and {@code km-b} with two NICs,
+ * {@code km-c} with one ({@link #spec}), and one cable, {@link #A0} to {@link #B1}. Machines are
+ * added not netbooted unless {@link #netbooted} says otherwise (on bare metal only the gateway is
+ * deployed from this host; the rest are powered through their BMCs), and nothing is deployed on
+ * them unless {@link #beforePowerOn} does it. Every hook must answer: one that cannot (a provider
+ * that cannot see a link from outside) fails the suite rather than passing it.
  */
 public abstract class SubstrateContract {
     private Substrate substrate;
@@ -38,6 +42,45 @@ public abstract class SubstrateContract {
 
     /** Whether anything the substrate created is still there after {@link Substrate#close()}. */
     protected abstract boolean leftovers(Substrate closed);
+
+    /** The one cable the suite lays: {@code km-a} port 0 to {@code km-b} port 1. */
+    protected static final PortRef A0 = new PortRef("km-a", 0);
+    protected static final PortRef B1 = new PortRef("km-b", 1);
+
+    /** Whether the suite adds {@code machine} as one that netboots (false unless a provider needs it). */
+    protected boolean netbooted(String machine) {
+        return false;
+    }
+
+    /** What must happen before the suite powers {@code machine} on (nothing unless a provider needs it: a deployment). */
+    protected void beforePowerOn(Substrate substrate, String machine) {
+    }
+
+    /** The suite's machine of that name, as it adds it: its {@link #shape} and {@link #netbooted}. */
+    protected final MachineSpec spec(String name) {
+        return new MachineSpec(name, shape(name).nics(), netbooted(name));
+    }
+
+    /** The suite's machines: km-a (2 NICs), km-b (2 NICs), km-c (1 NIC); the MAC of machine S's NIC I is 52:54:00:00:0S:0I. */
+    protected static MachineSpec shape(String name) {
+        return switch (name) {
+            case "km-a" -> machine(name, 2, 1);
+            case "km-b" -> machine(name, 2, 2);
+            case "km-c" -> machine(name, 1, 3);
+            default -> throw new IllegalArgumentException("the suite has no machine " + name);
+        };
+    }
+
+    private void add(String... names) {
+        for (String n : names) {
+            substrate.addMachine(spec(n));
+        }
+    }
+
+    private void powerOn(String machine) {
+        beforePowerOn(substrate, machine);
+        substrate.powerOn(machine);
+    }
 
     @BeforeEach
     final void create() {
@@ -70,7 +113,7 @@ public abstract class SubstrateContract {
 
     @Test
     void anAddedMachineIsListedPoweredOffWithItsNics() {
-        substrate.addMachine(machine("km-a", 2, 1));
+        add("km-a");
         List<MachineStatus> machines = substrate.machines();
         assertThat(machines).hasSize(1);
         assertThat(machines.get(0).name()).isEqualTo("km-a");
@@ -81,31 +124,26 @@ public abstract class SubstrateContract {
 
     @Test
     void aMachineNameIsUnique() {
-        substrate.addMachine(machine("km-a", 1, 1));
+        add("km-a");
         assertThatThrownBy(() -> substrate.addMachine(machine("km-a", 1, 2))).isInstanceOf(SubstrateException.class)
                 .hasMessageContaining("km-a");
     }
 
     @Test
     void cablesAreListedAndCut() {
-        substrate.addMachine(machine("km-a", 2, 1));
-        substrate.addMachine(machine("km-b", 2, 2));
-        PortRef a0 = new PortRef("km-a", 0);
-        PortRef b1 = new PortRef("km-b", 1);
-        substrate.cable(a0, b1);
-        assertThat(substrate.topology().cables()).containsExactly(new Cable(a0, b1));
-        substrate.cut(a0, b1);
+        add("km-a", "km-b");
+        substrate.cable(A0, B1);
+        assertThat(substrate.topology().cables()).containsExactly(new Cable(A0, B1));
+        substrate.cut(A0, B1);
         assertThat(substrate.topology().cables()).isEmpty();
-        substrate.cable(b1, a0);
+        substrate.cable(B1, A0);
         assertThat(substrate.topology().cables()).hasSize(1);
     }
 
     @Test
     void badCablesAreRefusedSayingWhy() {
-        substrate.addMachine(machine("km-a", 2, 1));
-        substrate.addMachine(machine("km-b", 1, 2));
-        substrate.addMachine(machine("km-c", 1, 3));
-        substrate.cable(new PortRef("km-a", 0), new PortRef("km-b", 0));
+        add("km-a", "km-b", "km-c");
+        substrate.cable(A0, B1);
         assertThatThrownBy(() -> substrate.cable(new PortRef("km-a", 0), new PortRef("km-c", 0)))
                 .isInstanceOf(SubstrateException.class).hasMessageContaining("km-a:0");
         assertThatThrownBy(() -> substrate.cable(new PortRef("km-a", 5), new PortRef("km-c", 0)))
@@ -118,42 +156,43 @@ public abstract class SubstrateContract {
 
     @Test
     void powerGoesOnAndOffAndAPoweredMachineIsNotRemoved() {
-        substrate.addMachine(machine("km-a", 1, 1));
-        substrate.powerOn("km-a");
-        assertThat(substrate.machines().get(0).powered()).isTrue();
-        assertThatThrownBy(() -> substrate.removeMachine("km-a")).isInstanceOf(SubstrateException.class)
+        add("km-a", "km-b");
+        powerOn("km-b");
+        assertThat(powered("km-b")).isTrue();
+        assertThatThrownBy(() -> substrate.removeMachine("km-b")).isInstanceOf(SubstrateException.class)
                 .hasMessageContaining("power");
-        substrate.powerOff("km-a");
-        assertThat(substrate.machines().get(0).powered()).isFalse();
-        substrate.removeMachine("km-a");
-        assertThat(substrate.machines()).isEmpty();
+        substrate.powerOff("km-b");
+        assertThat(powered("km-b")).isFalse();
+        substrate.removeMachine("km-b");
+        assertThat(substrate.machines()).extracting(MachineStatus::name).containsExactly("km-a");
     }
 
     @Test
     void aCableBetweenPoweredMachinesCarriesALink() {
-        substrate.addMachine(machine("km-a", 1, 1));
-        substrate.addMachine(machine("km-b", 1, 2));
-        substrate.powerOn("km-a");
-        substrate.powerOn("km-b");
-        PortRef a = new PortRef("km-a", 0);
-        PortRef b = new PortRef("km-b", 0);
-        substrate.cable(a, b);
-        assertThat(linkIsUp(substrate, a)).isTrue();
-        assertThat(linkIsUp(substrate, b)).isTrue();
-        substrate.cut(a, b);
-        assertThat(linkIsUp(substrate, a)).isFalse();
+        add("km-a", "km-b");
+        powerOn("km-a");
+        powerOn("km-b");
+        substrate.cable(A0, B1);
+        assertThat(linkIsUp(substrate, A0)).isTrue();
+        assertThat(linkIsUp(substrate, B1)).isTrue();
+        substrate.cut(A0, B1);
+        assertThat(linkIsUp(substrate, A0)).isFalse();
     }
 
     @Test
     void aShutdownMachineIsPoweredOffAndItsCablesStay() {
-        substrate.addMachine(machine("km-a", 1, 1));
-        substrate.addMachine(machine("km-b", 1, 2));
-        substrate.cable(new PortRef("km-a", 0), new PortRef("km-b", 0));
-        substrate.powerOn("km-a");
-        substrate.shutdown("km-a", Duration.ofSeconds(2));
-        assertThat(substrate.machines()).filteredOn(m -> m.name().equals("km-a")).singleElement()
-                .satisfies(m -> assertThat(m.powered()).isFalse());
+        add("km-a", "km-b");
+        substrate.cable(A0, B1);
+        powerOn("km-b");
+        assertThat(powered("km-b")).isTrue();
+        substrate.shutdown("km-b", Duration.ofSeconds(2));
+        assertThat(powered("km-b")).isFalse();
         assertThat(substrate.topology().cables()).hasSize(1);
+    }
+
+    private boolean powered(String machine) {
+        return substrate.machines().stream().filter(m -> m.name().equals(machine)).findFirst()
+                .orElseThrow(() -> new AssertionError(machine + " is not listed")).powered();
     }
 
     @Test
@@ -167,10 +206,9 @@ public abstract class SubstrateContract {
 
     @Test
     void closeLeavesNothingBehindAndMayBeCalledTwice() {
-        substrate.addMachine(machine("km-a", 2, 1));
-        substrate.addMachine(machine("km-b", 2, 2));
-        substrate.powerOn("km-a");
-        substrate.cable(new PortRef("km-a", 0), new PortRef("km-b", 0));
+        add("km-a", "km-b");
+        powerOn("km-b");
+        substrate.cable(A0, B1);
         substrate.close();
         substrate.close();
         assertThat(leftovers(substrate)).isFalse();
