@@ -96,7 +96,8 @@ public final class Agent implements AutoCloseable {
         // The control endpoint: on the Unix socket, and on the virtio-serial port when this is a VM that has one.
         var control = new io.kubermesh.agent.control.AgentControl(
                 new NodeControl(this, netlink, NodeControl.adjacencies(listeners), () -> listeners.stream()
-                        .filter(ControlPlanePorts.class::isInstance).map(l -> ((ControlPlanePorts) l).enrolment()).findFirst()));
+                        .filter(ControlPlanePorts.class::isInstance).map(l -> ((ControlPlanePorts) l).enrolment()).findFirst(),
+                        NodeControl.bootClients(listeners)));
         status = new StatusEndpoint(settings.stateDirectory(), control);
         virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
                 java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);

@@ -156,6 +156,19 @@ public final class BootPorts implements PortListener, StatusContributor {
         httpHealth.off("the agent stopped");
     }
 
+    /** The MACs of the machines holding a DHCPv6 lease on port {@code index} now; empty when it is not served. */
+    public List<String> clients(int index) {
+        io.kubermesh.boot.NodeBoot b;
+        synchronized (this) {
+            b = boot;
+        }
+        if (b == null) {
+            return List.of();
+        }
+        return b.port(index).map(p -> p.clients(java.time.Instant.now()).stream().map(Object::toString).toList())
+                .orElse(List.of());
+    }
+
     /** Ports now served. */
     public synchronized Set<Integer> served() {
         return boot == null ? Set.of() : boot.served();

@@ -28,6 +28,7 @@ final class NodeControl implements AgentControl.Node {
     private final Rtnetlink netlink;
     private final Supplier<List<Neighbour>> adjacencies;
     private final Supplier<Optional<ClusterEnrolment>> enrolment;
+    private final java.util.function.IntFunction<List<String>> clients;
 
     NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies) {
         this(agent, netlink, adjacencies, Optional::empty);
@@ -35,10 +36,16 @@ final class NodeControl implements AgentControl.Node {
 
     NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies,
                 Supplier<Optional<ClusterEnrolment>> enrolment) {
+        this(agent, netlink, adjacencies, enrolment, port -> List.of());
+    }
+
+    NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies,
+                Supplier<Optional<ClusterEnrolment>> enrolment, java.util.function.IntFunction<List<String>> clients) {
         this.agent = agent;
         this.netlink = netlink;
         this.adjacencies = adjacencies;
         this.enrolment = enrolment;
+        this.clients = clients;
     }
 
     @Override
@@ -70,7 +77,7 @@ final class NodeControl implements AgentControl.Node {
                     .map(a -> a.address().toString()).findFirst().orElse(null);
             List<ControlAnswers.Adjacency> on = heard.stream().filter(n -> n.interfaceName().equals(name))
                     .map(n -> new ControlAnswers.Adjacency(n.routerId(), n.state(), n.full())).toList();
-            out.add(new ControlAnswers.PortNeighbours(index, name, linkLocal, on));
+            out.add(new ControlAnswers.PortNeighbours(index, name, linkLocal, on, clients.apply(index)));
         }
         return new ControlAnswers.Neighbours(out);
     }
@@ -111,6 +118,12 @@ final class NodeControl implements AgentControl.Node {
     }
 
     /** The routing daemon's neighbours when one of {@code listeners} runs it; none otherwise. */
+    /** Per port, the MACs of its DHCPv6 clients with a lease now ({@link BootPorts#clients}). */
+    static java.util.function.IntFunction<List<String>> bootClients(List<PortListener> listeners) {
+        return port -> listeners.stream().filter(BootPorts.class::isInstance).findFirst()
+                .map(l -> ((BootPorts) l).clients(port)).orElse(List.of());
+    }
+
     static Supplier<List<Neighbour>> adjacencies(List<PortListener> listeners) {
         return () -> {
             for (PortListener l : listeners) {

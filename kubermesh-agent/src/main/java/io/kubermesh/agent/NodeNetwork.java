@@ -81,10 +81,16 @@ public final class NodeNetwork {
         return i < node.ports().size() ? i : -1;
     }
 
-    /** Gives port {@code index} its this-end address and turns it up. */
+    /**
+     * Gives port {@code index} its this-end address, and turns it up the first time: a port taken
+     * down administratively afterwards (a cut at this end, an operator's {@code ip link set down})
+     * stays down until it is turned up again, and gets its address back then.
+     */
     public synchronized void ensurePort(int index) {
         PortPrefix p = node.port(index);
-        netlink.setUp(p.interfaceName(), true);
+        if (!ports.contains(index)) {
+            netlink.setUp(p.interfaceName(), true);
+        }
         netlink.setForwarding(p.interfaceName(), true);
         netlink.addAddress(p.interfaceName(), p.thisEnd(), 126, AddressLifetime.PORT, EnumSet.of(AddressFlag.NODAD));
         if (ports.add(index)) {

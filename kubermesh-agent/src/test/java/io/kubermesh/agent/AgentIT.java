@@ -139,6 +139,16 @@ class AgentIT {
                 assertThat(client.status().identity()).isEqualTo(A0.toString());
             }
 
+            // Taken down administratively at this end (a cut, an operator): it stays down; turned up
+            // again, it has its address back.
+            nl.setUp("cluster1", false);
+            Thread.sleep(1500);
+            assertThat(nl.link("cluster1").orElseThrow().up()).as("cluster1 after a down of its own").isFalse();
+            nl.setUp("cluster1", true);
+            await("port 1's address back after it was turned up", () -> nl.addresses("cluster1").stream()
+                    .anyMatch(a -> a.address().equals(node.port(1).thisEnd())));
+            assertThat(nl.link("cluster1").orElseThrow().up()).isTrue();
+
             // Pull it out: forgotten and announced.
             nl.deleteLink("cluster1");
             await("port 1 down", () -> events.contains("down 1"));

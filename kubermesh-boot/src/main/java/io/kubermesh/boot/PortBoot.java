@@ -91,6 +91,19 @@ public final class PortBoot implements AutoCloseable {
         return Optional.ofNullable(tftp);
     }
 
+    /**
+     * The MACs of the DHCPv6 clients holding a lease on this port at {@code now}, sorted: the
+     * machines that netbooted through this port within a lease's lifetime, for a cabling check.
+     */
+    public synchronized List<MacAddress> clients(java.time.Instant now) {
+        if (dhcp == null) {
+            return List.of();
+        }
+        return dhcp.leases().stream().filter(l -> l.port() == port.index() && l.expires().isAfter(now))
+                .map(io.kubermesh.boot.dhcp6.Lease::clientMac).flatMap(Optional::stream).distinct()
+                .sorted(java.util.Comparator.comparing(MacAddress::toString)).toList();
+    }
+
     /** Stops TFTP, the advertisements (with their farewell) and DHCPv6; idempotent. */
     @Override
     public synchronized void close() {

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
- *   neighbours  {"ports":[{"index":0,"interface":"cluster0","linkLocal":"fe80::1","adjacencies":[{"routerId":"0.0.0.1","state":"Full/PtP","full":true}]}]}
+ *   neighbours  {"ports":[{"index":0,"interface":"cluster0","linkLocal":"fe80::1","adjacencies":[{"routerId":"0.0.0.1","state":"Full/PtP","full":true}],"clients":["52:54:00:00:02:00"]}]}
  *   probe A B   {"probes":[{"address":"A","reachable":true,"millis":0.21},{"address":"B","reachable":false,"millis":null}]}
  *   enrolment   {"policy":"approve","pending":[{"mac":"52:54:00:00:03:00","firstSeen":"...","node":"kubermesh1"}],"approved":[],"denied":[]}
  *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent

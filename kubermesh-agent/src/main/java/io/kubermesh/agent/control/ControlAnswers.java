@@ -46,11 +46,19 @@ public final class ControlAnswers {
      *
      * @param linkLocal this end's link-local address (what a neighbour's routes name as next hop), null while it has none
      * @param adjacencies the routing daemon's OSPF neighbours heard on this port
+     * @param clients the MACs of the machines holding a DHCPv6 lease on this port (they netbooted
+     *     through it within a lease's lifetime), sorted: who is cabled here before its OS routes
      */
     public record PortNeighbours(int index, @JsonProperty("interface") String interfaceName, String linkLocal,
-                                 List<Adjacency> adjacencies) {
+                                 List<Adjacency> adjacencies, List<String> clients) {
         public PortNeighbours {
             adjacencies = List.copyOf(adjacencies);
+            clients = clients == null ? List.of() : List.copyOf(clients);
+        }
+
+        /** A port no DHCPv6 client holds a lease on. */
+        public PortNeighbours(int index, String interfaceName, String linkLocal, List<Adjacency> adjacencies) {
+            this(index, interfaceName, linkLocal, adjacencies, List.of());
         }
     }
 

@@ -28,7 +28,7 @@ class AgentControlTest {
             () -> new ControlAnswers.Routes(List.of(new ControlAnswers.InstalledRoute("2001:db8::2/128",
                     List.of(new ControlAnswers.Hop("cluster0", "fe80::1"))))),
             () -> new ControlAnswers.Neighbours(List.of(new ControlAnswers.PortNeighbours(0, "cluster0", "fe80::2",
-                    List.of(new ControlAnswers.Adjacency("0.0.0.1", "Full/PtP", true))))),
+                    List.of(new ControlAnswers.Adjacency("0.0.0.1", "Full/PtP", true)), List.of("52:54:00:00:02:00")))),
             a -> {
                 probed.add(a);
                 return new ControlAnswers.Probes(a.stream().map(x -> new ControlAnswers.Probe(x.toString(),
@@ -41,7 +41,8 @@ class AgentControlTest {
         assertThat(control.answer("routes")).isEqualTo(
                 "{\"routes\":[{\"destination\":\"2001:db8::2/128\",\"nextHops\":[{\"interface\":\"cluster0\",\"via\":\"fe80::1\"}]}]}");
         assertThat(control.answer("neighbours")).isEqualTo("{\"ports\":[{\"index\":0,\"interface\":\"cluster0\","
-                + "\"linkLocal\":\"fe80::2\",\"adjacencies\":[{\"routerId\":\"0.0.0.1\",\"state\":\"Full/PtP\",\"full\":true}]}]}");
+                + "\"linkLocal\":\"fe80::2\",\"adjacencies\":[{\"routerId\":\"0.0.0.1\",\"state\":\"Full/PtP\",\"full\":true}],"
+                + "\"clients\":[\"52:54:00:00:02:00\"]}]}");
         assertThat(control.answer("probe 2001:db8::1  2001:db8::9\r")).isEqualTo("{\"probes\":[{\"address\":\"2001:db8::1\","
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");

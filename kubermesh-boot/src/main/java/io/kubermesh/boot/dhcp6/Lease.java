@@ -33,6 +33,21 @@ public record Lease(int port, String client, Ipv6Address address, long iaid, Ins
         }
     }
 
+    /**
+     * The client's MAC, when its identity on the port is one ({@code mac-...}: from a DUID-LL or
+     * DUID-LLT, or an EUI-64 link-local source); empty for a DUID-only client or a declined address.
+     */
+    public java.util.Optional<io.kubermesh.api.MacAddress> clientMac() {
+        if (!client.startsWith("mac-")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(io.kubermesh.api.MacAddress.parse(client.substring(4)));
+        } catch (io.kubermesh.api.ConfigurationException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether this lease is the one of IA {@code id}. */
     public boolean holdsIa(long id) {
         return iaid == ANY_IA || iaid == id;

@@ -294,9 +294,39 @@ public final class BaremetalSubstrate implements Substrate {
             machine(machine);
         }
         if (machine.equals(state.gateway)) {
-            return Map.of("netns", state.netns);
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            out.put("netns", state.netns);
+            out.putAll(cabling());
+            return out;
         }
         return Map.of("bmc", power.target(machine).address().toString());
+    }
+
+    /**
+     * The inventory's cables at the gateway against the NICs its ports hear ({@link CablingCheck}:
+     * a machine that netbooted through a port holds a DHCPv6 lease there under its NIC's MAC);
+     * empty while the gateway's agent does not run, one {@code cabling} line when it does not answer.
+     */
+    public Map<String, String> cabling() {
+        String g;
+        java.util.Set<Integer> cut;
+        synchronized (this) {
+            open();
+            g = state.gateway;
+            if (g == null || !gateway.running(state.gatewayPid)) {
+                return Map.of();
+            }
+            cut = java.util.Set.copyOf(state.cutPorts);
+        }
+        Map<Integer, List<io.kubermesh.api.MacAddress>> heard = new java.util.TreeMap<>();
+        try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(g))) {
+            for (var p : client.neighbours().ports()) {
+                heard.put(p.index(), p.clients().stream().map(io.kubermesh.api.MacAddress::parse).toList());
+            }
+        } catch (RuntimeException e) {
+            return Map.of("cabling", "not known: the gateway's agent did not answer (" + e.getMessage() + ")");
+        }
+        return CablingCheck.report(site, g, heard, cut);
     }
 
     /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */

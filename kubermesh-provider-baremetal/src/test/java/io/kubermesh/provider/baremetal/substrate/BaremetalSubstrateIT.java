@@ -99,11 +99,15 @@ class BaremetalSubstrateIT {
             System.out.printf("gateway agent up at %.1f s%n", seconds(started));
             assertThat(status(site, "gateway").powered()).isTrue();
             assertThat(site.placement("gateway")).containsEntry("netns", NETNS);
+            // Once the gateway's agent answers on its control socket, its ports say what they hear.
+            assertThat(cabling(site)).containsEntry("cable gateway:0-node1:0",
+                    "not seen yet: no machine has netbooted through gateway:0");
             // cut takes the gateway's end down administratively; joining brings it back
             assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).contains(",UP");
             site.cut(n0, g0);
             assertThat(site.topology().cables()).isEmpty();
             assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).doesNotContain(",UP");
+            assertThat(cabling(site)).containsEntry("cable gateway:0-node1:0", "cut (gateway:0 is down)");
             site.cable(g0, n0);
             assertThat(site.topology().cables()).hasSize(1);
             assertThat(HostTools.run(10, "ip", "-n", NETNS, "-o", "link", "show", "cluster0")).contains(",UP");
@@ -129,6 +133,11 @@ class BaremetalSubstrateIT {
             // The gateway's side: its DHCPv6 server leased node1 an address on port 0, by node1's MAC.
             Path leases = dir.resolve("state/gateway/state/boot/dhcp6/port0/dhcp6.leases");
             assertThat(Files.readString(leases)).contains("mac-" + NODE_MAC);
+            // ...which is how the substrate checks the inventory's cable: node1's NIC netbooted through gateway:0.
+            Map<String, String> placement = cabling(site);
+            System.out.println("gateway placement after node1's netboot: " + placement);
+            assertThat(placement).containsEntry("cable gateway:0-node1:0", "seen: node1:0 (" + NODE_MAC
+                    + ") netbooted through gateway:0");
             assertThat(bmc.chassis().starts()).containsExactly("boot=pxe");
             assertThat(String.join("\n", sol)).contains("iPXE");
 
@@ -148,6 +157,17 @@ class BaremetalSubstrateIT {
             System.out.printf("BaremetalSubstrateIT took %.1f s%n", seconds(started));
         }
         assertThat(NetworkNamespaces.exists(NETNS)).as("the gateway's namespace after close").isFalse();
+    }
+
+    /** The gateway's placement once its agent answers (up to 30 s): the cabling check's lines. */
+    private static Map<String, String> cabling(Substrate s) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, String> p = s.placement("gateway");
+        while (p.containsKey("cabling") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            p = s.placement("gateway");
+        }
+        return p;
     }
 
     private static MachineStatus status(Substrate s, String name) {
