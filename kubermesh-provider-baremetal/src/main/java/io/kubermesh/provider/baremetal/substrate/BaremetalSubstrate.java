@@ -156,6 +156,9 @@ public final class BaremetalSubstrate implements Substrate {
                 return;
             }
             state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
+            if (!state.cutPorts.isEmpty()) {
+                keepCut(machine);
+            }
         } else {
             power.on(machine, a.netboot);
         }
@@ -164,6 +167,35 @@ public final class BaremetalSubstrate implements Substrate {
         }
         save();
         LOG.info("machine {} powered on", machine);
+    }
+
+    /**
+     * An agent turns every port up when it first sees it, so the ports cut before it started are
+     * taken down again once its status lists them (it then leaves them as they are); up to 60 s.
+     */
+    private void keepCut(String machine) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(
+                    UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET)))) {
+                List<Integer> configured = client.status().ports().stream().map(io.kubermesh.agent.NodeStatus.Port::index).toList();
+                if (configured.containsAll(state.cutPorts)) {
+                    state.cutPorts.forEach(p -> gateway.setPort(p, false));
+                    LOG.info("gateway {}: ports {} cut again after its agent started", machine, state.cutPorts);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not answering yet
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new SubstrateException("the gateway " + machine + "'s agent did not configure its ports " + state.cutPorts
+                + " within 60 s, so they could not be cut again; see its console (kubermesh console " + machine + ")");
     }
 
     @Override
