@@ -117,13 +117,13 @@ final class NodeControl implements AgentControl.Node {
         return new ControlAnswers.Probes(out);
     }
 
-    /** The routing daemon's neighbours when one of {@code listeners} runs it; none otherwise. */
     /** Per port, the MACs of its DHCPv6 clients with a lease now ({@link BootPorts#clients}). */
     static java.util.function.IntFunction<List<String>> bootClients(List<PortListener> listeners) {
         return port -> listeners.stream().filter(BootPorts.class::isInstance).findFirst()
                 .map(l -> ((BootPorts) l).clients(port)).orElse(List.of());
     }
 
+    /** The routing daemon's neighbours when one of {@code listeners} runs it; none otherwise. */
     static Supplier<List<Neighbour>> adjacencies(List<PortListener> listeners) {
         return () -> {
             for (PortListener l : listeners) {
