@@ -88,6 +88,8 @@ public final class EtcdNode implements AutoCloseable {
     private volatile Optional<EtcdNodeStatus> status = Optional.empty();
     /** The member's own view as this tick read it ({@link #local()}); null before it is read. */
     private Optional<LocalMemberStatus> readThisTick;
+    /** The member's last answer, which the status shows for a while when a read does not answer. */
+    private final RecentView recent = new RecentView(Duration.ofSeconds(5));
     /** The node's own client at the anycast address ({@code node:MAC}). */
     /** What a node without a member is doing (waiting for the cluster, or not needed), for status. */
     private volatile String withoutMember = "starting";
@@ -260,6 +262,7 @@ public final class EtcdNode implements AutoCloseable {
 
     private void startMember(EtcdMember.Spec spec) {
         member = new EtcdMember(spec, EtcdBinary.locate(), probe).start();
+        recent.forget();
         LOG.info("etcd: member {} {} (PID {}), peers at {}, clients at {} and the anycast address {}", spec.name(),
                 member.adopted() ? "adopted, still running from the previous agent" : "started", member.pid(),
                 spec.peerUrl(), spec.clientUrl(), settings.anycastUrl());
@@ -461,6 +464,7 @@ public final class EtcdNode implements AutoCloseable {
             LOG.warn("etcd: {} is no longer a member (removed while away); moving its data aside", settings.name());
             member.stop();
             member = null;
+            recent.forget();
             if (memberClient != null) {
                 memberClient.close();
                 memberClient = null;
@@ -527,15 +531,23 @@ public final class EtcdNode implements AutoCloseable {
     }
 
     /**
-     * The member's own view, read once a tick: under TLS it comes from {@code /metrics} (about
-     * 146 KB of text from etcd 3.4), which supervising and the status both need; reading it once
-     * halves what every member serves and every agent parses each second.
+     * The member's own view, read once a tick when the read answers: under TLS it comes from
+     * {@code /metrics} (about 146 KB of text from etcd 3.4), which supervising and the status both
+     * need; sharing an answer halves what every member serves and every agent parses each second.
+     * A read that did not answer (a busy machine) is made again, so one slow answer does not show
+     * a voter as {@code starting} (which would also hold back its anycast check).
      */
     private Optional<LocalMemberStatus> local() {
-        if (readThisTick == null) {
+        if (readThisTick == null || readThisTick.isEmpty()) {
             readThisTick = probe.status(settings.clientUrl());
+            readThisTick.ifPresent(l -> recent.answered(l, clock.instant()));
         }
         return readThisTick;
+    }
+
+    /** For the status: the member's view as {@link #local()} reads it, or its recent answer ({@link RecentView}). */
+    private Optional<LocalMemberStatus> localForStatus() {
+        return recent.view(local(), member.isAlive(), clock.instant());
     }
 
     private void refreshStatus() {
@@ -543,7 +555,7 @@ public final class EtcdNode implements AutoCloseable {
             status = Optional.empty();
             return;
         }
-        Optional<LocalMemberStatus> local = local();
+        Optional<LocalMemberStatus> local = localForStatus();
         String role = local.map(l -> l.learner() ? "learner" : "voter").orElse("starting");
         boolean leader = local.map(LocalMemberStatus::isLeader).orElse(false);
         boolean healthy = member.healthy();
