@@ -156,16 +156,17 @@ public final class BaremetalSubstrate implements Substrate {
                 return;
             }
             state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
-            if (!state.cutPorts.isEmpty()) {
-                keepCut(machine);
-            }
         } else {
             power.on(machine, a.netboot);
         }
         if (!state.poweredByUs.contains(machine)) {
             state.poweredByUs.add(machine);
         }
+        // Saved before the cuts are made again: if that fails, the agent that runs is still known (down stops it).
         save();
+        if (machine.equals(state.gateway) && !state.cutPorts.isEmpty()) {
+            keepCut(machine);
+        }
         LOG.info("machine {} powered on", machine);
     }
 
@@ -195,7 +196,8 @@ public final class BaremetalSubstrate implements Substrate {
             }
         }
         throw new SubstrateException("the gateway " + machine + "'s agent did not configure its ports " + state.cutPorts
-                + " within 60 s, so they could not be cut again; see its console (kubermesh console " + machine + ")");
+                + " within 60 s, so they could not be cut again (they are up); its agent's output is in " + gateway.console()
+                + "; power it off and on again, or cut the cables again once it runs");
     }
 
     @Override
