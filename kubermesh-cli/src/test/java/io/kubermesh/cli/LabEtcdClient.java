@@ -28,7 +28,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code probe URL STATE}: a write every 50 ms, each through a new client (a new TCP and TLS
  *       connection, so it follows the anycast route), printing {@code MILLIS ok MEMBER_ID} (decimal)
- *       or {@code MILLIS fail}; until killed.</li>
+ *       or {@code MILLIS fail WHY}; until killed.</li>
  *   <li>{@code allocate URL STATE PREFIX COUNT}: allocates IPv4 node addresses for identities
  *       {@code PREFIX-0 .. PREFIX-(COUNT-1)} through {@link EtcdAllocationStore}, printing
  *       {@code IDENTITY ADDRESS} for each.</li>
@@ -52,20 +52,21 @@ public final class LabEtcdClient {
     private static void probe(URI url, NodeCredentials credentials) throws InterruptedException {
         while (true) {
             long t = System.currentTimeMillis();
-            String member = put(url, credentials);
-            System.out.println(t + (member == null ? " fail" : " ok " + member));
+            System.out.println(t + " " + put(url, credentials));
             System.out.flush();
             Thread.sleep(50);
         }
     }
 
+    /** {@code ok MEMBER_ID}, or {@code fail WHY} on one line. */
     private static String put(URI url, NodeCredentials credentials) {
         try (Client c = EtcdClients.connect(List.of(url), credentials)) {
             var r = c.getKVClient().put(ByteSequence.from("/kubermesh/probe/x", StandardCharsets.UTF_8),
                     ByteSequence.from("x", StandardCharsets.UTF_8)).get(1000, TimeUnit.MILLISECONDS);
-            return Long.toUnsignedString(r.getHeader().getMemberId());
+            return "ok " + Long.toUnsignedString(r.getHeader().getMemberId());
         } catch (Exception e) {
-            return null;
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return "fail " + (cause.getClass().getSimpleName() + ": " + cause.getMessage()).replaceAll("\\s+", " ");
         }
     }
 
