@@ -407,8 +407,17 @@ public final class EtcdNode implements AutoCloseable {
 
     /** A member runs here: keep it running, promote it, heal the cluster if it leads. */
     private void supervise() {
-        if (member.ensureRunning()) {
-            LOG.warn("etcd: member {} had exited; restarted on its data", settings.name());
+        if (!member.isAlive()) {
+            // etcd exits for good when it learns it was removed: restarting it on its data would
+            // only repeat that, so the membership is asked first (when it can be).
+            String ended = lastLines(member.logTail(), 3);
+            checkStillMember();
+            if (member == null) {
+                return;
+            }
+            if (member.ensureRunning()) {
+                LOG.warn("etcd: member {} had exited; restarted on its data; its log had ended with:\n{}", settings.name(), ended);
+            }
         }
         ensureAuthentication();
         Optional<LocalMemberStatus> local = local();
@@ -429,6 +438,13 @@ public final class EtcdNode implements AutoCloseable {
             heal();
             lead();
         }
+    }
+
+    /** The last {@code count} lines of {@code text}, each cut to 300 characters (etcd's lines can be long). */
+    static String lastLines(String text, int count) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()).stream()
+                .map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).toList());
     }
 
     /** The leader's other duties: certificates asked for over etcd, and space. */
