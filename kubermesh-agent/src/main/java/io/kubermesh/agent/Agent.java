@@ -97,7 +97,7 @@ public final class Agent implements AutoCloseable {
         var control = new io.kubermesh.agent.control.AgentControl(
                 new NodeControl(this, netlink, NodeControl.adjacencies(listeners), () -> listeners.stream()
                         .filter(ControlPlanePorts.class::isInstance).map(l -> ((ControlPlanePorts) l).enrolment()).findFirst(),
-                        NodeControl.bootClients(listeners)));
+                        NodeControl.bootClients(listeners), NodeControl.routingDaemon(listeners)));
         status = new StatusEndpoint(settings.stateDirectory(), control);
         virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
                 java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);

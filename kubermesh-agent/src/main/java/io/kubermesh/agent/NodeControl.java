@@ -6,6 +6,7 @@ import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.routing.NextHop;
 import io.kubermesh.routing.Route;
 import io.kubermesh.routing.daemon.Neighbour;
+import io.kubermesh.routing.daemon.RoutingDaemon;
 import io.kubermesh.routing.netlink.InterfaceAddress;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.routing.probe.Icmp6Echo;
@@ -29,6 +30,7 @@ final class NodeControl implements AgentControl.Node {
     private final Supplier<List<Neighbour>> adjacencies;
     private final Supplier<Optional<ClusterEnrolment>> enrolment;
     private final java.util.function.IntFunction<List<String>> clients;
+    private final Supplier<Optional<RoutingDaemon>> daemon;
 
     NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies) {
         this(agent, netlink, adjacencies, Optional::empty);
@@ -41,6 +43,13 @@ final class NodeControl implements AgentControl.Node {
 
     NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies,
                 Supplier<Optional<ClusterEnrolment>> enrolment, java.util.function.IntFunction<List<String>> clients) {
+        this(agent, netlink, adjacencies, enrolment, clients, Optional::empty);
+    }
+
+    NodeControl(Agent agent, Rtnetlink netlink, Supplier<List<Neighbour>> adjacencies,
+                Supplier<Optional<ClusterEnrolment>> enrolment, java.util.function.IntFunction<List<String>> clients,
+                Supplier<Optional<RoutingDaemon>> daemon) {
+        this.daemon = daemon;
         this.agent = agent;
         this.netlink = netlink;
         this.adjacencies = adjacencies;
@@ -64,6 +73,12 @@ final class NodeControl implements AgentControl.Node {
             out.add(new ControlAnswers.InstalledRoute(r.destination().toString(), hops));
         }
         return new ControlAnswers.Routes(out);
+    }
+
+    @Override
+    public ControlAnswers.RoutingDaemon routingDaemon() {
+        RoutingDaemon d = daemon.get().orElseThrow(() -> new UnsupportedOperationException("no routing daemon runs on this node"));
+        return new ControlAnswers.RoutingDaemon(d.name(), d.diagnostics());
     }
 
     @Override
@@ -121,6 +136,12 @@ final class NodeControl implements AgentControl.Node {
     static java.util.function.IntFunction<List<String>> bootClients(List<PortListener> listeners) {
         return port -> listeners.stream().filter(BootPorts.class::isInstance).findFirst()
                 .map(l -> ((BootPorts) l).clients(port)).orElse(List.of());
+    }
+
+    /** The routing daemon when one of {@code listeners} runs it. */
+    static Supplier<Optional<RoutingDaemon>> routingDaemon(List<PortListener> listeners) {
+        return () -> listeners.stream().filter(RoutingPorts.class::isInstance).findFirst()
+                .flatMap(l -> ((RoutingPorts) l).daemon());
     }
 
     /** The routing daemon's neighbours when one of {@code listeners} runs it; none otherwise. */

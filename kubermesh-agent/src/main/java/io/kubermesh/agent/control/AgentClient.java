@@ -38,6 +38,11 @@ public final class AgentClient implements AutoCloseable {
         return as(request("neighbours"), ControlAnswers.Neighbours.class);
     }
 
+    /** What the node's routing daemon says of its interfaces, neighbours, database and routes. */
+    public ControlAnswers.RoutingDaemon routingDaemon() {
+        return as(request("routing-daemon"), ControlAnswers.RoutingDaemon.class);
+    }
+
     /** ICMPv6 echoes (every 0.1 s until answered, for 1 s) from the node to each of {@code addresses} (IPv6, at most {@value AgentControl#MAX_PROBES}). */
     public ControlAnswers.Probes probe(List<String> addresses) {
         if (addresses.isEmpty()) {

@@ -14,12 +14,14 @@ import java.util.function.Supplier;
  * The agent's control protocol, transport aside: one request line in, one JSON line out.
  *
  * <pre>
- * request  = "status" | "routes" | "neighbours" | "probe" 1*(SP ipv6-address) | "enrolment"
+ * request  = "status" | "routes" | "neighbours" | "routing-daemon" | "probe" 1*(SP ipv6-address) | "enrolment"
  *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll" SP step] | "echo" SP token | "help"
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
  *   neighbours  {"ports":[{"index":0,"interface":"cluster0","linkLocal":"fe80::1","adjacencies":[{"routerId":"0.0.0.1","state":"Full/PtP","full":true}],"clients":["52:54:00:00:02:00"]}]}
+ *   routing-daemon {"daemon":"frr","text":"..."}: what the routing daemon says of its interfaces,
+ *               neighbours, link-state database and routes, as its own commands print it (for a person)
  *   probe A B   {"probes":[{"address":"A","reachable":true,"millis":0.21},{"address":"B","reachable":false,"millis":null}]}
  *   enrolment   {"policy":"approve","pending":[{"mac":"52:54:00:00:03:00","firstSeen":"...","node":"kubermesh1"}],"approved":[],"denied":[]}
  *   approve M   {"mac":"52:54:00:00:03:00","decision":"approved"} (deny: "denied"); only an etcd member's agent
@@ -30,7 +32,7 @@ import java.util.function.Supplier;
  *               an etcd member's agent can, and answers the same
  *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
  *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
- *   help        {"requests":["status","routes","neighbours","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN"]}
+ *   help        {"requests":["status","routes","neighbours","routing-daemon","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
 public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
-    static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "probe ADDR...", "enrolment",
+    static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "routing-daemon", "probe ADDR...", "enrolment",
             "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN");
     /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -58,6 +60,11 @@ public final class AgentControl {
 
         /** ICMPv6 echoes to each address, every 0.1 s until answered, for up to a second. */
         ControlAnswers.Probes probe(List<Ipv6Address> addresses);
+
+        /** What the routing daemon says of its state; throws when no daemon runs or it does not answer. */
+        default ControlAnswers.RoutingDaemon routingDaemon() {
+            throw new UnsupportedOperationException("this node runs no routing daemon");
+        }
 
         /** The cluster's enrolment decisions; throws when this node cannot read them. */
         default ControlAnswers.Enrolment enrolment() {
@@ -133,6 +140,7 @@ public final class AgentControl {
             case "status":
             case "routes":
             case "neighbours":
+            case "routing-daemon":
             case "help":
                 if (words.length != 1) {
                     return new ControlAnswers.Error("'" + words[0] + "' takes no arguments, got '" + request + "'");
@@ -141,6 +149,7 @@ public final class AgentControl {
                     case "status" -> node.status();
                     case "routes" -> node.routes();
                     case "neighbours" -> node.neighbours();
+                    case "routing-daemon" -> node.routingDaemon();
                     default -> java.util.Map.of("requests", REQUESTS);
                 };
             case "probe":

@@ -116,6 +116,10 @@ public final class ControlAnswers {
      * VM's virtio-serial port) sends one first and skips every line before its answer: answers to
      * questions an earlier connection gave up on.
      */
+    /** {@code routing-daemon}: the daemon's name and what its own commands print of its state. */
+    public record RoutingDaemon(String daemon, String text) {
+    }
+
     public record Echo(String echo) {
     }
 

@@ -46,9 +46,44 @@ class AgentControlTest {
         assertThat(control.answer("probe 2001:db8::1  2001:db8::9\r")).isEqualTo("{\"probes\":[{\"address\":\"2001:db8::1\","
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
-        assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\","
+        assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"routing-daemon\",\"probe ADDR...\","
                 + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\"]}");
         assertThat(control.answer("echo km-0123abcdef")).isEqualTo("{\"echo\":\"km-0123abcdef\"}");
+    }
+
+    @Test
+    void routingDaemonAnswersWithTheDaemonsOwnTextOrSaysWhyNot() {
+        assertThat(control.answer("routing-daemon")).isEqualTo(
+                "{\"error\":\"cannot answer 'routing-daemon': UnsupportedOperationException: this node runs no routing daemon\"}");
+        AgentControl withDaemon = new AgentControl(new AgentControl.Node() {
+            @Override
+            public io.kubermesh.agent.NodeStatus status() {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public ControlAnswers.RoutingDaemon routingDaemon() {
+                return new ControlAnswers.RoutingDaemon("frr", "Interface cluster0\n  Neighbor 0.0.0.1 \"Full\"\n");
+            }
+        });
+        assertThat(withDaemon.answer("routing-daemon")).isEqualTo(
+                "{\"daemon\":\"frr\",\"text\":\"Interface cluster0\\n  Neighbor 0.0.0.1 \\\"Full\\\"\\n\"}");
+        assertThat(withDaemon.answer("routing-daemon now")).contains("'routing-daemon' takes no arguments");
     }
 
     @Test
@@ -62,7 +97,7 @@ class AgentControlTest {
 
     @Test
     void badRequestsAreAnsweredWithAnErrorThatSaysWhatIsKnown() {
-        assertThat(control.answer("")).startsWith("{\"error\":\"unknown request ''; known: status, routes, neighbours, probe ADDR...");
+        assertThat(control.answer("")).startsWith("{\"error\":\"unknown request ''; known: status, routes, neighbours, routing-daemon, probe ADDR...");
         assertThat(control.answer("STATUS")).contains("\"error\":\"unknown request 'STATUS'");
         assertThat(control.answer("status now")).contains("'status' takes no arguments");
         assertThat(control.answer("probe")).contains("probe takes 1..256 IPv6 addresses, got 0");

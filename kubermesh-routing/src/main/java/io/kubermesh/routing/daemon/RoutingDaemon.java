@@ -44,6 +44,15 @@ public interface RoutingDaemon extends AutoCloseable {
     /** The daemon's OSPF neighbours, one per adjacency. */
     List<Neighbour> neighbours();
 
+    /**
+     * What the daemon itself says of its OSPF state (its interfaces, link-state database and
+     * computed routes) as text, for a person finding out why routes are not what they should be
+     * ({@code kubermesh routes --daemon}, the labs' failure reports).
+     *
+     * @throws io.kubermesh.api.KubermeshException when the daemon does not answer
+     */
+    String diagnostics();
+
     /** Whether the processes run, and how often the supervisor restarted them. */
     DaemonHealth health();
 

@@ -179,6 +179,10 @@ abstract class MeshRoutingContract {
         RoutingDaemon d = lab.daemon(m);
         List<String> ports = d.config().ports();
         awaitFull(d, Set.copyOf(ports));
+        // What the daemon says of itself names every port and every neighbour heard on it.
+        String diagnostics = d.diagnostics();
+        assertThat(diagnostics).contains(ports);
+        assertThat(diagnostics).contains(d.neighbours().stream().map(Neighbour::routerId).toList());
         String dropped = ports.get(ports.size() - 1);
         List<String> kept = ports.subList(0, ports.size() - 1);
 

@@ -172,6 +172,20 @@ public abstract class LabContract {
         return out.toString();
     }
 
+    /** What each powered machine's routing daemon says of itself, for the log when routes are wrong. */
+    private String routingDaemons() {
+        StringBuilder out = new StringBuilder();
+        for (MachineView m : lab.status()) {
+            out.append("\n===== ").append(m.name()).append(": routing daemon\n");
+            try (AgentClient agent = new AgentClient(lab.substrate().agent(m.name()))) {
+                out.append(agent.routingDaemon().text());
+            } catch (KubermeshException e) {
+                out.append("no answer (").append(e.getMessage()).append(")\n");
+            }
+        }
+        return out.toString();
+    }
+
     private void assertEveryPoweredMachineReachesEveryOther(String when) {
         Map<String, Map<String, Boolean>> m = lab.reachability(SETTLE_SECONDS);
         if (!ReachabilityProbe.complete(m)) {
@@ -200,7 +214,7 @@ public abstract class LabContract {
             routes = lab.routes(Optional.empty());
         }
         if (!routes.stream().allMatch(r -> r.match().onShortestPaths())) {
-            System.out.println("routes not on shortest paths after " + SETTLE_SECONDS + " s; " + adjacencies());
+            System.out.println("routes not on shortest paths after " + SETTLE_SECONDS + " s; " + adjacencies() + routingDaemons());
         }
         // Every machine has a route to the two others' hosts and pods.
         assertThat(routes.stream().filter(r -> !r.target().startsWith("anycast")).count()).isEqualTo(3 * 2 * 2);

@@ -117,6 +117,19 @@ public final class BirdDaemon implements RoutingDaemon {
     }
 
     @Override
+    public String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        try (BirdControl c = BirdControl.connect(socket)) {
+            for (String command : List.of("show ospf interface " + BirdConfig.OSPF, "show ospf neighbors " + BirdConfig.OSPF,
+                    "show ospf state " + BirdConfig.OSPF, "show ospf lsadb " + BirdConfig.OSPF, "show route")) {
+                out.append("$ ").append(command).append('\n');
+                c.command(command).lines().forEach(l -> out.append(l.text()).append('\n'));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
     public List<Neighbour> neighbours() {
         try (BirdControl c = BirdControl.connect(socket)) {
             return BirdReadback.neighbours(c.command("show ospf neighbors " + BirdConfig.OSPF));

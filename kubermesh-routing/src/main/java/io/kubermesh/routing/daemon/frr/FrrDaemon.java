@@ -71,6 +71,10 @@ public final class FrrDaemon implements RoutingDaemon {
     private static final List<String> AUDIT_COMMANDS = List.of("show ipv6 ospf6 neighbor json",
             "show ipv6 ospf6 database intra-prefix detail json", "show ipv6 route ospf6 json");
 
+    private static final List<String> DIAGNOSTIC_COMMANDS = List.of("show ipv6 ospf6 interface",
+            "show ipv6 ospf6 neighbor", "show ipv6 ospf6 database router detail", "show ipv6 ospf6 database",
+            "show ipv6 ospf6 route", "show ipv6 route ospf6");
+
     private volatile NodeConfig config;
     private final Path dir;
     private final Supervisor supervisor;
@@ -330,6 +334,12 @@ public final class FrrDaemon implements RoutingDaemon {
     @Override
     public List<Neighbour> neighbours() {
         return FrrReadback.neighbours(vtysh(List.of("show ipv6 ospf6 neighbor json")));
+    }
+
+    /** What ospf6d says of its interfaces, neighbours, database and routes (one {@code vtysh} run). */
+    @Override
+    public String diagnostics() {
+        return vtysh(DIAGNOSTIC_COMMANDS);
     }
 
     /** Runs the configuration commands in {@code file} ({@code vtysh -f}: they start in configure mode). */
