@@ -181,7 +181,8 @@ public final class FrrDaemon implements RoutingDaemon {
         NodeConfig c = config;
         List<String> parts = FrrReadback.split(vtysh(AUDIT_COMMANDS), AUDIT_COMMANDS.size());
         List<StaleRoutes.Stale> stale = StaleRoutes.find(c.routerIdText(), FrrReadback.neighbours(parts.get(0)),
-                FrrReadback.intraAreaPrefixes(parts.get(1)), FrrReadback.installedRoutes(parts.get(2)), FrrConfig.COST);
+                FrrReadback.intraAreaPrefixes(parts.get(1)), FrrReadback.installedRoutes(parts.get(2)),
+                FrrReadback.ospf6Prefixes(parts.get(2)), FrrConfig.COST);
         List<StaleRoutes.Stale> onPorts = stale.stream().filter(s -> c.ports().contains(s.port())).toList();
         schedule.due(onPorts, System.nanoTime()).forEach((port, why) -> repair(c, port, why));
         return stale;

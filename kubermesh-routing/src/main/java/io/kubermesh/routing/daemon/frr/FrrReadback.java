@@ -51,6 +51,24 @@ public final class FrrReadback {
         return installed(tree(json), true);
     }
 
+    /**
+     * Every prefix zebra holds an {@code ospf6} route for, installed or not ({@code show ipv6
+     * route ospf6 json}): a route that lost to a connected one is still there, a route ospf6d never
+     * computed is not.
+     */
+    public static java.util.Set<Ipv6Prefix> ospf6Prefixes(String json) {
+        java.util.Set<Ipv6Prefix> out = new java.util.TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = tree(json).fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            for (JsonNode r : e.getValue()) {
+                if ("ospf6".equals(r.path("protocol").asText())) {
+                    out.add(prefix(e.getKey()));
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<InstalledRoute> installed(JsonNode root, boolean needMetric) {
         List<InstalledRoute> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {

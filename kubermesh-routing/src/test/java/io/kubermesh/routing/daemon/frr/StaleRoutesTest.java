@@ -12,6 +12,7 @@ import io.kubermesh.routing.daemon.Neighbour;
 import io.kubermesh.routing.daemon.frr.FrrReadback.Advertised;
 import io.kubermesh.routing.daemon.frr.FrrReadback.InstalledRoute;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +27,7 @@ class StaleRoutesTest {
     private static List<StaleRoutes.Stale> audit(String resource) {
         List<String> parts = FrrReadback.split(Fixtures.resource(resource), 3);
         return StaleRoutes.find("1.1.1.1", FrrReadback.neighbours(parts.get(0)), FrrReadback.intraAreaPrefixes(parts.get(1)),
-                FrrReadback.installedRoutes(parts.get(2)), FrrConfig.COST);
+                FrrReadback.installedRoutes(parts.get(2)), FrrReadback.ospf6Prefixes(parts.get(2)), FrrConfig.COST);
     }
 
     @Test
@@ -74,25 +75,57 @@ class StaleRoutesTest {
         List<Advertised> byB = List.of(new Advertised("2.2.2.2", X, 10));
         // b is not full (yet): its prefix may go the long way.
         assertThat(StaleRoutes.find("1.1.1.1", List.of(new Neighbour("kmab", "2.2.2.2", "Loading", false)), byB,
-                List.of(route(30, "kmac")), 10)).isEmpty();
-        // No installed route (this node holds the prefix itself, or nothing was computed): nothing to compare.
-        assertThat(StaleRoutes.find("1.1.1.1", List.of(new Neighbour("kmab", "2.2.2.2", "Full", true)), byB, List.of(), 10))
-                .isEmpty();
+                List.of(route(30, "kmac")), Set.of(X), 10)).isEmpty();
+        assertThat(StaleRoutes.find("1.1.1.1", List.of(new Neighbour("kmab", "2.2.2.2", "Loading", false)), byB,
+                List.of(), Set.of(), 10)).isEmpty();
         // This node's own announcement is never stale here.
         assertThat(StaleRoutes.find("2.2.2.2", List.of(new Neighbour("kmab", "2.2.2.2", "Full", true)), byB,
-                List.of(route(30, "kmac")), 10)).isEmpty();
+                List.of(route(30, "kmac")), Set.of(X), 10)).isEmpty();
+    }
+
+    @Test
+    void aFullNeighboursPrefixWithNoOspf6RouteAtAllIsStaleOneThatLostToAConnectedRouteIsNot() {
+        List<Neighbour> full = List.of(new Neighbour("kmab", "2.2.2.2", "Full", true));
+        List<Advertised> byB = List.of(new Advertised("2.2.2.2", X, 10));
+        List<StaleRoutes.Stale> stale = StaleRoutes.find("1.1.1.1", full, byB, List.of(), Set.of(), 10);
+        assertThat(stale).hasSize(1);
+        assertThat(stale.get(0).port()).isEqualTo("kmab");
+        assertThat(stale.get(0).installed()).isNull();
+        assertThat(stale.get(0).describe()).isEqualTo("2001:db8::9/128 is announced by full neighbour 2.2.2.2 on kmab (cost 20)"
+                + " but not routed at all");
+        // ospf6d computed it, and another route (connected) was installed instead: not stale.
+        assertThat(StaleRoutes.find("1.1.1.1", full, byB, List.of(), Set.of(X), 10)).isEmpty();
+        // This node announces the prefix too (an anycast address both hold): its own route serves it.
+        List<Advertised> both = List.of(new Advertised("2.2.2.2", X, 10), new Advertised("1.1.1.1", X, 10));
+        assertThat(StaleRoutes.find("1.1.1.1", full, both, List.of(), Set.of(), 10)).isEmpty();
     }
 
     @Test
     void equalCostMustIncludeTheNeighboursPortCheaperIsFine() {
         List<Neighbour> full = List.of(new Neighbour("kmab", "2.2.2.2", "Full", true), new Neighbour("kmac", "3.3.3.3", "Full", true));
         List<Advertised> anycast = List.of(new Advertised("2.2.2.2", X, 10), new Advertised("3.3.3.3", X, 10));
-        assertThat(StaleRoutes.find("1.1.1.1", full, anycast, List.of(route(20, "kmab", "kmac")), 10)).isEmpty();
-        assertThat(StaleRoutes.find("1.1.1.1", full, anycast, List.of(route(20, "kmac")), 10))
+        assertThat(StaleRoutes.find("1.1.1.1", full, anycast, List.of(route(20, "kmab", "kmac")), Set.of(X), 10)).isEmpty();
+        assertThat(StaleRoutes.find("1.1.1.1", full, anycast, List.of(route(20, "kmac")), Set.of(X), 10))
                 .extracting(StaleRoutes.Stale::port).containsExactly("kmab");
         // Another holder announces the prefix cheaper: the route through it wins, and is right.
         List<Advertised> cheaper = List.of(new Advertised("2.2.2.2", X, 10), new Advertised("3.3.3.3", X, 1));
-        assertThat(StaleRoutes.find("1.1.1.1", full, cheaper, List.of(route(11, "kmac")), 10)).isEmpty();
+        assertThat(StaleRoutes.find("1.1.1.1", full, cheaper, List.of(route(11, "kmac")), Set.of(X), 10)).isEmpty();
+    }
+
+    @Test
+    void zebrasOspf6RoutesThatLostStillCountAsComputed() {
+        String routes = "{\"2001:db8::a4:a800:2:20/126\":[{\"protocol\":\"ospf6\",\"installed\":false,\"metric\":20,"
+                + "\"nexthops\":[{\"ip\":\"fe80::1\",\"interfaceName\":\"cluster0\"}]},"
+                + "{\"protocol\":\"connected\",\"selected\":true,\"installed\":true,\"nexthops\":[{\"fib\":true,"
+                + "\"directlyConnected\":true,\"interfaceName\":\"cluster0\"}]}],"
+                + "\"2001:db8::b/128\":[{\"protocol\":\"ospf6\",\"installed\":true,\"metric\":20,"
+                + "\"nexthops\":[{\"fib\":true,\"ip\":\"fe80::1\",\"interfaceName\":\"cluster0\"}]}]}";
+        assertThat(FrrReadback.ospf6Prefixes(routes)).containsExactlyInAnyOrder(Ipv6Prefix.parse("2001:db8::a4:a800:2:20/126"),
+                Ipv6Prefix.parse("2001:db8::b/128"));
+        assertThat(FrrReadback.installedRoutes(routes)).extracting(InstalledRoute::destination)
+                .containsExactly(Ipv6Prefix.parse("2001:db8::b/128"));
+        assertThatThrownBy(() -> FrrReadback.ospf6Prefixes("{\"not-a-prefix\":[{\"protocol\":\"ospf6\"}]}"))
+                .isInstanceOf(MalformedPacketException.class);
     }
 
     @Test
