@@ -116,7 +116,37 @@ public final class EtcdMembership {
      * @throws KubermeshException if it is still not promotable when {@code wait} runs out
      */
     public void promote(long id, Duration wait) {
-        retrying(wait, () -> await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id)));
+        promote(id, wait, () -> null);
+    }
+
+    /**
+     * As {@link #promote(long, Duration)}, giving up early when {@code hopeless} names a reason
+     * (non-null) between tries: a learner whose process has exited never gets in sync.
+     */
+    public void promote(long id, Duration wait, java.util.function.Supplier<String> hopeless) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id));
+                return;
+            } catch (QuorumException e) {
+                throw e;
+            } catch (KubermeshException e) {
+                String why = hopeless.get();
+                if (why != null) {
+                    throw new KubermeshException("promote member " + Long.toHexString(id) + ": " + why + " (" + e.getMessage() + ")", e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KubermeshException("interrupted while changing etcd membership", e);
+            }
+        }
     }
 
     /**

@@ -387,7 +387,10 @@ public final class EtcdNode implements AutoCloseable {
             List<Member> withMe = new java.util.ArrayList<>(members);
             withMe.add(added);
             startMember(baseSpec().joining(initialCluster(withMe)));
-            membership.promote(added.id(), PROMOTE);
+            // A learner that cannot reach its peers at start (routes still converging) exits at
+            // once; waiting out PROMOTE for it would let the leader's grace run out and remove it.
+            EtcdMember started = member;
+            membership.promote(added.id(), PROMOTE, () -> started.isAlive() ? null : "its process has exited");
             LOG.info("etcd: promoted {} ({}) to a voting member", settings.name(), added.hexId());
         }
     }

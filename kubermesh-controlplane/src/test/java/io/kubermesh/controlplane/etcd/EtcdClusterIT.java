@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.Client;
+import io.kubermesh.api.KubermeshException;
 import io.kubermesh.controlplane.etcd.EtcdMembership.Member;
 import io.kubermesh.controlplane.etcd.EtcdMembership.MemberHealth;
 import io.kubermesh.spi.AllocationStore.Snapshot;
@@ -148,6 +149,13 @@ class EtcdClusterIT {
         EtcdMember replacement = new EtcdMember(new EtcdMember.Spec("m3", dir.resolve("m3"), LocalEtcd.url(), peer,
                 cluster3, true, template.clusterToken(), template.heartbeat(), template.electionTimeout()));
         members.add(replacement);
+        // Not started yet, it is not in sync: a caller that knows its process is gone stops
+        // waiting at once instead of after the whole wait.
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> membership.promote(learner.id(), Duration.ofSeconds(30), () -> "its process has exited"))
+                .isInstanceOf(KubermeshException.class).hasMessageContaining("its process has exited");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("gave up before the wait ran out").isLessThan(Duration.ofSeconds(30));
+        assertThat(membership.list()).filteredOn(m -> m.id() == learner.id()).singleElement().matches(Member::learner);
         replacement.startAndAwaitHealthy(LocalEtcd.START);
         membership.promote(learner.id(), Duration.ofSeconds(30));
 
