@@ -124,29 +124,7 @@ public final class EtcdMembership {
      * (non-null) between tries: a learner whose process has exited never gets in sync.
      */
     public void promote(long id, Duration wait, java.util.function.Supplier<String> hopeless) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id));
-                return;
-            } catch (QuorumException e) {
-                throw e;
-            } catch (KubermeshException e) {
-                String why = hopeless.get();
-                if (why != null) {
-                    throw new KubermeshException("promote member " + Long.toHexString(id) + ": " + why + " (" + e.getMessage() + ")", e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KubermeshException("interrupted while changing etcd membership", e);
-            }
-        }
+        retrying(wait, hopeless, () -> await(client.getClusterClient().promoteMember(id), "promote member " + Long.toHexString(id)));
     }
 
     /**
@@ -169,6 +147,11 @@ public final class EtcdMembership {
     }
 
     private static <T> T retrying(Duration wait, java.util.function.Supplier<T> call) {
+        return retrying(wait, () -> null, call);
+    }
+
+    /** Tries {@code call} until it succeeds, {@code wait} runs out, or {@code hopeless} names a reason to stop. */
+    private static <T> T retrying(Duration wait, java.util.function.Supplier<String> hopeless, java.util.function.Supplier<T> call) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
@@ -176,6 +159,10 @@ public final class EtcdMembership {
             } catch (QuorumException e) {
                 throw e;
             } catch (KubermeshException e) {
+                String why = hopeless.get();
+                if (why != null) {
+                    throw new KubermeshException(e.getMessage() + "; not tried again: " + why, e);
+                }
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
