@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>While it runs, an audit reads ospf6d's neighbours and database and zebra's routes every
  * {@link #AUDIT_EVERY} (one {@code vtysh} run) and repairs what FRR 8.4's ospf6d sometimes leaves
  * stale ({@link StaleRoutes}): a route to a full neighbour's prefix that is not through that
- * neighbour's cable. When {@link #AUDITS_BEFORE_REPAIR} audits in a row see it, the port's
+ * neighbour's cable, or no route to it at all; and adjacencies it leaves stuck in the database
+ * exchange ({@link StuckAdjacencies}, {@value StuckAdjacencies#AUDITS} audits in a row). When
+ * {@link #AUDITS_BEFORE_REPAIR} audits in a row see a stale route, the port's
  * configuration is applied again and its adjacency reset ({@code clear ipv6 ospf6 interface}):
  * ospf6d drops and recomputes every route through the neighbour, and the adjacency is full
  * again within a hello interval or two. A port is reset at most once per
@@ -180,18 +182,22 @@ public final class FrrDaemon implements RoutingDaemon {
         }
         NodeConfig c = config;
         List<String> parts = FrrReadback.split(vtysh(AUDIT_COMMANDS), AUDIT_COMMANDS.size());
-        List<StaleRoutes.Stale> stale = StaleRoutes.find(c.routerIdText(), FrrReadback.neighbours(parts.get(0)),
+        List<Neighbour> neighbours = FrrReadback.neighbours(parts.get(0));
+        List<StaleRoutes.Stale> stale = StaleRoutes.find(c.routerIdText(), neighbours,
                 FrrReadback.intraAreaPrefixes(parts.get(1)), FrrReadback.installedRoutes(parts.get(2)),
                 FrrReadback.ospf6Prefixes(parts.get(2)), FrrConfig.COST);
-        List<StaleRoutes.Stale> onPorts = stale.stream().filter(s -> c.ports().contains(s.port())).toList();
+        List<AuditFinding> onPorts = new ArrayList<>();
+        stale.stream().filter(s -> c.ports().contains(s.port())).forEach(onPorts::add);
+        StuckAdjacencies.find(neighbours).stream().filter(s -> c.ports().contains(s.port())).forEach(onPorts::add);
         schedule.due(onPorts, System.nanoTime()).forEach((port, why) -> repair(c, port, why));
         return stale;
     }
 
-    private synchronized void repair(NodeConfig c, String port, StaleRoutes.Stale why) {
-        LOG.warn("frr@{}: stale route for {} audits ({} s): {}; ospf6d did not recompute it (FRR 8.4), so the"
-                + " configuration of {} is applied again and its adjacency reset", c.nodeName(), AUDITS_BEFORE_REPAIR,
-                AUDITS_BEFORE_REPAIR * AUDIT_EVERY.toSeconds(), why.describe(), port);
+    private synchronized void repair(NodeConfig c, String port, AuditFinding why) {
+        int audits = Math.max(AUDITS_BEFORE_REPAIR, why.audits());
+        LOG.warn("frr@{}: seen by {} audits in a row ({} s): {}; ospf6d did not recover from it (FRR 8.4), so the"
+                + " configuration of {} is applied again and its adjacency reset", c.nodeName(), audits,
+                audits * AUDIT_EVERY.toSeconds(), why.describe(), port);
         List<String> commands = new ArrayList<>();
         commands.add("configure terminal");
         commands.addAll(FrrConfig.addPortCommands(c, port));

@@ -45,8 +45,20 @@ public final class StaleRoutes {
      * @param expectedMetric the cost through that port
      * @param installed the route zebra installed instead; null when there is none
      */
-    public record Stale(Ipv6Prefix prefix, String neighbour, String port, int expectedMetric, InstalledRoute installed) {
+    public record Stale(Ipv6Prefix prefix, String neighbour, String port, int expectedMetric, InstalledRoute installed)
+            implements AuditFinding {
+        @Override
+        public String key() {
+            return prefix + "@" + port;
+        }
+
+        @Override
+        public int audits() {
+            return 1;
+        }
+
         /** One line for the log. */
+        @Override
         public String describe() {
             String announced = prefix + " is announced by full neighbour " + neighbour + " on " + port + " (cost " + expectedMetric + ")";
             if (installed == null) {
