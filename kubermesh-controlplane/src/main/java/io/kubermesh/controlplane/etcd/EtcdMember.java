@@ -269,6 +269,11 @@ public final class EtcdMember implements AutoCloseable {
                 + timeout + ":\n" + logTail());
     }
 
+    /** True when the process died without being stopped ({@link #ensureRunning()} would start it again). */
+    public synchronized boolean exited() {
+        return !stopped && process != null && !process.isAlive();
+    }
+
     /**
      * Supervision: if the process died without being stopped, starts it again on the same data
      * directory as an existing member. Returns true if it restarted it.

@@ -410,7 +410,7 @@ public final class EtcdNode implements AutoCloseable {
 
     /** A member runs here: keep it running, promote it, heal the cluster if it leads. */
     private void supervise() {
-        if (!member.isAlive()) {
+        if (member.exited()) {
             // etcd exits for good when it learns it was removed: restarting it on its data would
             // only repeat that, so the membership is asked first (when it can be).
             String ended = lastLines(member.logTail(), 3);

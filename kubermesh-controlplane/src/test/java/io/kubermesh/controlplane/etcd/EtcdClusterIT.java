@@ -183,9 +183,15 @@ class EtcdClusterIT {
         while (m.isAlive() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        assertThat(m.exited()).as("died without being stopped").isTrue();
         assertThat(m.ensureRunning()).isTrue();
         m.awaitHealthy(LocalEtcd.START);
         assertThat(m.pid()).isNotEqualTo(before);
+        assertThat(m.exited()).isFalse();
+        assertThat(m.ensureRunning()).isFalse();
+        // Stopped on purpose: not an exit to restart from.
+        m.stop();
+        assertThat(m.exited()).isFalse();
         assertThat(m.ensureRunning()).isFalse();
     }
 }
