@@ -194,7 +194,7 @@ public final class RoutingPorts implements PortListener, StatusContributor {
         if (d != null) {
             DaemonHealth h = d.health();
             String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "")
-                    + (d.repairs() > 0 ? ", " + d.repairs() + " stale route repair(s)" : "");
+                    + (d.repairs() > 0 ? ", " + d.repairs() + " repair(s) by its audit (stale routes, stuck adjacencies)" : "");
             switch (h.status()) {
                 case RUNNING -> {
                     health.running(what);
