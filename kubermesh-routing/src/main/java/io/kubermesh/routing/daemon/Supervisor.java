@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * Runs a group of processes (FRR's zebra, bfdd and ospf6d; BIRD's one process): starts them in
  * order, each once the previous one is ready, restarts a process that exits with exponential
  * backoff, and stops them by process id (SIGTERM, then SIGKILL after a grace period). Only the
- * process that died is restarted: FRR's daemons reconnect to a restarted zebra by themselves,
- * while restarting ospf6d along with it would flush and re-originate its LSAs, which FRR 8.4's
- * neighbours were seen not to take back for over a minute. The processes run in the foreground
- * as children of this JVM, so an exit is seen at once, without polling pid files.
+ * process that died is restarted, unless it is a {@linkplain Program#hub() hub}: the programs
+ * started after a hub are restarted with it, in order, as FRR's own watchfrr does when zebra dies.
+ * FRR 8.4's ospf6d reconnects to a new zebra by itself but does not hand it the routes it already
+ * holds, so a route that does not change after zebra's restart was seen missing from zebra (and the
+ * kernel) for good while ospf6d listed it. The processes run in the foreground as children of this
+ * JVM, so an exit is seen at once, without polling pid files.
  *
  * <p>A program with a pid file that is already running when the supervisor starts (its agent was
  * killed and restarted, the daemons lived on) is adopted, not started twice: the process whose
@@ -47,11 +49,24 @@ public final class Supervisor implements AutoCloseable {
      * @param debianPackage the package that provides the program, named when it is missing
      * @param pidFile the pid file the program writes (and names on its command line), by which a
      *     running instance is adopted; null for a program that is never adopted
+     * @param hub true when the programs started after it cannot carry on with a new instance of it
+     *     (FRR's zebra): when it exits they are stopped and started again after it
      */
     public record Program(String name, CommandLine command, BooleanSupplier ready, Path log, List<Path> staleFiles,
-                          String debianPackage, Path pidFile) {
+                          String debianPackage, Path pidFile, boolean hub) {
         public Program {
             staleFiles = List.copyOf(staleFiles);
+        }
+
+        /** A program that may be adopted, not a hub. */
+        public Program(String name, CommandLine command, BooleanSupplier ready, Path log, List<Path> staleFiles,
+                       String debianPackage, Path pidFile) {
+            this(name, command, ready, log, staleFiles, debianPackage, pidFile, false);
+        }
+
+        /** This program as a hub: the programs started after it restart when it does. */
+        public Program asHub() {
+            return new Program(name, command, ready, log, staleFiles, debianPackage, pidFile, true);
         }
 
         /** A program that is never adopted. */
@@ -191,7 +206,12 @@ public final class Supervisor implements AutoCloseable {
         Program p = programs.get(index);
         detail = p.name() + " (pid " + process.handle().pid() + (process.adopted() ? ", adopted) " : ") ")
                 + process.exit();
-        LOG.warn("{}: {}; restarting it", unit, detail);
+        if (p.hub() && index + 1 < programs.size()) {
+            LOG.warn("{}: {}; restarting it and, after it, {}", unit, detail,
+                    programs.subList(index + 1, programs.size()).stream().map(Program::name).toList());
+        } else {
+            LOG.warn("{}: {}; restarting it", unit, detail);
+        }
         status = DaemonHealth.Status.RESTARTING;
         if (System.nanoTime() - startedAtNanos > STABLE.toNanos()) {
             consecutiveFailures = 0;
@@ -210,12 +230,29 @@ public final class Supervisor implements AutoCloseable {
         if (gen != generation || status == DaemonHealth.Status.STOPPED) {
             return;
         }
+        if (running.get(index).handle().isAlive()) {
+            return; // started again already, with the hub it depends on
+        }
         try {
+            boolean hub = programs.get(index).hub();
+            if (hub) {
+                // Replaced before they are stopped, so their exits are not taken for crashes.
+                List<Running> dependents = new ArrayList<>(running.subList(index + 1, running.size()));
+                for (int i = running.size() - 1; i > index; i--) {
+                    terminate(dependents.get(i - index - 1).handle());
+                }
+            }
             running.set(index, launch(index));
+            if (hub) {
+                for (int i = index + 1; i < programs.size(); i++) {
+                    running.set(i, launch(i));
+                }
+            }
             restarts++;
             startedAtNanos = System.nanoTime();
             status = DaemonHealth.Status.RUNNING;
-            LOG.info("{}: {} restarted ({} restarts)", unit, programs.get(index).name(), restarts);
+            LOG.info("{}: {} restarted{} ({} restarts)", unit, programs.get(index).name(),
+                    hub && index + 1 < programs.size() ? " with the programs after it" : "", restarts);
         } catch (RuntimeException e) {
             detail = e.getMessage();
             status = DaemonHealth.Status.FAILED;

@@ -397,6 +397,19 @@ final class MeshLab implements AutoCloseable {
         return String.join("\n", out);
     }
 
+    /** What each of {@code machines}' daemons prints of itself, for a failure message. */
+    String diagnostics(List<String> machines) {
+        List<String> out = new ArrayList<>();
+        for (String m : machines) {
+            try {
+                out.add("== " + m + " ==\n" + daemons.get(m).diagnostics());
+            } catch (RuntimeException e) {
+                out.add("== " + m + " == cannot read its daemon: " + e.getMessage());
+            }
+        }
+        return String.join("\n", out);
+    }
+
     private Map<String, Integer> repairs() {
         Map<String, Integer> out = new TreeMap<>();
         alive().forEach(m -> out.put(m, daemons.get(m).repairs()));
@@ -407,6 +420,7 @@ final class MeshLab implements AutoCloseable {
         long t0 = System.nanoTime();
         while (true) {
             List<String> mismatches = new ArrayList<>();
+            List<String> off = new ArrayList<>();
             for (String m : alive()) {
                 Map<Ipv6Prefix, Set<String>> want = new TreeMap<>();
                 for (Route r : predicted.routes(m)) {
@@ -415,6 +429,7 @@ final class MeshLab implements AutoCloseable {
                 Map<Ipv6Prefix, Set<String>> got = installed(m);
                 if (!matches(predicted, m, want, got, exactWithin)) {
                     mismatches.add(m + ": predicted " + want + " installed " + got);
+                    off.add(m);
                 }
             }
             if (mismatches.isEmpty()) {
@@ -423,7 +438,8 @@ final class MeshLab implements AutoCloseable {
             if (System.nanoTime() - t0 > timeout.toNanos()) {
                 throw new AssertionError(provider.name() + ": installed routes differ from the model's prediction after "
                         + timeout.toSeconds() + " s:\n" + String.join("\n", mismatches) + "\nadjacencies then:\n" + adjacencies()
-                        + "\nrepairs by the daemons' own audits: " + repairs());
+                        + "\nrepairs by the daemons' own audits: " + repairs() + "\nwhat the daemons off the prediction say:\n"
+                        + diagnostics(off));
             }
             sleep(500);
         }

@@ -49,6 +49,44 @@ class SupervisorTest {
     }
 
     @Test
+    void whenAHubExitsTheProgramsAfterItRestartWithItAndThoseBeforeItDoNot() {
+        try (Supervisor s = new Supervisor("t", List.of(program("before", () -> true, "sleep", "1000"),
+                program("hub", () -> true, "sleep", "1000").asHub(), program("after1", () -> true, "sleep", "1000"),
+                program("after2", () -> true, "sleep", "1000")), Duration.ofMillis(10), Duration.ofMillis(100))) {
+            s.start();
+            List<Long> before = s.pids();
+            assertThat(before).hasSize(4);
+
+            ProcessHandle.of(before.get(1)).orElseThrow().destroyForcibly();
+            await(() -> s.health().restarts() == 1 && s.health().healthy() && s.pids().size() == 4);
+            List<Long> after = s.pids();
+            assertThat(after.get(0)).isEqualTo(before.get(0));
+            assertThat(after.subList(1, 4)).doesNotContainAnyElementsOf(before);
+            for (long old : before.subList(2, 4)) {
+                assertThat(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)).as("old %s stopped", old).isFalse();
+            }
+            // Their stop was the supervisor's own doing, not a crash: nothing more is restarted.
+            sleepMillis(300);
+            assertThat(s.health().restarts()).isEqualTo(1);
+            assertThat(s.pids()).isEqualTo(after);
+
+            // A program after the hub that dies alone is restarted alone.
+            ProcessHandle.of(after.get(3)).orElseThrow().destroyForcibly();
+            await(() -> s.health().restarts() == 2 && s.health().healthy() && s.pids().size() == 4);
+            assertThat(s.pids().subList(0, 3)).isEqualTo(after.subList(0, 3));
+        }
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aProgramThatExitsBeforeItIsReadyFailsTheStart() {
         try (Supervisor s = new Supervisor("t", List.of(program("quitter", () -> false, "false")))) {
             assertThatThrownBy(s::start).isInstanceOf(RoutingDaemonException.class).hasMessageContaining("quitter")

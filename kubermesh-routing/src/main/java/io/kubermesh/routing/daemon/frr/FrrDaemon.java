@@ -119,8 +119,10 @@ public final class FrrDaemon implements RoutingDaemon {
             case "bfdd" -> HostRequirements.BFDD;
             default -> HostRequirements.OSPF6D;
         };
-        return new Supervisor.Program(daemon, config.inNamespace(binary.args(cmd)), () -> Files.exists(vty),
+        Supervisor.Program p = new Supervisor.Program(daemon, config.inNamespace(binary.args(cmd)), () -> Files.exists(vty),
                 dir.resolve(daemon + ".out"), stale, PACKAGE, dir.resolve(daemon + ".pid"));
+        // bfdd and ospf6d reconnect to a new zebra but do not give it back what they hold.
+        return daemon.equals("zebra") ? p.asHub() : p;
     }
 
     @Override
