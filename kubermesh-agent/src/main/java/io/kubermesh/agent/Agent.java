@@ -87,7 +87,8 @@ public final class Agent implements AutoCloseable {
         identity = new IdentityStore(settings.stateDirectory(), clock).loadOrChoose(this::interfaces, Optional.empty());
         LOG.info("node {} identity {} (from {}), host {}", settings.name(), identity.mac(), identity.interfaceName(),
                 plan.host(identity.mac()));
-        network = new NodeNetwork(netlink, plan, identity.mac(), settings.stubName());
+        network = new NodeNetwork(netlink, plan, identity.mac(), settings.stubName(),
+                SeenPorts.inStateDirectory(settings.stateDirectory()));
         network.ensureStub();
         listeners.forEach(l -> l.started(network.node()));
         // Subscribe before reading the links, so a port that appears in between is not missed.

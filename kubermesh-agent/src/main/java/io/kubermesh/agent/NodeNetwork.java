@@ -6,9 +6,11 @@ import io.kubermesh.api.NodeBlock;
 import io.kubermesh.api.PortPrefix;
 import io.kubermesh.routing.netlink.AddressFlag;
 import io.kubermesh.routing.netlink.AddressLifetime;
+import io.kubermesh.routing.netlink.Link;
 import io.kubermesh.routing.netlink.NetlinkException;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -31,11 +33,15 @@ public final class NodeNetwork {
     private final Set<Integer> ports = new TreeSet<>();
     private String stubKind;
 
-    public NodeNetwork(Rtnetlink netlink, AddressPlan plan, MacAddress identity, String stubName) {
+    private final SeenPorts seen;
+
+    public NodeNetwork(Rtnetlink netlink, AddressPlan plan, MacAddress identity, String stubName, SeenPorts seen) {
         this.netlink = netlink;
         this.node = plan.node(identity);
         this.stubName = stubName;
+        this.seen = seen;
     }
+
 
     public NodeBlock node() {
         return node;
@@ -84,12 +90,23 @@ public final class NodeNetwork {
     /**
      * Gives port {@code index} its this-end address, and turns it up the first time: a port taken
      * down administratively afterwards (a cut at this end, an operator's {@code ip link set down})
-     * stays down until it is turned up again, and gets its address back then.
+     * stays down until it is turned up again, and gets its address back then. "The first time"
+     * spans agent restarts within one boot ({@link SeenPorts}): a restarted agent leaves a port
+     * down that an earlier agent turned up.
      */
     public synchronized void ensurePort(int index) {
         PortPrefix p = node.port(index);
         if (!ports.contains(index)) {
-            netlink.setUp(p.interfaceName(), true);
+            Optional<Link> link = netlink.link(p.interfaceName());
+            if (link.isPresent() && seen.seen(p.interfaceName(), link.get().index())) {
+                if (!link.get().up()) {
+                    LOG.info("port {} ({}) left down: an earlier agent of this boot turned it up, so it was taken down"
+                            + " since (a cut, an operator)", index, p.interfaceName());
+                }
+            } else {
+                netlink.setUp(p.interfaceName(), true);
+                link.ifPresent(l -> seen.add(l.name(), l.index()));
+            }
         }
         netlink.setForwarding(p.interfaceName(), true);
         netlink.addAddress(p.interfaceName(), p.thisEnd(), 126, AddressLifetime.PORT, EnumSet.of(AddressFlag.NODAD));

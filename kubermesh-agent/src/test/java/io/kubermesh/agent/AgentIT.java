@@ -162,6 +162,45 @@ class AgentIT {
     }
 
     @Test
+    void aRestartedAgentLeavesDownAPortTakenDownSinceAndTurnsUpOneNeverSeen() throws Exception {
+        NodeBlock node = plan.node(A0);
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a")) {
+            nl.createVeth("cluster1", A1, "cluster0", MacAddress.parse("52:54:00:cc:00:00"), Optional.of("kmag-c"));
+            try (Agent agent = agent(nl)) {
+                agent.start();
+                await("ports 0 and 1 up", () -> nl.link("cluster0").orElseThrow().up() && nl.link("cluster1").orElseThrow().up());
+            }
+            // The agent is gone (its supervisor restarts it); meanwhile an operator takes port 1 down
+            // and a new cable is plugged into port 2.
+            nl.setUp("cluster1", false);
+            nl.createVeth("cluster2", MacAddress.parse("52:54:00:aa:00:02"), "cluster1", MacAddress.parse("52:54:00:cc:00:01"),
+                    Optional.of("kmag-c"));
+            assertThat(nl.link("cluster2").orElseThrow().up()).isFalse();
+            try (Agent again = agent(nl)) {
+                again.start();
+                await("port 2, never seen, turned up and configured", () -> nl.link("cluster2").orElseThrow().up()
+                        && nl.addresses("cluster2").stream().anyMatch(a -> a.address().equals(node.port(2).thisEnd())));
+                await("port 0 configured again", () -> nl.addresses("cluster0").stream()
+                        .anyMatch(a -> a.address().equals(node.port(0).thisEnd())));
+                Thread.sleep(1000);
+                assertThat(nl.link("cluster1").orElseThrow().up()).as("port 1, taken down since the last agent").isFalse();
+                // Turned up again by the operator, it has its address back.
+                nl.setUp("cluster1", true);
+                await("port 1's address back", () -> nl.addresses("cluster1").stream()
+                        .anyMatch(a -> a.address().equals(node.port(1).thisEnd())));
+            }
+            // A link made anew under the same name (a cable pulled and plugged) is a new port: turned up.
+            nl.deleteLink("cluster1");
+            nl.createVeth("cluster1", A1, "cluster3", MacAddress.parse("52:54:00:cc:00:03"), Optional.of("kmag-c"));
+            try (Agent third = agent(nl)) {
+                third.start();
+                await("the new cluster1 turned up", () -> nl.link("cluster1").orElseThrow().up());
+            }
+        }
+        assertThat(Files.readString(state.resolve(SeenPorts.FILE))).startsWith("boot ").contains("cluster2 ");
+    }
+
+    @Test
     void aRestartedAgentKeepsItsIdentityWhenANicWithALowerMacAppears() throws Exception {
         try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Agent agent = agent(nl)) {
             agent.start();
