@@ -355,6 +355,31 @@ public final class LibvirtSubstrate implements Substrate {
         m.deployed = true;
         save();
         LOG.info("machine {} deployed from {} (the cluster file's sha256 {})", machine, image, wanted);
+        if (!accelerator.kvm()) {
+            tcgTimers(io.kubermesh.addressing.config.ClusterConfig.parse(deployment.clusterYaml(), "the lab's cluster file")
+                    .routing()).ifPresent(LOG::warn);
+        }
+    }
+
+    /** The least failure detection time, BFD's and OSPF's, that VMs emulated by TCG on a small host were seen to hold. */
+    static final Duration TCG_LEAST_DETECTION = Duration.ofSeconds(3);
+
+    /**
+     * Why {@code routing}'s failure detection is too tight for VMs under TCG, if it is: with the
+     * seed's BFD (100 ms x 3) three TCG VMs on two cores flapped their adjacencies every 2-11 s
+     * (LibvirtLabIT in a full test run), so routes were caught between flaps; BFD 500 ms x 6 and
+     * OSPF dead 8 s held.
+     */
+    static Optional<String> tcgTimers(io.kubermesh.api.RoutingSpec routing) {
+        Duration bfd = routing.bfdInterval().multipliedBy(routing.bfdMultiplier());
+        if (bfd.compareTo(TCG_LEAST_DETECTION) >= 0 && routing.dead().compareTo(TCG_LEAST_DETECTION) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the VMs run under TCG (emulated, about 10x slower than KVM) and the cluster file's failure"
+                + " detection is tight for them: BFD " + routing.bfdInterval().toMillis() + " ms x " + routing.bfdMultiplier()
+                + " (" + bfd.toMillis() + " ms), OSPF dead " + routing.dead().toMillis() + " ms; emulated VMs on a small host"
+                + " miss packets for longer and adjacencies flap. For a TCG lab give the cluster file"
+                + " `routing: { ..., dead: 8s, bfd: { interval: 500ms, multiplier: 6 } }`");
     }
 
     /**
