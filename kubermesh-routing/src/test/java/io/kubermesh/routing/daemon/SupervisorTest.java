@@ -66,7 +66,7 @@ class SupervisorTest {
                 assertThat(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)).as("old %s stopped", old).isFalse();
             }
             // Their stop was the supervisor's own doing, not a crash: nothing more is restarted.
-            sleepMillis(300);
+            MeshLab.sleep(300);
             assertThat(s.health().restarts()).isEqualTo(1);
             assertThat(s.pids()).isEqualTo(after);
 
@@ -74,15 +74,6 @@ class SupervisorTest {
             ProcessHandle.of(after.get(3)).orElseThrow().destroyForcibly();
             await(() -> s.health().restarts() == 2 && s.health().healthy() && s.pids().size() == 4);
             assertThat(s.pids().subList(0, 3)).isEqualTo(after.subList(0, 3));
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
