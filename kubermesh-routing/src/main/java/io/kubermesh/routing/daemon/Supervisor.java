@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,8 @@ public final class Supervisor implements AutoCloseable {
     private final Duration maxBackoff;
     private final ScheduledExecutorService restarter;
     private final List<Running> running = new ArrayList<>();
+    /** Processes this supervisor stopped to start them again after their hub (compared by identity). */
+    private final Set<Running> stopping = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private DaemonHealth.Status status = DaemonHealth.Status.STOPPED;
     private String detail = "";
     private int restarts;
@@ -198,9 +201,8 @@ public final class Supervisor implements AutoCloseable {
     private synchronized void exited(long gen, int index, Running process) {
         // Exits of processes this supervisor stopped itself, of an older generation, and while
         // starting (awaitReady reports those) are not crashes.
-        if (gen != generation || status == DaemonHealth.Status.STOPPED || status == DaemonHealth.Status.STARTING
-                || index >= running.size()
-                || running.get(index) != process) {
+        if (stopping.remove(process) || gen != generation || status == DaemonHealth.Status.STOPPED
+                || status == DaemonHealth.Status.STARTING || index >= running.size() || running.get(index) != process) {
             return;
         }
         Program p = programs.get(index);
@@ -233,14 +235,10 @@ public final class Supervisor implements AutoCloseable {
         if (running.get(index).handle().isAlive()) {
             return; // started again already, with the hub it depends on
         }
+        boolean hub = programs.get(index).hub();
         try {
-            boolean hub = programs.get(index).hub();
             if (hub) {
-                // Replaced before they are stopped, so their exits are not taken for crashes.
-                List<Running> dependents = new ArrayList<>(running.subList(index + 1, running.size()));
-                for (int i = running.size() - 1; i > index; i--) {
-                    terminate(dependents.get(i - index - 1).handle());
-                }
+                stopFrom(index + 1);
             }
             running.set(index, launch(index));
             if (hub) {
@@ -256,7 +254,22 @@ public final class Supervisor implements AutoCloseable {
         } catch (RuntimeException e) {
             detail = e.getMessage();
             status = DaemonHealth.Status.FAILED;
+            if (hub) {
+                // The hub again and everything after it, whatever of them this attempt started.
+                stopFrom(index);
+            }
             scheduleRestart(index);
+        }
+    }
+
+    /** Stops the programs from {@code from} on, last first; their exits are this supervisor's doing, not crashes. */
+    private void stopFrom(int from) {
+        for (int i = running.size() - 1; i >= from; i--) {
+            Running r = running.get(i);
+            if (r.handle().isAlive()) {
+                stopping.add(r);
+                terminate(r.handle());
+            }
         }
     }
 

@@ -78,6 +78,35 @@ class SupervisorTest {
     }
 
     @Test
+    void aHubRestartThatFailsHalfWayIsTriedAgainWholeUntilItHolds() throws Exception {
+        Path fail = dir.resolve("fail");
+        Supervisor.Program flaky = new Supervisor.Program("after", CommandLine.configured(List.of("sh", "-c",
+                "[ -e \"$0\" ] && exit 3; exec sleep 1000", fail.toString())), () -> !Files.exists(fail),
+                dir.resolve("after.out"), List.of(), "dash");
+        try (Supervisor s = new Supervisor("t", List.of(program("hub", () -> true, "sleep", "1000").asHub(), flaky,
+                program("last", () -> true, "sleep", "1000")), Duration.ofMillis(50), Duration.ofMillis(200))) {
+            s.start();
+            List<Long> before = s.pids();
+            Files.createFile(fail);
+            ProcessHandle.of(before.get(0)).orElseThrow().destroyForcibly();
+            await(() -> s.health().status() == DaemonHealth.Status.FAILED);
+            assertThat(s.health().detail()).contains("after").contains("exited");
+            for (long old : before) {
+                assertThat(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            }
+            Files.delete(fail);
+            await(() -> s.health().healthy() && s.pids().size() == 3);
+            List<Long> after = s.pids();
+            assertThat(after).doesNotContainAnyElementsOf(before);
+            assertThat(s.health().restarts()).isEqualTo(1);
+            MeshLab.sleep(300);
+            // Nothing started by a failed attempt is left running or taken for a crash later.
+            assertThat(s.pids()).isEqualTo(after);
+            assertThat(s.health().restarts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aProgramThatExitsBeforeItIsReadyFailsTheStart() {
         try (Supervisor s = new Supervisor("t", List.of(program("quitter", () -> false, "false")))) {
             assertThatThrownBy(s::start).isInstanceOf(RoutingDaemonException.class).hasMessageContaining("quitter")
