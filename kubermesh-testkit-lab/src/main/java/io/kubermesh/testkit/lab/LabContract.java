@@ -108,6 +108,14 @@ public abstract class LabContract {
     /** Whether anything of the lab (machines, links, processes, files) is still there after {@link Lab#down()}. */
     protected abstract boolean leftovers(Lab downed);
 
+    /**
+     * How long the mesh may take to settle after a step: {@value #SETTLE_SECONDS} s by default.
+     * A substrate whose machines are much slower (VMs under TCG) may give more.
+     */
+    protected int settleSeconds() {
+        return SETTLE_SECONDS;
+    }
+
     /** Where progress goes (standard output by default). */
     protected Consumer<String> progress() {
         return line -> System.out.println("  " + line);
@@ -187,7 +195,7 @@ public abstract class LabContract {
     }
 
     private void assertEveryPoweredMachineReachesEveryOther(String when) {
-        Map<String, Map<String, Boolean>> m = lab.reachability(SETTLE_SECONDS);
+        Map<String, Map<String, Boolean>> m = lab.reachability(settleSeconds());
         if (!ReachabilityProbe.complete(m)) {
             System.out.println("reachability incomplete " + when + "; " + adjacencies());
         }
@@ -207,14 +215,14 @@ public abstract class LabContract {
                     .toString());
         });
         assertEveryPoweredMachineReachesEveryOther("after up");
-        long deadline = System.nanoTime() + SETTLE_SECONDS * 1_000_000_000L;
+        long deadline = System.nanoTime() + settleSeconds() * 1_000_000_000L;
         List<RouteComparison> routes = lab.routes(Optional.empty());
         while (!routes.stream().allMatch(r -> r.match().onShortestPaths()) && System.nanoTime() < deadline) {
             sleep(500);
             routes = lab.routes(Optional.empty());
         }
         if (!routes.stream().allMatch(r -> r.match().onShortestPaths())) {
-            System.out.println("routes not on shortest paths after " + SETTLE_SECONDS + " s; " + adjacencies() + routingDaemons());
+            System.out.println("routes not on shortest paths after " + settleSeconds() + " s; " + adjacencies() + routingDaemons());
         }
         // Every machine has a route to the two others' hosts and pods.
         assertThat(routes.stream().filter(r -> !r.target().startsWith("anycast")).count()).isEqualTo(3 * 2 * 2);
