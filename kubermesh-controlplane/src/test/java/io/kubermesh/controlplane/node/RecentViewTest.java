@@ -25,6 +25,20 @@ class RecentViewTest {
         v.answered(VOTER, T0);
         assertThat(v.view(Optional.empty(), true, T0.plusSeconds(1))).contains(VOTER);
         assertThat(v.view(Optional.empty(), true, T0.plusSeconds(5))).contains(VOTER);
+        // Past the grace a voter is still a voter while its process runs, but its leadership is not known.
+        LocalMemberStatus later = v.view(Optional.empty(), true, T0.plusSeconds(6)).orElseThrow();
+        assertThat(later.id()).isEqualTo(VOTER.id());
+        assertThat(later.learner()).isFalse();
+        assertThat(later.isLeader()).isFalse();
+        assertThat(v.view(Optional.empty(), true, T0.plusSeconds(3600))).contains(later);
+        assertThat(v.view(Optional.empty(), false, T0.plusSeconds(6))).isEmpty();
+    }
+
+    @Test
+    void aLearnerIsShownOnlyForTheGrace() {
+        RecentView v = new RecentView(Duration.ofSeconds(5));
+        v.answered(LEARNER, T0);
+        assertThat(v.view(Optional.empty(), true, T0.plusSeconds(5))).contains(LEARNER);
         assertThat(v.view(Optional.empty(), true, T0.plusSeconds(6))).isEmpty();
     }
 
