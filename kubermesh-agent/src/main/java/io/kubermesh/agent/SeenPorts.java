@@ -1,17 +1,15 @@
 package io.kubermesh.agent;
 
+import io.kubermesh.addressing.DurableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>A port is named by its interface name and kernel index, so a link made again (a cable pulled
  * and plugged, a lab machine made anew) is a new port; the file names the boot it belongs to
  * ({@code /proc/sys/kernel/random/boot_id}), so after a reboot, when every port starts down, it
- * says nothing. The file is rewritten whole through a temporary file and a rename, so a crash
- * leaves the old file or the new one. A file that cannot be read is reported and taken as empty:
+ * says nothing. The file is rewritten whole ({@link DurableFile}), so a crash leaves the old file
+ * or the new one; it holds one line per interface name. A file that cannot be read is reported and taken as empty:
  * the agent then turns its ports up as on a first start.
  */
 public final class SeenPorts {
@@ -39,7 +37,8 @@ public final class SeenPorts {
 
     private final Path file;
     private final String boot;
-    private final Set<String> seen = new LinkedHashSet<>();
+    /** Interface name to the kernel index it had when it was turned up: one entry per name. */
+    private final Map<String, Integer> seen = new LinkedHashMap<>();
 
     private SeenPorts(Path file, String boot) {
         this.file = file;
@@ -74,7 +73,8 @@ public final class SeenPorts {
                 LOG.warn("{} line {} is not 'NAME INDEX' and is ignored", file, i + 1);
                 continue;
             }
-            ports.seen.add(line);
+            String[] f = line.split(" ");
+            ports.seen.put(f[0], Integer.parseInt(f[1]));
         }
         return ports;
     }
@@ -105,25 +105,21 @@ public final class SeenPorts {
 
     /** True when an agent of this boot turned up interface {@code name} with kernel index {@code index}. */
     public synchronized boolean seen(String name, int index) {
-        return seen.contains(name + " " + index);
+        return Integer.valueOf(index).equals(seen.get(name));
     }
 
-    /** Records that interface {@code name} (kernel index {@code index}) was turned up; a write that fails is logged. */
+    /**
+     * Records that interface {@code name} (kernel index {@code index}) was turned up, in place of an
+     * earlier link of that name (gone, since names are unique); a write that fails is logged.
+     */
     public synchronized void add(String name, int index) {
-        if (!seen.add(name + " " + index) || file == null) {
+        if (Integer.valueOf(index).equals(seen.put(name, index)) || file == null) {
             return;
         }
-        List<String> lines = new ArrayList<>();
-        lines.add("boot " + boot);
-        lines.addAll(seen);
-        Path tmp = file.resolveSibling(FILE + ".tmp");
+        StringBuilder text = new StringBuilder("boot ").append(boot).append('\n');
+        seen.forEach((n, i) -> text.append(n).append(' ').append(i).append('\n'));
         try {
-            Files.write(tmp, lines, StandardCharsets.US_ASCII);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DurableFile.write(file, text.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             LOG.warn("cannot record port {} in {} ({}): a restarted agent would turn it up again if it were taken down",
                     name, file, e.getMessage());

@@ -22,16 +22,22 @@ class SeenPortsTest {
         first.add("cluster2", 9);
         assertThat(first.seen("cluster0", 7)).isTrue();
         assertThat(Files.readAllLines(file)).containsExactly("boot " + BOOT, "cluster0 7", "cluster2 9");
-        assertThat(dir.resolve(SeenPorts.FILE + ".tmp")).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(SeenPorts.FILE);
+        }
 
         SeenPorts restarted = SeenPorts.load(file, BOOT);
         assertThat(restarted.seen("cluster0", 7)).isTrue();
         assertThat(restarted.seen("cluster2", 9)).isTrue();
-        // The same name with another kernel index is a link made anew: not seen.
+        // The same name with another kernel index is a link made anew: not seen; once turned up it
+        // takes the old link's line, so the file does not grow as cables are pulled and plugged.
         assertThat(restarted.seen("cluster0", 8)).isFalse();
+        restarted.add("cluster0", 8);
+        assertThat(restarted.seen("cluster0", 7)).isFalse();
+        assertThat(Files.readAllLines(file)).containsExactly("boot " + BOOT, "cluster0 8", "cluster2 9");
 
         SeenPorts rebooted = SeenPorts.load(file, "4b7d0c11-0000-4000-8000-000000000001");
-        assertThat(rebooted.seen("cluster0", 7)).isFalse();
+        assertThat(rebooted.seen("cluster0", 8)).isFalse();
         rebooted.add("cluster1", 3);
         assertThat(Files.readAllLines(file)).containsExactly("boot 4b7d0c11-0000-4000-8000-000000000001", "cluster1 3");
     }
