@@ -352,13 +352,14 @@ public final class LibvirtSubstrate implements Substrate {
                     + "(sha256 " + built + ", this lab's is " + wanted + "); build it again with this lab's: "
                     + "`kubermesh image build --config CLUSTER.yaml --output " + image.getParent() + "`");
         }
+        // Read before the machine is marked deployed: a cluster file that does not parse changes nothing.
+        Optional<String> tcgWarning = accelerator.kvm() ? Optional.empty()
+                : tcgTimers(io.kubermesh.addressing.config.ClusterConfig.parse(deployment.clusterYaml(), "the lab's cluster file")
+                        .routing());
         m.deployed = true;
         save();
         LOG.info("machine {} deployed from {} (the cluster file's sha256 {})", machine, image, wanted);
-        if (!accelerator.kvm()) {
-            tcgTimers(io.kubermesh.addressing.config.ClusterConfig.parse(deployment.clusterYaml(), "the lab's cluster file")
-                    .routing()).ifPresent(LOG::warn);
-        }
+        tcgWarning.ifPresent(LOG::warn);
     }
 
     /** The least failure detection time, BFD's and OSPF's, that VMs emulated by TCG on a small host were seen to hold. */

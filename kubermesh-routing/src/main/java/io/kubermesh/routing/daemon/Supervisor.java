@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -95,7 +97,7 @@ public final class Supervisor implements AutoCloseable {
     private final ScheduledExecutorService restarter;
     private final List<Running> running = new ArrayList<>();
     /** Processes this supervisor stopped to start them again after their hub (compared by identity). */
-    private final Set<Running> stopping = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Running> stopping = Collections.newSetFromMap(new IdentityHashMap<>());
     private DaemonHealth.Status status = DaemonHealth.Status.STOPPED;
     private String detail = "";
     private int restarts;
