@@ -39,6 +39,8 @@ public final class Agent implements AutoCloseable {
     private final List<PortListener> listeners;
     /** Netlink events are handled one at a time, off the netlink thread. */
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "agent-loop"));
+    /** The components started so far; only they hear of ports (written on the loop, or before it runs). */
+    private final Set<PortListener> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private NodeIdentity identity;
     private NodeNetwork network;
     private Rtnetlink.Subscription subscription;
@@ -90,10 +92,41 @@ public final class Agent implements AutoCloseable {
         network = new NodeNetwork(netlink, plan, identity.mac(), settings.stubName(),
                 SeenPorts.inStateDirectory(settings.stateDirectory()));
         network.ensureStub();
-        listeners.forEach(l -> l.started(network.node()));
+        // The components that start first (routing) start now and get the ports at once; the others
+        // start after them on the loop, so port events wait while they start and each of them gets
+        // every port configured by then right after its start.
+        NodeBlock node = network.node();
+        listeners.forEach(l -> l.prepare(node));
+        List<PortListener> first = listeners.stream().filter(PortListener::startsFirst).toList();
+        for (PortListener l : first) {
+            l.started(node);
+            started.add(l);
+        }
         // Subscribe before reading the links, so a port that appears in between is not missed.
         subscription = netlink.subscribe(event -> loop.execute(() -> handle(event)));
         loop.execute(this::resync);
+        java.util.concurrent.Future<?> others = loop.submit(() -> {
+            for (PortListener l : listeners) {
+                if (!started.contains(l)) {
+                    l.started(node);
+                    started.add(l);
+                    for (int i : new java.util.TreeSet<>(network.ports())) {
+                        l.portUp(node.port(i));
+                    }
+                }
+            }
+        });
+        try {
+            others.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the agent's components started", e);
+        }
         // The control endpoint: on the Unix socket, and on the virtio-serial port when this is a VM that has one.
         var control = new io.kubermesh.agent.control.AgentControl(
                 new NodeControl(this, netlink, NodeControl.adjacencies(listeners), () -> listeners.stream()
@@ -142,7 +175,7 @@ public final class Agent implements AutoCloseable {
                 if (lc.removed()) {
                     if (network.ports().contains(index)) {
                         network.portGone(index);
-                        listeners.forEach(l -> l.portDown(network.node().port(index)));
+                        active().forEach(l -> l.portDown(network.node().port(index)));
                     }
                 } else {
                     configure(index);
@@ -150,7 +183,7 @@ public final class Agent implements AutoCloseable {
                     if (before != null && before != lc.link().lowerUp()) {
                         PortPrefix p = network.node().port(index);
                         LOG.info("port {} carrier {}", index, lc.link().lowerUp() ? "back" : "lost");
-                        listeners.forEach(l -> l.carrierChanged(p, lc.link().lowerUp()));
+                        active().forEach(l -> l.carrierChanged(p, lc.link().lowerUp()));
                     }
                 }
             }
@@ -171,7 +204,7 @@ public final class Agent implements AutoCloseable {
         for (int gone : network.ports()) {
             if (!present.contains(gone)) {
                 network.portGone(gone);
-                listeners.forEach(l -> l.portDown(network.node().port(gone)));
+                active().forEach(l -> l.portDown(network.node().port(gone)));
             }
         }
     }
@@ -181,8 +214,13 @@ public final class Agent implements AutoCloseable {
         network.ensurePort(index);
         if (!known) {
             PortPrefix p = network.node().port(index);
-            listeners.forEach(l -> l.portUp(p));
+            active().forEach(l -> l.portUp(p));
         }
+    }
+
+    /** The started components, in the order they were installed (the order they stop in). */
+    private List<PortListener> active() {
+        return listeners.stream().filter(started::contains).toList();
     }
 
     /** The status as the endpoint serves it. */
@@ -236,7 +274,7 @@ public final class Agent implements AutoCloseable {
         if (network != null) {
             for (int i : network.ports()) {
                 PortPrefix p = network.node().port(i);
-                listeners.forEach(l -> l.portDown(p));
+                active().forEach(l -> l.portDown(p));
             }
             for (PortListener l : listeners) {
                 try {

@@ -51,6 +51,8 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     /** Set on the etcd node's thread once the address is on the stub. */
     private volatile NodeIpv4Address ipv4Address;
     private final EtcdMemberHealth memberHealth;
+    /** Why the first machine's credentials could not be made ({@link #prepare}), or null. */
+    private String trustFailure;
 
     /**
      * @param bootstrap true on the first machine (the lab's gateway, the USB-booted seed): with no
@@ -92,25 +94,37 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
         return enrolment;
     }
 
+    /**
+     * On the first machine, the cluster CA, its node certificate and the routing key, made before
+     * any component starts: the routing daemon, which starts first, authenticates with the key.
+     * The first machine's trust does not depend on etcd: routing is authenticated with the routing
+     * key even in a cluster that runs no control plane.
+     */
+    @Override
+    public synchronized void prepare(NodeBlock block) {
+        if (!bootstrap) {
+            return;
+        }
+        try {
+            FirstMachine.ensure(settings.stateDirectory(), spec.name(), block.mac(), clock.instant());
+            Path key = PkiFiles.routingKey(settings.stateDirectory());
+            if (!Files.exists(key)) {
+                RoutingKey.generate(new SecureRandom()).write(key);
+                LOG.info("trust: cluster CA, node certificate and routing key made in {}",
+                        PkiFiles.directory(settings.stateDirectory()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("trust: the first machine's credentials could not be made: {}", e.getMessage());
+            trustFailure = e.getMessage();
+        }
+    }
+
     @Override
     public synchronized void started(NodeBlock block) {
-        if (bootstrap) {
-            // The first machine's trust does not depend on etcd: routing is authenticated with the
-            // routing key even in a cluster that runs no control plane.
-            try {
-                FirstMachine.ensure(settings.stateDirectory(), spec.name(), block.mac(), clock.instant());
-                Path key = PkiFiles.routingKey(settings.stateDirectory());
-                if (!Files.exists(key)) {
-                    RoutingKey.generate(new SecureRandom()).write(key);
-                    LOG.info("trust: cluster CA, node certificate and routing key made in {}",
-                            PkiFiles.directory(settings.stateDirectory()));
-                }
-            } catch (RuntimeException e) {
-                LOG.error("trust: the first machine's credentials could not be made: {}", e.getMessage());
-                etcdHealth.failed("the first machine's credentials could not be made: " + e.getMessage());
-                ipv4Health.failed("no control plane: the first machine's credentials could not be made");
-                return;
-            }
+        if (trustFailure != null) {
+            etcdHealth.failed("the first machine's credentials could not be made: " + trustFailure);
+            ipv4Health.failed("no control plane: the first machine's credentials could not be made");
+            return;
         }
         Optional<AddressPlan.ResolvedService> etcd = plan.anycast().stream()
                 .filter(s -> s.name().equals(SERVICE)).findFirst();

@@ -8,8 +8,31 @@ import io.kubermesh.api.PortPrefix;
  * services start and stop serving on it, the routing daemon adds and drops it.
  */
 public interface PortListener {
-    /** The node has its identity and its stub; no port is configured yet. */
+    /**
+     * The node has its identity and its stub; called on every component, in the order they were
+     * installed, before any of them {@link #started starts}: make what another component needs when
+     * it starts (the first machine's routing key, which the routing daemon starting first uses).
+     * Nothing by default.
+     */
+    default void prepare(NodeBlock node) {
+    }
+
+    /**
+     * The node has its identity and its stub. A component that {@link #startsFirst() starts first}
+     * is told before any port is configured; the others once the first ones have their ports, and
+     * right after this call they get {@link #portUp} for every port configured by then.
+     */
     default void started(NodeBlock node) {
+    }
+
+    /**
+     * Whether this component starts before the others and gets the ports while they start: the
+     * routing daemon, so that the node's adjacencies form and its host address is flooded while
+     * the control plane and the boot services start (a joining node is reachable sooner). False
+     * by default.
+     */
+    default boolean startsFirst() {
+        return false;
     }
 
     /** A port is configured with its address; nothing by default. */

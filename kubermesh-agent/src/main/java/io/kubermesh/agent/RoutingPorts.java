@@ -61,6 +61,12 @@ public final class RoutingPorts implements PortListener, StatusContributor {
         return Preflight.routing(spec);
     }
 
+    /** The daemon starts before the other components and takes the ports while they start. */
+    @Override
+    public boolean startsFirst() {
+        return true;
+    }
+
     @Override
     public synchronized void started(NodeBlock node) {
         Path dir = settings.stateDirectory().resolve("routing");

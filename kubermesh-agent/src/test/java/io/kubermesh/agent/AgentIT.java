@@ -161,6 +161,70 @@ class AgentIT {
         assertThat(events).endsWith("down 0");
     }
 
+    /**
+     * Routing starts before the other components and is given the ports at once, so the node's
+     * adjacencies form while the control plane and the boot services start; a component started
+     * after it gets every port configured by then, and port events then reach every component in
+     * the order they were installed (the order they stop in).
+     */
+    @Test
+    void routingStartsFirstAndHasItsPortsWhileTheOthersStart() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        PortListener other = new PortListener() {
+            @Override
+            public void started(NodeBlock node) {
+                order.add("other started");
+            }
+
+            @Override
+            public void portUp(PortPrefix port) {
+                order.add("other up " + port.index());
+            }
+
+            @Override
+            public void portDown(PortPrefix port) {
+                order.add("other down " + port.index());
+            }
+        };
+        PortListener routing = new PortListener() {
+            @Override
+            public boolean startsFirst() {
+                return true;
+            }
+
+            @Override
+            public void started(NodeBlock node) {
+                order.add("routing started");
+            }
+
+            @Override
+            public void portUp(PortPrefix port) {
+                order.add("routing up " + port.index());
+            }
+
+            @Override
+            public void portDown(PortPrefix port) {
+                order.add("routing down " + port.index());
+            }
+        };
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a");
+             Agent agent = new Agent(new AgentSettings("a", state, AgentSettings.DEFAULT_STUB), plan, nl, Clock.systemUTC(),
+                     List.of(other, routing))) {
+            agent.start();
+            assertThat(order).as("when start() returns").containsExactly("routing started", "routing up 0", "other started",
+                    "other up 0");
+            nl.createVeth("cluster1", A1, "cluster0", MacAddress.parse("52:54:00:cc:00:00"), Optional.of("kmag-c"));
+            await("port 1 announced to both", () -> order.contains("routing up 1"));
+            assertThat(order.subList(4, order.size())).containsExactly("other up 1", "routing up 1");
+        }
+        List<String> stop = order.subList(6, order.size());
+        assertThat(stop).containsExactlyInAnyOrder("other down 0", "routing down 0", "other down 1", "routing down 1");
+        for (int port : List.of(0, 1)) {
+            assertThat(stop.indexOf("other down " + port)).as("port " + port + " leaves the components in install order")
+                    .isLessThan(stop.indexOf("routing down " + port));
+        }
+    }
+
     @Test
     void aRestartedAgentLeavesDownAPortTakenDownSinceAndTurnsUpOneNeverSeen() throws Exception {
         NodeBlock node = plan.node(A0);
