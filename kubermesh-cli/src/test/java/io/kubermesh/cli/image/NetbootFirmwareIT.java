@@ -29,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the loader fetched over HTTP, no TFTP), and a legacy BIOS machine whose NIC's iPXE option ROM
  * boots over IPv6 (powered on once the first has its iPXE script, so the two boot at once). Both get the node kernel and initrd from the first machine, apply the Ignition
  * config it serves them, find no disk (so they run from memory and keep the netboot image in RAM)
- * and start their agents with their planned identities.
+ * and finish the node setup, which hands over to the agent. The agent's start on a netbooted
+ * machine does not depend on the firmware that booted it; {@code LibvirtLabIT} shows it (three
+ * UEFI PXE netboots that join), so this test stops at the hand-over, a minute or two earlier
+ * under TCG.
  */
 class NetbootFirmwareIT {
     static final String FIRST = "52:54:00:4b:00:31";
@@ -117,14 +120,17 @@ class NetbootFirmwareIT {
     }
 
     private static void booted(QemuVm vm, String mac, String what) throws InterruptedException {
-        NodeBlock node = ImageLab.SEED.node(MacAddress.parse(mac));
         ImageLab.await(vm, "kubermesh: installing profile kubermesh on " + mac, Duration.ofMinutes(8));
         double script = vm.elapsed();
         ImageLab.await(vm, "kubermesh-setup: Ignition config fetched", Duration.ofMinutes(12));
         ImageLab.await(vm, "kubermesh-setup: no disk of at least", Duration.ofMinutes(3));
-        ImageLab.await(vm, "identity " + mac + ", host " + node.host(), Duration.ofMinutes(8));
-        System.out.printf("%s (%s): iPXE script at %.1f s, agent at %.1f s after power-on%n", what, Vms.accelerator(), script,
-                vm.elapsed());
-        assertThat(vm.consoleText()).contains("kubermesh-setup: serving the netboot image from memory");
+        ImageLab.await(vm, "kubermesh-setup: done: the agent starts next", Duration.ofMinutes(3));
+        System.out.printf("%s (%s): iPXE script at %.1f s, node setup done at %.1f s after power-on%n", what,
+                Vms.accelerator(), script, vm.elapsed());
+        String console = vm.consoleText();
+        // Its own Ignition config (asked for under its NIC's MAC, with the machine's identity file), applied.
+        assertThat(console).contains("kubermesh-setup: serving the netboot image from memory")
+                .contains("/ignition?mac=" + mac).contains("applied: files [/etc/hostname (0644, ")
+                .contains("/etc/kubermesh/machine.env (0644, ");
     }
 }
