@@ -170,43 +170,8 @@ class AgentIT {
     @Test
     void routingStartsFirstAndHasItsPortsWhileTheOthersStart() throws Exception {
         List<String> order = new CopyOnWriteArrayList<>();
-        PortListener other = new PortListener() {
-            @Override
-            public void started(NodeBlock node) {
-                order.add("other started");
-            }
-
-            @Override
-            public void portUp(PortPrefix port) {
-                order.add("other up " + port.index());
-            }
-
-            @Override
-            public void portDown(PortPrefix port) {
-                order.add("other down " + port.index());
-            }
-        };
-        PortListener routing = new PortListener() {
-            @Override
-            public boolean startsFirst() {
-                return true;
-            }
-
-            @Override
-            public void started(NodeBlock node) {
-                order.add("routing started");
-            }
-
-            @Override
-            public void portUp(PortPrefix port) {
-                order.add("routing up " + port.index());
-            }
-
-            @Override
-            public void portDown(PortPrefix port) {
-                order.add("routing down " + port.index());
-            }
-        };
+        PortListener other = recorder("other", false, order);
+        PortListener routing = recorder("routing", true, order);
         try (Rtnetlink nl = Rtnetlink.open("kmag-a");
              Agent agent = new Agent(new AgentSettings("a", state, AgentSettings.DEFAULT_STUB), plan, nl, Clock.systemUTC(),
                      List.of(other, routing))) {
@@ -223,6 +188,31 @@ class AgentIT {
             assertThat(stop.indexOf("other down " + port)).as("port " + port + " leaves the components in install order")
                     .isLessThan(stop.indexOf("routing down " + port));
         }
+    }
+
+    /** A component named {@code name} that writes its start and its port events to {@code order}. */
+    private static PortListener recorder(String name, boolean first, List<String> order) {
+        return new PortListener() {
+            @Override
+            public boolean startsFirst() {
+                return first;
+            }
+
+            @Override
+            public void started(NodeBlock node) {
+                order.add(name + " started");
+            }
+
+            @Override
+            public void portUp(PortPrefix port) {
+                order.add(name + " up " + port.index());
+            }
+
+            @Override
+            public void portDown(PortPrefix port) {
+                order.add(name + " down " + port.index());
+            }
+        };
     }
 
     @Test
