@@ -47,6 +47,14 @@ public final class JoinBenchmark {
         List<String> agent = Arrays.asList(args[0].trim().split("\\s+"));
         List<Shape> sizes = Arrays.stream(args[1].split(",")).map(Shape::parse).toList();
         int reps = Integer.parseInt(args[2]);
+        // Each join is a new machine on the same port of the same neighbour, and a port's DHCPv6 pool
+        // holds three addresses, each leased for twice the valid lifetime: a fourth new machine there
+        // is answered NoAddrsAvail (Dhcp6Engine), and its firmware gives up.
+        if (reps < 1 || reps > 3) {
+            System.err.println("repetitions: " + reps + "; 1 to 3 (each is a new machine on one port, whose DHCPv6 pool"
+                    + " has three addresses)");
+            System.exit(2);
+        }
         List<String> daemons = Arrays.asList(args[3].split(","));
         Path root = Path.of(args[4]);
         Files.createDirectories(root);
