@@ -15,10 +15,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,16 +45,16 @@ public final class Agent implements AutoCloseable {
     /** Netlink events are handled one at a time, off the netlink thread. */
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "agent-loop"));
     /** The components started so far; only they hear of ports (written on the loop, or before it runs). */
-    private final Set<PortListener> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<PortListener> started = ConcurrentHashMap.newKeySet();
     private NodeIdentity identity;
     private NodeNetwork network;
     private Rtnetlink.Subscription subscription;
     private StatusEndpoint status;
-    private java.util.Optional<io.kubermesh.agent.control.VirtioControlPort> virtio = java.util.Optional.empty();
+    private Optional<io.kubermesh.agent.control.VirtioControlPort> virtio = Optional.empty();
     private Instant startedAt;
     private volatile String state = "starting";
     /** Last carrier seen per port, to tell listeners when a cable goes dark or comes back. */
-    private final java.util.Map<Integer, Boolean> carrier = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> carrier = new ConcurrentHashMap<>();
 
     @Inject
     public Agent(AgentSettings settings, AddressPlan plan, Rtnetlink netlink, Clock clock, List<PortListener> listeners) {
@@ -105,12 +110,12 @@ public final class Agent implements AutoCloseable {
         // Subscribe before reading the links, so a port that appears in between is not missed.
         subscription = netlink.subscribe(event -> loop.execute(() -> handle(event)));
         loop.execute(this::resync);
-        java.util.concurrent.Future<?> others = loop.submit(() -> {
+        Future<?> others = loop.submit(() -> {
             for (PortListener l : listeners) {
                 if (!started.contains(l)) {
                     l.started(node);
                     started.add(l);
-                    for (int i : new java.util.TreeSet<>(network.ports())) {
+                    for (int i : new TreeSet<>(network.ports())) {
                         l.portUp(node.port(i));
                     }
                 }
@@ -118,11 +123,15 @@ public final class Agent implements AutoCloseable {
         });
         try {
             others.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
+            // A component's start failed as it would have on this thread: its own exception or error.
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException(e.getCause());
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a component failed to start: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the agent's components started", e);
@@ -193,7 +202,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void resync() {
-        Set<Integer> present = new java.util.TreeSet<>();
+        Set<Integer> present = new TreeSet<>();
         for (Link l : netlink.links()) {
             int index = network.portIndex(l.name());
             if (index >= 0) {
@@ -227,7 +236,7 @@ public final class Agent implements AutoCloseable {
     public NodeStatus status() {
         NodeBlock n = network.node();
         List<NodeStatus.Port> ports = new ArrayList<>();
-        for (int i : new java.util.TreeSet<>(network.ports())) {
+        for (int i : new TreeSet<>(network.ports())) {
             PortPrefix p = n.port(i);
             ports.add(new NodeStatus.Port(i, p.interfaceName(), p.prefix().toString(), p.thisEnd().toString(), null));
         }

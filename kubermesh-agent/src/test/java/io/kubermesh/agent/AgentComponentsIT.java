@@ -96,5 +96,13 @@ class AgentComponentsIT {
         assertThat(s.failedComponents()).isEmpty();
         assertThat(s.etcd()).isNull();
         assertThat(AgentProcesses.processesIn(NS, "--data-dir")).as("no etcd process").isEmpty();
+        // The real agent starts its routing daemon before the control plane, and on the first
+        // machine with the routing key it made before any component started (without it the
+        // component reads "failed: no routing key", and no neighbour would take its hellos).
+        component("routing/key", "running");
+        String console = Files.readString(dir.resolve(NS + ".console"));
+        int routing = console.indexOf("routing daemon frr started");
+        assertThat(routing).as("the routing daemon's start on the console").isNotNegative()
+                .isLessThan(console.indexOf("this node runs no control plane"));
     }
 }

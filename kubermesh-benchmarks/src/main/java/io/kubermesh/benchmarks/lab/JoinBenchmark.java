@@ -48,11 +48,13 @@ public final class JoinBenchmark {
         List<Shape> sizes = Arrays.stream(args[1].split(",")).map(Shape::parse).toList();
         int reps = Integer.parseInt(args[2]);
         // Each join is a new machine on the same port of the same neighbour, and a port's DHCPv6 pool
-        // holds three addresses, each leased for twice the valid lifetime: a fourth new machine there
-        // is answered NoAddrsAvail (Dhcp6Engine), and its firmware gives up.
-        if (reps < 1 || reps > 3) {
-            System.err.println("repetitions: " + reps + "; 1 to 3 (each is a new machine on one port, whose DHCPv6 pool"
-                    + " has three addresses)");
+        // (the plan's) has a few addresses, each leased for twice the valid lifetime: one more new
+        // machine there is answered NoAddrsAvail (Dhcp6Engine), and its firmware gives up.
+        int pool = new io.kubermesh.addressing.AddressPlan(ClusterConfig.seed())
+                .node(io.kubermesh.api.MacAddress.parse("52:54:00:00:01:00")).port(0).pool().size();
+        if (reps < 1 || reps > pool) {
+            System.err.println("repetitions: " + reps + "; 1 to " + pool + " (each is a new machine on one port, whose"
+                    + " DHCPv6 pool has " + pool + " addresses)");
             System.exit(2);
         }
         List<String> daemons = Arrays.asList(args[3].split(","));
