@@ -3,6 +3,7 @@
 # reachable from every other (10 ms probes), and an anycast holder's withdrawal (the verdict of a
 # failed check) to the client's 10 ms probe answered by the other holder. Medians.
 # Usage: kubermesh-benchmarks/scripts/routing-join-anycast.sh [repetitions] [sizes, default 6,16] [daemons, default frr,bird]
+# DAD=1 keeps duplicate address detection on the ports (the kernel's default; the agent turns it off on mesh ports).
 set -eu
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 3; }

@@ -97,6 +97,13 @@ public final class NodeNetwork {
     public synchronized void ensurePort(int index) {
         PortPrefix p = node.port(index);
         if (!ports.contains(index)) {
+            // No duplicate address detection on a mesh port: it is a cable to one other machine, whose
+            // link-local address comes from a different MAC (the plan's blocks already assume unique
+            // MACs), so the detection can find nothing (RFC 4862 allows none: DupAddrDetectTransmits
+            // 0), and it kept this end's link-local address unusable for 1-2 s after carrier came up:
+            // the routing daemon's hellos, the router advertisements and TFTP on the link-local
+            // address all wait for it. The port's own /126 address is added without it already.
+            netlink.setDuplicateAddressDetection(p.interfaceName(), false);
             Optional<Link> link = netlink.link(p.interfaceName());
             if (link.isPresent() && seen.seen(p.interfaceName(), link.get().index())) {
                 if (!link.get().up()) {

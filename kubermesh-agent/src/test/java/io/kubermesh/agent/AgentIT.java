@@ -93,6 +93,33 @@ class AgentIT {
         fail("timed out waiting for " + what);
     }
 
+    /**
+     * A mesh port skips duplicate address detection: the link-local address the kernel makes when
+     * the cable's far end comes up is usable from its first appearance, not tentative for the
+     * 1-2 s of the detection (random delay, one probe, the 1 s retransmission timer) while a
+     * booting neighbour already asks for its address.
+     */
+    @Test
+    void aPortsLinkLocalAddressIsUsableAsSoonAsItsCableCarriesALink() throws Exception {
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Agent agent = agent(nl)) {
+            agent.start();
+            NodeBlock node = plan.node(A0);
+            await("port 0 configured", () -> nl.addresses("cluster0").stream()
+                    .anyMatch(a -> a.address().equals(node.port(0).thisEnd())));
+            assertThat(nl.addresses("cluster0")).noneMatch(a -> a.address().isLinkLocal());
+            try (Rtnetlink b = Rtnetlink.open("kmag-b")) {
+                b.setUp("cluster3", true);
+            }
+            InterfaceAddress[] first = new InterfaceAddress[1];
+            await("port 0's link-local address", () -> {
+                first[0] = nl.addresses("cluster0").stream().filter(a -> a.address().isLinkLocal()).findFirst().orElse(null);
+                return first[0] != null;
+            });
+            assertThat(first[0].tentative()).as("port 0's link-local address when it appeared: %s", first[0]).isFalse();
+            assertThat(nl.forwarding("all")).as("a router, where the kernel never makes a link-local address optimistic").isTrue();
+        }
+    }
+
     @Test
     void theAgentGivesItselfThePlansAddressesAndFollowsItsCables() throws Exception {
         try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Agent agent = agent(nl)) {

@@ -85,8 +85,12 @@ final class NetnsMesh implements AutoCloseable {
         removeLeftovers();
         for (String m : machines()) {
             sh("ip", "netns", "add", ns(m));
+            // No duplicate address detection on the ports, as the agent sets its mesh ports
+            // (NodeNetwork.ensurePort); DAD=1 in the environment keeps the kernel's default, to
+            // measure what the detection costs a new cable.
+            String dad = "1".equals(System.getenv("DAD")) ? "1" : "0";
             sh("ip", "netns", "exec", ns(m), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1",
-                    "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
+                    "net.ipv6.conf.default.accept_dad=" + dad, "net.ipv6.conf.all.accept_dad=" + dad);
         }
         List<String> root = new ArrayList<>();
         for (Cable c : topology.cables()) {

@@ -446,6 +446,26 @@ public final class Rtnetlink implements AutoCloseable {
         });
     }
 
+    /**
+     * Turns duplicate address detection on or off for an interface's addresses from their next
+     * detection on ({@code accept_dad} of {@code /proc/sys/net/ipv6/conf/NAME}). Off, an address
+     * is usable as soon as it is added or carrier comes up, not after the kernel's random delay
+     * and a probe (1-2 s). (Optimistic detection, RFC 4429, would be gentler, but the kernel gives
+     * a link-local address the optimistic flag only while forwarding is off everywhere, never on a
+     * router.)
+     */
+    public void setDuplicateAddressDetection(String interfaceName, boolean on) {
+        Path p = confPath(interfaceName, "accept_dad");
+        inNamespace(() -> {
+            try {
+                Files.writeString(p, on ? "1\n" : "0\n");
+                return null;
+            } catch (IOException e) {
+                throw new KubermeshException("cannot write " + p + namespaceSuffix() + ": " + e, e);
+            }
+        });
+    }
+
     public boolean forwarding(String interfaceName) {
         Path p = forwardingPath(interfaceName);
         return inNamespace(() -> {
@@ -458,11 +478,15 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     private static Path forwardingPath(String interfaceName) {
+        return confPath(interfaceName, "forwarding");
+    }
+
+    private static Path confPath(String interfaceName, String key) {
         checkName(interfaceName);
         if (interfaceName.equals(".") || interfaceName.equals("..")) {
             throw new IllegalArgumentException("not an interface: " + interfaceName);
         }
-        return Path.of("/proc/sys/net/ipv6/conf", interfaceName, "forwarding");
+        return Path.of("/proc/sys/net/ipv6/conf", interfaceName, key);
     }
 
     // ---- transport ---------------------------------------------------------------------------
