@@ -143,7 +143,24 @@ public final class BootPorts implements PortListener, StatusContributor {
     public synchronized void portDown(PortPrefix port) {
         portHealth.remove(port.index());
         if (boot != null) {
+            cableGone(port);
             boot.portDown(port.index());
+        }
+    }
+
+    /** A cable that loses carrier takes its machine away: its DHCPv6 leases expire now, for the next one plugged in. */
+    @Override
+    public synchronized void carrierChanged(PortPrefix port, boolean carrier) {
+        if (!carrier && boot != null) {
+            cableGone(port);
+        }
+    }
+
+    private void cableGone(PortPrefix port) {
+        try {
+            boot.cableGone(port.index());
+        } catch (RuntimeException e) {
+            LOG.warn("boot services on port {}: the cable is gone, but its leases stay: {}", port.index(), e.toString());
         }
     }
 

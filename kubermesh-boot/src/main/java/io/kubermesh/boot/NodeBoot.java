@@ -111,6 +111,17 @@ public final class NodeBoot implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The cable of port {@code index} lost carrier or went away: the machine behind it is gone, so
+     * its DHCPv6 leases there expire now ({@link PortBoot#cableGone}); nothing when not served.
+     */
+    public synchronized void cableGone(int index) {
+        PortBoot p = served.get(index);
+        if (p != null) {
+            p.cableGone();
+        }
+    }
+
     /** Stops serving port {@code index}; nothing when it is not served. */
     public synchronized void portDown(int index) {
         PortBoot p = served.remove(index);

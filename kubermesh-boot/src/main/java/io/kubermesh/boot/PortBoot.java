@@ -104,6 +104,16 @@ public final class PortBoot implements AutoCloseable {
                 .sorted(java.util.Comparator.comparing(MacAddress::toString)).toList();
     }
 
+    /**
+     * This port's cable lost carrier: the machine behind it is gone, and its DHCPv6 leases expire
+     * now, for the next machine plugged in ({@link io.kubermesh.boot.dhcp6.Dhcp6Engine#cableGone}).
+     */
+    public synchronized void cableGone() {
+        if (dhcp != null) {
+            dhcp.cableGone(port.index());
+        }
+    }
+
     /** Stops TFTP, the advertisements (with their farewell) and DHCPv6; idempotent. */
     @Override
     public synchronized void close() {

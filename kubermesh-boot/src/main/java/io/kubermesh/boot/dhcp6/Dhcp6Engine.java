@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * each run DHCPv6 with an IAID of their own): they get two addresses, because each releases its
  * own, and a Release of an address two IAs shared removed it from under the other. A client that
  * has taken every free address takes over its own oldest lease rather than another machine's.
+ * When a port's cable loses carrier ({@link #cableGone}) the addresses leased there may go to the
+ * next machine: the machine behind a mesh port's cable is gone with it, and its replacement needs
+ * an address.
  * A Solicit reserves an address for a minute in memory; a Request, a
  * Solicit with Rapid Commit, a Renew or a Rebind commits it to the store <em>before</em> the
  * reply leaves. A stored lease runs to {@code now + 2 * validLifetime} and is rewritten only once
@@ -90,6 +93,43 @@ public final class Dhcp6Engine {
     /** A copy of the current bindings. */
     public synchronized List<Lease> leases() {
         return List.copyOf(leases.values());
+    }
+
+    /**
+     * The cable of {@code port} lost carrier (or went away): a mesh port is a cable to one machine,
+     * so the machines that hold leases there are no longer on its link. Their leases stay theirs
+     * (a machine that comes back, a cable that flapped, gets its own address again, and its next
+     * exchange makes the lease whole) and keep their expiry (the machines that netbooted through
+     * the port within a lease's lifetime are still listed), but their addresses may now go to the
+     * next machine plugged in when the pool has no free one: a dead machine replaced three times
+     * within a lease's lifetime no longer leaves its replacement without an address. Written to the
+     * store before it returns; if the store fails, nothing changes. Declined addresses stay withdrawn.
+     *
+     * @return the leases whose clients are now gone
+     */
+    public synchronized List<Lease> cableGone(int port) {
+        Instant now = clock.instant();
+        offers.keySet().removeIf(k -> k.startsWith(port + "/"));
+        List<Lease> gone = leases.values().stream()
+                .filter(l -> l.port() == port && !l.client().equals(Lease.DECLINED) && !l.reusableAt(now))
+                .sorted(Comparator.comparing(Lease::address, Comparator.comparing(Ipv6Address::toString))).toList();
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        for (Lease l : gone) {
+            leases.put(l.address(), l.goneAt(now));
+        }
+        try {
+            persist();
+        } catch (UncheckedIOException | KubermeshException e) {
+            reload();
+            LOG.error("dhcp6 port {}: the cable is gone, but the lease store failed, so its {} leases stay until they"
+                    + " expire: {}", port, gone.size(), LogText.escape(String.valueOf(e.getMessage())));
+            return List.of();
+        }
+        LOG.info("dhcp6 port {}: the cable is gone; the addresses of {} may go to the next machine plugged in", port,
+                gone.stream().map(l -> l.client() + " " + l.address()).toList());
+        return gone.stream().map(l -> l.goneAt(now)).toList();
     }
 
     /** Answers one message; empty if RFC 8415 says to drop it. Logs the exchange either way. */
@@ -271,7 +311,7 @@ public final class Dhcp6Engine {
             }
         }
         Optional<Ipv6Address> expired = port.pool().stream()
-                .filter(a -> leases.containsKey(a) && leases.get(a).expiredAt(now) && free(a, now, offered, false))
+                .filter(a -> leases.containsKey(a) && leases.get(a).reusableAt(now) && free(a, now, offered, false))
                 .min(Comparator.comparing(a -> leases.get(a).expires()));
         if (expired.isPresent()) {
             return expired;
@@ -287,7 +327,7 @@ public final class Dhcp6Engine {
      */
     private boolean free(Ipv6Address a, Instant now, Offer mine, boolean ownLease) {
         Lease l = leases.get(a);
-        if (!ownLease && l != null && !l.expiredAt(now)) {
+        if (!ownLease && l != null && !l.reusableAt(now)) {
             return false;
         }
         return offers.values().stream().noneMatch(o -> o != mine && o.address().equals(a));
@@ -299,7 +339,7 @@ public final class Dhcp6Engine {
         Lease l = leases.get(a);
         Instant toldUntil = now.plus(boot.validLifetime());
         if (l != null && l.client().equals(client.key()) && !l.expires().isBefore(toldUntil) && l.duid().equals(duid)
-                && l.iaid() == iaid) {
+                && l.iaid() == iaid && l.gone() == null) {
             return;
         }
         leases.put(a, new Lease(port.index(), client.key(), a, iaid, toldUntil.plus(boot.validLifetime()), duid));

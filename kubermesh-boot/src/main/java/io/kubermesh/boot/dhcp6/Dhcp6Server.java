@@ -151,6 +151,11 @@ public final class Dhcp6Server implements AutoCloseable {
         return new Dhcp6Server(engine, interfaces);
     }
 
+    /** The cable of {@code port} lost carrier: its leases expire now ({@link Dhcp6Engine#cableGone}). */
+    public List<Lease> cableGone(int port) {
+        return engine.cableGone(port);
+    }
+
     /** The bindings now held. */
     public List<Lease> leases() {
         return engine.leases();

@@ -24,14 +24,17 @@ import java.util.List;
  *
  * <p>Format (UTF-8, one lease per line, space separated):
  * <pre>
- * # kubermesh dhcp6 leases v2
- * PORT ADDRESS CLIENT IAID EXPIRES-EPOCH-SECONDS DUID-HEX
+ * # kubermesh dhcp6 leases v3
+ * PORT ADDRESS CLIENT IAID EXPIRES-EPOCH-SECONDS DUID-HEX GONE
  * </pre>
- * A version 1 file (written before leases named their IA: no IAID field) is read, its leases
- * answering any IA of their client, and is rewritten as version 2 at the next change.
+ * GONE is {@code -}, or the epoch second the port's cable lost carrier while the lease ran
+ * ({@link Lease#gone()}). A version 2 file (no GONE field) and a version 1 file (written before
+ * leases named their IA: no IAID field either, its leases answering any IA of their client) are
+ * read, and rewritten as version 3 at the next change.
  */
 public final class FileLeaseStore implements LeaseStore {
-    static final String HEADER = "# kubermesh dhcp6 leases v2";
+    static final String HEADER = "# kubermesh dhcp6 leases v3";
+    static final String HEADER_V2 = "# kubermesh dhcp6 leases v2";
     static final String HEADER_V1 = "# kubermesh dhcp6 leases v1";
     private final Path file;
     private final Path temporary;
@@ -68,13 +71,15 @@ public final class FileLeaseStore implements LeaseStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER) && !lines.get(0).equals(HEADER_V1)) {
+        if (lines.isEmpty() || !List.of(HEADER, HEADER_V2, HEADER_V1).contains(lines.get(0))) {
             throw new KubermeshException(file + " is not a kubermesh lease file (its first line must be '" + HEADER
-                    + "' or '" + HEADER_V1 + "'; a newer agent may have written it): move it aside and restart the agent,"
-                    + " which then starts with no leases (clients ask again)");
+                    + "', '" + HEADER_V2 + "' or '" + HEADER_V1 + "'; a newer agent may have written it): move it aside and"
+                    + " restart the agent, which then starts with no leases (clients ask again)");
         }
         boolean v1 = lines.get(0).equals(HEADER_V1);
-        int fields = v1 ? 5 : 6;
+        boolean v3 = lines.get(0).equals(HEADER);
+        int fields = v1 ? 5 : v3 ? 7 : 6;
+        int expires = v1 ? 3 : 4;
         List<Lease> leases = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -90,8 +95,9 @@ public final class FileLeaseStore implements LeaseStore {
                 if (iaid < 0 && !(v1 || f[3].equals("-"))) {
                     throw new IllegalArgumentException("IAID " + f[3] + " is negative");
                 }
+                Instant gone = !v3 || f[6].equals("-") ? null : Instant.ofEpochSecond(Long.parseLong(f[6]));
                 leases.add(new Lease(Integer.parseInt(f[0]), f[2], Ipv6Address.parse(f[1]), iaid,
-                        Instant.ofEpochSecond(Long.parseLong(f[fields - 2])), f[fields - 1]));
+                        Instant.ofEpochSecond(Long.parseLong(f[expires])), f[expires + 1], gone));
             } catch (RuntimeException e) {
                 throw new KubermeshException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -105,7 +111,8 @@ public final class FileLeaseStore implements LeaseStore {
         for (Lease l : leases) {
             sb.append(l.port()).append(' ').append(l.address()).append(' ').append(l.client()).append(' ')
                     .append(l.iaid() == Lease.ANY_IA ? "-" : Long.toString(l.iaid())).append(' ')
-                    .append(l.expires().getEpochSecond()).append(' ').append(l.duid()).append('\n');
+                    .append(l.expires().getEpochSecond()).append(' ').append(l.duid()).append(' ')
+                    .append(l.gone() == null ? "-" : Long.toString(l.gone().getEpochSecond())).append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
         try {

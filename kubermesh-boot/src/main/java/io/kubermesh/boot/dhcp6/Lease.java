@@ -15,12 +15,21 @@ import java.time.Instant;
  * @param expires when the server may hand the address to someone else; always at or after the
  *     end of the lifetime the client was told (see {@link Dhcp6Engine})
  * @param duid the hex of the last DUID the client presented, for diagnosis only
+ * @param gone when the port's cable lost carrier while this lease ran, or null: a mesh port is a
+ *     cable to one machine, so its client left with it, and the address may go to the next machine
+ *     on that cable before {@code expires} ({@link Dhcp6Engine#cableGone}); the client's next
+ *     exchange clears it
  */
-public record Lease(int port, String client, Ipv6Address address, long iaid, Instant expires, String duid) {
+public record Lease(int port, String client, Ipv6Address address, long iaid, Instant expires, String duid, Instant gone) {
     /** The client name of an address withdrawn by a Decline (RFC 8415 section 18.3.8). */
     public static final String DECLINED = "declined";
     /** The IA of a lease stored before leases named their IA: any IA of its client. */
     public static final long ANY_IA = -1;
+
+    /** A lease whose client is still on its cable (or was, when last heard). */
+    public Lease(int port, String client, Ipv6Address address, long iaid, Instant expires, String duid) {
+        this(port, client, address, iaid, expires, duid, null);
+    }
 
     public Lease {
         if (iaid < ANY_IA || iaid > 0xFFFF_FFFFL) {
@@ -55,5 +64,15 @@ public record Lease(int port, String client, Ipv6Address address, long iaid, Ins
 
     public boolean expiredAt(Instant now) {
         return !expires.isAfter(now);
+    }
+
+    /** Whether the address may go to another client at {@code now}: expired, or its client left with the cable. */
+    public boolean reusableAt(Instant now) {
+        return expiredAt(now) || gone != null;
+    }
+
+    /** This lease with its client gone with the port's cable at {@code at}. */
+    public Lease goneAt(Instant at) {
+        return new Lease(port, client, address, iaid, expires, duid, at);
     }
 }

@@ -26,15 +26,20 @@ import net.jqwik.api.Provide;
 
 /**
  * Random histories of five machines on one port (new DUIDs at every stage, every message type,
- * time passing, server restarts from the lease file) never see one address granted to two live
- * clients, and a machine that holds an address keeps it.
+ * time passing, server restarts from the lease file, the port's cable losing carrier) never see one
+ * address granted to two live clients, and a machine that holds an address keeps it. A client is
+ * live until the lifetime it was told ends or the cable it was on loses carrier (a mesh port is a
+ * cable to one machine: the machines behind it then are gone).
  */
 class Dhcp6EngineProperties {
     private static final MessageType[] TYPES = {MessageType.SOLICIT, MessageType.REQUEST, MessageType.RENEW,
             MessageType.REBIND, MessageType.RELEASE, MessageType.DECLINE, MessageType.SOLICIT};
 
-    /** One step: machine, its boot stage (a new DUID), message type index, rapid commit, seconds passing, restart. */
-    record Step(int machine, int stage, int type, boolean rapid, int seconds, boolean restart) {
+    /**
+     * One step: machine, its boot stage (a new DUID), message type index, rapid commit, seconds
+     * passing, restart, and whether the cable loses carrier first.
+     */
+    record Step(int machine, int stage, int type, boolean rapid, int seconds, boolean restart, boolean cableGone) {
     }
 
     private record Grant(MacAddress mac, Instant until) {
@@ -44,7 +49,8 @@ class Dhcp6EngineProperties {
     Arbitrary<List<Step>> histories() {
         Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(0, TYPES.length - 1), Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 9000), Arbitraries.integers().between(0, 19).map(i -> i == 0))
+                Arbitraries.integers().between(0, 9000), Arbitraries.integers().between(0, 19).map(i -> i == 0),
+                Arbitraries.integers().between(0, 7).map(i -> i == 0))
                 .as(Step::new);
         return step.list().ofMinSize(1).ofMaxSize(60);
     }
@@ -62,6 +68,30 @@ class Dhcp6EngineProperties {
                 clock.advance(Duration.ofSeconds(s.seconds()));
                 if (s.restart()) {
                     engine = engine(dir, clock);
+                }
+                if (s.cableGone()) {
+                    engine.cableGone(0);
+                    Instant gone = clock.instant();
+                    grants.replaceAll((a, g) -> g.until().isAfter(gone) ? new Grant(g.mac(), gone) : g);
+                    // The machine plugged in next gets an address, unless every one is declined.
+                    MacAddress next = new MacAddress(0x5254_0000_0800L + xid);
+                    Optional<Dhcp6Message> r = engine.handle(new Dhcp6Engine.Received(0, Dhcp6EngineTest.linkLocal(next),
+                            new Dhcp6Message(MessageType.SOLICIT, xid++, List.of(new Dhcp6Option.ClientId(
+                                    new Duid.LinkLayer(1, Octets.of(next.toBytes()))),
+                                    Dhcp6EngineTest.ia(), new Dhcp6Option.RapidCommit()))));
+                    List<Ipv6Address> got = r.orElseThrow().all(Dhcp6Option.IaNa.class).stream()
+                            .flatMap(ia -> ia.addresses().stream()).filter(a -> a.validLifetime() > 0)
+                            .map(Dhcp6Option.IaAddress::address).toList();
+                    boolean allDeclined = engine.leases().stream().filter(l -> l.client().equals(Lease.DECLINED)
+                            && l.expires().isAfter(gone)).count() == Dhcp6EngineTest.PORT0.pool().size();
+                    assertThat(!got.isEmpty() || allDeclined).as("a machine plugged in after the cable was gone got no"
+                            + " address: leases %s", engine.leases()).isTrue();
+                    for (Ipv6Address a : got) {
+                        Grant other = grants.get(a);
+                        assertThat(other == null || !other.until().isAfter(gone)).as("%s given to %s, held by %s", a, next,
+                                other).isTrue();
+                        grants.put(a, new Grant(next, gone.plusSeconds(Dhcp6EngineTest.BOOT.validLifetime().getSeconds())));
+                    }
                 }
                 MacAddress mac = new MacAddress(0x5254_0000_0700L + s.machine());
                 Duid duid = switch (s.stage()) {

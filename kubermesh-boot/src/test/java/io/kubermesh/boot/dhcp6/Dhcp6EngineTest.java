@@ -145,6 +145,79 @@ class Dhcp6EngineTest {
         assertThat(engine.leases()).extracting(Lease::address).doesNotHaveDuplicates().hasSize(4);
     }
 
+    /**
+     * A dead machine replaced by plugging a new one into its cable, again and again: once the
+     * cable has lost carrier, the leases of the machines that were behind it expire, so the fourth
+     * machine within a lease's lifetime gets an address; one that comes back (a flapping cable)
+     * gets its own; the other port keeps its leases; and a restarted server knows it from its store.
+     */
+    @Test
+    void theMachinesOfACableThatLostCarrierLeaveTheirAddressesToTheNextOne() {
+        for (int i = 1; i <= 3; i++) {
+            MacAddress m = new MacAddress(0x5254_0000_0100L + i);
+            assertThat(bootStage(0, llt(m, i), linkLocal(m))).isPresent();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        MacAddress other = MacAddress.parse("52:54:00:00:02:01");
+        Ipv6Address onPort1 = bootStage(1, llt(other, 1), linkLocal(other)).orElseThrow();
+        MacAddress fourth = new MacAddress(0x5254_0000_0104L);
+        Dhcp6Message full = send(0, linkLocal(fourth), message(MessageType.SOLICIT, llt(fourth, 4), false, ia())).orElseThrow();
+        assertThat(iaStatus(full)).isEqualTo(StatusCode.NO_ADDRS_AVAIL);
+
+        int before = writes.get();
+        assertThat(engine.cableGone(0)).extracting(Lease::address).containsExactlyInAnyOrderElementsOf(PORT0.pool());
+        assertThat(writes.get()).as("written before it returns").isEqualTo(before + 1);
+        // Each keeps its expiry (its machine netbooted through the port within a lease's lifetime), marked gone.
+        assertThat(engine.leases()).filteredOn(l -> l.port() == 0).allSatisfy(l -> {
+            assertThat(l.gone()).isEqualTo(clock.instant());
+            assertThat(l.expires()).isAfter(clock.instant());
+        });
+        assertThat(engine.cableGone(0)).as("nothing left to expire").isEmpty();
+        // A restarted server reads it back: the expired leases are in the store.
+        engine = engine(new FileLeaseStore(state));
+        assertThat(bootStage(0, llt(fourth, 4), linkLocal(fourth))).contains(PORT0.pool().get(0));
+        // The third machine comes back on the same cable (it flapped): its own address still.
+        MacAddress third = new MacAddress(0x5254_0000_0103L);
+        assertThat(bootStage(0, llt(third, 9), linkLocal(third))).contains(PORT0.pool().get(2));
+        assertThat(engine.leases()).extracting(Lease::address).doesNotHaveDuplicates();
+        // Port 1's machine was not on that cable: its lease stands, and a newcomer there is refused
+        // nothing yet (two free addresses), but never given its address.
+        assertThat(engine.leases()).filteredOn(l -> l.address().equals(onPort1)).singleElement()
+                .satisfies(l -> assertThat(l.expires()).isAfter(clock.instant()));
+        MacAddress newcomer = MacAddress.parse("52:54:00:00:02:02");
+        assertThat(bootStage(1, llt(newcomer, 1), linkLocal(newcomer))).isPresent().get().isNotEqualTo(onPort1);
+    }
+
+    @Test
+    void aCableGoneWhileTheStoreFailsChangesNothing() {
+        MacAddress m = MacAddress.parse("52:54:00:00:01:01");
+        Ipv6Address held = bootStage(0, llt(m, 1), linkLocal(m)).orElseThrow();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        FileLeaseStore file = new FileLeaseStore(state);
+        engine = engine(new LeaseStore() {
+            @Override
+            public List<Lease> load() {
+                return file.load();
+            }
+
+            @Override
+            public void replace(List<Lease> leases) {
+                if (failing.get()) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+                }
+                file.replace(leases);
+            }
+        });
+        failing.set(true);
+        assertThat(engine.cableGone(0)).isEmpty();
+        assertThat(engine.leases()).singleElement().satisfies(l -> {
+            assertThat(l.address()).isEqualTo(held);
+            assertThat(l.expires()).isAfter(clock.instant());
+        });
+        assertThat(new FileLeaseStore(state).load()).singleElement()
+                .satisfies(l -> assertThat(l.expires()).isAfter(clock.instant()));
+    }
+
     @Test
     void anAdvertisedAddressIsHeldForItsClient() {
         MacAddress a = MacAddress.parse("52:54:00:00:00:0a");
@@ -526,13 +599,51 @@ class Dhcp6EngineTest {
     @Test
     void malformedLeaseFilesAreRefusedWithTheirLine() throws Exception {
         Path file = state.resolve("dhcp6.leases");
-        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 1 1800000000\n");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 1 1800000000 00\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2: expected 7 fields");
+        Files.writeString(file, FileLeaseStore.HEADER_V2 + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 1 1800000000\n");
         assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2: expected 6 fields");
-        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a -7 1800000000 00\n");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a -7 1800000000 00 -\n");
         assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2:");
-        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 4294967296 1800000000 00\n");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 4294967296 1800000000 00 -\n");
         assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("outside 0 to 2^32-1");
-        Files.writeString(file, "# kubermesh dhcp6 leases v3\n");
+        Files.writeString(file, FileLeaseStore.HEADER + "\n0 2001:db8::a4:a800:0:221 mac-52:54:00:00:00:0a 1 1800000000 00 soon\n");
+        assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("dhcp6.leases:2:").hasMessageContaining("soon");
+        Files.writeString(file, "# kubermesh dhcp6 leases v4\n");
         assertThatThrownBy(() -> new FileLeaseStore(state).load()).hasMessageContaining("is not a kubermesh lease file");
+    }
+
+    /** Golden lines of the current format, both ways: a lease whose client is on its cable and one gone with it. */
+    @Test
+    void theLeaseFileFormatRoundTrips() throws Exception {
+        Ipv6Address a = PORT0.pool().get(0);
+        Ipv6Address b = PORT0.pool().get(1);
+        List<Lease> leases = List.of(new Lease(0, "mac-52:54:00:00:00:0a", a, 1, Instant.ofEpochSecond(1800000000L), "00030001525400000000a"),
+                new Lease(0, "mac-52:54:00:00:00:0b", b, 4294967295L, Instant.ofEpochSecond(1800000100L), "0004aa",
+                        Instant.ofEpochSecond(1790000000L)));
+        new FileLeaseStore(state).replace(leases);
+        assertThat(Files.readAllLines(state.resolve("dhcp6.leases"))).containsExactly("# kubermesh dhcp6 leases v3",
+                "0 " + a + " mac-52:54:00:00:00:0a 1 1800000000 00030001525400000000a -",
+                "0 " + b + " mac-52:54:00:00:00:0b 4294967295 1800000100 0004aa 1790000000");
+        assertThat(new FileLeaseStore(state).load()).isEqualTo(leases);
+    }
+
+    /** A version 2 file (no GONE field: every client on its cable) loads and is rewritten as version 3. */
+    @Test
+    void aVersionTwoLeaseFileStillLoads() throws Exception {
+        MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
+        Ipv6Address a = PORT0.pool().get(2);
+        long expires = clock.instant().plus(BOOT.validLifetime()).getEpochSecond();
+        Files.writeString(state.resolve("dhcp6.leases"), FileLeaseStore.HEADER_V2 + "\n0 " + a + " mac-" + m + " 1 " + expires
+                + " 000100010000000152540000000a\n");
+        engine = engine(new FileLeaseStore(state));
+        assertThat(engine.leases()).singleElement().satisfies(l -> {
+            assertThat(l.gone()).isNull();
+            assertThat(l.iaid()).isEqualTo(1L);
+        });
+        assertThat(bootStage(0, llt(m, 1), linkLocal(m))).contains(a);
+        engine.cableGone(0);
+        assertThat(Files.readAllLines(state.resolve("dhcp6.leases"))).first().isEqualTo(FileLeaseStore.HEADER);
+        assertThat(new FileLeaseStore(state).load()).singleElement().satisfies(l -> assertThat(l.gone()).isNotNull());
     }
 }

@@ -137,6 +137,39 @@ class Dhcp6ServerIT {
                 .containsExactlyInAnyOrder("mac-" + CLIENT_MAC, "mac-" + OTHER_MAC);
     }
 
+    /**
+     * Three machines one after another on the cable take the port's pool; once the cable lost
+     * carrier (the last machine gone), a fourth gets an address from real dhclient, where without
+     * it the pool has none ({@code Dhcp6EngineTest.aFourthMachineOnAPortGetsNoAddrsAvail...}).
+     */
+    @Test
+    void aFourthMachineOnACableThatLostCarrierGetsAnAddress() throws Exception {
+        server = startServer();
+        List<String> got = new java.util.ArrayList<>();
+        for (String mac : List.of(CLIENT_MAC, OTHER_MAC, "52:54:00:12:34:58", "52:54:00:12:34:59")) {
+            if (got.size() == 3) {
+                assertThat(server.cableGone(0)).hasSize(3);
+            }
+            if (!got.isEmpty()) {
+                plugAnotherMachine(mac);
+            }
+            got.add(field(dhclient("m" + got.size()), "iaaddr ([0-9a-f:]+) \\{"));
+        }
+        assertThat(got.subList(0, 3)).containsExactlyElementsOf(PORT.pool().stream().map(Object::toString).toList());
+        assertThat(got.get(3)).isEqualTo(PORT.pool().get(0).toString());
+        assertThat(server.leases()).filteredOn(l -> l.address().equals(PORT.pool().get(0))).singleElement()
+                .satisfies(l -> assertThat(l.client()).isEqualTo("mac-52:54:00:12:34:59"));
+    }
+
+    /** The client namespace becomes another machine: its addresses gone, a new MAC, the link up again. */
+    private void plugAnotherMachine(String mac) throws Exception {
+        lab.inClient("ip", "-6", "addr", "flush", "dev", lab.clientLink, "scope", "global");
+        lab.inClient("ip", "link", "set", lab.clientLink, "down");
+        lab.inClient("ip", "link", "set", lab.clientLink, "address", mac);
+        lab.inClient("ip", "link", "set", lab.clientLink, "up");
+        Netns.awaitLinkLocal(lab.client, lab.clientLink);
+    }
+
     /** The server in its own JVM in the server namespace, so it can be killed with SIGKILL. */
     private Process startServerProcess(String name) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
