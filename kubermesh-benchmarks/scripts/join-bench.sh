@@ -1,9 +1,10 @@
 #!/bin/sh
-# A blank machine joining the netns lab (root): median time from power on (its cable comes up) to
-# being reachable from every machine, at 4, 8 and 16 machines (a line, the new machine plugged
+# A blank machine joining the netns lab (root): median time from its cable coming up (its firmware
+# turning its NIC up: the neighbour sees carrier) to being reachable from every machine (and from
+# power on), at 4, 8 and 16 machines (a line, the new machine plugged
 # into the far end, replaced REPS times), each protocol step's share from the console's instants,
 # the agent's RSS. Namespaces kmchb-*, removed at the end (failure included).
-# Usage: kubermesh-benchmarks/scripts/join-bench.sh [sizes] [repetitions, 1-3] [daemons]
+# Usage: kubermesh-benchmarks/scripts/join-bench.sh [sizes] [repetitions, 1-20] [daemons]
 #   e.g. join-bench.sh 4,8,16 3 frr        join-bench.sh 4,8 3 frr,bird (BIRD/FRR ratio)
 #   a size N is a line of N machines (the joiner at its far end); RxC a grid of R*C machines and
 #   the joiner at the corner opposite the gateway (join-bench.sh 32,4x8,64,8x8 1 frr)

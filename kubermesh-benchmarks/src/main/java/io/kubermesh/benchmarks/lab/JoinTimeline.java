@@ -13,13 +13,20 @@ import java.util.regex.Pattern;
  * One join split into its steps, from the instants on a lab machine's console (each firmware line
  * and the agent's ready line start with an ISO instant) between power on and "reachable from every
  * machine". A step missing from the console (a machine that booted from disk skips some) is zero.
+ * {@code total} runs from power on; {@code fromCable} from the instant the firmware turned its NIC
+ * up, when the neighbour sees carrier (the cable coming up; power on when the console has no such
+ * line).
  */
-record JoinTimeline(Map<String, Duration> steps, Duration total) {
+record JoinTimeline(Map<String, Duration> steps, Duration total, Duration fromCable) {
+    /** The console line (after its instant) of the firmware turning its NIC up: the cable comes up. */
+    static final String CABLE_UP = "firmware: NIC ";
+
     /** The steps in order, with the console line each one ends at. */
     static final List<String[]> STEPS = List.of(
             new String[] {"launch (power on to JVM process)", null},
             new String[] {"JVM start to firmware main", "firmware: started"},
-            new String[] {"carrier", "firmware: link up"},
+            new String[] {"firmware main to its NIC turned up (the cable comes up)", CABLE_UP},
+            new String[] {"carrier seen", "firmware: link up"},
             new String[] {"link-local address (duplicate address detection)", "firmware: link-local"},
             new String[] {"DHCPv6 as firmware", "firmware: DHCPv6 (UEFI"},
             new String[] {"TFTP", "firmware: TFTP"},
@@ -35,6 +42,7 @@ record JoinTimeline(Map<String, Duration> steps, Duration total) {
     static JoinTimeline of(Instant poweredOn, List<String> console, Instant reachable) {
         Map<String, Instant> at = new LinkedHashMap<>();
         Instant process = null;
+        Instant cable = null;
         for (String line : console) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
@@ -46,8 +54,15 @@ record JoinTimeline(Map<String, Duration> steps, Duration total) {
             }
             for (String[] step : STEPS) {
                 if (step[1] != null && m.group(2).startsWith(step[1])) {
-                    at.put(step[0], t);
+                    if (step[1].equals(CABLE_UP)) {
+                        at.putIfAbsent(step[0], t);
+                    } else {
+                        at.put(step[0], t);
+                    }
                 }
+            }
+            if (cable == null && m.group(2).startsWith(CABLE_UP)) {
+                cable = t;
             }
             Matcher p = PROCESS.matcher(m.group(2));
             if (p.find()) {
@@ -65,7 +80,8 @@ record JoinTimeline(Map<String, Duration> steps, Duration total) {
             steps.put(step[0], Duration.between(previous, end));
             previous = end;
         }
-        return new JoinTimeline(steps, Duration.between(poweredOn, reachable));
+        return new JoinTimeline(steps, Duration.between(poweredOn, reachable),
+                Duration.between(cable == null ? poweredOn : cable, reachable));
     }
 
     /** Median of each step and of the total over several joins. */
@@ -74,7 +90,8 @@ record JoinTimeline(Map<String, Duration> steps, Duration total) {
         for (String[] step : STEPS) {
             steps.put(step[0], medianOf(joins.stream().map(j -> j.steps().get(step[0])).toList()));
         }
-        return new JoinTimeline(steps, medianOf(joins.stream().map(JoinTimeline::total).toList()));
+        return new JoinTimeline(steps, medianOf(joins.stream().map(JoinTimeline::total).toList()),
+                medianOf(joins.stream().map(JoinTimeline::fromCable).toList()));
     }
 
     static Duration medianOf(List<Duration> values) {

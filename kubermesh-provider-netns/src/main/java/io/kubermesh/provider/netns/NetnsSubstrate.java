@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Machines as network namespaces ({@code PREFIX + name}), cables as veth pairs created directly
  * between two namespaces, each end named {@code clusterI} with the machine's NIC MAC for port I.
  * Power off kills every process in the namespace and takes its ports down (its neighbours lose
- * carrier, as with a real machine); power on brings them up and runs the machine's operating
+ * carrier, as with a real machine); power on brings them up (a netbooting machine's firmware
+ * stand-in does, when it starts, as a real NIC's firmware driver does) and runs the machine's operating
  * system: a JVM ({@link io.kubermesh.provider.netns.machine.NetnsMachine}) that runs the
  * firmware stand-in and then the agent on a blank machine, or the agent with the cluster file
  * {@link #deploy} gave a deployed one, under a shell loop that starts the agent again when it
@@ -341,7 +342,11 @@ public final class NetnsSubstrate implements Substrate {
         if (m.powered) {
             return;
         }
-        setPorts(m, true);
+        // A machine that netboots gets its links when its firmware turns its NICs up (as a real NIC's
+        // link comes up when its firmware's network driver starts it); the others at power on.
+        if (!m.netboot) {
+            setPorts(m, true);
+        }
         m.powered = true;
         save();
         try {

@@ -49,7 +49,7 @@ public final class Firmware {
 
     public static Boot boot(Rtnetlink netlink, PrintStream console, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Link port = awaitCable(netlink, deadline);
+        Link port = awaitCable(netlink, console, deadline);
         MacAddress mac = port.mac().orElseThrow();
         step(console, "link up on %s (%s), starting network boot%n", port.name(), mac);
         // Firmware solicits from its link-local address once duplicate address detection passed
@@ -116,7 +116,19 @@ public final class Firmware {
         return java.util.UUID.nameUUIDFromBytes(mac.toBytes()).toString();
     }
 
-    private static Link awaitCable(Rtnetlink netlink, long deadline) {
+    /**
+     * Turns every mesh NIC up that is down (the lab powers a netbooting machine on with its links
+     * down: a NIC has no link until its firmware's driver starts it, and the neighbour sees carrier
+     * from then), then waits for the first with carrier. The console's {@code NIC ... turned up}
+     * line is the instant the cable comes up for the neighbour: a join is timed from there.
+     */
+    private static Link awaitCable(Rtnetlink netlink, PrintStream console, long deadline) {
+        for (Link l : netlink.links()) {
+            if (PORT.matcher(l.name()).matches() && !l.up()) {
+                step(console, "NIC %s turned up%n", l.name());
+                netlink.setUp(l.name(), true);
+            }
+        }
         while (System.nanoTime() < deadline) {
             Optional<Link> up = netlink.links().stream().filter(l -> PORT.matcher(l.name()).matches())
                     .sorted(java.util.Comparator.comparing(Link::name))
@@ -130,7 +142,7 @@ public final class Firmware {
                 return up.get();
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SubstrateException("interrupted waiting for a cable");
