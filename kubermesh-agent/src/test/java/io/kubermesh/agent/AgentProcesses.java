@@ -41,6 +41,15 @@ final class AgentProcesses implements AutoCloseable {
         }
     }
 
+    /** Fails with the install line when {@code binary} is not on the PATH. */
+    static void requireBinary(String binary, String debianPackage) {
+        boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(":")).map(d -> Path.of(d, binary)).anyMatch(Files::isExecutable);
+        if (!found) {
+            fail(binary + " is not installed: apt-get install -y " + debianPackage);
+        }
+    }
+
     Path state(String ns) {
         return dir.resolve(ns);
     }

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * An agent process for ITs that must kill one (SIGKILL) and start it again: anycast health, the
  * control plane and the routing daemon, composed as {@code kubermesh agent} composes them (without
- * boot services, which these ITs do not exercise). Arguments: CONFIG STATE NAME [--etcd-bootstrap].
+ * boot services unless {@code KM_TEST_BOOT=1} is in its environment: then with them, serving
+ * {@code /usr/lib/ipxe} over TFTP). Arguments: CONFIG STATE NAME [--etcd-bootstrap].
  */
 public final class TestAgentMain {
     private TestAgentMain() {
@@ -23,10 +24,14 @@ public final class TestAgentMain {
         Path state = Files.createDirectories(Path.of(args[1]));
         AgentSettings settings = new AgentSettings(args[2], state, AgentSettings.DEFAULT_STUB);
         boolean bootstrap = args.length > 3 && args[3].equals("--etcd-bootstrap");
-        Agent agent = Guice.createInjector(new AgentModule(spec, settings, List.of(
+        List<PortListener> components = new java.util.ArrayList<>(List.of(
                 new AnycastPorts(new io.kubermesh.addressing.AddressPlan(spec), settings, Clock.systemUTC()),
-                new ControlPlanePorts(new io.kubermesh.addressing.AddressPlan(spec), settings, bootstrap, Clock.systemUTC()),
-                new RoutingPorts(spec, settings)))).getInstance(Agent.class);
+                new ControlPlanePorts(new io.kubermesh.addressing.AddressPlan(spec), settings, bootstrap, Clock.systemUTC())));
+        if ("1".equals(System.getenv("KM_TEST_BOOT"))) {
+            components.add(new BootPorts(spec, settings, Files.readString(Path.of(args[0])), Path.of("/usr/lib/ipxe")));
+        }
+        components.add(new RoutingPorts(spec, settings));
+        Agent agent = Guice.createInjector(new AgentModule(spec, settings, components)).getInstance(Agent.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

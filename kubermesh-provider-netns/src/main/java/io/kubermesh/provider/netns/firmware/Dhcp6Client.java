@@ -122,7 +122,7 @@ public final class Dhcp6Client {
                     ch.close();
                 }
             }
-            sleep(nif == null ? 50 : 200);
+            sleep(20);
             nif = NetworkInterface.getByName(iface);
         }
         throw new SubstrateException((nif == null ? "no interface " + iface + " with an address" : "no usable link-local address on "
