@@ -435,15 +435,7 @@ public final class Rtnetlink implements AutoCloseable {
      * {@code all} or {@code default}, in this namespace.
      */
     public void setForwarding(String interfaceName, boolean on) {
-        Path p = forwardingPath(interfaceName);
-        inNamespace(() -> {
-            try {
-                Files.writeString(p, on ? "1\n" : "0\n");
-                return null;
-            } catch (IOException e) {
-                throw new KubermeshException("cannot write " + p + namespaceSuffix() + ": " + e, e);
-            }
-        });
+        writeConf(forwardingPath(interfaceName), on);
     }
 
     /**
@@ -455,7 +447,11 @@ public final class Rtnetlink implements AutoCloseable {
      * router.)
      */
     public void setDuplicateAddressDetection(String interfaceName, boolean on) {
-        Path p = confPath(interfaceName, "accept_dad");
+        writeConf(confPath(interfaceName, "accept_dad"), on);
+    }
+
+    /** Writes 1 or 0 to one {@code /proc/sys} file, in this namespace. */
+    private void writeConf(Path p, boolean on) {
         inNamespace(() -> {
             try {
                 Files.writeString(p, on ? "1\n" : "0\n");
