@@ -182,18 +182,10 @@ public final class Agent implements AutoCloseable {
                     return;
                 }
                 if (lc.removed()) {
-                    if (network.ports().contains(index)) {
-                        network.portGone(index);
-                        active().forEach(l -> l.portDown(network.node().port(index)));
-                    }
+                    linkGone(index);
                 } else {
                     configure(index);
-                    Boolean before = carrier.put(index, lc.link().lowerUp());
-                    if (before != null && before != lc.link().lowerUp()) {
-                        PortPrefix p = network.node().port(index);
-                        LOG.info("port {} carrier {}", index, lc.link().lowerUp() ? "back" : "lost");
-                        active().forEach(l -> l.carrierChanged(p, lc.link().lowerUp()));
-                    }
+                    carrierSeen(index, lc.link().lowerUp());
                 }
             }
         } catch (RuntimeException e) {
@@ -208,13 +200,40 @@ public final class Agent implements AutoCloseable {
             if (index >= 0) {
                 present.add(index);
                 configure(index);
+                carrierSeen(index, l.lowerUp());
             }
         }
         for (int gone : network.ports()) {
             if (!present.contains(gone)) {
-                network.portGone(gone);
-                active().forEach(l -> l.portDown(network.node().port(gone)));
+                linkGone(gone);
             }
+        }
+    }
+
+    /**
+     * The carrier of port {@code index} as just seen (an event, or a resync after start or after
+     * events were lost): the listeners hear when it differs from the last seen.
+     */
+    private void carrierSeen(int index, boolean lowerUp) {
+        Boolean before = carrier.put(index, lowerUp);
+        if (before != null && before != lowerUp) {
+            PortPrefix p = network.node().port(index);
+            LOG.info("port {} carrier {}", index, lowerUp ? "back" : "lost");
+            active().forEach(l -> l.carrierChanged(p, lowerUp));
+        }
+    }
+
+    /** Port {@code index}'s link went away: a cable that carried a link went dark with it, then the port is down. */
+    private void linkGone(int index) {
+        Boolean had = carrier.remove(index);
+        if (network.ports().contains(index)) {
+            network.portGone(index);
+            PortPrefix p = network.node().port(index);
+            if (Boolean.TRUE.equals(had)) {
+                LOG.info("port {} carrier lost with its link", index);
+                active().forEach(l -> l.carrierChanged(p, false));
+            }
+            active().forEach(l -> l.portDown(p));
         }
     }
 

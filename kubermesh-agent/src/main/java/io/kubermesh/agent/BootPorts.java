@@ -143,12 +143,15 @@ public final class BootPorts implements PortListener, StatusContributor {
     public synchronized void portDown(PortPrefix port) {
         portHealth.remove(port.index());
         if (boot != null) {
-            cableGone(port);
             boot.portDown(port.index());
         }
     }
 
-    /** A cable that loses carrier takes its machine away: its DHCPv6 leases expire now, for the next one plugged in. */
+    /**
+     * A cable that loses carrier (or goes away with its link) takes its machine away: the
+     * addresses leased there may go to the next machine plugged in. An agent that stops, or a
+     * port it stops serving, says nothing of the cable: that changes no lease.
+     */
     @Override
     public synchronized void carrierChanged(PortPrefix port, boolean carrier) {
         if (!carrier && boot != null) {

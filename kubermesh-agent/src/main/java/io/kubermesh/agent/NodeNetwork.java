@@ -34,6 +34,7 @@ public final class NodeNetwork {
     private String stubKind;
 
     private final SeenPorts seen;
+    private boolean dadOverrideLogged;
 
     public NodeNetwork(Rtnetlink netlink, AddressPlan plan, MacAddress identity, String stubName, SeenPorts seen) {
         this.netlink = netlink;
@@ -104,6 +105,12 @@ public final class NodeNetwork {
             // the routing daemon's hellos, the router advertisements and TFTP on the link-local
             // address all wait for it. The port's own /126 address is added without it already.
             netlink.setDuplicateAddressDetection(p.interfaceName(), false);
+            if (!dadOverrideLogged && netlink.duplicateAddressDetection("all")) {
+                dadOverrideLogged = true;
+                LOG.warn("net.ipv6.conf.all.accept_dad is on, which keeps duplicate address detection on every port"
+                        + " whatever the port's own setting: a new cable's link-local address, and the routing daemon's"
+                        + " hellos, wait 1-2 s; set it to 0 to let the agent turn it off on the mesh ports alone");
+            }
             Optional<Link> link = netlink.link(p.interfaceName());
             if (link.isPresent() && seen.seen(p.interfaceName(), link.get().index())) {
                 if (!link.get().up()) {

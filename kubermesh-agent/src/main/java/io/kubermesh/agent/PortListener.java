@@ -39,11 +39,17 @@ public interface PortListener {
     default void portUp(PortPrefix port) {
     }
 
-    /** A port went away (its link is gone); nothing by default. */
+    /**
+     * A port went away (its link is gone), or the agent stops; nothing by default. A link that
+     * goes away while its cable carried a link is told {@link #carrierChanged} (false) first.
+     */
     default void portDown(PortPrefix port) {
     }
 
-    /** The port's cable went dark (the far machine lost power) or came back; the port stays configured. */
+    /**
+     * The port's cable went dark (the far machine lost power, the cable was pulled, or the link went
+     * away with it) or came back; the port stays configured unless {@link #portDown} follows.
+     */
     default void carrierChanged(PortPrefix port, boolean carrier) {
     }
 

@@ -139,6 +139,18 @@ final class AgentProcesses implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to the agent, as a service manager stops it: it closes (its shutdown hook) and exits. */
+    void stop(String ns) throws InterruptedException {
+        Process p = agents.remove(ns);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                fail("the agent of " + ns + " did not stop within 30 s of SIGTERM");
+            }
+        }
+    }
+
     /** The agent's status, once its socket answers. */
     Optional<NodeStatus> status(String ns) {
         try {

@@ -113,7 +113,8 @@ public final class NodeBoot implements AutoCloseable {
 
     /**
      * The cable of port {@code index} lost carrier or went away: the machine behind it is gone, so
-     * its DHCPv6 leases there expire now ({@link PortBoot#cableGone}); nothing when not served.
+     * the addresses it leased there may go to the next machine plugged in ({@link PortBoot#cableGone});
+     * nothing when not served.
      */
     public synchronized void cableGone(int index) {
         PortBoot p = served.get(index);

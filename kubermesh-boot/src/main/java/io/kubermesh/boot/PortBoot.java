@@ -105,8 +105,8 @@ public final class PortBoot implements AutoCloseable {
     }
 
     /**
-     * This port's cable lost carrier: the machine behind it is gone, and its DHCPv6 leases expire
-     * now, for the next machine plugged in ({@link io.kubermesh.boot.dhcp6.Dhcp6Engine#cableGone}).
+     * This port's cable lost carrier: the machine behind it is gone, and the addresses it leased
+     * may go to the next machine plugged in ({@link io.kubermesh.boot.dhcp6.Dhcp6Engine#cableGone}).
      */
     public synchronized void cableGone() {
         if (dhcp != null) {

@@ -50,7 +50,7 @@ public final class JoinBenchmark {
         List<Shape> sizes = Arrays.stream(args[1].split(",")).map(Shape::parse).toList();
         int reps = Integer.parseInt(args[2]);
         // Each join is a new machine on the same port of the same neighbour. The one before it is
-        // killed first, so that cable loses carrier and the neighbour's leases there expire
+        // killed first, so that cable loses carrier and the neighbour marks its leases there gone
         // (Dhcp6Engine.cableGone): any number of joins get an address from a pool of three.
         if (reps < 1 || reps > MAX_REPETITIONS) {
             System.err.println("repetitions: " + reps + "; 1 to " + MAX_REPETITIONS);

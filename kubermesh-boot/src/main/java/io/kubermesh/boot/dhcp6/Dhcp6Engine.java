@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Solicit with Rapid Commit, a Renew or a Rebind commits it to the store <em>before</em> the
  * reply leaves. A stored lease runs to {@code now + 2 * validLifetime} and is rewritten only once
  * less than one valid lifetime remains, so the stored expiry is always at or after what any client
- * was told (a restarted server never hands a live address to a second client) while a busy client
+ * was told (a restarted server never hands a live address to a second client, where a lost cable
+ * has not taken the first away) while a busy client
  * costs one write per valid lifetime, not one per exchange.
  */
 public final class Dhcp6Engine {
@@ -310,8 +311,11 @@ public final class Dhcp6Engine {
                 return Optional.of(a);
             }
         }
+        // Expired, or gone with the cable: but not another IA's of this client still within its
+        // lifetime (the cable flapped with the client behind it; its IAs keep one address each).
         Optional<Ipv6Address> expired = port.pool().stream()
                 .filter(a -> leases.containsKey(a) && leases.get(a).reusableAt(now) && free(a, now, offered, false))
+                .filter(a -> leases.get(a).expiredAt(now) || !leases.get(a).client().equals(key))
                 .min(Comparator.comparing(a -> leases.get(a).expires()));
         if (expired.isPresent()) {
             return expired;

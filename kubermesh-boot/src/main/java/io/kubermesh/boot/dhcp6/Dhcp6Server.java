@@ -151,7 +151,7 @@ public final class Dhcp6Server implements AutoCloseable {
         return new Dhcp6Server(engine, interfaces);
     }
 
-    /** The cable of {@code port} lost carrier: its leases expire now ({@link Dhcp6Engine#cableGone}). */
+    /** The cable of {@code port} lost carrier: its leases are marked gone ({@link Dhcp6Engine#cableGone}). */
     public List<Lease> cableGone(int port) {
         return engine.cableGone(port);
     }

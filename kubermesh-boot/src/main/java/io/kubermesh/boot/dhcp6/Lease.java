@@ -12,13 +12,14 @@ import java.time.Instant;
  * @param address the leased address, inside the port's pool
  * @param iaid the IA_NA the client holds it in (0 to 2^32-1), or {@link #ANY_IA} for a lease
  *     stored before leases named their IA (it then answers any IA of its client)
- * @param expires when the server may hand the address to someone else; always at or after the
- *     end of the lifetime the client was told (see {@link Dhcp6Engine})
+ * @param expires when the server may hand the address to someone else (or earlier, once
+ *     {@code gone}); always at or after the end of the lifetime the client was told (see
+ *     {@link Dhcp6Engine})
  * @param duid the hex of the last DUID the client presented, for diagnosis only
  * @param gone when the port's cable lost carrier while this lease ran, or null: a mesh port is a
  *     cable to one machine, so its client left with it, and the address may go to the next machine
  *     on that cable before {@code expires} ({@link Dhcp6Engine#cableGone}); the client's next
- *     exchange clears it
+ *     Request, Renew, Rebind or Rapid Commit Solicit clears it
  */
 public record Lease(int port, String client, Ipv6Address address, long iaid, Instant expires, String duid, Instant gone) {
     /** The client name of an address withdrawn by a Decline (RFC 8415 section 18.3.8). */

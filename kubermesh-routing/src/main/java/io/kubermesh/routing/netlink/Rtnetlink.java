@@ -450,6 +450,22 @@ public final class Rtnetlink implements AutoCloseable {
         writeConf(confPath(interfaceName, "accept_dad"), on);
     }
 
+    /**
+     * Whether duplicate address detection is on for {@code interfaceName} ({@code all},
+     * {@code default} or a link): its {@code accept_dad} is 1 or more. The kernel skips the
+     * detection on a link only when both the link's and {@code all}'s are 0.
+     */
+    public boolean duplicateAddressDetection(String interfaceName) {
+        Path p = confPath(interfaceName, "accept_dad");
+        return inNamespace(() -> {
+            try {
+                return Integer.parseInt(Files.readString(p).trim()) >= 1;
+            } catch (IOException | NumberFormatException e) {
+                throw new KubermeshException("cannot read " + p + namespaceSuffix() + ": " + e, e);
+            }
+        });
+    }
+
     /** Writes 1 or 0 to one {@code /proc/sys} file, in this namespace. */
     private void writeConf(Path p, boolean on) {
         inNamespace(() -> {
