@@ -105,7 +105,7 @@ public final class NodeNetwork {
             // the routing daemon's hellos, the router advertisements and TFTP on the link-local
             // address all wait for it. The port's own /126 address is added without it already.
             netlink.setDuplicateAddressDetection(p.interfaceName(), false);
-            if (!dadOverrideLogged && netlink.duplicateAddressDetection("all")) {
+            if (!dadOverrideLogged && allKeepsDuplicateAddressDetection()) {
                 dadOverrideLogged = true;
                 LOG.warn("net.ipv6.conf.all.accept_dad is on, which keeps duplicate address detection on every port"
                         + " whatever the port's own setting: a new cable's link-local address, and the routing daemon's"
@@ -126,6 +126,16 @@ public final class NodeNetwork {
         netlink.addAddress(p.interfaceName(), p.thisEnd(), 126, AddressLifetime.PORT, EnumSet.of(AddressFlag.NODAD));
         if (ports.add(index)) {
             LOG.info("port {} ({}) configured: {}", index, p.interfaceName(), p.prefix());
+        }
+    }
+
+    /** Whether {@code all.accept_dad} overrides the ports' own; a warning's question, so never a reason to fail a port. */
+    private boolean allKeepsDuplicateAddressDetection() {
+        try {
+            return netlink.duplicateAddressDetection("all");
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read net.ipv6.conf.all.accept_dad: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -151,6 +151,17 @@ final class AgentProcesses implements AutoCloseable {
         }
     }
 
+    /** Waits (60 s at most) until the agent of {@code ns} reports component {@code name} in {@code state}; the component. */
+    ComponentStatus component(String ns, String name, String state) throws InterruptedException {
+        await(name + " " + state + " (console: " + dir.resolve(ns + ".console") + ")", 60, () -> status(ns)
+                .flatMap(s -> find(s, name)).map(c -> c.state().equals(state)).orElse(false));
+        return find(status(ns).orElseThrow(), name).orElseThrow();
+    }
+
+    private static Optional<ComponentStatus> find(NodeStatus s, String name) {
+        return s.components().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
     /** The agent's status, once its socket answers. */
     Optional<NodeStatus> status(String ns) {
         try {

@@ -601,15 +601,24 @@ class Dhcp6EngineTest {
         assertThat(iaStage(firmware, linkLocal(m), 1002)).contains(second);
     }
 
+    /**
+     * Writes a lease file of an older format ({@code header}) with one lease of {@code m} on
+     * {@code a} (the IAID field {@code iaid} as that format has it, empty for version 1), and
+     * starts the engine from it.
+     */
+    private void startFromOlderFile(String header, Ipv6Address a, MacAddress m, String iaid) throws Exception {
+        long expires = clock.instant().plus(BOOT.validLifetime()).getEpochSecond();
+        Files.writeString(state.resolve("dhcp6.leases"), header + "\n0 " + a + " mac-" + m + iaid + " " + expires
+                + " 000100010000000152540000000a\n");
+        engine = engine(new FileLeaseStore(state));
+    }
+
     /** A lease file from before leases named their IA loads, its leases answering any IA of their client. */
     @Test
     void aVersionOneLeaseFileStillLoads() throws Exception {
         MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
         Ipv6Address a = PORT0.pool().get(1);
-        long expires = clock.instant().plus(BOOT.validLifetime()).getEpochSecond();
-        Files.writeString(state.resolve("dhcp6.leases"), FileLeaseStore.HEADER_V1 + "\n0 " + a + " mac-" + m + " " + expires
-                + " 000100010000000152540000000a\n");
-        engine = engine(new FileLeaseStore(state));
+        startFromOlderFile(FileLeaseStore.HEADER_V1, a, m, "");
         assertThat(engine.leases()).extracting(Lease::iaid).containsExactly(Lease.ANY_IA);
         assertThat(iaStage(llt(m, 1), linkLocal(m), 77)).contains(a);
         assertThat(Files.readAllLines(state.resolve("dhcp6.leases"))).first().isEqualTo(FileLeaseStore.HEADER);
@@ -653,10 +662,7 @@ class Dhcp6EngineTest {
     void aVersionTwoLeaseFileStillLoads() throws Exception {
         MacAddress m = MacAddress.parse("52:54:00:00:00:0a");
         Ipv6Address a = PORT0.pool().get(2);
-        long expires = clock.instant().plus(BOOT.validLifetime()).getEpochSecond();
-        Files.writeString(state.resolve("dhcp6.leases"), FileLeaseStore.HEADER_V2 + "\n0 " + a + " mac-" + m + " 1 " + expires
-                + " 000100010000000152540000000a\n");
-        engine = engine(new FileLeaseStore(state));
+        startFromOlderFile(FileLeaseStore.HEADER_V2, a, m, " 1");
         assertThat(engine.leases()).singleElement().satisfies(l -> {
             assertThat(l.gone()).isNull();
             assertThat(l.iaid()).isEqualTo(1L);

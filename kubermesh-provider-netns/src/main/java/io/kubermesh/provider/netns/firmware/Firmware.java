@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -123,26 +124,21 @@ public final class Firmware {
      * line is the instant the cable comes up for the neighbour: a join is timed from there.
      */
     private static Link awaitCable(Rtnetlink netlink, PrintStream console, long deadline) {
-        for (Link l : netlink.links()) {
-            if (PORT.matcher(l.name()).matches() && !l.up()) {
-                step(console, "NIC %s turned up%n", l.name());
-                netlink.setUp(l.name(), true);
-            }
-        }
         while (System.nanoTime() < deadline) {
-            Optional<Link> up = netlink.links().stream().filter(l -> PORT.matcher(l.name()).matches())
-                    .sorted(java.util.Comparator.comparing(Link::name))
-                    .peek(l -> {
-                        if (!l.up()) {
-                            netlink.setUp(l.name(), true);
-                        }
-                    })
-                    .filter(Link::lowerUp).findFirst();
+            List<Link> ports = netlink.links().stream().filter(l -> PORT.matcher(l.name()).matches())
+                    .sorted(java.util.Comparator.comparing(Link::name)).toList();
+            Optional<Link> up = ports.stream().filter(l -> l.up() && l.lowerUp()).findFirst();
             if (up.isPresent()) {
                 return up.get();
             }
+            for (Link l : ports) {
+                if (!l.up()) {
+                    step(console, "NIC %s turned up%n", l.name());
+                    netlink.setUp(l.name(), true);
+                }
+            }
             try {
-                Thread.sleep(50);
+                Thread.sleep(ports.stream().anyMatch(l -> !l.up()) ? 0 : 50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SubstrateException("interrupted waiting for a cable");
