@@ -6,15 +6,12 @@ import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.ClusterSpec;
 import io.kubermesh.api.ControlPlaneSpec;
 import io.kubermesh.api.MacAddress;
-import io.kubermesh.controlplane.kubernetes.ClusterYaml;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
-import io.kubermesh.routing.netlink.Rtnetlink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,15 +30,8 @@ class AgentCableLeasesIT {
 
     @BeforeEach
     void namespace() throws Exception {
-        AgentProcesses.requireRoot("AgentCableLeasesIT");
-        NetworkNamespaces.delete(NS);
-        NetworkNamespaces.create(NS);
-        try (Rtnetlink nl = Rtnetlink.open(NS)) {
-            nl.createVeth("cluster0", MacAddress.parse("52:54:00:0f:10:00"), "kmclx1", MacAddress.parse("52:54:00:0f:10:01"),
-                    Optional.empty());
-        }
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        agents = new AgentProcesses(dir, List.of(NS));
+        // One cable whose both ends are in the namespace: the agent needs an interface to take its identity from.
+        agents = AgentProcesses.oneCable("AgentCableLeasesIT", dir, NS, "kmclx1");
     }
 
     @AfterEach
@@ -50,9 +40,7 @@ class AgentCableLeasesIT {
     }
 
     private Path config(ClusterSpec spec) throws Exception {
-        Path f = dir.resolve("cluster.yaml");
-        Files.writeString(f, ClusterYaml.write(spec));
-        return f;
+        return agents.config(spec);
     }
 
     /**

@@ -41,6 +41,30 @@ final class AgentProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * For an IT of one agent: namespace {@code ns} made afresh with one cable whose both ends are in
+     * it ({@code cluster0}, the agent's identity 52:54:00:0f:10:00, and {@code farEnd}), and the
+     * agents' directory {@code dir} readable by all (the daemons run as their own users).
+     */
+    static AgentProcesses oneCable(String test, Path dir, String ns, String farEnd) throws IOException {
+        requireRoot(test);
+        NetworkNamespaces.delete(ns);
+        NetworkNamespaces.create(ns);
+        try (io.kubermesh.routing.netlink.Rtnetlink nl = io.kubermesh.routing.netlink.Rtnetlink.open(ns)) {
+            nl.createVeth("cluster0", MacAddress.parse("52:54:00:0f:10:00"), farEnd, MacAddress.parse("52:54:00:0f:10:01"),
+                    Optional.empty());
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new AgentProcesses(dir, List.of(ns));
+    }
+
+    /** Writes {@code spec} as {@code cluster.yaml} in the agents' directory; its path. */
+    Path config(io.kubermesh.api.ClusterSpec spec) throws IOException {
+        Path f = dir.resolve("cluster.yaml");
+        Files.writeString(f, io.kubermesh.controlplane.kubernetes.ClusterYaml.write(spec));
+        return f;
+    }
+
     /** Fails with the install line when {@code binary} is not on the PATH. */
     static void requireBinary(String binary, String debianPackage) {
         boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
