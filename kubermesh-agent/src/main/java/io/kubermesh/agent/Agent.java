@@ -50,6 +50,7 @@ public final class Agent implements AutoCloseable {
     private NodeNetwork network;
     private Rtnetlink.Subscription subscription;
     private StatusEndpoint status;
+    private MeshEndpoint mesh;
     private Optional<io.kubermesh.agent.control.VirtioControlPort> virtio = Optional.empty();
     private Instant startedAt;
     private volatile String state = "starting";
@@ -144,6 +145,9 @@ public final class Agent implements AutoCloseable {
         status = new StatusEndpoint(settings.stateDirectory(), control);
         virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
                 java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);
+        // And on the mesh, for other machines' agents (read-only, node certificates only).
+        mesh = MeshEndpoint.start(settings.stateDirectory(), network.node().host(),
+                io.kubermesh.agent.control.MeshControl.PORT, control, clock);
         state = "running";
     }
 
@@ -267,7 +271,17 @@ public final class Agent implements AutoCloseable {
                 s = c.contribute(s);
             }
         }
-        return s;
+        MeshEndpoint m = mesh;
+        return m == null ? s : s.withComponents(List.of(m.view()));
+    }
+
+    /** What the agent at {@code host} answers to {@code request} over the mesh ({@link MeshEndpoint#relay}). */
+    String relay(io.kubermesh.api.Ipv6Address host, String request) {
+        MeshEndpoint m = mesh;
+        if (m == null) {
+            throw new IllegalStateException("the agent has not started its control endpoints yet");
+        }
+        return m.relay(host, request);
     }
 
     public NodeIdentity identity() {
@@ -297,6 +311,9 @@ public final class Agent implements AutoCloseable {
         }
         if (status != null) {
             status.close();
+        }
+        if (mesh != null) {
+            mesh.close();
         }
         virtio.ifPresent(io.kubermesh.agent.control.VirtioControlPort::close);
         if (network != null) {

@@ -58,6 +58,11 @@ final class NodeControl implements AgentControl.Node {
     }
 
     @Override
+    public String relay(Ipv6Address host, String request) {
+        return agent.relay(host, request);
+    }
+
+    @Override
     public NodeStatus status() {
         return agent.status();
     }

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * <pre>
  * request  = "status" | "routes" | "neighbours" | "routing-daemon" | "probe" 1*(SP ipv6-address) | "enrolment"
  *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll" SP step] | "echo" SP token | "help"
+ *          | "relay" SP ipv6-address SP mesh-request
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
@@ -32,18 +33,29 @@ import java.util.function.Supplier;
  *               an etcd member's agent can, and answers the same
  *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
  *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
- *   help        {"requests":["status","routes","neighbours","routing-daemon","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN"]}
+ *   relay H R   what the agent at host address H answers to R, asked over the mesh ({@link MeshControl}):
+ *               R is one of the requests the mesh endpoint answers ({@link #MESH_REQUESTS}); only on this
+ *               node's own endpoints, never over the mesh itself
+ *   help        {"requests":["status","routes","neighbours","routing-daemon","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN","relay HOST REQUEST"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
  * Requests are at most {@value #MAX_LINE} bytes and a probe names at most {@value #MAX_PROBES}
  * addresses. Words are separated by spaces; case matters; a trailing CR is ignored.
+ *
+ * <p>The same protocol over the mesh ({@link #overMesh()}) answers only the requests that read the
+ * node ({@link #MESH_REQUESTS}): nothing that changes it, and no relay.
  */
 public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
     static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "routing-daemon", "probe ADDR...", "enrolment",
-            "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN");
+            "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN", "relay HOST REQUEST");
+    /**
+     * What another machine may ask over the mesh: requests that read this node and change nothing
+     * (no enrolment decision, routing key step or relay; not the routing daemon's own words either).
+     */
+    public static final List<String> MESH_REQUESTS = List.of("status", "routes", "neighbours", "probe", "echo", "help");
     /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,6 +89,14 @@ public final class AgentControl {
         }
 
         /**
+         * What the agent at {@code host} answers to {@code request} over the mesh: its answer line
+         * as it came; throws when it cannot be asked (no route, refused, no answer in time).
+         */
+        default String relay(Ipv6Address host, String request) {
+            throw new UnsupportedOperationException("this node relays nothing");
+        }
+
+        /**
          * The cluster's routing keys; with {@code rollFrom}, after taking the step that follows it
          * (a retry of a step taken answers it again); throws when this node cannot.
          */
@@ -86,9 +106,20 @@ public final class AgentControl {
     }
 
     private final Node node;
+    private final boolean overMesh;
 
     public AgentControl(Node node) {
+        this(node, false);
+    }
+
+    private AgentControl(Node node, boolean overMesh) {
         this.node = node;
+        this.overMesh = overMesh;
+    }
+
+    /** The same node's answers as another machine gets them over the mesh: {@link #MESH_REQUESTS} only. */
+    public AgentControl overMesh() {
+        return new AgentControl(node, true);
     }
 
     /** An {@link AgentControl} whose answers come from suppliers and a probe function. */
@@ -121,7 +152,8 @@ public final class AgentControl {
     /** The answer line (without its LF) to one request line; never throws. */
     public String answer(String request) {
         try {
-            return JSON.writeValueAsString(dispatch(request));
+            Object answer = dispatch(request);
+            return answer instanceof com.fasterxml.jackson.databind.JsonNode relayed ? relayed.toString() : JSON.writeValueAsString(answer);
         } catch (JsonProcessingException | RuntimeException e) {
             return error(request, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -135,6 +167,10 @@ public final class AgentControl {
         String[] words = request.trim().isEmpty() ? new String[0] : request.trim().split(" +");
         if (words.length == 0) {
             return unknown(request);
+        }
+        if (overMesh && !MESH_REQUESTS.contains(words[0])) {
+            return new ControlAnswers.Error("'" + shorten(words[0]) + "' is not answered over the mesh (it answers "
+                    + String.join(", ", MESH_REQUESTS) + "); ask the agent on its own machine");
         }
         switch (words[0]) {
             case "status":
@@ -150,10 +186,13 @@ public final class AgentControl {
                     case "routes" -> node.routes();
                     case "neighbours" -> node.neighbours();
                     case "routing-daemon" -> node.routingDaemon();
-                    default -> java.util.Map.of("requests", REQUESTS);
+                    default -> java.util.Map.of("requests", overMesh ? REQUESTS.stream()
+                            .filter(r -> MESH_REQUESTS.contains(r.split(" ")[0])).toList() : REQUESTS);
                 };
             case "probe":
                 return probe(words);
+            case "relay":
+                return relay(request.trim(), words);
             case "echo":
                 if (words.length != 2 || !TOKEN.matcher(words[1]).matches()) {
                     return new ControlAnswers.Error("echo takes one token of 1..64 letters, digits, '.', '_' or '-', got '"
@@ -204,6 +243,36 @@ public final class AgentControl {
             }
         }
         return node.probe(addresses);
+    }
+
+    /** {@code relay HOST REQUEST...}: the request as written after the host, checked before it leaves this node. */
+    private Object relay(String request, String[] words) {
+        if (words.length < 3) {
+            return new ControlAnswers.Error("relay takes a host address and a request (" + String.join(", ", MESH_REQUESTS)
+                    + "), got '" + shorten(request) + "'");
+        }
+        Ipv6Address host;
+        try {
+            host = Ipv6Address.parse(words[1]);
+        } catch (RuntimeException e) {
+            return new ControlAnswers.Error("relay: '" + shorten(words[1]) + "' is not an IPv6 address");
+        }
+        if (!MESH_REQUESTS.contains(words[2])) {
+            return new ControlAnswers.Error("relay: '" + shorten(words[2]) + "' is not answered over the mesh (it answers "
+                    + String.join(", ", MESH_REQUESTS) + ")");
+        }
+        String inner = request.split(" +", 3)[2];
+        String line = node.relay(host, inner);
+        com.fasterxml.jackson.databind.JsonNode answer;
+        try {
+            answer = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            answer = null;
+        }
+        if (answer == null || !answer.isObject()) {
+            return new ControlAnswers.Error("relay: " + host + " answered '" + shorten(line) + "', which is not a JSON object");
+        }
+        return answer;
     }
 
     private static String shorten(String text) {

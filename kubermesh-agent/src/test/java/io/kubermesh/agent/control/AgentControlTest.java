@@ -47,7 +47,7 @@ class AgentControlTest {
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
         assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"routing-daemon\",\"probe ADDR...\","
-                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\"]}");
+                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\",\"relay HOST REQUEST\"]}");
         assertThat(control.answer("echo km-0123abcdef")).isEqualTo("{\"echo\":\"km-0123abcdef\"}");
     }
 
@@ -238,5 +238,108 @@ class AgentControlTest {
         }
         server.join(5000);
         assertThat(server.isAlive()).isFalse();
+    }
+
+    @Test
+    void overTheMeshOnlyWhatReadsTheNodeIsAnswered() {
+        AgentControl mesh = control.overMesh();
+        assertThat(mesh.answer("status")).isEqualTo(control.answer("status"));
+        assertThat(mesh.answer("routes")).isEqualTo(control.answer("routes"));
+        assertThat(mesh.answer("echo t1")).isEqualTo("{\"echo\":\"t1\"}");
+        assertThat(mesh.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\",\"echo TOKEN\"]}");
+        for (String refused : List.of("approve 52:54:00:00:03:00", "deny 52:54:00:00:03:00", "routing-key roll none", "routing-key",
+                "enrolment", "routing-daemon", "relay 2001:db8::5 status")) {
+            String word = refused.split(" ")[0];
+            assertThat(mesh.answer(refused)).as(refused).isEqualTo("{\"error\":\"'" + word + "' is not answered over the mesh (it answers"
+                    + " status, routes, neighbours, probe, echo, help); ask the agent on its own machine\"}");
+        }
+        // the local endpoint still answers them (here: the node has no enrolment, which is a different error)
+        assertThat(control.answer("enrolment")).contains("this node has no enrolment");
+    }
+
+    @Test
+    void relayChecksTheRequestBeforeItLeavesAndPassesTheAnswerThrough() {
+        List<String> asked = new ArrayList<>();
+        AgentControl relaying = new AgentControl(new AgentControl.Node() {
+            @Override
+            public NodeStatus status() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String relay(Ipv6Address host, String request) {
+                asked.add(host + " " + request);
+                return switch (host.toString()) {
+                    case "2001:db8::5" -> "{\"name\":\"far\",\"ports\":[]}";
+                    case "2001:db8::6" -> "not json";
+                    case "2001:db8::7" -> "[1,2]";
+                    default -> throw new KubermeshException("cannot reach the agent control at [" + host + "]:7441: no route");
+                };
+            }
+        });
+        assertThat(relaying.answer("relay 2001:db8:0::5  probe 2001:db8::1  2001:db8::2")).isEqualTo("{\"name\":\"far\",\"ports\":[]}");
+        assertThat(relaying.answer("relay 2001:db8::5 status")).isEqualTo("{\"name\":\"far\",\"ports\":[]}");
+        assertThat(asked).containsExactly("2001:db8::5 probe 2001:db8::1  2001:db8::2", "2001:db8::5 status");
+        // refused before anything leaves the node
+        assertThat(relaying.answer("relay 2001:db8::5 approve 52:54:00:00:03:00")).isEqualTo("{\"error\":\"relay: 'approve' is not"
+                + " answered over the mesh (it answers status, routes, neighbours, probe, echo, help)\"}");
+        assertThat(relaying.answer("relay 2001:db8::5 relay 2001:db8::6 status")).contains("relay: 'relay' is not answered over the mesh");
+        assertThat(relaying.answer("relay kubermesh1 status")).isEqualTo("{\"error\":\"relay: 'kubermesh1' is not an IPv6 address\"}");
+        assertThat(relaying.answer("relay 2001:db8::5")).startsWith("{\"error\":\"relay takes a host address and a request");
+        assertThat(asked).hasSize(2);
+        // what comes back must be one JSON object; a failure to ask is an error naming the host
+        assertThat(relaying.answer("relay 2001:db8::6 status")).isEqualTo("{\"error\":\"relay: 2001:db8::6 answered 'not json', which is"
+                + " not a JSON object\"}");
+        assertThat(relaying.answer("relay 2001:db8::7 status")).contains("which is not a JSON object");
+        assertThat(relaying.answer("relay 2001:db8::8 status")).isEqualTo("{\"error\":\"cannot answer 'relay 2001:db8::8 status':"
+                + " KubermeshException: cannot reach the agent control at [2001:db8::8]:7441: no route\"}");
+        // a node that relays nothing says so
+        assertThat(control.answer("relay 2001:db8::5 status")).contains("this node relays nothing");
+    }
+
+    @Test
+    void aRelayedChannelPrefixesEveryRequestLineAndLeavesAnswersAlone() throws IOException {
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ByteArrayInputStream answers = new ByteArrayInputStream("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8));
+        AgentChannel via = new AgentChannel() {
+            @Override
+            public InputStream input() {
+                return answers;
+            }
+
+            @Override
+            public OutputStream output() {
+                return sent;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        RelayedAgentChannel relayed = new RelayedAgentChannel(via, Ipv6Address.parse("2001:db8:0:0::a"));
+        relayed.output().write("status\nprobe 2001:db8::1\n".getBytes(StandardCharsets.UTF_8));
+        relayed.output().write('r');
+        relayed.output().flush();
+        assertThat(sent.toString(StandardCharsets.UTF_8)).isEqualTo("relay 2001:db8::a status\nrelay 2001:db8::a probe 2001:db8::1\n");
+        relayed.output().write("outes\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(sent.toString(StandardCharsets.UTF_8)).endsWith("relay 2001:db8::a routes\n");
+        assertThat(relayed.input().readAllBytes()).isEqualTo("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> relayed.output().write(new byte[AgentControl.MAX_LINE + 1])).isInstanceOf(IOException.class)
+                .hasMessageContaining("at most 8192 bytes");
     }
 }

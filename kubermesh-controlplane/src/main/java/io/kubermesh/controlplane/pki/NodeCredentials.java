@@ -51,7 +51,7 @@ public record NodeCredentials(String caPem, String certificatePem, String keyPem
         return commonName(certificate());
     }
 
-    static String commonName(X509Certificate c) {
+    public static String commonName(X509Certificate c) {
         String dn = c.getSubjectX500Principal().getName(X500Principal.RFC2253);
         for (String part : dn.split(",")) {
             if (part.startsWith("CN=")) {

@@ -227,6 +227,31 @@ public abstract class LabContract {
         // Every machine has a route to the two others' hosts and pods.
         assertThat(routes.stream().filter(r -> !r.target().startsWith("anycast")).count()).isEqualTo(3 * 2 * 2);
         assertThat(routes).allSatisfy(r -> assertThat(r.match().onShortestPaths()).as(r.toString()).isTrue());
+        assertEveryAgentAnswersOverTheMeshThroughTheGateway(status);
+    }
+
+    /**
+     * The gateway's agent asks each other machine's agent over the mesh (TLS, node certificates of
+     * the cluster CA; {@code relay HOST REQUEST}) and gets what that agent says on its own channel;
+     * what would change a node is refused over the mesh.
+     */
+    private void assertEveryAgentAnswersOverTheMeshThroughTheGateway(List<MachineView> status) {
+        for (MachineView m : status) {
+            assertThat(m.components()).as(m.name() + "'s components").anySatisfy(c -> {
+                assertThat(c.name()).isEqualTo("control/mesh");
+                assertThat(c.state()).isEqualTo("running");
+            });
+            if (m.name().equals(Topology.GATEWAY)) {
+                continue;
+            }
+            io.kubermesh.api.Ipv6Address host = io.kubermesh.api.Ipv6Address.parse(m.host());
+            try (AgentClient far = new AgentClient(new io.kubermesh.agent.control.RelayedAgentChannel(
+                    lab.substrate().agent(Topology.GATEWAY), host))) {
+                assertThat(far.status().identity()).as(m.name() + " asked through the gateway").isEqualTo(m.identity());
+                assertThatThrownBy(() -> far.decide(io.kubermesh.api.MacAddress.parse(m.identity()), false))
+                        .hasMessageContaining("'deny' is not answered over the mesh");
+            }
+        }
     }
 
     @Test

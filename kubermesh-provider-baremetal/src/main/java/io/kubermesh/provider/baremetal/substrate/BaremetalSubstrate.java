@@ -40,14 +40,17 @@ public final class BaremetalSubstrate implements Substrate {
     static final String NAME = "baremetal";
 
     private final SiteInventory site;
+    private final io.kubermesh.addressing.AddressPlan plan;
     private final Path stateDirectory;
     private final SitePower power;
     private final BaremetalState state;
     private final Gateway gateway;
     private boolean closed;
 
-    BaremetalSubstrate(SiteInventory site, Path stateDirectory, String netns, PowerPolicy policy, List<PowerDriver> drivers) {
+    BaremetalSubstrate(SiteInventory site, io.kubermesh.addressing.AddressPlan plan, Path stateDirectory, String netns,
+                       PowerPolicy policy, List<PowerDriver> drivers) {
         this.site = site;
+        this.plan = plan;
         this.stateDirectory = stateDirectory;
         this.power = new SitePower(site, policy, drivers);
         BaremetalState existing = BaremetalState.read(stateDirectory);
@@ -306,20 +309,42 @@ public final class BaremetalSubstrate implements Substrate {
         save();
     }
 
+    /**
+     * The gateway's agent through its control socket; a netbooted machine's through the gateway's:
+     * each request goes out as {@code relay HOST REQUEST}, and the gateway's agent asks the
+     * machine's agent at its host address over the mesh, TLS both ways with node certificates of
+     * the cluster CA (so only the requests that read a node: status, routes, neighbours, probe).
+     * The host address is the plan's for the machine's identity, the MAC the identity rule picks
+     * from its inventory NICs.
+     */
     @Override
     public AgentChannel agent(String machine) {
+        String g;
         synchronized (this) {
             open();
             machine(machine);
-            if (!machine.equals(state.gateway)) {
-                throw new NotApplicableException(NAME, "reach the agent of " + machine,
-                        "reaching a netbooted machine's agent over its host address is not built yet; ask the gateway's agent");
+            g = state.gateway;
+            if (g == null) {
+                throw new SubstrateException("no gateway has been added, so no agent can be reached");
             }
             if (!gateway.running(state.gatewayPid)) {
-                throw new SubstrateException("the gateway " + machine + " is powered off: no agent runs there");
+                throw new SubstrateException("the gateway " + g + " is powered off: no agent runs there"
+                        + (machine.equals(g) ? "" : ", and " + machine + "'s agent is reached through it"));
             }
         }
-        return UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET));
+        AgentChannel local = UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET));
+        return machine.equals(g) ? local : new io.kubermesh.agent.control.RelayedAgentChannel(local, host(machine));
+    }
+
+    /** The plan's host address of an inventory machine: of the MAC the identity rule picks from its NICs (named as the node OS names its ports). */
+    io.kubermesh.api.Ipv6Address host(String machine) {
+        List<io.kubermesh.api.MacAddress> nics = site.machine(machine).orElseThrow().nics();
+        List<io.kubermesh.addressing.identity.InterfaceMac> named = new ArrayList<>();
+        for (int i = 0; i < nics.size(); i++) {
+            named.add(new io.kubermesh.addressing.identity.InterfaceMac("cluster" + i, nics.get(i)));
+        }
+        return plan.host(io.kubermesh.addressing.identity.IdentityChoice.pick(named).orElseThrow(() -> new SubstrateException(
+                "machine " + machine + " has no NIC whose MAC can name a node: " + nics)).mac());
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
                 throw new ConfigurationException(SOFT_OFF, s, "whole seconds, 0 or more");
             }
         }
-        return new BaremetalSubstrate(site, config.stateDirectory(), netns, policy, PowerDrivers.drivers(
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns, policy, PowerDrivers.drivers(
                 BaremetalSubstrateProvider.class.getClassLoader()));
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubermesh.addressing.AddressPlan;
 import io.kubermesh.addressing.config.ClusterConfig;
 import io.kubermesh.api.MacAddress;
-import io.kubermesh.api.NotApplicableException;
+import io.kubermesh.api.SubstrateException;
 import io.kubermesh.api.Topology.PortRef;
 import io.kubermesh.provider.baremetal.Sites;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
@@ -82,7 +82,8 @@ class BaremetalSubstrateIT {
             PortRef n0 = new PortRef("node1", 0);
             substrate.cable(g0, n0);
             assertThat(substrate.topology().cables()).hasSize(1);
-            assertThatThrownBy(() -> site.agent("node1")).isInstanceOf(NotApplicableException.class);
+            assertThatThrownBy(() -> site.agent("node1")).isInstanceOf(SubstrateException.class)
+                    .hasMessageContaining("the gateway gateway is powered off").hasMessageContaining("node1's agent is reached through it");
             assertThat(substrate.machines()).allSatisfy(m -> assertThat(m.powered()).isFalse());
 
             String seed;
@@ -144,6 +145,17 @@ class BaremetalSubstrateIT {
             assertThat(placement).containsEntry("cable gateway:0-node1:0", "seen: node1:0 (" + NODE_MAC
                     + ") netbooted through gateway:0");
             assertThat(bmc.chassis().starts()).containsExactly("boot=pxe");
+            // node1 runs iPXE, not the node OS: asked through the gateway over the mesh, its agent is not there,
+            // and the error says where the gateway looked (node1's host address, from the plan).
+            String node1Host = new AddressPlan(ClusterConfig.seed()).host(MacAddress.parse(NODE_MAC)).toString();
+            long asked = System.nanoTime();
+            assertThatThrownBy(() -> {
+                try (io.kubermesh.agent.control.AgentClient c = new io.kubermesh.agent.control.AgentClient(site.agent("node1"))) {
+                    c.status();
+                }
+            }).isInstanceOf(io.kubermesh.api.KubermeshException.class)
+                    .hasMessageContaining("cannot reach the agent control at [" + node1Host + "]:7441");
+            System.out.printf("node1's agent asked through the gateway: refused after %.1f s%n", seconds(asked));
             assertThat(String.join("\n", sol)).contains("iPXE");
 
             substrate.powerOff("node1");

@@ -68,7 +68,7 @@ class BaremetalSubstrateTest {
     }
 
     private BaremetalSubstrate substrate() {
-        return new BaremetalSubstrate(site, dir.resolve("state"), "kmbm-unit", FAST, List.of(new MemoryBmc()));
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, List.of(new MemoryBmc()));
     }
 
     private static MachineSpec node1() {
@@ -169,7 +169,7 @@ class BaremetalSubstrateTest {
             assertThatThrownBy(() -> s.console("node1", l -> { })).isInstanceOf(NotApplicableException.class)
                     .hasMessageContaining("no serial console");
             assertThatThrownBy(() -> s.consoleTail("node1", 10)).isInstanceOf(NotApplicableException.class);
-            assertThatThrownBy(() -> s.agent("node1")).isInstanceOf(NotApplicableException.class);
+            assertThatThrownBy(() -> s.agent("node1")).isInstanceOf(SubstrateException.class).hasMessageContaining("no gateway has been added");
             assertThatThrownBy(() -> s.deploy("node1", new Deployment("cluster: {}\n", false)))
                     .isInstanceOf(SubstrateException.class).hasMessageContaining("network-boots");
             assertThatThrownBy(() -> s.powerOn("node2")).hasMessageContaining("has not been added");

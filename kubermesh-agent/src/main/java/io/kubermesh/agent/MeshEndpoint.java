@@ -1,0 +1,82 @@
+package io.kubermesh.agent;
+
+import io.kubermesh.agent.control.AgentControl;
+import io.kubermesh.agent.control.MeshControl;
+import io.kubermesh.agent.control.MeshControlServer;
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.controlplane.pki.NodeCredentials;
+import io.kubermesh.controlplane.pki.PkiFiles;
+import io.kubermesh.spi.AgentChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's control endpoint on the mesh ({@link MeshControl}) and its client side, the
+ * {@code relay} request: component {@value #COMPONENT}. It listens on the node's host address once
+ * the node holds a certificate from the cluster CA: {@code off} without one (nothing on the mesh
+ * answers a node that cannot prove who it is), {@code failed} when it cannot listen.
+ */
+final class MeshEndpoint implements AutoCloseable {
+    static final String COMPONENT = "control/mesh";
+    /** How long a relayed request may take: connect, handshake, and each read of its answer. */
+    static final Duration RELAY_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(MeshEndpoint.class);
+
+    private final Path pki;
+    private final ComponentHealth health;
+    private MeshControlServer server;
+
+    private MeshEndpoint(Path pki, Clock clock) {
+        this.pki = pki;
+        this.health = new ComponentHealth(COMPONENT, clock);
+    }
+
+    /** Listens on {@code host} port {@code port} when the node in {@code stateDirectory} has its certificate. */
+    static MeshEndpoint start(Path stateDirectory, Ipv6Address host, int port, AgentControl control, Clock clock) {
+        MeshEndpoint m = new MeshEndpoint(PkiFiles.directory(stateDirectory), clock);
+        if (!NodeCredentials.present(m.pki, PkiFiles.NODE)) {
+            m.health.off("no node certificate in " + m.pki + ": nothing on the mesh would trust this node");
+            LOG.info("mesh control off: no node certificate in {}", m.pki);
+            return m;
+        }
+        try {
+            m.server = MeshControlServer.start(NodeCredentials.read(m.pki, PkiFiles.NODE).sslContext(), host.toInetAddress(), port,
+                    control);
+            m.health.running(m.server.describe());
+            LOG.info("mesh control: TLS on [{}]:{}, node certificates of the cluster CA only", host, m.server.port());
+        } catch (java.io.IOException | RuntimeException e) {
+            m.health.failed("cannot listen on [" + host + "]:" + port + ": " + e);
+            LOG.error("mesh control: cannot listen on [{}]:{}: {}", host, port, e.toString());
+        }
+        return m;
+    }
+
+    ComponentStatus view() {
+        MeshControlServer s = server;
+        if (s != null && ComponentStatus.RUNNING.equals(health.state())) {
+            health.running(s.describe());
+        }
+        return health.view();
+    }
+
+    /** What the agent at {@code host} answers to {@code request}, asked with this node's certificate. */
+    String relay(Ipv6Address host, String request) {
+        if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
+            throw new io.kubermesh.api.KubermeshException("this node has no certificate in " + pki + " to ask another node with");
+        }
+        try (AgentChannel channel = MeshControl.connect(NodeCredentials.read(pki, PkiFiles.NODE).sslContext(), host,
+                MeshControl.PORT, RELAY_TIMEOUT)) {
+            return MeshControl.ask(channel, request);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

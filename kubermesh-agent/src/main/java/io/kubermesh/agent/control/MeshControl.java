@@ -1,0 +1,142 @@
+package io.kubermesh.agent.control;
+
+import io.kubermesh.api.Ipv6Address;
+import io.kubermesh.api.KubermeshException;
+import io.kubermesh.api.MacAddress;
+import io.kubermesh.controlplane.pki.Identity;
+import io.kubermesh.controlplane.pki.NodeCredentials;
+import io.kubermesh.spi.AgentChannel;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The control protocol between machines: TLS 1.3 over TCP to port {@value #PORT} of a node's host
+ * address. Both ends present the node certificate the cluster CA issued them (the first machine
+ * makes its own; every other gets its own once, through its Ignition config) and trust that CA
+ * only. The server ({@link MeshControlServer}) talks only to a node certificate and answers only
+ * what reads it ({@link AgentControl#MESH_REQUESTS}); the client talks only to a server with a
+ * node certificate: nothing trusts an address. A node's certificate names the MAC it netbooted
+ * with, which need not be the MAC its host address comes from (the identity rule picks the lowest
+ * of all its NICs), so the client knows it reached an enrolled machine of the cluster, not which
+ * one; binding the host address into the certificate would need the issuer to know the node's
+ * identity, which it does not when it serves the Ignition config.
+ */
+public final class MeshControl {
+    public static final int PORT = 7441;
+    /** How long a TLS handshake may take, either end. */
+    static final Duration HANDSHAKE = Duration.ofSeconds(5);
+
+    private MeshControl() {
+    }
+
+    /** The MAC a node certificate names ({@code CN=node:MAC}); empty for any other certificate. */
+    public static Optional<MacAddress> nodeMac(X509Certificate certificate) {
+        String cn = NodeCredentials.commonName(certificate);
+        if (!cn.startsWith(Identity.NODE_PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MacAddress.parse(cn.substring(Identity.NODE_PREFIX.length())));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A channel to the agent at {@code host}: connected within {@code timeout}, TLS with {@code tls}
+     * (this node's credentials, trusting the cluster CA only), the server's certificate a node's.
+     * Reads wait at most {@code timeout} each.
+     */
+    public static AgentChannel connect(SSLContext tls, Ipv6Address host, int port, Duration timeout) {
+        String where = "[" + host + "]:" + port;
+        SSLSocket socket = null;
+        try {
+            socket = (SSLSocket) tls.getSocketFactory().createSocket();
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.connect(new InetSocketAddress(host.toInetAddress(), port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) Math.min(timeout.toMillis(), HANDSHAKE.toMillis()));
+            socket.startHandshake();
+            Certificate[] chain = socket.getSession().getPeerCertificates();
+            X509Certificate peer = (X509Certificate) chain[0];
+            if (nodeMac(peer).isEmpty()) {
+                throw new KubermeshException("the agent control at " + where + " presented '" + NodeCredentials.commonName(peer)
+                        + "', not a node certificate");
+            }
+            socket.setSoTimeout((int) timeout.toMillis());
+            return new TlsChannel(socket);
+        } catch (SSLException e) {
+            close(socket);
+            throw new KubermeshException("the agent control at " + where + " refused this node's TLS: " + e.getMessage(), e);
+        } catch (IOException e) {
+            close(socket);
+            throw new KubermeshException("cannot reach the agent control at " + where + ": " + e, e);
+        } catch (RuntimeException e) {
+            close(socket);
+            throw e;
+        }
+    }
+
+    /** Sends one request line and returns the answer line as it came; fails when the channel ends first. */
+    public static String ask(AgentChannel channel, String request) {
+        try {
+            channel.output().write((request + "\n").getBytes(StandardCharsets.UTF_8));
+            channel.output().flush();
+            String answer = ControlSession.readLine(channel.input());
+            if (answer == null) {
+                throw new KubermeshException("the agent closed the connection without answering '" + request + "'");
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new KubermeshException("asking '" + request + "': " + e, e);
+        }
+    }
+
+    private static void close(SSLSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // a socket that failed to open has nothing left to release
+            }
+        }
+    }
+
+    private static final class TlsChannel implements AgentChannel {
+        private final SSLSocket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        TlsChannel(SSLSocket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream());
+            this.out = new BufferedOutputStream(socket.getOutputStream());
+        }
+
+        @Override
+        public InputStream input() {
+            return in;
+        }
+
+        @Override
+        public OutputStream output() {
+            return out;
+        }
+
+        @Override
+        public void close() {
+            MeshControl.close(socket);
+        }
+    }
+}
