@@ -83,6 +83,15 @@ public interface Substrate extends AutoCloseable {
     }
 
     /**
+     * The machines and cables a person put there, for a substrate of real machines (a site
+     * inventory): {@code up} brings up exactly these instead of a topology of its own. Empty by
+     * default: the substrate makes whatever machines and cables it is asked for.
+     */
+    default java.util.Optional<SiteLayout> site() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * How long a machine may take from power-on until its agent answers: firmware, network boot,
      * install and boot of the node OS. 90 s by default (an agent started on this host).
      */

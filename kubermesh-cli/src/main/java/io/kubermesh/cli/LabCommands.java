@@ -118,7 +118,18 @@ final class LabCommands {
             }, "up-interrupted");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
-                l.up(t);
+                if (l.substrate().site().isPresent()) {
+                    var given = spec.commandLine().getParseResult();
+                    if (given.hasMatchedOption("--topology") || given.hasMatchedOption("--nodes")) {
+                        throw new io.kubermesh.api.ConfigurationException("--topology", topology, "nothing: the " + substrate
+                                + " substrate's machines and cables are its site inventory's (--site)");
+                    }
+                    progress.accept("the site's machines and cables: " + l.substrate().site().get().topology().machines().size()
+                            + " machines, " + l.substrate().site().get().cables().size() + " cables");
+                    l.upSite();
+                } else {
+                    l.up(t);
+                }
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
                 // What failed on the machines that did come up often says why the next one did not.

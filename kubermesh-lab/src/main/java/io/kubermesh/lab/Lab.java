@@ -166,6 +166,35 @@ public final class Lab {
     }
 
     /**
+     * Builds the site the substrate gives ({@link Substrate#site()}: real machines and the cables a
+     * person laid): adds its machines with their own NICs, accepts its cables, deploys the gateway
+     * and powers the others on from it outwards, one neighbour ring at a time, as {@link #up} does.
+     * The gateway must be called {@value Topology#GATEWAY}; a machine that does not come up within
+     * the substrate's boot time-out fails {@code up} with the last boot step its console showed.
+     */
+    public void upSite() {
+        io.kubermesh.spi.SiteLayout site = substrate.site().orElseThrow(() -> new SubstrateException(
+                "the " + record.substrate + " substrate has no site of its own; give a topology"));
+        MachineSpec first = site.machines().stream().filter(m -> !m.netboot()).findFirst().orElseThrow();
+        if (!first.name().equals(Topology.GATEWAY)) {
+            throw new SubstrateException("the site's machine deployed from this host is " + first.name() + "; name it "
+                    + Topology.GATEWAY + " in the site inventory (the lab calls the first machine so)");
+        }
+        substrate.preflight();
+        substrate.prepare(line -> say(line));
+        for (MachineSpec m : site.machines()) {
+            addMachine(m);
+        }
+        for (Cable c : site.cables()) {
+            substrate.cable(c.a(), c.b());
+        }
+        substrate.deploy(Topology.GATEWAY, new Deployment(clusterYaml, true));
+        for (List<String> ring : BootOrder.layers(site.topology())) {
+            bringUpTogether(ring);
+        }
+    }
+
+    /**
      * Powers the machines of one neighbour ring on together and returns once all have joined;
      * when some fail, the others are still waited for, then the first failure is thrown with the
      * others' errors added.
@@ -206,20 +235,26 @@ public final class Lab {
     }
 
     private void addMachine(String name, boolean netboot) {
-        int serial = record.nextSerial++;
+        int serial = record.nextSerial;
         List<MacAddress> nics = new ArrayList<>();
         for (int p = 0; p < PORTS; p++) {
             // 52:54:00 (a locally administered prefix) + 16-bit serial + port: unique in the lab, never reused.
             nics.add(new MacAddress(0x5254_0000_0000L | ((long) (serial & 0xFFFF) << 8) | p));
         }
-        substrate.addMachine(new MachineSpec(name, nics, netboot));
+        addMachine(new MachineSpec(name, nics, netboot));
+    }
+
+    private void addMachine(MachineSpec spec) {
+        int serial = record.nextSerial++;
+        substrate.addMachine(spec);
         LabRecord.MachineRecord r = new LabRecord.MachineRecord();
-        r.name = name;
+        r.name = spec.name();
         r.serial = serial;
         r.state = "off";
-        record.machines.put(name, r);
+        record.machines.put(spec.name(), r);
         record.write(dir);
-        say(name + ": added (" + nics.get(0) + " ..., " + PORTS + " ports)");
+        say(spec.name() + ": added (" + spec.nics().get(0) + (spec.nics().size() > 1 ? " ..., " : ", ") + spec.nics().size()
+                + (spec.nics().size() == 1 ? " port)" : " ports)"));
     }
 
     private void bringUp(String name) {
@@ -234,9 +269,14 @@ public final class Lab {
         substrate.powerOn(name);
         say(name + ": powered on, starting its agent");
         NodeStatus agent;
-        try (AutoCloseable steps = followBootSteps(name, consoleBefore)) {
+        java.util.concurrent.atomic.AtomicReference<String> lastStep = new java.util.concurrent.atomic.AtomicReference<>();
+        try (AutoCloseable steps = followBootSteps(name, consoleBefore, lastStep)) {
             agent = watch.awaitAgent(name, (int) substrate.bootTimeout().toSeconds(), consoleBefore);
             say(name + ": agent running (identity " + agent.identity() + "), waiting for routes");
+        } catch (SubstrateException e) {
+            // A console that keeps no log (a BMC's serial console) shows its steps only live: the last one says where it stopped.
+            String step = lastStep.get();
+            throw step == null ? e : new SubstrateException(e.getMessage() + "\n" + name + "'s last boot step: " + step, e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -255,9 +295,12 @@ public final class Lab {
     }
 
     /** Shows the machine's boot steps from its console as they come ({@link BootSteps}); nothing where there is no console. */
-    private AutoCloseable followBootSteps(String name, List<String> consoleBefore) {
+    private AutoCloseable followBootSteps(String name, List<String> consoleBefore, java.util.concurrent.atomic.AtomicReference<String> last) {
         try {
-            return substrate.console(name, new BootSteps(consoleBefore, step -> say(name + ": " + step)));
+            return substrate.console(name, new BootSteps(consoleBefore, step -> {
+                last.set(step);
+                say(name + ": " + step);
+            }));
         } catch (io.kubermesh.api.NotApplicableException e) {
             return () -> { };
         } catch (io.kubermesh.api.KubermeshException e) {

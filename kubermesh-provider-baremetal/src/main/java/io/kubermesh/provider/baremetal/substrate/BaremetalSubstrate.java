@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class BaremetalSubstrate implements Substrate {
     private static final Logger LOG = LoggerFactory.getLogger(BaremetalSubstrate.class);
     static final String NAME = "baremetal";
+    /** A real machine's power-on to agent: POST (minutes on a server), netboot, install, boot. */
+    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(900);
 
     private final SiteInventory site;
     private final io.kubermesh.addressing.AddressPlan plan;
@@ -45,11 +47,13 @@ public final class BaremetalSubstrate implements Substrate {
     private final SitePower power;
     private final BaremetalState state;
     private final Gateway gateway;
+    private final Duration bootTimeout;
     private boolean closed;
 
     BaremetalSubstrate(SiteInventory site, io.kubermesh.addressing.AddressPlan plan, Path stateDirectory, String netns,
-                       PowerPolicy policy, List<PowerDriver> drivers) {
+                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers) {
         this.site = site;
+        this.bootTimeout = bootTimeout;
         this.plan = plan;
         this.stateDirectory = stateDirectory;
         this.power = new SitePower(site, policy, drivers);
@@ -61,6 +65,25 @@ public final class BaremetalSubstrate implements Substrate {
         this.state.netns = netns;
         this.gateway = new Gateway(netns, stateDirectory.resolve("gateway"));
         save();
+    }
+
+    /**
+     * The inventory's machines in its order, the first deployed from this host (the gateway), the
+     * others network-booting; and its cables.
+     */
+    @Override
+    public Optional<io.kubermesh.spi.SiteLayout> site() {
+        List<MachineSpec> machines = new ArrayList<>();
+        for (SiteMachine m : site.machines()) {
+            machines.add(new MachineSpec(m.name(), m.nics(), !machines.isEmpty()));
+        }
+        return Optional.of(new io.kubermesh.spi.SiteLayout(machines, site.cables()));
+    }
+
+    /** {@code baremetal.boot-timeout}, 900 s by default. */
+    @Override
+    public Duration bootTimeout() {
+        return bootTimeout;
     }
 
     @Override

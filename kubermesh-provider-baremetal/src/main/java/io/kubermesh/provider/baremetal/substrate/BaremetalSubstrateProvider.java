@@ -25,6 +25,8 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
     public static final String SITE = "site";
     public static final String NETNS = "baremetal.netns";
     public static final String SOFT_OFF = "baremetal.soft-off";
+    /** Seconds a machine may take from power-on until its agent answers (POST, netboot, install, boot); 900 by default. */
+    public static final String BOOT_TIMEOUT = "baremetal.boot-timeout";
 
     @Override
     public String name() {
@@ -67,7 +69,19 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
                 throw new ConfigurationException(SOFT_OFF, s, "whole seconds, 0 or more");
             }
         }
-        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns, policy, PowerDrivers.drivers(
+        Duration boot = BaremetalSubstrate.BOOT_TIMEOUT;
+        if (config.option(BOOT_TIMEOUT).isPresent()) {
+            String s = config.option(BOOT_TIMEOUT).get();
+            try {
+                boot = Duration.ofSeconds(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                boot = Duration.ZERO;
+            }
+            if (boot.isNegative() || boot.isZero()) {
+                throw new ConfigurationException(BOOT_TIMEOUT, s, "whole seconds, 1 or more");
+            }
+        }
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns, policy, boot, PowerDrivers.drivers(
                 BaremetalSubstrateProvider.class.getClassLoader()));
     }
 

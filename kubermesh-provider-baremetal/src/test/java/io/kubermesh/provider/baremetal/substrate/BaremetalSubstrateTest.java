@@ -68,7 +68,7 @@ class BaremetalSubstrateTest {
     }
 
     private BaremetalSubstrate substrate() {
-        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, List.of(new MemoryBmc()));
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, java.time.Duration.ofSeconds(900), List.of(new MemoryBmc()));
     }
 
     private static MachineSpec node1() {
@@ -89,6 +89,29 @@ class BaremetalSubstrateTest {
                 dir.resolve("site.yaml").toString(), "baremetal.netns", "gw0")))).hasMessageContaining("baremetal.netns");
         assertThatThrownBy(() -> p.create(new SubstrateConfig(ClusterConfig.seed(), dir, Map.of("site",
                 dir.resolve("site.yaml").toString(), "baremetal.soft-off", "soon")))).hasMessageContaining("baremetal.soft-off");
+        for (String bad : List.of("soon", "0", "-5")) {
+            assertThatThrownBy(() -> p.create(new SubstrateConfig(ClusterConfig.seed(), dir, Map.of("site",
+                    dir.resolve("site.yaml").toString(), "baremetal.boot-timeout", bad)))).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("baremetal.boot-timeout").hasMessageContaining("whole seconds, 1 or more");
+        }
+        try (var s = p.create(new SubstrateConfig(ClusterConfig.seed(), dir.resolve("timed"), Map.of("site",
+                dir.resolve("site.yaml").toString(), "baremetal.boot-timeout", "120")))) {
+            assertThat(s.bootTimeout()).isEqualTo(Duration.ofSeconds(120));
+        }
+    }
+
+    @Test
+    void theSiteIsTheInventorysMachinesInItsOrderTheFirstDeployedAndItsCables() {
+        try (BaremetalSubstrate s = substrate()) {
+            var layout = s.site().orElseThrow();
+            assertThat(layout.machines()).extracting(MachineSpec::name).containsExactly("gateway", "node1", "node2", "spare");
+            assertThat(layout.machines()).extracting(MachineSpec::netboot).containsExactly(false, true, true, true);
+            assertThat(layout.machines().get(1).nics()).containsExactly(MacAddress.parse("52:54:00:6b:6e:01"),
+                    MacAddress.parse("52:54:00:6b:6e:11"));
+            assertThat(layout.cables()).containsExactly(new Cable(new PortRef("gateway", 0), new PortRef("node1", 0)),
+                    new Cable(new PortRef("node1", 1), new PortRef("node2", 0)));
+            assertThat(s.bootTimeout()).isEqualTo(Duration.ofSeconds(900));
+        }
     }
 
     @Test
