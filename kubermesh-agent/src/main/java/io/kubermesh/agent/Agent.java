@@ -146,8 +146,11 @@ public final class Agent implements AutoCloseable {
         virtio = io.kubermesh.agent.control.VirtioControlPort.startIfPresent(
                 java.nio.file.Path.of(io.kubermesh.agent.control.VirtioControlPort.DEVICE), control);
         // And on the mesh, for other machines' agents (read-only, node certificates only).
+        java.util.function.Predicate<io.kubermesh.api.MacAddress> denied = mac -> listeners.stream()
+                .filter(ControlPlanePorts.class::isInstance).map(l -> ((ControlPlanePorts) l).enrolment())
+                .filter(java.util.Objects::nonNull).anyMatch(e -> e.denied(mac));
         mesh = MeshEndpoint.start(settings.stateDirectory(), network.node().host(),
-                io.kubermesh.agent.control.MeshControl.PORT, control, clock);
+                io.kubermesh.agent.control.MeshControl.PORT, control, denied, clock);
         state = "running";
     }
 

@@ -68,6 +68,14 @@ public final class ClusterEnrolment implements Enrolment, AutoCloseable {
     }
 
     /**
+     * True when an operator denied {@code mac} (etcd holds its denial); false also when etcd cannot
+     * be read now: what the mesh control endpoint asks of each node that talks to it.
+     */
+    public boolean denied(MacAddress mac) {
+        return controlPlane && decisions.denied(mac, false);
+    }
+
+    /**
      * True when {@code mac} is admitted now: what the leading member asks before it signs. When
      * the denials cannot be read, false: a machine an operator denied is never signed for because
      * etcd was slow to answer (the machine asks again on its next attempt).

@@ -26,17 +26,23 @@ final class MeshEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MeshEndpoint.class);
 
     private final Path pki;
+    private final java.util.function.Predicate<io.kubermesh.api.MacAddress> denied;
     private final ComponentHealth health;
     private MeshControlServer server;
 
-    private MeshEndpoint(Path pki, Clock clock) {
+    private MeshEndpoint(Path pki, java.util.function.Predicate<io.kubermesh.api.MacAddress> denied, Clock clock) {
         this.pki = pki;
+        this.denied = denied;
         this.health = new ComponentHealth(COMPONENT, clock);
     }
 
-    /** Listens on {@code host} port {@code port} when the node in {@code stateDirectory} has its certificate. */
-    static MeshEndpoint start(Path stateDirectory, Ipv6Address host, int port, AgentControl control, Clock clock) {
-        MeshEndpoint m = new MeshEndpoint(PkiFiles.directory(stateDirectory), clock);
+    /**
+     * Listens on {@code host} port {@code port} when the node in {@code stateDirectory} has its
+     * certificate; refuses clients (and, asking, servers) whose machine {@code denied} holds.
+     */
+    static MeshEndpoint start(Path stateDirectory, Ipv6Address host, int port, AgentControl control,
+                              java.util.function.Predicate<io.kubermesh.api.MacAddress> denied, Clock clock) {
+        MeshEndpoint m = new MeshEndpoint(PkiFiles.directory(stateDirectory), denied, clock);
         if (!NodeCredentials.present(m.pki, PkiFiles.NODE)) {
             m.health.off("no node certificate in " + m.pki + ": nothing on the mesh would trust this node");
             LOG.info("mesh control off: no node certificate in {}", m.pki);
@@ -44,7 +50,7 @@ final class MeshEndpoint implements AutoCloseable {
         }
         try {
             m.server = MeshControlServer.start(NodeCredentials.read(m.pki, PkiFiles.NODE).sslContext(), host.toInetAddress(), port,
-                    control);
+                    control, denied);
             m.health.running(m.server.describe());
             LOG.info("mesh control: TLS on [{}]:{}, node certificates of the cluster CA only", host, m.server.port());
         } catch (java.io.IOException | RuntimeException e) {
@@ -68,8 +74,8 @@ final class MeshEndpoint implements AutoCloseable {
             throw new io.kubermesh.api.KubermeshException("this node has no certificate in " + pki + " to ask another node with");
         }
         try (AgentChannel channel = MeshControl.connect(NodeCredentials.read(pki, PkiFiles.NODE).sslContext(), host,
-                MeshControl.PORT, RELAY_TIMEOUT)) {
-            return MeshControl.ask(channel, request);
+                MeshControl.PORT, RELAY_TIMEOUT, denied)) {
+            return MeshControl.ask(channel, request, RELAY_TIMEOUT.plusSeconds(5));
         }
     }
 

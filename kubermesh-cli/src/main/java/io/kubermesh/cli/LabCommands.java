@@ -92,6 +92,16 @@ final class LabCommands {
             if (site != null) {
                 options.put("site", site.toAbsolutePath().toString());
             }
+            var given = spec.commandLine().getParseResult();
+            if (options.containsKey("site")) {
+                // A site's machines and cables are the ones a person put there.
+                for (String o : List.of("--topology", "--nodes")) {
+                    if (given.hasMatchedOption(o)) {
+                        throw new io.kubermesh.api.ConfigurationException(o, o.equals("--nodes") ? String.valueOf(nodes) : topology,
+                                "nothing, with --site: the site inventory's machines and cables are the topology");
+                    }
+                }
+            }
             Topology t = TopologySpecs.resolve(topology, nodes);
             String yaml = config != null ? Files.readString(config) : seedYaml();
             ClusterConfig.parse(yaml, config == null ? "profile seed" : config.toString());
@@ -119,11 +129,6 @@ final class LabCommands {
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
                 if (l.substrate().site().isPresent()) {
-                    var given = spec.commandLine().getParseResult();
-                    if (given.hasMatchedOption("--topology") || given.hasMatchedOption("--nodes")) {
-                        throw new io.kubermesh.api.ConfigurationException("--topology", topology, "nothing: the " + substrate
-                                + " substrate's machines and cables are its site inventory's (--site)");
-                    }
                     progress.accept("the site's machines and cables: " + l.substrate().site().get().topology().machines().size()
                             + " machines, " + l.substrate().site().get().cables().size() + " cables");
                     l.upSite();

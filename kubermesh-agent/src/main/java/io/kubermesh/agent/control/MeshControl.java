@@ -37,6 +37,14 @@ public final class MeshControl {
     public static final int PORT = 7441;
     /** How long a TLS handshake may take, either end. */
     static final Duration HANDSHAKE = Duration.ofSeconds(5);
+    /** The longest answer a client takes: the routes of a large mesh are more than a request's 8 KiB. */
+    static final int MAX_ANSWER = 4 * 1024 * 1024;
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mesh-control-client-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
 
     private MeshControl() {
     }
@@ -60,6 +68,12 @@ public final class MeshControl {
      * Reads wait at most {@code timeout} each.
      */
     public static AgentChannel connect(SSLContext tls, Ipv6Address host, int port, Duration timeout) {
+        return connect(tls, host, port, timeout, mac -> false);
+    }
+
+    /** {@link #connect(SSLContext, Ipv6Address, int, Duration)}, refusing a server whose machine {@code denied} holds. */
+    public static AgentChannel connect(SSLContext tls, Ipv6Address host, int port, Duration timeout,
+                                       java.util.function.Predicate<MacAddress> denied) {
         String where = "[" + host + "]:" + port;
         SSLSocket socket = null;
         try {
@@ -70,15 +84,20 @@ public final class MeshControl {
             socket.startHandshake();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             X509Certificate peer = (X509Certificate) chain[0];
-            if (nodeMac(peer).isEmpty()) {
+            Optional<MacAddress> mac = nodeMac(peer);
+            if (mac.isEmpty()) {
                 throw new KubermeshException("the agent control at " + where + " presented '" + NodeCredentials.commonName(peer)
                         + "', not a node certificate");
+            }
+            if (denied.test(mac.get())) {
+                throw new KubermeshException("the agent control at " + where + " is node " + mac.get() + ", which is denied");
             }
             socket.setSoTimeout((int) timeout.toMillis());
             return new TlsChannel(socket);
         } catch (SSLException e) {
             close(socket);
-            throw new KubermeshException("the agent control at " + where + " refused this node's TLS: " + e.getMessage(), e);
+            throw new KubermeshException("TLS with the agent control at " + where + " failed (a certificate one end does not"
+                    + " trust, or none): " + e.getMessage(), e);
         } catch (IOException e) {
             close(socket);
             throw new KubermeshException("cannot reach the agent control at " + where + ": " + e, e);
@@ -88,19 +107,45 @@ public final class MeshControl {
         }
     }
 
-    /** Sends one request line and returns the answer line as it came; fails when the channel ends first. */
-    public static String ask(AgentChannel channel, String request) {
+    /**
+     * Sends one request line and returns the answer line as it came (at most {@value #MAX_ANSWER}
+     * bytes); fails when the channel ends first, or when the whole exchange takes longer than
+     * {@code within} (the channel is closed then, however the far end trickles).
+     */
+    public static String ask(AgentChannel channel, String request, Duration within) {
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            late.set(true);
+            channel.close();
+        }, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             channel.output().write((request + "\n").getBytes(StandardCharsets.UTF_8));
             channel.output().flush();
-            String answer = ControlSession.readLine(channel.input());
-            if (answer == null) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            int b;
+            while ((b = channel.input().read()) >= 0 && b != '\n') {
+                if (line.size() >= MAX_ANSWER) {
+                    throw new KubermeshException("the answer to '" + request + "' is longer than " + MAX_ANSWER + " bytes");
+                }
+                line.write(b);
+            }
+            if (b < 0) {
                 throw new KubermeshException("the agent closed the connection without answering '" + request + "'");
             }
-            return answer;
+            return line.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
+            if (late.get()) {
+                throw new KubermeshException("no whole answer to '" + request + "' within " + within.toSeconds() + " s", e);
+            }
             throw new KubermeshException("asking '" + request + "': " + e, e);
+        } finally {
+            deadline.cancel(false);
         }
+    }
+
+    /** {@link #ask(AgentChannel, String, Duration)} with 15 s for the whole exchange. */
+    public static String ask(AgentChannel channel, String request) {
+        return ask(channel, request, Duration.ofSeconds(15));
     }
 
     private static void close(SSLSocket socket) {

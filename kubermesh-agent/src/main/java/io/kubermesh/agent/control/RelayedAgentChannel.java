@@ -41,22 +41,35 @@ public final class RelayedAgentChannel implements AgentChannel {
         via.close();
     }
 
-    /** Holds each line until its LF, then writes it with the relay prefix; a line is at most the protocol's limit. */
+    /**
+     * Holds each line until its LF, then writes it with the relay prefix. A line that would make the
+     * relayed request longer than the protocol's limit fails, and is dropped up to its LF, so the
+     * next line goes out whole.
+     */
     private final class LineRewriter extends OutputStream {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private boolean dropping;
 
         @Override
         public void write(int b) throws IOException {
             if (b == '\n') {
-                OutputStream o = via.output();
-                o.write(prefix);
-                line.writeTo(o);
-                o.write('\n');
+                if (!dropping) {
+                    OutputStream o = via.output();
+                    o.write(prefix);
+                    line.writeTo(o);
+                    o.write('\n');
+                }
+                dropping = false;
                 line.reset();
                 return;
             }
-            if (line.size() >= AgentControl.MAX_LINE) {
-                throw new IOException("a request is at most " + AgentControl.MAX_LINE + " bytes");
+            if (dropping) {
+                return;
+            }
+            if (line.size() + prefix.length >= AgentControl.MAX_LINE) {
+                dropping = true;
+                line.reset();
+                throw new IOException("a relayed request is at most " + (AgentControl.MAX_LINE - prefix.length) + " bytes");
             }
             line.write(b);
         }

@@ -11,7 +11,6 @@ import io.kubermesh.controlplane.pki.ClusterAuthority;
 import io.kubermesh.controlplane.pki.Identity;
 import io.kubermesh.controlplane.pki.NodeCredentials;
 import io.kubermesh.spi.AgentChannel;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.KeyStore;
@@ -47,12 +46,22 @@ class MeshControlTest {
     }
 
     private MeshControlServer serve(NodeCredentials as) throws Exception {
+        return serve(as, mac -> false);
+    }
+
+    /** A server whose routes answer is far longer than a request may be (600 routes, about 50 KB). */
+    private MeshControlServer serve(NodeCredentials as, java.util.function.Predicate<MacAddress> denied) throws Exception {
+        List<ControlAnswers.InstalledRoute> routes = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            routes.add(new ControlAnswers.InstalledRoute("2001:db8::" + Integer.toHexString(i) + "/128",
+                    List.of(new ControlAnswers.Hop("cluster0", "fe80::1"))));
+        }
         AgentControl control = AgentControl.of(
                 () -> new NodeStatus("server", "running", SERVER.toString(), "::1", "2001:db8::/119", "2001:db8::100/120",
                         "kmstub0", List.of(), List.of(), "t0", "t1", null, null),
-                () -> new ControlAnswers.Routes(List.of()), () -> new ControlAnswers.Neighbours(List.of()),
+                () -> new ControlAnswers.Routes(routes), () -> new ControlAnswers.Neighbours(List.of()),
                 a -> new ControlAnswers.Probes(List.of()));
-        MeshControlServer s = MeshControlServer.start(as.sslContext(), InetAddress.getByName("::1"), 0, control);
+        MeshControlServer s = MeshControlServer.start(as.sslContext(), InetAddress.getByName("::1"), 0, control, denied);
         open.add(s);
         return s;
     }
@@ -68,13 +77,41 @@ class MeshControlTest {
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW));
         try (AgentClient client = new AgentClient(connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), s))) {
             assertThat(client.status().identity()).isEqualTo(SERVER.toString());
-            assertThat(client.routes().routes()).isEmpty();
+            assertThat(client.routes().routes()).hasSize(600);
             assertThatThrownBy(() -> client.decide(CLIENT, true)).isInstanceOf(KubermeshException.class)
                     .hasMessageContaining("'approve' is not answered over the mesh");
             assertThatThrownBy(() -> client.rollRoutingKey("none")).hasMessageContaining("'routing-key' is not answered over the mesh");
             assertThatThrownBy(() -> client.request("relay ::1 status")).hasMessageContaining("'relay' is not answered over the mesh");
         }
         assertThat(s.describe()).contains("1 answered, 0 refused");
+    }
+
+    @Test
+    void aRelayTakesAnAnswerLongerThanARequestWhole() throws Exception {
+        MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW));
+        AgentChannel c = connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), s);
+        String routes = MeshControl.ask(c, "routes");
+        assertThat(routes.length()).isGreaterThan(AgentControl.MAX_LINE * 4);
+        assertThat(routes).startsWith("{\"routes\":[").endsWith("]}").contains("2001:db8::257/128");
+        assertThat(MeshControl.ask(c, "echo after")).isEqualTo("{\"echo\":\"after\"}");
+    }
+
+    @Test
+    void aDeniedMachineIsNeitherAnsweredNorBelieved() throws Exception {
+        // the server refuses a client whose machine an operator denied
+        MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW), mac -> mac.equals(CLIENT));
+        assertThatThrownBy(() -> {
+            try (AgentChannel c = MeshControl.connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), LOOPBACK, s.port(), TIMEOUT)) {
+                MeshControl.ask(c, "status");
+            }
+        }).isInstanceOf(KubermeshException.class);
+        awaitDescribed(s, "1 refused");
+        assertThat(s.describe()).contains("node 52:54:00:00:02:00 is denied");
+        // and a client does not take the answer of a server whose machine is denied
+        MeshControlServer other = serve(ca.issue(Identity.node(SERVER), NOW));
+        assertThatThrownBy(() -> MeshControl.connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), LOOPBACK, other.port(),
+                TIMEOUT, mac -> mac.equals(SERVER))).isInstanceOf(KubermeshException.class)
+                .hasMessageContaining("is node 52:54:00:00:01:00, which is denied");
     }
 
     @Test
@@ -106,40 +143,54 @@ class MeshControlTest {
         // a server of another cluster
         MeshControlServer foreign = serve(otherCa.issue(Identity.node(SERVER), NOW));
         assertThatThrownBy(() -> connect(client.sslContext(), foreign)).isInstanceOf(KubermeshException.class)
-                .hasMessageContaining("refused this node's TLS");
+                .hasMessageContaining("TLS with the agent control at [::1]:");
     }
 
     @Test
-    void aClientThatStallsIsClosedAndDoesNotKeepOthersOut() throws Exception {
+    void aClientThatStallsOrTricklesItsHandshakeIsClosedAndOneAddressHoldsAtMostTwoHandshakes() throws Exception {
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW));
         SSLContext node = ca.issue(Identity.node(CLIENT), NOW).sslContext();
-        List<Socket> stalled = new ArrayList<>();
-        for (int i = 0; i < MeshControlServer.CONNECTIONS; i++) {
-            Socket raw = new Socket(InetAddress.getByName("::1"), s.port());
-            raw.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
-            stalled.add(raw);
-            open.add(raw);
-        }
-        // every slot is held by a client that sends nothing: one more is closed at once, with no answer
-        assertThatThrownBy(() -> {
-            try (AgentChannel c = MeshControl.connect(node, LOOPBACK, s.port(), TIMEOUT)) {
-                MeshControl.ask(c, "status");
+        // one client sends a byte every 300 ms (each read of the server's is answered, so only the deadline can end it),
+        // one sends nothing
+        Socket trickling = raw(s);
+        Socket silent = raw(s);
+        Thread trickle = new Thread(() -> {
+            try {
+                for (int i = 0; i < 200; i++) {
+                    trickling.getOutputStream().write(i == 0 ? 0x16 : 0x03);
+                    trickling.getOutputStream().flush();
+                    Thread.sleep(300);
+                }
+            } catch (Exception e) {
+                // the server closed it: what this test waits for
             }
-        }).isInstanceOf(KubermeshException.class);
-        // the stalled ones are closed when their handshake time is up (read ends), and the slots are free again
-        for (Socket raw : stalled) {
-            InputStream in = raw.getInputStream();
-            // at most a TLS alert record, then the end of the stream (a read time-out here would fail the test)
-            assertThat(in.readAllBytes().length).as("what a stalled client gets before its connection is closed").isLessThan(64);
-        }
-        try (AgentClient client = new AgentClient(retrying(node, s))) {
+        }, "trickling-client");
+        trickle.setDaemon(true);
+        trickle.start();
+        awaitDescribed(s, "0 refused");
+        // a third handshake from the same address is turned away at once, with nothing read
+        Socket third = raw(s);
+        assertThat(third.getInputStream().readAllBytes()).isEmpty();
+        awaitDescribed(s, "1 refused");
+        assertThat(s.describe()).contains("2 handshakes from ::1 are under way already");
+        // the two are closed when their handshake time is up: at most a TLS alert, then the end of the stream
+        // (a read time-out, 30 s, would fail the test: a trickling client kept alive by its bytes)
+        assertThat(silent.getInputStream().readAllBytes().length).isLessThan(64);
+        assertThat(trickling.getInputStream().readAllBytes().length).isLessThan(64);
+        trickle.join(10_000);
+        assertThat(trickle.isAlive()).as("the trickling client's writes fail once it is closed").isFalse();
+        awaitDescribed(s, "3 refused");
+        // and the address may ask again
+        try (AgentClient client = new AgentClient(connect(node, s))) {
             assertThat(client.status().name()).isEqualTo("server");
         }
-        // one turned away while the slots were full, and the sixteen whose handshake never came
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) refused").matcher(s.describe());
-        assertThat(m.find()).isTrue();
-        assertThat(Integer.parseInt(m.group(1))).isGreaterThanOrEqualTo(MeshControlServer.CONNECTIONS + 1);
-        assertThat(s.describe()).contains("TLS handshake");
+    }
+
+    private Socket raw(MeshControlServer s) throws Exception {
+        Socket raw = new Socket(InetAddress.getByName("::1"), s.port());
+        raw.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+        open.add(raw);
+        return raw;
     }
 
     /** The server counts a refusal after the client has seen it: waits up to 10 s for {@code text} in its description. */
@@ -148,22 +199,6 @@ class MeshControlTest {
             Thread.sleep(100);
         }
         assertThat(s.describe()).contains(text);
-    }
-
-    /** The slots come free as the server's sessions end, just after the clients saw their connections close. */
-    private AgentChannel retrying(SSLContext tls, MeshControlServer s) throws InterruptedException {
-        KubermeshException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                AgentChannel c = connect(tls, s);
-                MeshControl.ask(c, "echo ready");
-                return c;
-            } catch (KubermeshException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw last;
     }
 
     /** A TLS context that trusts the cluster CA and presents no certificate. */

@@ -91,6 +91,11 @@ public record NodeConfig(String nodeName, int routerId, List<String> ports, Stri
 
     /** The router id as OSPF writes it, {@code a.b.c.d}. */
     public String routerIdText() {
+        return routerIdText(routerId);
+    }
+
+    /** A router id as OSPF writes it, {@code a.b.c.d}. */
+    public static String routerIdText(int routerId) {
         return (routerId >>> 24) + "." + ((routerId >>> 16) & 0xFF) + "." + ((routerId >>> 8) & 0xFF) + "." + (routerId & 0xFF);
     }
 

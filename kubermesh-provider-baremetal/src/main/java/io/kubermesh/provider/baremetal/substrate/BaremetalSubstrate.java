@@ -362,36 +362,50 @@ public final class BaremetalSubstrate implements Substrate {
     /** The plan's host address of an inventory machine: of the MAC the identity rule picks from its NICs (named as the node OS names its ports). */
     io.kubermesh.api.Ipv6Address host(String machine) {
         List<io.kubermesh.api.MacAddress> nics = site.machine(machine).orElseThrow().nics();
-        List<io.kubermesh.addressing.identity.InterfaceMac> named = new ArrayList<>();
-        for (int i = 0; i < nics.size(); i++) {
-            named.add(new io.kubermesh.addressing.identity.InterfaceMac("cluster" + i, nics.get(i)));
-        }
-        return plan.host(io.kubermesh.addressing.identity.IdentityChoice.pick(named).orElseThrow(() -> new SubstrateException(
-                "machine " + machine + " has no NIC whose MAC can name a node: " + nics)).mac());
+        return plan.host(CablingCheck.identity(nics).orElseThrow(() -> new SubstrateException(
+                "machine " + machine + " has no NIC whose MAC can name a node: " + nics)));
     }
 
+    /**
+     * The gateway: its namespace; a BMC machine: its BMC's address. Each with the cabling check's
+     * lines about it ({@link #cabling(String)}).
+     */
     @Override
     public Map<String, String> placement(String machine) {
         synchronized (this) {
             machine(machine);
         }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         if (machine.equals(state.gateway)) {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
             out.put("netns", state.netns);
-            out.putAll(cabling());
-            return out;
+        } else {
+            out.put("bmc", power.target(machine).address().toString());
         }
-        return Map.of("bmc", power.target(machine).address().toString());
+        out.putAll(cabling(machine));
+        return out;
+    }
+
+    /** The cabling check's lines about the gateway ({@link #cabling(String)}). */
+    public Map<String, String> cabling() {
+        String g;
+        synchronized (this) {
+            g = state.gateway;
+        }
+        return g == null ? Map.of() : cabling(g);
     }
 
     /**
-     * The inventory's cables at the gateway against the NICs its ports hear ({@link CablingCheck}:
-     * a machine that netbooted through a port holds a DHCPv6 lease there under its NIC's MAC);
-     * empty while the gateway's agent does not run, one {@code cabling} line when it does not answer.
+     * The inventory's cables at {@code machine} against what the ports at their ends hear
+     * ({@link CablingCheck}), asked of the agents of {@code machine} and of the machines the
+     * inventory cables to it, each through the gateway's agent: the DHCPv6 leases a port holds
+     * under the NIC MACs that netbooted through it, and its routing neighbours. Empty while the
+     * gateway's agent does not run; one {@code cabling} line when it does not answer; an end whose
+     * agent does not answer (yet) is left out.
      */
-    public Map<String, String> cabling() {
+    public Map<String, String> cabling(String machine) {
         String g;
         java.util.Set<Integer> cut;
+        List<String> ask = new ArrayList<>();
         synchronized (this) {
             open();
             g = state.gateway;
@@ -399,16 +413,32 @@ public final class BaremetalSubstrate implements Substrate {
                 return Map.of();
             }
             cut = java.util.Set.copyOf(state.cutPorts);
-        }
-        Map<Integer, List<io.kubermesh.api.MacAddress>> heard = new java.util.TreeMap<>();
-        try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(g))) {
-            for (var p : client.neighbours().ports()) {
-                heard.put(p.index(), p.clients().stream().map(io.kubermesh.api.MacAddress::parse).toList());
+            ask.add(machine);
+            for (Cable c : site.cables()) {
+                String other = c.a().machine().equals(machine) ? c.b().machine() : c.b().machine().equals(machine) ? c.a().machine() : null;
+                if (other != null && !ask.contains(other) && find(other).isPresent()) {
+                    ask.add(other);
+                }
             }
-        } catch (RuntimeException e) {
-            return Map.of("cabling", "not known: the gateway's agent did not answer (" + e.getMessage() + ")");
         }
-        return CablingCheck.report(site, g, heard, cut);
+        Map<String, Map<Integer, CablingCheck.Heard>> heard = new java.util.LinkedHashMap<>();
+        for (String m : ask) {
+            try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(m))) {
+                Map<Integer, CablingCheck.Heard> ports = new java.util.TreeMap<>();
+                for (var p : client.neighbours().ports()) {
+                    ports.put(p.index(), new CablingCheck.Heard(p.clients().stream().map(io.kubermesh.api.MacAddress::parse).toList(),
+                            p.adjacencies().stream().filter(io.kubermesh.agent.control.ControlAnswers.Adjacency::full)
+                                    .map(io.kubermesh.agent.control.ControlAnswers.Adjacency::routerId).toList()));
+                }
+                heard.put(m, ports);
+            } catch (RuntimeException e) {
+                if (m.equals(g)) {
+                    return Map.of("cabling", "not known: the gateway's agent did not answer (" + e.getMessage() + ")");
+                }
+                // a machine whose agent does not answer (yet): its ends are judged from the other side
+            }
+        }
+        return CablingCheck.report(site, heard, g, cut, machine);
     }
 
     /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */

@@ -77,8 +77,8 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
             } catch (NumberFormatException e) {
                 boot = Duration.ZERO;
             }
-            if (boot.isNegative() || boot.isZero()) {
-                throw new ConfigurationException(BOOT_TIMEOUT, s, "whole seconds, 1 or more");
+            if (boot.isNegative() || boot.isZero() || boot.compareTo(Duration.ofDays(1)) > 0) {
+                throw new ConfigurationException(BOOT_TIMEOUT, s, "whole seconds, 1 to 86400");
             }
         }
         return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns, policy, boot, PowerDrivers.drivers(

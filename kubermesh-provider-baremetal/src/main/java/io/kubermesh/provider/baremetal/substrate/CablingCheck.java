@@ -1,85 +1,168 @@
 package io.kubermesh.provider.baremetal.substrate;
 
+import io.kubermesh.addressing.identity.IdentityChoice;
+import io.kubermesh.addressing.identity.InterfaceMac;
 import io.kubermesh.addressing.site.SiteInventory;
 import io.kubermesh.addressing.site.SiteMachine;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
+import io.kubermesh.routing.daemon.NodeConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The cables a person laid, checked against what the gateway's ports hear: software cannot lay a
- * cable, so it compares. A machine that netboots through a gateway port holds a DHCPv6 lease
- * there under its NIC's MAC, which names the NIC at the other end of the cable. Each inventory
- * cable with an end at the gateway is {@code seen} (its NIC heard on its port), {@code not seen}
- * (another NIC heard there: the cables are swapped or wrong), or not seen yet (nothing heard on
- * the port); a NIC heard on a port the inventory does not cable it to is named with where the
- * inventory puts it.
+ * The cables a person laid, checked against what the machines' ports hear: software cannot lay a
+ * cable, so it compares. Two things name the machine at the other end of a port's cable: a
+ * machine that netboots through a port holds a DHCPv6 lease there under its NIC's MAC (which names
+ * the very NIC), and a routing neighbour on the port names its machine by its OSPF router id (the
+ * plan's, from the MAC the identity rule picks from its NICs). Each inventory cable with an end
+ * whose agent answered is {@code seen} (the other end's NIC or machine heard on it), {@code not
+ * seen} (another machine heard there: the cables are swapped or wrong), or not seen yet (nothing
+ * heard on the ends that answered); a NIC heard on a port the inventory does not cable it to is
+ * named with where the inventory puts it.
  */
 final class CablingCheck {
+    /** What one port of a machine hears: the NICs holding a DHCPv6 lease there, and its routing neighbours' router ids (full adjacencies). */
+    record Heard(List<MacAddress> clients, List<String> neighbours) {
+        Heard {
+            clients = List.copyOf(clients);
+            neighbours = List.copyOf(neighbours);
+        }
+
+        static Heard clients(MacAddress... macs) {
+            return new Heard(List.of(macs), List.of());
+        }
+
+        boolean nothing() {
+            return clients.isEmpty() && neighbours.isEmpty();
+        }
+    }
+
     private CablingCheck() {
     }
 
+    /** The gateway's ports only, as the DHCPv6 leases there name them: {@link #report(SiteInventory, Map, String, Set)}. */
+    static Map<String, String> report(SiteInventory site, String gateway, Map<Integer, List<MacAddress>> heard, Set<Integer> cut) {
+        Map<Integer, Heard> ports = new TreeMap<>();
+        heard.forEach((p, macs) -> ports.put(p, new Heard(macs, List.of())));
+        return report(site, Map.of(gateway, ports), gateway, cut, gateway);
+    }
+
     /**
-     * The report, one line per inventory cable at the gateway ({@code cable gateway:P-M:Q}) and per
-     * gateway port that hears a NIC the inventory does not put there ({@code port gateway:P}).
+     * The report about {@code about}: one line per inventory cable at it whose ends include a
+     * machine in {@code heard} ({@code cable A:P-B:Q}, the gateway's end first), and one per port
+     * of it that hears a NIC the inventory does not put there ({@code port A:P}).
      *
-     * @param heard per gateway port, the MACs it hears
+     * @param heard per machine whose agent answered, per port, what it hears
      * @param cut the gateway's ports taken down by a cut (their cable is not expected to be heard)
      */
-    static Map<String, String> report(SiteInventory site, String gateway, Map<Integer, List<MacAddress>> heard, Set<Integer> cut) {
+    static Map<String, String> report(SiteInventory site, Map<String, Map<Integer, Heard>> heard, String gateway, Set<Integer> cut,
+                                      String about) {
+        Map<String, String> routerIds = routerIds(site);
         Map<String, String> out = new LinkedHashMap<>();
         for (Cable c : site.cables()) {
-            Optional<PortRef[]> ends = gatewayFirst(c, gateway);
-            if (ends.isEmpty()) {
+            PortRef a = c.b().machine().equals(gateway) ? c.b() : c.a();
+            PortRef b = a == c.a() ? c.b() : c.a();
+            boolean at = a.machine().equals(about) || b.machine().equals(about);
+            if (!at || (!heard.containsKey(a.machine()) && !heard.containsKey(b.machine()))) {
                 continue;
             }
-            PortRef at = ends.get()[0];
-            PortRef other = ends.get()[1];
-            MacAddress expected = nic(site, other);
-            List<MacAddress> on = heard.getOrDefault(at.port(), List.of());
-            String key = "cable " + at + "-" + other;
-            if (cut.contains(at.port())) {
-                out.put(key, "cut (" + at + " is down)");
-            } else if (on.contains(expected)) {
-                out.put(key, "seen: " + other + " (" + expected + ") netbooted through " + at);
-            } else if (!on.isEmpty()) {
-                out.put(key, "not seen: " + at + " hears " + describe(site, on) + " instead of " + other + " (" + expected + ")");
-            } else {
-                out.put(key, "not seen yet: no machine has netbooted through " + at);
+            String key = "cable " + a + "-" + b;
+            if (a.machine().equals(gateway) && cut.contains(a.port())) {
+                out.put(key, "cut (" + a + " is down)");
+                continue;
             }
+            out.put(key, cable(site, routerIds, heard, a, b));
         }
-        for (Map.Entry<Integer, List<MacAddress>> e : new java.util.TreeMap<>(heard).entrySet()) {
-            PortRef at = new PortRef(gateway, e.getKey());
-            for (MacAddress mac : e.getValue()) {
-                Optional<PortRef> placed = site.cables().stream().map(c -> gatewayFirst(c, gateway)).flatMap(Optional::stream)
-                        .filter(ends -> ends[0].equals(at)).map(ends -> ends[1]).findFirst();
-                if (placed.isPresent() && mac.equals(nic(site, placed.get()))) {
-                    continue;
+        for (Map.Entry<String, Map<Integer, Heard>> m : heard.entrySet()) {
+            if (!m.getKey().equals(about)) {
+                continue;
+            }
+            for (Map.Entry<Integer, Heard> e : new TreeMap<>(m.getValue()).entrySet()) {
+                PortRef at = new PortRef(m.getKey(), e.getKey());
+                Optional<PortRef> placed = otherEnd(site, at);
+                for (MacAddress mac : e.getValue().clients()) {
+                    if (placed.isPresent() && mac.equals(nic(site, placed.get()))) {
+                        continue;
+                    }
+                    Optional<PortRef> owner = owner(site, mac);
+                    String where = owner.map(o -> otherEnd(site, o).map(x -> ", which the inventory cables to " + x)
+                            .orElse(", which has no cable in the inventory")).orElse(", a NIC not in the inventory");
+                    out.merge("port " + at, "hears " + owner.map(o -> o + " (" + mac + ")").orElse(mac.toString()) + where,
+                            (x, y) -> x + "; " + y);
                 }
-                Optional<PortRef> owner = owner(site, mac);
-                String where = owner.map(o -> site.cables().stream().filter(c -> c.a().equals(o) || c.b().equals(o)).findFirst()
-                        .map(c -> ", which the inventory cables to " + (c.a().equals(o) ? c.b() : c.a()))
-                        .orElse(", which has no cable in the inventory")).orElse(", a NIC not in the inventory");
-                out.merge("port " + at, "hears " + owner.map(o -> o + " (" + mac + ")").orElse(mac.toString()) + where,
-                        (a, b) -> a + "; " + b);
             }
         }
         return out;
     }
 
-    private static Optional<PortRef[]> gatewayFirst(Cable c, String gateway) {
-        if (c.a().machine().equals(gateway)) {
-            return Optional.of(new PortRef[] {c.a(), c.b()});
+    /** One cable's line, from what its ends that answered hear. */
+    private static String cable(SiteInventory site, Map<String, String> routerIds, Map<String, Map<Integer, Heard>> heard,
+                                PortRef a, PortRef b) {
+        List<String> others = new ArrayList<>();
+        for (PortRef[] ends : new PortRef[][] {{a, b}, {b, a}}) {
+            PortRef at = ends[0];
+            PortRef far = ends[1];
+            Map<Integer, Heard> ports = heard.get(at.machine());
+            if (ports == null) {
+                continue;
+            }
+            Heard h = ports.getOrDefault(at.port(), new Heard(List.of(), List.of()));
+            MacAddress farNic = nic(site, far);
+            if (h.clients().contains(farNic)) {
+                return "seen: " + far + " (" + farNic + ") netbooted through " + at;
+            }
+            String farId = routerIds.get(far.machine());
+            if (h.neighbours().contains(farId)) {
+                return "seen: " + at + " has " + far.machine() + " (router id " + farId + ") as its routing neighbour";
+            }
+            List<String> there = new ArrayList<>();
+            for (MacAddress mac : h.clients()) {
+                there.add("hears " + owner(site, mac).map(o -> o + " (" + mac + ")").orElse(mac + " (not in the inventory)"));
+            }
+            for (String id : h.neighbours()) {
+                String who = routerIds.entrySet().stream().filter(r -> r.getValue().equals(id)).map(Map.Entry::getKey).findFirst()
+                        .map(n -> n + " (router id " + id + ")").orElse("router id " + id + " (no machine of the inventory)");
+                there.add("has " + who + " as its routing neighbour");
+            }
+            if (!there.isEmpty()) {
+                others.add(at + " " + String.join(" and ", there) + " instead of " + far + " (" + farNic + ")");
+            }
         }
-        if (c.b().machine().equals(gateway)) {
-            return Optional.of(new PortRef[] {c.b(), c.a()});
+        if (!others.isEmpty()) {
+            return "not seen: " + String.join("; ", others);
         }
-        return Optional.empty();
+        PortRef answered = heard.containsKey(a.machine()) ? a : b;
+        return "not seen yet: no machine has netbooted through " + answered + " or is its routing neighbour";
+    }
+
+    /** The OSPF router id of each inventory machine: the plan's, from its identity MAC ({@link #identity}). */
+    static Map<String, String> routerIds(SiteInventory site) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (SiteMachine m : site.machines()) {
+            identity(m.nics()).ifPresent(mac -> out.put(m.name(), NodeConfig.routerIdText(NodeConfig.routerIdFor(mac))));
+        }
+        return out;
+    }
+
+    /** The MAC the identity rule picks from a machine's NICs, named as the node OS names its ports ({@code clusterI}). */
+    static Optional<MacAddress> identity(List<MacAddress> nics) {
+        List<InterfaceMac> named = new ArrayList<>();
+        for (int i = 0; i < nics.size(); i++) {
+            named.add(new InterfaceMac("cluster" + i, nics.get(i)));
+        }
+        return IdentityChoice.pick(named).map(InterfaceMac::mac);
+    }
+
+    private static Optional<PortRef> otherEnd(SiteInventory site, PortRef at) {
+        return site.cables().stream().filter(c -> c.a().equals(at) || c.b().equals(at)).findFirst()
+                .map(c -> c.a().equals(at) ? c.b() : c.a());
     }
 
     private static MacAddress nic(SiteInventory site, PortRef port) {
@@ -95,10 +178,5 @@ final class CablingCheck {
             }
         }
         return Optional.empty();
-    }
-
-    private static String describe(SiteInventory site, List<MacAddress> macs) {
-        return String.join(", ", macs.stream().map(m -> owner(site, m).map(o -> o + " (" + m + ")").orElse(m + " (not in the inventory)"))
-                .toList());
     }
 }

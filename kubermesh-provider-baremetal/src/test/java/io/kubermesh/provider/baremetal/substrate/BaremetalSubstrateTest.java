@@ -89,10 +89,10 @@ class BaremetalSubstrateTest {
                 dir.resolve("site.yaml").toString(), "baremetal.netns", "gw0")))).hasMessageContaining("baremetal.netns");
         assertThatThrownBy(() -> p.create(new SubstrateConfig(ClusterConfig.seed(), dir, Map.of("site",
                 dir.resolve("site.yaml").toString(), "baremetal.soft-off", "soon")))).hasMessageContaining("baremetal.soft-off");
-        for (String bad : List.of("soon", "0", "-5")) {
+        for (String bad : List.of("soon", "0", "-5", "86401")) {
             assertThatThrownBy(() -> p.create(new SubstrateConfig(ClusterConfig.seed(), dir, Map.of("site",
                     dir.resolve("site.yaml").toString(), "baremetal.boot-timeout", bad)))).isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining("baremetal.boot-timeout").hasMessageContaining("whole seconds, 1 or more");
+                    .hasMessageContaining("baremetal.boot-timeout").hasMessageContaining("whole seconds, 1 to 86400");
         }
         try (var s = p.create(new SubstrateConfig(ClusterConfig.seed(), dir.resolve("timed"), Map.of("site",
                 dir.resolve("site.yaml").toString(), "baremetal.boot-timeout", "120")))) {
