@@ -20,6 +20,35 @@ public final class Sites {
         return p;
     }
 
+    /**
+     * A started BMC emulator ({@code ipmi_sim}, user admin, {@code password}) whose chassis is a qemu
+     * VM with one NIC of {@code nodeMac}, plugged into the gateway's port 0 (the chassis opens the
+     * tap {@code cluster0} in namespace {@code netns}); and {@code dir/site.yaml}: the gateway with
+     * {@code gatewayMac}, node1 behind that BMC (its password in the 0600 file {@code node1.password}),
+     * and the one cable gateway:0 - node1:0.
+     */
+    public static io.kubermesh.testkit.bmc.IpmiSimulator gatewayAndNode1(Path dir, String siteName, String netns, String gatewayMac,
+                                                                          String nodeMac, String password) throws IOException {
+        var bmc = new io.kubermesh.testkit.bmc.IpmiSimulator(dir.resolve("bmc"), siteName + "-node1", nodeMac, "admin", password);
+        try {
+            // The VM's NIC is the gateway's port 0: a tap in the gateway's namespace, opened there by the chassis.
+            Files.writeString(bmc.chassis().directory().resolve("chassis.conf"), "NETNS="
+                    + io.kubermesh.routing.netlink.NetworkNamespaces.path(netns) + "\nTAP=cluster0\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            bmc.start();
+            passwordFile(dir, "node1.password", password);
+            write(dir, "site:\n  name: " + siteName + "\n  machines:\n"
+                    + "    - {name: gateway, nics: [\"" + gatewayMac + "\"]}\n"
+                    + "    - name: node1\n      nics: [\"" + nodeMac + "\"]\n"
+                    + "      bmc: {address: \"ipmi://127.0.0.1:" + bmc.port() + "\", username: admin, passwordFile: node1.password}\n"
+                    + "  cables:\n    - [\"gateway:0\", \"node1:0\"]\n");
+            return bmc;
+        } catch (IOException | RuntimeException e) {
+            bmc.close();
+            throw e;
+        }
+    }
+
     /** Writes {@code yaml} as {@code dir/site.yaml} and reads it back through the real parser. */
     public static SiteInventory write(Path dir, String yaml) throws IOException {
         Path site = dir.resolve("site.yaml");

@@ -57,17 +57,7 @@ class BaremetalSubstrateIT {
         IpmiSimulator bmc = null;
         Substrate substrate = null;
         try {
-            bmc = new IpmiSimulator(dir.resolve("bmc"), "kmbm-node1", NODE_MAC, "admin", PASSWORD);
-            // The VM's NIC is the gateway's port 0: a tap in the gateway's namespace, opened there by the chassis.
-            Files.writeString(bmc.chassis().directory().resolve("chassis.conf"), "NETNS=" + NetworkNamespaces.path(NETNS)
-                    + "\nTAP=cluster0\n", java.nio.file.StandardOpenOption.APPEND);
-            bmc.start();
-            Sites.passwordFile(dir, "node1.password", PASSWORD);
-            Sites.write(dir, "site:\n  name: kmbm\n  machines:\n"
-                    + "    - {name: gateway, nics: [\"" + GATEWAY_MAC + "\"]}\n"
-                    + "    - name: node1\n      nics: [\"" + NODE_MAC + "\"]\n"
-                    + "      bmc: {address: \"ipmi://127.0.0.1:" + bmc.port() + "\", username: admin, passwordFile: node1.password}\n"
-                    + "  cables:\n    - [\"gateway:0\", \"node1:0\"]\n");
+            bmc = Sites.gatewayAndNode1(dir, "kmbm", NETNS, GATEWAY_MAC, NODE_MAC, PASSWORD);
 
             SubstrateProvider provider = ServiceLoader.load(SubstrateProvider.class).stream().map(ServiceLoader.Provider::get)
                     .filter(p -> p.name().equals("baremetal")).findFirst().orElseThrow();
