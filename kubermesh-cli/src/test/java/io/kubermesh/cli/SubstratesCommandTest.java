@@ -30,6 +30,17 @@ class SubstratesCommandTest {
     }
 
     @Test
+    void aSiteIsItsOwnTopologySoTopologyAndNodesAreRefusedBeforeAnythingIsMade() {
+        for (String[] extra : new String[][] {{"--topology", "ring"}, {"--nodes", "5"}}) {
+            PlanCommandTest.Result r = PlanCommandTest.run("up", "--substrate", "baremetal", "--site", tmp.resolve("site.yaml").toString(),
+                    extra[0], extra[1], "--lab", tmp.resolve("lab").toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(extra[0]).contains(extra[1]).contains("the site inventory's machines and cables are the topology");
+            assertThat(tmp.resolve("lab")).doesNotExist();
+        }
+    }
+
+    @Test
     void aPluginDirectoryThatIsNotOneIsBadInput() {
         PlanCommandTest.Result r = PlanCommandTest.run("substrates", "--plugins", tmp.resolve("none").toString());
         assertThat(r.code()).isEqualTo(2);
