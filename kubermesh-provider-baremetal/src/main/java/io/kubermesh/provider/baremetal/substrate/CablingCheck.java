@@ -38,10 +38,6 @@ final class CablingCheck {
         static Heard clients(MacAddress... macs) {
             return new Heard(List.of(macs), List.of());
         }
-
-        boolean nothing() {
-            return clients.isEmpty() && neighbours.isEmpty();
-        }
     }
 
     private CablingCheck() {
