@@ -6,7 +6,6 @@ import io.kubermesh.agent.control.MeshControlServer;
 import io.kubermesh.api.Ipv6Address;
 import io.kubermesh.controlplane.pki.NodeCredentials;
 import io.kubermesh.controlplane.pki.PkiFiles;
-import io.kubermesh.spi.AgentChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +27,34 @@ final class MeshEndpoint implements AutoCloseable {
     private final Path pki;
     private final java.util.function.Predicate<io.kubermesh.api.MacAddress> denied;
     private final ComponentHealth health;
+    private final io.kubermesh.agent.control.MeshRelay relay;
     private MeshControlServer server;
 
     private MeshEndpoint(Path pki, java.util.function.Predicate<io.kubermesh.api.MacAddress> denied, Clock clock) {
         this.pki = pki;
         this.denied = denied;
         this.health = new ComponentHealth(COMPONENT, clock);
+        this.relay = new io.kubermesh.agent.control.MeshRelay(this::tls, MeshControl.PORT, RELAY_TIMEOUT, denied);
+    }
+
+    /** How long the node's credentials are used before they are read again (a renewed certificate is taken within this). */
+    static final Duration CREDENTIALS_REREAD = Duration.ofSeconds(60);
+    private javax.net.ssl.SSLContext tls;
+    private long tlsRead;
+
+    /**
+     * The node's credentials as a TLS context, read again after {@link #CREDENTIALS_REREAD}: not
+     * per relay, since a substrate waiting for a booting machine asks through this node several
+     * times a second, and reading the key and certificates each time cost the gateway a core's
+     * third (one context also lets the handshakes resume sessions).
+     */
+    private synchronized javax.net.ssl.SSLContext tls() {
+        long now = System.nanoTime();
+        if (tls == null || now - tlsRead >= CREDENTIALS_REREAD.toNanos()) {
+            tls = NodeCredentials.read(pki, PkiFiles.NODE).sslContext();
+            tlsRead = now;
+        }
+        return tls;
     }
 
     /**
@@ -68,19 +89,20 @@ final class MeshEndpoint implements AutoCloseable {
         return health.view();
     }
 
-    /** What the agent at {@code host} answers to {@code request}, asked with this node's certificate. */
+    /**
+     * What the agent at {@code host} answers to {@code request}, asked with this node's certificate
+     * over the connection to it kept from the last request, if any ({@link io.kubermesh.agent.control.MeshRelay}).
+     */
     String relay(Ipv6Address host, String request) {
         if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
             throw new io.kubermesh.api.KubermeshException("this node has no certificate in " + pki + " to ask another node with");
         }
-        try (AgentChannel channel = MeshControl.connect(NodeCredentials.read(pki, PkiFiles.NODE).sslContext(), host,
-                MeshControl.PORT, RELAY_TIMEOUT, denied)) {
-            return MeshControl.ask(channel, request, RELAY_TIMEOUT.plusSeconds(5));
-        }
+        return relay.ask(host, request);
     }
 
     @Override
     public void close() {
+        relay.close();
         if (server != null) {
             server.close();
         }

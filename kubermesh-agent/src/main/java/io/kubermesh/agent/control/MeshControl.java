@@ -93,7 +93,7 @@ public final class MeshControl {
                 throw new KubermeshException("the agent control at " + where + " is node " + mac.get() + ", which is denied");
             }
             socket.setSoTimeout((int) timeout.toMillis());
-            return new TlsChannel(socket);
+            return new TlsChannel(socket, mac.get());
         } catch (SSLException e) {
             close(socket);
             throw new KubermeshException("TLS with the agent control at " + where + " failed (a certificate one end does not"
@@ -135,7 +135,7 @@ public final class MeshControl {
             return line.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             if (late.get()) {
-                throw new KubermeshException("no whole answer to '" + request + "' within " + within.toSeconds() + " s", e);
+                throw new Late("no whole answer to '" + request + "' within " + within.toSeconds() + " s", e);
             }
             throw new KubermeshException("asking '" + request + "': " + e, e);
         } finally {
@@ -158,13 +158,29 @@ public final class MeshControl {
         }
     }
 
+    /** The deadline of {@link #ask} passed (the channel is closed): the far end is slow, not gone. */
+    public static final class Late extends KubermeshException {
+        private static final long serialVersionUID = 1L;
+
+        Late(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The node at the other end of a channel {@link #connect} opened (its certificate's MAC); empty for any other channel. */
+    public static Optional<MacAddress> peer(AgentChannel channel) {
+        return channel instanceof TlsChannel t ? Optional.of(t.peer) : Optional.empty();
+    }
+
     private static final class TlsChannel implements AgentChannel {
         private final SSLSocket socket;
+        private final MacAddress peer;
         private final InputStream in;
         private final OutputStream out;
 
-        TlsChannel(SSLSocket socket) throws IOException {
+        TlsChannel(SSLSocket socket, MacAddress peer) throws IOException {
             this.socket = socket;
+            this.peer = peer;
             this.in = new BufferedInputStream(socket.getInputStream());
             this.out = new BufferedOutputStream(socket.getOutputStream());
         }

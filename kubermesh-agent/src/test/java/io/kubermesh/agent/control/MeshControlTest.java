@@ -97,6 +97,49 @@ class MeshControlTest {
     }
 
     @Test
+    void aRelayKeepsOneConnectionPerNodeWhileFreshAndAsksAgainOnANewOneWhenTheFarEndClosedIt() throws Exception {
+        NodeCredentials server = ca.issue(Identity.node(SERVER), NOW);
+        MeshControlServer s = serve(server);
+        SSLContext client = ca.issue(Identity.node(CLIENT), NOW).sslContext();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Set<MacAddress> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        MeshRelay relay = new MeshRelay(() -> client, s.port(), TIMEOUT, denied::contains, now::get);
+        open.add(relay);
+        assertThat(relay.ask(LOOPBACK, "echo one")).isEqualTo("{\"echo\":\"one\"}");
+        assertThat(relay.ask(LOOPBACK, "status")).contains(SERVER.toString());
+        assertThat(relay.ask(LOOPBACK, "echo three")).isEqualTo("{\"echo\":\"three\"}");
+        assertThat(relay.opened()).as("one handshake for three requests").isEqualTo(1);
+        assertThat(s.describe()).contains("1 answered");
+
+        // the far end restarts (its connections closed): the next request is asked again on a new connection
+        int port = s.port();
+        s.close();
+        MeshControlServer again = MeshControlServer.start(server.sslContext(), InetAddress.getByName("::1"), port,
+                AgentControl.of(() -> new NodeStatus("again", "running", SERVER.toString(), "::1", "2001:db8::/119", "2001:db8::100/120",
+                        "kmstub0", List.of(), List.of(), "t0", "t1", null, null), () -> new ControlAnswers.Routes(List.of()),
+                        () -> new ControlAnswers.Neighbours(List.of()), a -> new ControlAnswers.Probes(List.of())), mac -> false);
+        open.add(again);
+        assertThat(relay.ask(LOOPBACK, "status")).contains("\"again\"");
+        assertThat(relay.opened()).isEqualTo(2);
+
+        // idle for as long as it may be kept: closed, a new connection
+        now.addAndGet(MeshRelay.KEEP_IDLE.toNanos());
+        assertThat(relay.ask(LOOPBACK, "echo idle")).isEqualTo("{\"echo\":\"idle\"}");
+        assertThat(relay.opened()).isEqualTo(3);
+        // used now and then, but open for as long as it may be: closed too
+        for (int i = 0; i < 21; i++) {
+            now.addAndGet(MeshRelay.KEEP_LIFETIME.toNanos() / 20);
+            relay.ask(LOOPBACK, "echo " + i);
+        }
+        assertThat(relay.opened()).isEqualTo(4);
+        // its machine denied meanwhile: the open connection is not used, and a new one refuses the node
+        denied.add(SERVER);
+        assertThatThrownBy(() -> relay.ask(LOOPBACK, "status")).isInstanceOf(KubermeshException.class)
+                .hasMessageContaining("which is denied");
+        awaitDescribed(again, "4 answered");
+    }
+
+    @Test
     void aDeniedMachineIsNeitherAnsweredNorBelieved() throws Exception {
         // the server refuses a client whose machine an operator denied
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW), mac -> mac.equals(CLIENT));
