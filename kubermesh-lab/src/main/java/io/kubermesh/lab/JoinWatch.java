@@ -68,7 +68,7 @@ final class JoinWatch {
                 nextConsoleCheck = System.nanoTime() + CONSOLE_CHECK_NANOS;
                 failIfGaveUp(name, consoleBefore);
             }
-            Waiting.sleep(100);
+            Waiting.sleep(pollMillis(System.nanoTime() - (deadline - seconds * 1_000_000_000L)));
         }
         throw new SubstrateException(name + ": its agent did not answer within " + seconds + " s ("
                 + (last == null ? "not running" : last.getMessage()) + "); its console ends with:\n"
@@ -102,6 +102,17 @@ final class JoinWatch {
             }
         }
         return now;
+    }
+
+    /**
+     * How long to wait between two asks of a machine's agent, {@code waited} nanoseconds after the
+     * wait began: 100 ms for the first 20 s (a machine whose agent runs on this host joins in
+     * seconds, and its join time is measured to that), then 500 ms (a machine that boots takes
+     * minutes, and each ask of one reached through another node's agent costs that agent a TLS
+     * attempt).
+     */
+    static long pollMillis(long waited) {
+        return waited < 20_000_000_000L ? 100 : 500;
     }
 
     /** The console line, if any, saying the machine's agent will not be started again. */

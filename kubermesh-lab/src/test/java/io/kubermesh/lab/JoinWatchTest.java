@@ -129,4 +129,12 @@ class JoinWatchTest {
         public void close() {
         }
     }
+
+    @Test
+    void aMachineIsAskedEvery100msForItsFirst20sThenEvery500ms() {
+        assertThat(JoinWatch.pollMillis(0)).isEqualTo(100);
+        assertThat(JoinWatch.pollMillis(19_999_000_000L)).isEqualTo(100);
+        assertThat(JoinWatch.pollMillis(20_000_000_000L)).isEqualTo(500);
+        assertThat(JoinWatch.pollMillis(600_000_000_000L)).isEqualTo(500);
+    }
 }
