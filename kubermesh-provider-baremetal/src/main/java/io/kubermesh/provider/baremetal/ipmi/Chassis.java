@@ -12,6 +12,8 @@ final class Chassis {
     static final int GET_CHASSIS_STATUS = 0x01;
     static final int CHASSIS_CONTROL = 0x02;
     static final int SET_SYSTEM_BOOT_OPTIONS = 0x08;
+    /** Get Device ID (20.1), NetFn App: the cheapest request a session may send to stay alive. */
+    static final int GET_DEVICE_ID = 0x01;
     static final int SET_SESSION_PRIVILEGE = 0x3B;
     static final int CLOSE_SESSION = 0x3C;
     static final int ACTIVATE_PAYLOAD = 0x48;

@@ -138,6 +138,21 @@ class IpmitoolCaptureTest {
     }
 
     @Test
+    void theSolKeepaliveIsIpmitoolsGetDeviceIdAndTheBmcAnswersIt() {
+        List<IpmiMessage> m = messages(0);
+        IpmiMessage theirs = m.stream().filter(x -> !x.isResponse() && x.netFn() == IpmiMessage.NETFN_APP
+                && x.command() == Chassis.GET_DEVICE_ID).findFirst().orElseThrow();
+        // rsAddr 20, netFn 06 LUN 0, checksum, rqAddr 81, rqSeq 3, command 01, checksum: no data.
+        assertThat(theirs.encode()).isEqualTo(java.util.HexFormat.of().parseHex("2018c8810c0172"));
+        assertThat(IpmiMessage.request(IpmiMessage.NETFN_APP, theirs.sequence(), Chassis.GET_DEVICE_ID).encode())
+                .isEqualTo(theirs.encode());
+        IpmiMessage answer = m.get(m.indexOf(theirs) + 1);
+        assertThat(answer.command()).isEqualTo(Chassis.GET_DEVICE_ID);
+        assertThat(answer.sequence()).isEqualTo(theirs.sequence());
+        assertThat(answer.completionCode()).isZero();
+    }
+
+    @Test
     void theWrongPasswordIsCaughtAtRakp2() {
         List<Capture.Datagram> s = CAPTURE.session(3);
         Established e = establish(s);
