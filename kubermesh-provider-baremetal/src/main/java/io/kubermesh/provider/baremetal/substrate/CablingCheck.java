@@ -60,16 +60,37 @@ final class CablingCheck {
      */
     static Map<String, String> report(SiteInventory site, Map<String, Map<Integer, Heard>> heard, String gateway, Set<Integer> cut,
                                       String about) {
+        return report(site, heard, Map.of(), gateway, cut, about);
+    }
+
+    /**
+     * As above; a cable neither of whose ends answered, where one was asked and did not answer
+     * ({@code unanswered}: machine to why), is {@code not known}, with why.
+     */
+    static Map<String, String> report(SiteInventory site, Map<String, Map<Integer, Heard>> heard, Map<String, String> unanswered,
+                                      String gateway, Set<Integer> cut, String about) {
         Map<String, String> routerIds = routerIds(site);
         Map<String, String> out = new LinkedHashMap<>();
         for (Cable c : site.cables()) {
             PortRef a = c.b().machine().equals(gateway) ? c.b() : c.a();
             PortRef b = a == c.a() ? c.b() : c.a();
             boolean at = a.machine().equals(about) || b.machine().equals(about);
-            if (!at || (!heard.containsKey(a.machine()) && !heard.containsKey(b.machine()))) {
+            if (!at) {
                 continue;
             }
             String key = "cable " + a + "-" + b;
+            if (!heard.containsKey(a.machine()) && !heard.containsKey(b.machine())) {
+                List<String> why = new ArrayList<>();
+                for (String m : List.of(a.machine(), b.machine())) {
+                    if (unanswered.containsKey(m)) {
+                        why.add(m + "'s agent did not answer (" + unanswered.get(m) + ")");
+                    }
+                }
+                if (!why.isEmpty()) {
+                    out.put(key, "not known: " + String.join("; ", why));
+                }
+                continue;
+            }
             if (a.machine().equals(gateway) && cut.contains(a.port())) {
                 out.put(key, "cut (" + a + " is down)");
                 continue;

@@ -102,6 +102,12 @@ class CablingCheckTest {
                 .containsExactly(Map.entry("cable a:1-b:0", "seen: b:0 has a (router id 239.0.10.0) as its routing neighbour"));
         // no end of a cable answered: nothing is said of it
         assertThat(CablingCheck.report(CHAIN, Map.of(), "gateway", Set.of(), "c")).isEmpty();
+        // unless an end was asked and did not answer: not known, and why
+        assertThat(CablingCheck.report(CHAIN, Map.of(), Map.of("b", "relay: no whole answer within 15 s"), "gateway", Set.of(), "c"))
+                .containsExactly(Map.entry("cable b:1-c:0", "not known: b's agent did not answer (relay: no whole answer within 15 s)"));
+        assertThat(CablingCheck.report(CHAIN, Map.of("a", heard.get("a")), Map.of("b", "refused"), "gateway", Set.of(), "b"))
+                .containsEntry("cable a:1-b:0", "seen: a:1 has b (router id 239.0.11.0) as its routing neighbour")
+                .containsEntry("cable b:1-c:0", "not known: b's agent did not answer (refused)");
     }
 
     @Test
