@@ -37,6 +37,10 @@ class NodeImageContentIT {
         assertThat(last).containsKeys("opt/kubermesh/kubermesh-cli.jar", "opt/kubermesh/java/bin/java", "usr/bin/etcd",
                 "usr/lib/frr/ospf6d", "usr/sbin/bird", "usr/lib/ipxe/snponly.efi", "usr/lib/ipxe/debian/snponly.efi",
                 "usr/lib/systemd/system/kubermesh-agent.service", "usr/lib/kubermesh/port-name");
+        // What answers a BMC's soft off (the ACPI power button): logind, which runs only with dbus, hearing the button through evdev.
+        assertThat(last).containsKeys("usr/lib/systemd/systemd-logind", "usr/bin/dbus-daemon");
+        assertThat(last.keySet()).anyMatch(n -> n.matches("usr/lib/modules/[^/]+/kernel/drivers/input/evdev\\.ko(\\.xz|\\.zst)?"))
+                .anyMatch(n -> n.matches("usr/lib/modules/[^/]+/kernel/drivers/acpi/button\\.ko(\\.xz|\\.zst)?"));
         // Modules only reached through ServiceLoader, which jdeps does not see: RandomGenerator.getDefault() (router
         // advertisements) needs jdk.random.
         assertThat(last.get("opt/kubermesh/java/release").text()).contains("jdk.random", "jdk.httpserver", "java.net.http",

@@ -43,12 +43,15 @@ public record RootRecipe(String suite, List<String> sources, List<String> packag
      * agent drives; etcd-server, the store the agent runs; ipxe for Debian's loaders (the fallback
      * to ours); systemd-boot-efi, fdisk, dosfstools and e2fsprogs so a node can install itself on
      * its disk; linux-image-amd64 for the kernel and its modules; libstdc++6 for the JVM (libjvm.so
-     * links it; the jlinked runtime brings everything else it loads). No openssh-server, no sudo, no
-     * apt: nothing logs in, and the image is replaced, not upgraded.
+     * links it; the jlinked runtime brings everything else it loads); dbus, without which
+     * systemd-logind does not run, and logind is what answers the power button (ACPI), so a BMC's
+     * soft off shuts the node down in order (its agent withdraws its routes) instead of waiting
+     * for the hard one. No openssh-server, no sudo, no apt: nothing logs in, and the image is
+     * replaced, not upgraded.
      */
     public static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "udev", "kmod", "iproute2",
             "iputils-ping", "procps", "frr", "bird2", "etcd-server", "linux-image-amd64", "ipxe", "systemd-boot-efi",
-            "fdisk", "dosfstools", "e2fsprogs", "libstdc++6");
+            "fdisk", "dosfstools", "e2fsprogs", "libstdc++6", "dbus");
 
     public static final List<String> DPKG_EXCLUDES = List.of("/usr/share/doc/*", "/usr/share/man/*",
             "/usr/share/locale/*", "/usr/share/info/*", "/usr/share/lintian/*", "/etc/kernel/postinst.d/initramfs-tools");
@@ -56,7 +59,8 @@ public record RootRecipe(String suite, List<String> sources, List<String> packag
     /**
      * What a server needs: virtio (VMs), NVMe, SATA/AHCI and SAS disks, USB storage and keyboards,
      * the common 1-100 GbE NIC families (Intel, Realtek, Broadcom, Mellanox, Aquantia, Amazon
-     * ENA, VMware), USB NICs, the whole network stack except radios, ext4/vfat/overlay.
+     * ENA, VMware), USB NICs, the whole network stack except radios, ext4/vfat/overlay; evdev, through
+     * which logind hears the ACPI power button.
      */
     public static final List<String> MODULES = List.of(
             "arch/x86/crypto/", "crypto/", "lib/",
@@ -75,7 +79,7 @@ public record RootRecipe(String suite, List<String> sources, List<String> packag
             "drivers/scsi/megaraid/", "drivers/usb/host/", "drivers/usb/storage/", "drivers/usb/class/",
             "drivers/hid/usbhid/", "drivers/hid/hid-generic.ko", "drivers/char/virtio_console.ko",
             "drivers/char/hw_random/virtio-rng.ko", "drivers/ptp/", "drivers/pps/", "drivers/dca/", "drivers/watchdog/",
-            "drivers/firmware/", "drivers/md/dm-mod.ko", "drivers/acpi/");
+            "drivers/firmware/", "drivers/md/dm-mod.ko", "drivers/acpi/", "drivers/input/evdev.ko");
 
     /** The text the root layer's cache key is computed from. */
     public String describe() {
