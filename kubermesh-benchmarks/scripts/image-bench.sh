@@ -3,7 +3,7 @@
 # every package downloaded, the root, the Java runtime and every layer built), warm (everything from
 # the cache), and after a change of the agent jar alone (one jar rewritten: only the agent layer is
 # packed again); then the sizes of what it wrote. Boot times are printed by the VM ITs
-# (NetbootFirmwareIT and LibvirtLabIT in kubermesh-cli).
+# (LibvirtLabIT and BaremetalNodeOsIT in kubermesh-cli).
 # Needs root and Debian's archive. Run from the repository root after:
 #   mvn -B -q -pl kubermesh-cli -am package -DskipTests
 # COLD=0 skips the build from nothing (several minutes). Scratch in /var/tmp/kmimg-bench.*, removed on exit.

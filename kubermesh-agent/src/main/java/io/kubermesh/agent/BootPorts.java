@@ -47,6 +47,9 @@ public final class BootPorts implements PortListener, StatusContributor {
      * @param clusterYaml the cluster file's text, handed to booting machines in their Ignition config
      * @param tftpRoot the TFTP root: Debian's ipxe package puts snponly.efi and undionly.kpxe in /usr/lib/ipxe
      */
+    /** Where, under the agent's state directory, the boot services' HTTP assets are ({@code kubermesh/vmlinuz}, ...). */
+    public static final String ASSETS = "boot/assets";
+
     public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot) {
         this(spec, settings, clusterYaml, tftpRoot, null);
     }
@@ -81,7 +84,7 @@ public final class BootPorts implements PortListener, StatusContributor {
     public synchronized void started(NodeBlock n) {
         Path dir = settings.stateDirectory().resolve("boot");
         try {
-            Path assets = Files.createDirectories(dir.resolve("assets"));
+            Path assets = Files.createDirectories(settings.stateDirectory().resolve(ASSETS));
             boot = NodeBoot.start(new AddressPlan(spec), n.mac(), new NodeBoot.Settings(dir, tftpRoot, assets,
                     new InetSocketAddress("::", spec.boot().httpPort()), ClusterProfile.catalog(clusterYaml), enrolment,
                     directory == null ? MachineDirectory.NONE : directory));

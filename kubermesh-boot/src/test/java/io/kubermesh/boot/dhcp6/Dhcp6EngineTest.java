@@ -542,7 +542,7 @@ class Dhcp6EngineTest {
      * OVMF's Ip6Config and its HTTP boot each run DHCPv6 under the firmware's one DUID with an IAID
      * of their own, at the same time. With one address for both, the Release of one IA took the
      * address from the other's interface ("Could not establish connection with HTTP server" in
-     * NetbootFirmwareIT, now and then): each IA gets its own, each Release frees only its own.
+     * the former NetbootFirmwareIT, now and then): each IA gets its own, each Release frees only its own.
      */
     @Test
     void twoIasUnderOneDuidGetTwoAddressesAndEachReleasesOnlyItsOwn() {

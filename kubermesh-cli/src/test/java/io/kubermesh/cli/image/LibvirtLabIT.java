@@ -96,6 +96,26 @@ class LibvirtLabIT extends LabContract {
     }
 
     /**
+     * After up: the gateway booted its USB image with real UEFI firmware, and its node setup ran
+     * before the agent (its status shows it as a component: done, booted from disk) and serves
+     * the netboot image from the drive's ESP, the image the other machines netbooted.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Order(15)
+    void theGatewayBootedItsUsbDriveAndServesTheNodeOsFromItsEsp() throws IOException {
+        try (io.kubermesh.agent.control.AgentClient c = new io.kubermesh.agent.control.AgentClient(lab().substrate().agent("gateway"))) {
+            io.kubermesh.agent.ComponentStatus setup = c.status().components().stream().filter(x -> x.name().equals("setup"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no setup component in the gateway's status"));
+            assertThat(setup.state()).as(setup.toString()).isEqualTo("running");
+            assertThat(setup.detail()).startsWith("done: kernel ").contains("booted from disk");
+        }
+        String console = String.join("\n", new String(Files.readAllBytes(labParent().resolve("lab/libvirt/gateway/console.log")),
+                java.nio.charset.StandardCharsets.UTF_8).lines().map(io.kubermesh.agent.console.ConsoleLog::clean).toList());
+        assertThat(console).contains("kubermesh-setup: Ignition config from the disk")
+                .contains("kubermesh-setup: serving the netboot image of /");
+    }
+
+    /**
      * After the contract's kill and revive: the revived machine booted the disk it installed
      * itself on (its data partition holds its Ignition config), with no network boot: its
      * firmware tries the disk before the ports (the seed's BIOS advice).

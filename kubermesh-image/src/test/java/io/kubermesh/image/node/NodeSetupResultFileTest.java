@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node setup that fails leaves that failure for the agent, secrets redacted, and the agent's
- * {@code setup} component reads it back as failed (the success path runs in NetbootFirmwareIT, on the first machine).
+ * {@code setup} component reads it back as failed (the success path runs in LibvirtLabIT, on the gateway booted from its USB drive).
  */
 class NodeSetupResultFileTest {
     @TempDir

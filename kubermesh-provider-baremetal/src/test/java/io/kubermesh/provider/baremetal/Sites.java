@@ -32,9 +32,7 @@ public final class Sites {
         var bmc = new io.kubermesh.testkit.bmc.IpmiSimulator(dir.resolve("bmc"), siteName + "-node1", nodeMac, "admin", password);
         try {
             // The VM's NIC is the gateway's port 0: a tap in the gateway's namespace, opened there by the chassis.
-            Files.writeString(bmc.chassis().directory().resolve("chassis.conf"), "NETNS="
-                    + io.kubermesh.routing.netlink.NetworkNamespaces.path(netns) + "\nTAP=cluster0\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+            bmc.chassis().plugInto(io.kubermesh.routing.netlink.NetworkNamespaces.path(netns), "cluster0");
             bmc.start();
             passwordFile(dir, "node1.password", password);
             write(dir, "site:\n  name: " + siteName + "\n  machines:\n"

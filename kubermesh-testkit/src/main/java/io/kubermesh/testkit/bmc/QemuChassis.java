@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The chassis a BMC emulator powers: a small qemu VM (TCG, SeaBIOS copying its screen to the
- * serial port, one NIC on an unconnected hub so PXE runs and fails on its own, no disk) started
+ * serial port, one NIC on an unconnected hub so PXE runs and fails on its own, no disk; or, with
+ * {@link #uefi} and {@link #plugInto}, a machine that boots the node OS from a neighbour) started
  * and stopped by {@code qemu-chassis.sh}. ipmi_sim runs the script itself as its
  * {@code chassis_control} program; the Redfish emulator calls it through this class. What the
  * script did is kept in the chassis directory: {@code starts.log} has one line per power-on with
@@ -41,6 +42,65 @@ public final class QemuChassis implements AutoCloseable {
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
             Files.writeString(dir.resolve("chassis.conf"), "NAME=" + name + "\nMAC=" + mac + "\nSERIAL_PORT=" + serialPort
                     + "\nSERIAL_WAIT=" + (serialWait ? "on" : "off") + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A machine that runs a real OS: {@code megabytes} of memory (64 by default), {@code cpus}
+     * vCPUs, the accelerator ({@code tcg}, or {@code kvm} where it runs the firmware).
+     */
+    public QemuChassis resources(int megabytes, int cpus, String accel) {
+        return configure("MEMORY=" + megabytes + "\nSMP=" + cpus + "\nACCEL=" + accel + "\n");
+    }
+
+    /**
+     * UEFI instead of SeaBIOS: OVMF with its own copy of the variable store, q35, a virtio NIC
+     * without option ROM, and {@code disk}, a raw file, as its virtio disk (null: none). A one-time
+     * PXE boot puts port 0 before the disk for that start; otherwise the disk comes first, as on a
+     * machine whose BIOS lists the network last.
+     */
+    public QemuChassis uefi(Path disk) {
+        Path vars = dir.resolve("OVMF_VARS.fd");
+        try {
+            Files.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new AssertionError("OVMF is missing (/usr/share/OVMF/OVMF_VARS_4M.fd): apt-get install -y ovmf");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return configure("FIRMWARE=uefi\nVARS=" + vars + "\n" + (disk == null ? "" : "DISK=" + disk + "\n"));
+    }
+
+    /** Its NIC is the existing tap {@code tap} of network namespace {@code netns} (the port of the machine it is cabled to). */
+    public QemuChassis plugInto(Path netns, String tap) {
+        return configure("NETNS=" + netns + "\nTAP=" + tap + "\n");
+    }
+
+    /**
+     * A second NIC with {@code mac}, cabled to another VM's: datagrams from the Unix socket
+     * {@code local} to {@code remote} (the other VM's {@code local}), so either end can be powered
+     * off and on while the other runs.
+     */
+    public QemuChassis secondNic(String mac, Path local, Path remote) {
+        return configure("NIC1_MAC=" + mac + "\nNIC1_LOCAL=" + local + "\nNIC1_REMOTE=" + remote + "\n");
+    }
+
+    private QemuChassis configure(String lines) {
+        try {
+            Files.writeString(dir.resolve("chassis.conf"), lines, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Everything the VM wrote to its serial console, every start (the BMC's SOL shows it only live). */
+    public String consoleText() {
+        try {
+            Path log = dir.resolve("console.log");
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

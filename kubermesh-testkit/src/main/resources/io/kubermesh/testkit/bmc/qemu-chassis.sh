@@ -11,7 +11,13 @@
 # console client connects, so ipmi_sim's SOL sees the boot from its first byte; optionally TAP= and
 # NETNS=: the NIC is then the existing tap TAP of the network namespace NETNS (a port of the machine
 # the VM is cabled to), opened there and handed to qemu, which itself stays in this namespace where
-# ipmi_sim reaches its serial port), and the state
+# ipmi_sim reaches its serial port). A machine that runs a real OS sets FIRMWARE=uefi (OVMF, q35,
+# a virtio NIC without option ROM, its variable store VARS=, a copy the caller made), MEMORY= (MiB,
+# 64 by default), SMP=, ACCEL=tcg|kvm, DISK= (a raw file: a virtio disk), and a second NIC cabled to
+# another VM: NIC1_MAC=, NIC1_LOCAL= and NIC1_REMOTE= (the two ends' datagram sockets). Under OVMF
+# the one-time boot device orders the boot options for that start: pxe puts port 0 first, else the
+# disk comes first (an installed machine boots it; a blank disk falls through to the network).
+# The serial console is also written to console.log. The state
 # this script keeps: qemu.pid, boot
 # (a pending one-time boot device), starts.log (one line per start with its -boot argument),
 # monitor (the qemu monitor socket), qemu.log. ipmi_sim is single-threaded and reads this
@@ -72,11 +78,27 @@ os.dup2(tun, 3)
 os.execvp(sys.argv[3], sys.argv[3:])
 PY
     fi
-    $wrap qemu-system-x86_64 -name "$NAME" -machine pc,accel=tcg -m 64 -display none -vga none \
-        -netdev "$netdev" -device "e1000,netdev=n0,mac=$MAC" \
-        -boot "reboot-timeout=2000$once" \
-        -serial "tcp:127.0.0.1:$SERIAL_PORT,server=on,wait=$SERIAL_WAIT" \
-        -fw_cfg "name=etc/sercon-port,file=$dir/sercon" \
+    serial="socket,id=s0,host=127.0.0.1,port=$SERIAL_PORT,server=on,wait=$SERIAL_WAIT,logfile=$dir/console.log,logappend=on"
+    if [ "${FIRMWARE:-bios}" = uefi ]; then
+        if [ "$boot" = pxe ]; then nic0=1 disk=2; else disk=1 nic0=2; fi
+        machine="-machine q35,accel=${ACCEL:-tcg} -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+        machine="$machine -drive if=pflash,format=raw,file=$VARS"
+        # The BIOS settings docs/baremetal.md asks for: network boot over IPv6 only (no IPv4 PXE first).
+        machine="$machine -fw_cfg name=opt/org.tianocore/IPv4Support,string=n -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n"
+        nics="-device virtio-net-pci,netdev=n0,mac=$MAC,romfile=,bootindex=$nic0"
+        [ -n "${DISK:-}" ] && machine="$machine -drive if=none,id=d0,format=raw,file=$DISK -device virtio-blk-pci,drive=d0,bootindex=$disk"
+        [ -n "${NIC1_MAC:-}" ] && nics="$nics -netdev dgram,id=n1,local.type=unix,local.path=$NIC1_LOCAL,remote.type=unix,remote.path=$NIC1_REMOTE -device virtio-net-pci,netdev=n1,mac=$NIC1_MAC,romfile=,bootindex=3"
+        bootargs=""
+    else
+        machine="-machine pc,accel=${ACCEL:-tcg} -fw_cfg name=etc/sercon-port,file=$dir/sercon"
+        nics="-device e1000,netdev=n0,mac=$MAC"
+        [ -n "${NIC1_MAC:-}" ] && nics="$nics -netdev dgram,id=n1,local.type=unix,local.path=$NIC1_LOCAL,remote.type=unix,remote.path=$NIC1_REMOTE -device e1000,netdev=n1,mac=$NIC1_MAC"
+        bootargs="-boot reboot-timeout=2000$once"
+    fi
+    # shellcheck disable=SC2086
+    $wrap qemu-system-x86_64 -name "$NAME" $machine -m "${MEMORY:-64}" -smp "${SMP:-1}" -display none -vga none \
+        -netdev "$netdev" $nics $bootargs \
+        -chardev "$serial" -serial chardev:s0 \
         -monitor "unix:$dir/monitor,server=on,wait=off" \
         -pidfile "$pidfile" -daemonize </dev/null >>"$dir/qemu.log" 2>&1 &
     # In the background: with SERIAL_WAIT=on qemu waits for ipmi_sim, which waits for this script.

@@ -33,6 +33,8 @@ final class BaremetalState {
     public static final class Added {
         public String name;
         public boolean netboot;
+        /** Powered on through its BMC once already: it was blank then (network booted once), it boots by its BIOS order since. */
+        public boolean poweredOnce;
     }
 
     static BaremetalState read(Path dir) {

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code netboot=false}) is this host: its agent runs here in a network namespace whose mesh ports
  * {@code clusterI} are taps carrying the gateway's NIC MACs (a VM standing for a machine plugs its
  * NIC into one; on a site, the host's own ports take their place). Every other machine is powered
- * through the BMC the inventory names, on a blank one with network as the one-time boot device,
- * and its power state is what its BMC reads. Cables are the inventory's: a person lays them, so
+ * through the BMC the inventory names, the first time with network as the one-time boot device
+ * (it is blank then; later it boots by its BIOS order, its disk first), and its power state is
+ * what its BMC reads. With a node image ({@value io.kubermesh.spi.SubstrateConfig#NODE_IMAGE}),
+ * the gateway's boot services serve its netboot kernel and initrd and its iPXE loaders. Cables are the inventory's: a person lays them, so
  * {@link #cable} only accepts one the inventory lists; {@link #cut} takes the gateway's end down.
  */
 public final class BaremetalSubstrate implements Substrate {
@@ -48,11 +50,13 @@ public final class BaremetalSubstrate implements Substrate {
     private final BaremetalState state;
     private final Gateway gateway;
     private final Duration bootTimeout;
+    private final Optional<NodeImage> image;
     private boolean closed;
 
     BaremetalSubstrate(SiteInventory site, io.kubermesh.addressing.AddressPlan plan, Path stateDirectory, String netns,
-                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers) {
+                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers, Optional<NodeImage> image) {
         this.site = site;
+        this.image = image;
         this.bootTimeout = bootTimeout;
         this.plan = plan;
         this.stateDirectory = stateDirectory;
@@ -63,7 +67,7 @@ public final class BaremetalSubstrate implements Substrate {
         }
         this.state = existing != null ? existing : new BaremetalState();
         this.state.netns = netns;
-        this.gateway = new Gateway(netns, stateDirectory.resolve("gateway"));
+        this.gateway = new Gateway(netns, stateDirectory.resolve("gateway"), image);
         save();
     }
 
@@ -183,7 +187,10 @@ public final class BaremetalSubstrate implements Substrate {
             }
             state.gatewayPid = gateway.start(machine, state.etcdBootstrap, state.cutPorts);
         } else {
-            power.on(machine, a.netboot);
+            // Blank when this site first powers it: network once. Since then it boots by its BIOS
+            // order (the network last), so an installed machine boots its disk.
+            power.on(machine, a.netboot && !a.poweredOnce);
+            a.poweredOnce = true;
         }
         if (!state.poweredByUs.contains(machine)) {
             state.poweredByUs.add(machine);
@@ -400,7 +407,8 @@ public final class BaremetalSubstrate implements Substrate {
      * inventory cables to it, each through the gateway's agent: the DHCPv6 leases a port holds
      * under the NIC MACs that netbooted through it, and its routing neighbours. Empty while the
      * gateway's agent does not run; one {@code cabling} line when it does not answer; an end whose
-     * agent does not answer (yet) is left out.
+     * agent does not answer (yet) is judged from the other end, and a cable neither of whose ends
+     * answers is {@code not known}, with why.
      */
     public Map<String, String> cabling(String machine) {
         String g;
@@ -422,6 +430,7 @@ public final class BaremetalSubstrate implements Substrate {
             }
         }
         Map<String, Map<Integer, CablingCheck.Heard>> heard = new java.util.LinkedHashMap<>();
+        Map<String, String> unanswered = new java.util.LinkedHashMap<>();
         for (String m : ask) {
             try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(m))) {
                 Map<Integer, CablingCheck.Heard> ports = new java.util.TreeMap<>();
@@ -436,9 +445,11 @@ public final class BaremetalSubstrate implements Substrate {
                     return Map.of("cabling", "not known: the gateway's agent did not answer (" + e.getMessage() + ")");
                 }
                 // a machine whose agent does not answer (yet): its ends are judged from the other side
+                unanswered.put(m, e.getMessage());
+                LOG.info("cabling check: {}'s agent did not answer: {}", m, e.getMessage());
             }
         }
-        return CablingCheck.report(site, heard, g, cut, machine);
+        return CablingCheck.report(site, heard, unanswered, g, cut, machine);
     }
 
     /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */

@@ -19,7 +19,8 @@ import java.time.Duration;
  * powered through their BMCs, the gateway on this host. Options: {@code site} (required),
  * {@code baremetal.netns} (the gateway's namespace, default {@code km<cluster>-gw}),
  * {@code baremetal.soft-off} (seconds a machine is given to shut down before its power is cut,
- * default that of {@link PowerPolicy#DEFAULT}).
+ * default that of {@link PowerPolicy#DEFAULT}), {@code baremetal.boot-timeout}, and
+ * {@value SubstrateConfig#NODE_IMAGE} (the node image the gateway serves; {@code up} builds one).
  */
 public final class BaremetalSubstrateProvider implements SubstrateProvider {
     public static final String SITE = "site";
@@ -49,6 +50,15 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
                 throw new EnvironmentException("the baremetal substrate needs " + p[0], "apt-get install -y " + p[1]);
             }
         }
+    }
+
+    /**
+     * True unless the options name an image: the gateway serves the node OS to the machines that
+     * netboot from it, built with the lab's cluster file like the VMs' ({@code up} builds it).
+     */
+    @Override
+    public boolean needsNodeImage(java.util.Map<String, String> options) {
+        return !options.containsKey(SubstrateConfig.NODE_IMAGE);
     }
 
     @Override
@@ -81,8 +91,9 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
                 throw new ConfigurationException(BOOT_TIMEOUT, s, "whole seconds, 1 to 86400");
             }
         }
-        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns, policy, boot, PowerDrivers.drivers(
-                BaremetalSubstrateProvider.class.getClassLoader()));
+        java.util.Optional<NodeImage> image = config.option(SubstrateConfig.NODE_IMAGE).map(NodeImage::of);
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns,
+                policy, boot, PowerDrivers.drivers(BaremetalSubstrateProvider.class.getClassLoader()), image);
     }
 
     private static boolean onPath(String program) {

@@ -31,10 +31,12 @@ import java.util.concurrent.TimeUnit;
 final class Gateway {
     private final String netns;
     private final Path dir;
+    private final Optional<NodeImage> image;
 
-    Gateway(String netns, Path dir) {
+    Gateway(String netns, Path dir, Optional<NodeImage> image) {
         this.netns = netns;
         this.dir = dir;
+        this.image = image;
     }
 
     Path agentState() {
@@ -71,6 +73,8 @@ final class Gateway {
         try {
             Files.createDirectories(dir);
             io.kubermesh.addressing.DurableFile.write(dir.resolve("cluster.yaml"), clusterYaml.getBytes(StandardCharsets.UTF_8));
+            // The node OS it serves, where a node's agent finds it (bound from its ESP).
+            image.ifPresent(i -> i.install(agentState().resolve(io.kubermesh.agent.BootPorts.ASSETS)));
         } catch (IOException e) {
             throw new SubstrateException("cannot deploy the gateway: " + e.getMessage(), e);
         }
@@ -84,6 +88,9 @@ final class Gateway {
                 agentState().toString(), "--name", name));
         if (etcdBootstrap) {
             args.add("--etcd-bootstrap");
+        }
+        if (image.isPresent() && image.get().hasLoaders()) {
+            args.addAll(List.of("--tftp-root", image.get().loaders().toString()));
         }
         CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
                 AgentJvm.commandLine(GatewayAgent.class, "128m", args));

@@ -61,8 +61,7 @@ class BaremetalSubstrateContractIT extends SubstrateContract {
         dir = Files.createTempDirectory("kmbmc-site");
         // km-b's VM has its NIC of port 1, plugged into the gateway's port 0 (a tap in the gateway's namespace).
         bmcB = new IpmiSimulator(dir.resolve("bmc-b"), "kmbmc-b", mac("km-b", 1), USER, PASSWORD);
-        Files.writeString(bmcB.chassis().directory().resolve("chassis.conf"), "NETNS=" + NetworkNamespaces.path(NETNS)
-                + "\nTAP=cluster0\n", java.nio.file.StandardOpenOption.APPEND);
+        bmcB.chassis().plugInto(NetworkNamespaces.path(NETNS), "cluster0");
         bmcB.start();
         bmcC = new IpmiSimulator(dir.resolve("bmc-c"), "kmbmc-c", mac("km-c", 0), USER, PASSWORD).start();
         Sites.passwordFile(dir, "bmc.password", PASSWORD);

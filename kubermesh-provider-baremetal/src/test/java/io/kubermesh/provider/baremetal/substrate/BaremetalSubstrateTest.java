@@ -68,7 +68,7 @@ class BaremetalSubstrateTest {
     }
 
     private BaremetalSubstrate substrate() {
-        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, java.time.Duration.ofSeconds(900), List.of(new MemoryBmc()));
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, java.time.Duration.ofSeconds(900), List.of(new MemoryBmc()), java.util.Optional.empty());
     }
 
     private static MachineSpec node1() {
@@ -165,7 +165,7 @@ class BaremetalSubstrateTest {
     }
 
     @Test
-    void powerGoesThroughTheBmcNetworkFirstAndTheStateIsTheBmcs() {
+    void powerGoesThroughTheBmcNetworkOnceWhenBlankAndTheStateIsTheBmcs() {
         try (BaremetalSubstrate s = substrate()) {
             s.addMachine(node1());
             assertThat(s.machines()).singleElement().satisfies(m -> assertThat(m.powered()).isFalse());
@@ -180,6 +180,13 @@ class BaremetalSubstrateTest {
             s.powerOff("node1");
             assertThat(sent).endsWith("node1 hard-off");
             assertThat(s.machines()).singleElement().satisfies(m -> assertThat(m.powered()).isFalse());
+            // Powered on again, also by another command (a substrate on the same state), it is no
+            // longer blank: no one-time network boot, so its BIOS order boots its disk.
+            sent.clear();
+            BaremetalSubstrate again = substrate();
+            again.powerOn("node1");
+            assertThat(sent).containsExactly("node1 on");
+            again.powerOff("node1");
             s.removeMachine("node1");
             assertThat(s.machines()).isEmpty();
         }
