@@ -262,7 +262,8 @@ final class MeshLab implements AutoCloseable {
             if (System.nanoTime() - t0 > timeout.toNanos()) {
                 throw new AssertionError(provider.name() + ": still unreachable after " + timeout.toSeconds() + " s: " + bad);
             }
-            sleep(500);
+            // A round with a node still unreachable already took a ping timeout (1 s).
+            sleep(100);
             bad = unreachable();
         }
         return Duration.ofNanos(System.nanoTime() - t0);
@@ -441,7 +442,9 @@ final class MeshLab implements AutoCloseable {
                         + "\nrepairs by the daemons' own audits: " + repairs() + "\nwhat the daemons off the prediction say:\n"
                         + diagnostics(off));
             }
-            sleep(500);
+            // One read of every node's routes takes a socket query (BIRD) or a vtysh run (FRR) per
+            // node; a change lands within one SPF run, so a round every 200 ms is soon enough.
+            sleep(200);
         }
     }
 
