@@ -31,6 +31,19 @@ public final class HostTools {
         }
     }
 
+    /**
+     * Fails, saying what to install, unless this host can run a site whose gateway is on this host
+     * and whose machines are VMs behind BMC emulators: root, ipmitool, etcd, and the NIC's iPXE ROM.
+     */
+    public static void requireSiteLab() {
+        requireRoot();
+        require("ipmitool", "ipmitool");
+        require("etcd", "etcd-server");
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom"))) {
+            throw new AssertionError("the NIC's iPXE ROM is missing: apt-get install -y ipxe-qemu");
+        }
+    }
+
     public static int freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

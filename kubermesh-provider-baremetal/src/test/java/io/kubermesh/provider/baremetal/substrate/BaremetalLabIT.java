@@ -41,12 +41,7 @@ class BaremetalLabIT {
 
     @Test
     void upPowersTheSiteOnFromTheGatewayAndAMachineThatDoesNotJoinIsNamedWithItsLastBootStep() throws Exception {
-        HostTools.requireRoot();
-        HostTools.require("ipmitool", "ipmitool");
-        HostTools.require("etcd", "etcd-server");
-        if (!Files.exists(Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom"))) {
-            throw new AssertionError("the NIC's iPXE ROM is missing: apt-get install -y ipxe-qemu");
-        }
+        HostTools.requireSiteLab();
         assertThat(NetworkNamespaces.exists(NETNS)).as("a leftover namespace " + NETNS).isFalse();
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory("kmbml-site");

@@ -45,12 +45,7 @@ class BaremetalSubstrateIT {
 
     @Test
     void powersANetbootMachineThroughItsBmcAndItBootsFromTheGateway() throws Exception {
-        HostTools.requireRoot();
-        HostTools.require("ipmitool", "ipmitool");
-        HostTools.require("etcd", "etcd-server");
-        if (!Files.exists(Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom"))) {
-            throw new AssertionError("the NIC's iPXE ROM is missing: apt-get install -y ipxe-qemu");
-        }
+        HostTools.requireSiteLab();
         assertThat(NetworkNamespaces.exists(NETNS)).as("a leftover namespace " + NETNS).isFalse();
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory("kmbm-site");
