@@ -51,7 +51,15 @@ final class MeshEndpoint implements AutoCloseable {
     private synchronized javax.net.ssl.SSLContext tls() {
         long now = System.nanoTime();
         if (tls == null || now - tlsRead >= CREDENTIALS_REREAD.toNanos()) {
-            tls = NodeCredentials.read(pki, PkiFiles.NODE).sslContext();
+            try {
+                tls = NodeCredentials.read(pki, PkiFiles.NODE).sslContext();
+            } catch (RuntimeException e) {
+                if (tls == null) {
+                    throw e;
+                }
+                // caught mid-renewal, say: the credentials read before still serve until the next try
+                LOG.warn("mesh control: reading the node's credentials again failed, using those read before: {}", e.toString());
+            }
             tlsRead = now;
         }
         return tls;

@@ -130,14 +130,16 @@ public final class MeshControl {
                 line.write(b);
             }
             if (b < 0) {
-                throw new KubermeshException("the agent closed the connection without answering '" + request + "'");
+                throw new Closed("the agent closed the connection without answering '" + request + "'", null);
             }
             return line.toString(StandardCharsets.UTF_8);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new Late("no answer to '" + request + "': nothing came for " + e.getMessage(), e);
         } catch (IOException e) {
             if (late.get()) {
                 throw new Late("no whole answer to '" + request + "' within " + within.toSeconds() + " s", e);
             }
-            throw new KubermeshException("asking '" + request + "': " + e, e);
+            throw new Closed("asking '" + request + "': " + e, e);
         } finally {
             deadline.cancel(false);
         }
@@ -158,11 +160,20 @@ public final class MeshControl {
         }
     }
 
-    /** The deadline of {@link #ask} passed (the channel is closed): the far end is slow, not gone. */
+    /** No whole answer in time (the deadline of {@link #ask}, or a read that waited its time-out): the far end is slow, not gone. */
     public static final class Late extends KubermeshException {
         private static final long serialVersionUID = 1L;
 
         Late(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The connection ended or broke before the answer ended: the far end closed it (a restart, its idle limit). */
+    public static final class Closed extends KubermeshException {
+        private static final long serialVersionUID = 1L;
+
+        Closed(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -1,7 +1,6 @@
 package io.kubermesh.agent.control;
 
 import io.kubermesh.api.Ipv6Address;
-import io.kubermesh.api.KubermeshException;
 import io.kubermesh.api.MacAddress;
 import io.kubermesh.spi.AgentChannel;
 import java.time.Duration;
@@ -26,7 +25,9 @@ import javax.net.ssl.SSLContext;
  * is not denied; at most {@link #MAX_IDLE} wait at a time, the oldest closed first. One the far end
  * closed meanwhile (a restart of its agent, a limit) is replaced by a new connection and the
  * request asked again: a mesh request only reads ({@link AgentControl#MESH_REQUESTS}), so asking
- * twice changes nothing. A request that found no whole answer in time is not asked again.
+ * twice changes nothing. A request that found no whole answer in time ({@link MeshControl.Late}:
+ * nothing came for the read time-out, or the whole exchange's deadline passed) is not asked again,
+ * nor one whose answer is too long.
  */
 public final class MeshRelay implements AutoCloseable {
     static final Duration KEEP_IDLE = Duration.ofSeconds(30);
@@ -66,16 +67,20 @@ public final class MeshRelay implements AutoCloseable {
     /** The answer line of the agent at {@code host} to {@code request}. */
     public String ask(Ipv6Address host, String request) {
         Open open = take(host);
+        if (open != null && denied.test(open.peer())) {
+            open.channel().close(); // denied since it was opened: a new connection is refused by connect
+            open = null;
+        }
         if (open != null) {
             try {
                 String answer = MeshControl.ask(open.channel(), request, timeout.plusSeconds(5));
                 give(host, new Open(open.channel(), open.peer(), open.since(), nanos.getAsLong()));
                 return answer;
-            } catch (MeshControl.Late e) {
-                open.channel().close();
-                throw e;
-            } catch (KubermeshException e) {
+            } catch (MeshControl.Closed e) {
                 open.channel().close(); // closed at the far end meanwhile: asked again below on a new connection
+            } catch (RuntimeException e) {
+                open.channel().close(); // late, or an answer too long: asking again would not change it
+                throw e;
             }
         }
         AgentChannel channel = MeshControl.connect(tls.get(), host, port, timeout, denied);
@@ -98,33 +103,47 @@ public final class MeshRelay implements AutoCloseable {
         return opened;
     }
 
-    private synchronized Open take(Ipv6Address host) {
-        expire();
-        return idle.remove(host);
+    private Open take(Ipv6Address host) {
+        List<Open> stale = new ArrayList<>();
+        Open open;
+        synchronized (this) {
+            expire(stale);
+            open = idle.remove(host);
+        }
+        stale.forEach(o -> o.channel().close());
+        return open;
     }
 
-    private synchronized void give(Ipv6Address host, Open open) {
-        expire();
-        if (closed || idle.containsKey(host)) {
-            open.channel().close(); // another request to the same node opened its own meanwhile
-            return;
+    private void give(Ipv6Address host, Open open) {
+        List<Open> stale = new ArrayList<>();
+        synchronized (this) {
+            expire(stale);
+            if (closed || idle.containsKey(host)) {
+                stale.add(open); // another request to the same node opened its own meanwhile
+            } else {
+                if (idle.size() >= MAX_IDLE) {
+                    idle.entrySet().stream().min(java.util.Comparator.comparingLong(e -> e.getValue().used())).ifPresent(oldest -> {
+                        stale.add(oldest.getValue());
+                        idle.remove(oldest.getKey());
+                    });
+                }
+                idle.put(host, open);
+            }
         }
-        if (idle.size() >= MAX_IDLE) {
-            idle.entrySet().stream().min(java.util.Comparator.comparingLong(e -> e.getValue().used())).ifPresent(oldest -> {
-                oldest.getValue().channel().close();
-                idle.remove(oldest.getKey());
-            });
-        }
-        idle.put(host, open);
+        stale.forEach(o -> o.channel().close());
     }
 
-    /** Closes what waits too long, for too long in all, or to a node denied since. */
-    private void expire() {
+    /**
+     * Moves what waited too long, or was open too long in all, to {@code stale} (closed by the
+     * caller outside the lock). Time only: whether a node is denied may take a read of etcd, so it
+     * is asked of the one connection taken, outside the lock.
+     */
+    private void expire(List<Open> stale) {
         long now = nanos.getAsLong();
         List<Ipv6Address> gone = new ArrayList<>();
         idle.forEach((host, o) -> {
-            if (now - o.used() >= KEEP_IDLE.toNanos() || now - o.since() >= KEEP_LIFETIME.toNanos() || denied.test(o.peer())) {
-                o.channel().close();
+            if (now - o.used() >= KEEP_IDLE.toNanos() || now - o.since() >= KEEP_LIFETIME.toNanos()) {
+                stale.add(o);
                 gone.add(host);
             }
         });
@@ -132,9 +151,13 @@ public final class MeshRelay implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        idle.values().forEach(o -> o.channel().close());
-        idle.clear();
+    public void close() {
+        List<Open> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(idle.values());
+            idle.clear();
+        }
+        all.forEach(o -> o.channel().close());
     }
 }

@@ -140,6 +140,46 @@ class MeshControlTest {
     }
 
     @Test
+    void aRelayWhoseNodeStopsAnsweringFailsAtTheReadTimeOutAndDoesNotAskAgain() throws Exception {
+        // A node that answers its first request on a connection, then nothing.
+        javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ca.issue(Identity.node(SERVER), NOW).sslContext()
+                .getServerSocketFactory().createServerSocket(0, 8, InetAddress.getByName("::1"));
+        open.add(server);
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket c = server.accept();
+                    accepted.incrementAndGet();
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    in.readLine();
+                    c.getOutputStream().write("{\"echo\":\"first\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    c.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "silent-node");
+        t.setDaemon(true);
+        t.start();
+        MeshRelay relay = new MeshRelay(() -> {
+            try {
+                return ca.issue(Identity.node(CLIENT), NOW).sslContext();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, server.getLocalPort(), Duration.ofSeconds(2), mac -> false);
+        open.add(relay);
+        assertThat(relay.ask(LOOPBACK, "echo first")).isEqualTo("{\"echo\":\"first\"}");
+        assertThatThrownBy(() -> relay.ask(LOOPBACK, "status")).isInstanceOf(MeshControl.Late.class)
+                .hasMessageContaining("no answer to 'status'");
+        // failed at the read time-out and not asked again on a new connection (which would wait as long again)
+        assertThat(accepted.get()).isEqualTo(1);
+        assertThat(relay.opened()).isEqualTo(1);
+    }
+
+    @Test
     void aDeniedMachineIsNeitherAnsweredNorBelieved() throws Exception {
         // the server refuses a client whose machine an operator denied
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW), mac -> mac.equals(CLIENT));
