@@ -43,13 +43,13 @@ public final class BootPorts implements PortListener, StatusContributor {
     /** Per served or failed port; a port that goes away leaves. */
     private final Map<Integer, ComponentHealth> portHealth = new TreeMap<>();
 
+    /** Where, under the agent's state directory, the boot services' HTTP assets are ({@code kubermesh/vmlinuz}, ...). */
+    public static final String ASSETS = "boot/assets";
+
     /**
      * @param clusterYaml the cluster file's text, handed to booting machines in their Ignition config
      * @param tftpRoot the TFTP root: Debian's ipxe package puts snponly.efi and undionly.kpxe in /usr/lib/ipxe
      */
-    /** Where, under the agent's state directory, the boot services' HTTP assets are ({@code kubermesh/vmlinuz}, ...). */
-    public static final String ASSETS = "boot/assets";
-
     public BootPorts(ClusterSpec spec, AgentSettings settings, String clusterYaml, Path tftpRoot) {
         this(spec, settings, clusterYaml, tftpRoot, null);
     }

@@ -50,7 +50,8 @@ final class JoinWatch {
 
     /** The agent's status once it reports {@code running}; {@code consoleBefore} from {@link #consoleBefore}. */
     NodeStatus awaitAgent(String name, int seconds, List<String> consoleBefore) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
         KubermeshException last = null;
         long nextConsoleCheck = System.nanoTime() + CONSOLE_CHECK_NANOS;
         while (System.nanoTime() < deadline) {
@@ -68,7 +69,7 @@ final class JoinWatch {
                 nextConsoleCheck = System.nanoTime() + CONSOLE_CHECK_NANOS;
                 failIfGaveUp(name, consoleBefore);
             }
-            Waiting.sleep(pollMillis(System.nanoTime() - (deadline - seconds * 1_000_000_000L)));
+            Waiting.sleep(pollMillis(System.nanoTime() - start));
         }
         throw new SubstrateException(name + ": its agent did not answer within " + seconds + " s ("
                 + (last == null ? "not running" : last.getMessage()) + "); its console ends with:\n"
@@ -108,8 +109,8 @@ final class JoinWatch {
      * How long to wait between two asks of a machine's agent, {@code waited} nanoseconds after the
      * wait began: 100 ms for the first 20 s (a machine whose agent runs on this host joins in
      * seconds, and its join time is measured to that), then 500 ms (a machine that boots takes
-     * minutes, and each ask of one reached through another node's agent costs that agent a TLS
-     * attempt).
+     * minutes, and each ask of one reached through another node's agent costs that agent work:
+     * a connection attempt while the machine boots).
      */
     static long pollMillis(long waited) {
         return waited < 20_000_000_000L ? 100 : 500;

@@ -169,22 +169,42 @@ class BaremetalNodeOsIT {
             assertThat(second).contains("kubermesh-setup: Ignition config from the disk").contains("booted from disk")
                     .doesNotContain("kubermesh-setup: installing on").doesNotContain("Start PXE");
         } finally {
-            if (lab != null) {
-                lab.down();
+            // Each step on its own, so a failing one leaves no VM running on the host.
+            String after1 = null;
+            Boolean after2 = null;
+            try {
+                if (lab != null) {
+                    lab.down();
+                }
+            } finally {
+                try {
+                    if (ipmi != null) {
+                        after1 = ipmi.ipmitool("chassis", "power", "status").strip();
+                        System.out.println("node1 after down: " + after1);
+                    }
+                } finally {
+                    if (ipmi != null) {
+                        ipmi.close();
+                    }
+                    try {
+                        if (redfish != null) {
+                            after2 = redfish.chassis().powered();
+                        }
+                    } finally {
+                        if (redfish != null) {
+                            redfish.close();
+                        }
+                        HostTools.deleteTree(dir);
+                        System.out.printf("BaremetalNodeOsIT took %.1f s (%s)%n", seconds(started), accel);
+                    }
+                }
             }
-            if (ipmi != null) {
-                String after = ipmi.ipmitool("chassis", "power", "status").strip();
-                System.out.println("node1 after down: " + after);
-                ipmi.close();
-                assertThat(after).as("down powers off what up powered on").contains("Chassis Power is off");
+            if (after1 != null) {
+                assertThat(after1).as("down powers off what up powered on").contains("Chassis Power is off");
             }
-            if (redfish != null) {
-                boolean on = redfish.chassis().powered();
-                redfish.close();
-                assertThat(on).as("node2 after down").isFalse();
+            if (after2 != null) {
+                assertThat(after2).as("node2 after down").isFalse();
             }
-            HostTools.deleteTree(dir);
-            System.out.printf("BaremetalNodeOsIT took %.1f s (%s)%n", seconds(started), accel);
         }
         assertThat(NetworkNamespaces.exists(NETNS)).as("the gateway's namespace after down").isFalse();
     }

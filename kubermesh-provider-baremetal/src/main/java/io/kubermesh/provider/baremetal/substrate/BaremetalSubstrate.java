@@ -50,13 +50,11 @@ public final class BaremetalSubstrate implements Substrate {
     private final BaremetalState state;
     private final Gateway gateway;
     private final Duration bootTimeout;
-    private final Optional<NodeImage> image;
     private boolean closed;
 
     BaremetalSubstrate(SiteInventory site, io.kubermesh.addressing.AddressPlan plan, Path stateDirectory, String netns,
-                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers, Optional<NodeImage> image) {
+                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers, Optional<String> image) {
         this.site = site;
-        this.image = image;
         this.bootTimeout = bootTimeout;
         this.plan = plan;
         this.stateDirectory = stateDirectory;
@@ -446,7 +444,7 @@ public final class BaremetalSubstrate implements Substrate {
                 }
                 // a machine whose agent does not answer (yet): its ends are judged from the other side
                 unanswered.put(m, e.getMessage());
-                LOG.info("cabling check: {}'s agent did not answer: {}", m, e.getMessage());
+                LOG.debug("cabling check: {}'s agent did not answer: {}", m, e.getMessage());
             }
         }
         return CablingCheck.report(site, heard, unanswered, g, cut, machine);

@@ -91,7 +91,7 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
                 throw new ConfigurationException(BOOT_TIMEOUT, s, "whole seconds, 1 to 86400");
             }
         }
-        java.util.Optional<NodeImage> image = config.option(SubstrateConfig.NODE_IMAGE).map(NodeImage::of);
+        java.util.Optional<String> image = config.option(SubstrateConfig.NODE_IMAGE);
         return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns,
                 policy, boot, PowerDrivers.drivers(BaremetalSubstrateProvider.class.getClassLoader()), image);
     }

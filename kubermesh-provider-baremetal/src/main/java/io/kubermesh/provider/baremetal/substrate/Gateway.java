@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
 final class Gateway {
     private final String netns;
     private final Path dir;
-    private final Optional<NodeImage> image;
+    private final Optional<String> image;
 
-    Gateway(String netns, Path dir, Optional<NodeImage> image) {
+    /** @param image the node image directory to serve (option {@code image}), checked when the gateway is deployed */
+    Gateway(String netns, Path dir, Optional<String> image) {
         this.netns = netns;
         this.dir = dir;
         this.image = image;
@@ -74,7 +75,7 @@ final class Gateway {
             Files.createDirectories(dir);
             io.kubermesh.addressing.DurableFile.write(dir.resolve("cluster.yaml"), clusterYaml.getBytes(StandardCharsets.UTF_8));
             // The node OS it serves, where a node's agent finds it (bound from its ESP).
-            image.ifPresent(i -> i.install(agentState().resolve(io.kubermesh.agent.BootPorts.ASSETS)));
+            image.ifPresent(i -> NodeImage.of(i).install(agentState()));
         } catch (IOException e) {
             throw new SubstrateException("cannot deploy the gateway: " + e.getMessage(), e);
         }
@@ -89,8 +90,8 @@ final class Gateway {
         if (etcdBootstrap) {
             args.add("--etcd-bootstrap");
         }
-        if (image.isPresent() && image.get().hasLoaders()) {
-            args.addAll(List.of("--tftp-root", image.get().loaders().toString()));
+        if (Files.isDirectory(agentState().resolve(NodeImage.TFTP))) {
+            args.addAll(List.of("--tftp-root", agentState().resolve(NodeImage.TFTP).toString()));
         }
         CommandLine inNamespace = HostRequirements.NSENTER.wrapping(List.of("--net=" + NetworkNamespaces.path(netns), "--"),
                 AgentJvm.commandLine(GatewayAgent.class, "128m", args));

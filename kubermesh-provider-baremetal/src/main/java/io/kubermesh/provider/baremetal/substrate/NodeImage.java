@@ -14,7 +14,8 @@ import java.util.List;
  * {@code kubermesh image build} (option {@value SubstrateConfig#NODE_IMAGE}), whose
  * {@code netboot/kubermesh/} holds the kernel and initrd and {@code netboot/ipxe/} the boot
  * loaders. A node serves the OS it runs from its ESP; the gateway, which runs on this host, gets a
- * copy of the same two files in its agent's assets.
+ * copy of them in its agent's state directory when it is deployed (the image is checked then, not
+ * when a command attaches to a running site, so {@code down} works whatever became of it).
  */
 record NodeImage(Path netboot) {
     static final List<String> FILES = List.of("vmlinuz", "initrd.img");
@@ -31,31 +32,47 @@ record NodeImage(Path netboot) {
         return new NodeImage(netboot);
     }
 
-    /** The loaders built with the image, served over TFTP instead of Debian's when present. */
-    Path loaders() {
-        return netboot.resolve("ipxe");
-    }
+    /** Where, under the gateway agent's state directory, the image's loaders are copied: its TFTP root. */
+    static final String TFTP = "boot/tftp";
 
-    boolean hasLoaders() {
-        try (var s = Files.list(loaders())) {
-            return s.anyMatch(Files::isRegularFile);
+    /**
+     * Copies the kernel and initrd into the agent's assets ({@code STATE/boot/assets/kubermesh/})
+     * and the image's loaders, if it has any, into {@code STATE/}{@value #TFTP}: the gateway serves
+     * its own copies, so the image directory may be rebuilt or removed while the site runs. Each
+     * file is written whole or not at all.
+     */
+    void install(Path state) {
+        try {
+            Path assets = Files.createDirectories(state.resolve(io.kubermesh.agent.BootPorts.ASSETS).resolve("kubermesh"));
+            for (String f : FILES) {
+                copy(netboot.resolve("kubermesh").resolve(f), assets.resolve(f));
+            }
+            Path loaders = netboot.resolve("ipxe");
+            if (Files.isDirectory(loaders)) {
+                try (var files = Files.walk(loaders)) {
+                    for (Path from : files.filter(Files::isRegularFile).toList()) {
+                        Path to = state.resolve(TFTP).resolve(loaders.relativize(from).toString());
+                        Files.createDirectories(to.getParent());
+                        copy(from, to);
+                    }
+                }
+            }
         } catch (IOException e) {
-            return false;
+            throw new SubstrateException("cannot copy the node image of " + netboot.getParent() + " for the gateway's boot services into "
+                    + state + ": " + e, e);
         }
     }
 
-    /** Copies the kernel and initrd into {@code assets/kubermesh/} (the agent's state {@code boot/assets}), each whole or not at all. */
-    void install(Path assets) {
+    private static void copy(Path from, Path to) throws IOException {
+        Path tmp = to.resolveSibling(to.getFileName() + ".partial");
         try {
-            Path to = Files.createDirectories(assets.resolve("kubermesh"));
-            for (String f : FILES) {
-                Path tmp = to.resolve(f + ".partial");
-                Files.copy(netboot.resolve("kubermesh").resolve(f), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, to.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (var c = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                c.force(true);
             }
-        } catch (IOException e) {
-            throw new SubstrateException("cannot put the node image's netboot files into the gateway's boot assets " + assets + ": "
-                    + e.getMessage(), e);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

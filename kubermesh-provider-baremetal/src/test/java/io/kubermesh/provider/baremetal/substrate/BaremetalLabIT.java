@@ -37,7 +37,7 @@ class BaremetalLabIT {
     private static final String GATEWAY_MAC = "52:54:00:6b:6c:00";
     private static final String NODE_MAC = "52:54:00:6b:6c:01";
     private static final String PASSWORD = "kmbml-Ipmi-2.0!";
-    private static final int BOOT_SECONDS = 30;
+    private static final int BOOT_SECONDS = 45;
 
     @Test
     void upPowersTheSiteOnFromTheGatewayAndAMachineThatDoesNotJoinIsNamedWithItsLastBootStep() throws Exception {
