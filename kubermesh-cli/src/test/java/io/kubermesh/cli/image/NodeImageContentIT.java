@@ -39,6 +39,8 @@ class NodeImageContentIT {
                 "usr/lib/systemd/system/kubermesh-agent.service", "usr/lib/kubermesh/port-name");
         // What answers a BMC's soft off (the ACPI power button): logind, which runs only with dbus, hearing the button through evdev.
         assertThat(last).containsKeys("usr/lib/systemd/systemd-logind", "usr/bin/dbus-daemon");
+        assertThat(last.get("etc/systemd/logind.conf.d/kubermesh.conf").text()).contains("HandlePowerKey=poweroff",
+                "HandleSuspendKey=ignore", "HandleLidSwitch=ignore");
         assertThat(last.keySet()).anyMatch(n -> n.matches("usr/lib/modules/[^/]+/kernel/drivers/input/evdev\\.ko(\\.xz|\\.zst)?"))
                 .anyMatch(n -> n.matches("usr/lib/modules/[^/]+/kernel/drivers/acpi/button\\.ko(\\.xz|\\.zst)?"));
         // Modules only reached through ServiceLoader, which jdeps does not see: RandomGenerator.getDefault() (router

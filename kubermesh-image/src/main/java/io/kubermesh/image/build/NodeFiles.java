@@ -87,6 +87,11 @@ public final class NodeFiles {
         f.add(OsFile.file("/etc/systemd/journald.conf.d/kubermesh.conf", 0644, String.join("\n",
                 "# The root lives in memory: keep the journal there, bounded.",
                 "[Journal]", "Storage=volatile", "RuntimeMaxUse=64M", "")));
+        f.add(OsFile.file("/etc/systemd/logind.conf.d/kubermesh.conf", 0644, String.join("\n",
+                "# The power button (a BMC's soft off) shuts the node down in order; nothing suspends a node",
+                "# (a sleep key, a lid): a suspended node drops out of the mesh.",
+                "[Login]", "HandlePowerKey=poweroff", "HandleSuspendKey=ignore", "HandleHibernateKey=ignore",
+                "HandleLidSwitch=ignore", "HandleLidSwitchExternalPower=ignore", "HandleLidSwitchDocked=ignore", "")));
         f.add(OsFile.file("/etc/issue", 0644, "kubermesh node \\n (no login: every account is locked)\n\n"));
         return List.copyOf(f);
     }
