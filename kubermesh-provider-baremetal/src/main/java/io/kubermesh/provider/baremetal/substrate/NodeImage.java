@@ -25,8 +25,9 @@ record NodeImage(Path netboot) {
         Path netboot = Path.of(dir).toAbsolutePath().resolve("netboot");
         for (String f : FILES) {
             if (!Files.isRegularFile(netboot.resolve("kubermesh").resolve(f))) {
-                throw new ConfigurationException(SubstrateConfig.NODE_IMAGE, dir, "the output directory of `kubermesh image build`, "
-                        + "with netboot/kubermesh/" + f + " (it has none)");
+                throw new ConfigurationException(SubstrateConfig.NODE_IMAGE, dir, "the output directory of `kubermesh image build "
+                        + "--output DIR`; this one has no netboot/kubermesh/" + f + ": build the image again, or leave -O "
+                        + SubstrateConfig.NODE_IMAGE + " out and `up` builds one");
             }
         }
         return new NodeImage(netboot);

@@ -44,7 +44,8 @@ class NodeImageTest {
         Files.createDirectories(dir.resolve("empty/netboot/kubermesh"));
         Files.writeString(dir.resolve("empty/netboot/kubermesh/vmlinuz"), "kernel");
         assertThatThrownBy(() -> NodeImage.of(dir.resolve("empty").toString())).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("image").hasMessageContaining("netboot/kubermesh/initrd.img");
+                .hasMessageContaining("image").hasMessageContaining("netboot/kubermesh/initrd.img")
+                .hasMessageContaining("build the image again, or leave -O image out");
         assertThatThrownBy(() -> NodeImage.of(dir.resolve("nothing").toString())).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("netboot/kubermesh/vmlinuz");
     }
