@@ -173,6 +173,7 @@ class BaremetalNodeOsIT {
             String after1 = null;
             Boolean after2 = null;
             try {
+                keepLogs(dir);
                 if (lab != null) {
                     lab.down();
                 }
@@ -207,6 +208,22 @@ class BaremetalNodeOsIT {
             }
         }
         assertThat(NetworkNamespaces.exists(NETNS)).as("the gateway's namespace after down").isFalse();
+    }
+
+    /**
+     * Every console and agent log of the site (the gateway agent's, the chassis' serial consoles)
+     * copied to target/it-logs before down and the test remove them: what a failure is read from.
+     */
+    private static void keepLogs(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            Path logs = Files.createDirectories(Path.of("target/it-logs"));
+            for (Path f : s.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
+                String name = "bmn-" + dir.relativize(f).toString().replace('/', '-');
+                Files.copy(f, logs.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.out.println("keeping the site's logs: " + e);
+        }
     }
 
     /** The node setup's component in the machine's status (its agent's, asked through the gateway). */
