@@ -100,7 +100,7 @@ class BaremetalNodeOsIT {
             }
             System.out.println("node1 and node2 run under " + accel.toUpperCase(java.util.Locale.ROOT));
             lab = Lab.create(dir.resolve("lab"), seed, provider, Map.of("site", dir.resolve("site.yaml").toString(),
-                    "baremetal.netns", NETNS, "baremetal.soft-off", "90", "baremetal.boot-timeout", "1200",
+                    "baremetal.netns", NETNS, "baremetal.ports", "tap", "baremetal.soft-off", "90", "baremetal.boot-timeout", "1200",
                     SubstrateConfig.NODE_IMAGE, image.output().toString()), line -> {
                         progress.add(line.replaceFirst("^\\[ *[0-9.]+s\\] ", ""));
                         System.out.println("up | " + line);

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * What a baremetal substrate remembers between commands ({@code substrate.json} in its state
  * directory): the inventory machines added, the gateway's agent process, and which machines it
- * powered on (so {@code down} powers off those and only those), the gateway ports cut. Power state itself is never
- * stored: it is read from each BMC when asked.
+ * powered on (so {@code down} powers off those and only those), the gateway ports cut, and the NICs of
+ * this host moved into the gateway's namespace as its ports (so {@code down} gives them back, also
+ * after a crash). Power state itself is never stored: it is read from each BMC when asked.
  */
 final class BaremetalState {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +29,8 @@ final class BaremetalState {
     public List<String> poweredByUs = new ArrayList<>();
     /** Gateway ports taken down administratively by {@code cut}: their cables count as pulled. */
     public List<Integer> cutPorts = new ArrayList<>();
+    /** This host's NICs that are (or are being made) the gateway's ports, recorded before any is moved. */
+    public List<HostPort> hostPorts = new ArrayList<>();
 
     /** One machine of the inventory that was added. */
     public static final class Added {
@@ -35,6 +38,31 @@ final class BaremetalState {
         public boolean netboot;
         /** Powered on through its BMC once already: it was blank then (network booted once), it boots by its BIOS order since. */
         public boolean poweredOnce;
+    }
+
+    /**
+     * A NIC of this host made the gateway's port {@code clusterI} ({@code baremetal.ports=host}):
+     * its name and MAC here, so it goes back under the same name, and whether it was up.
+     */
+    public static final class HostPort {
+        public String name;
+        public String mac;
+        public int port;
+        public boolean up;
+
+        static HostPort of(String name, io.kubermesh.api.MacAddress mac, int port, boolean up) {
+            HostPort p = new HostPort();
+            p.name = name;
+            p.mac = mac.toString();
+            p.port = port;
+            p.up = up;
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            return name + " (" + mac + ", the gateway's port " + io.kubermesh.api.PortPrefix.interfaceName(port) + ")";
+        }
     }
 
     static BaremetalState read(Path dir) {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Real machines from the site inventory. The gateway (the one machine added with
  * {@code netboot=false}) is this host: its agent runs here in a network namespace whose mesh ports
- * {@code clusterI} are taps carrying the gateway's NIC MACs (a VM standing for a machine plugs its
- * NIC into one; on a site, the host's own ports take their place). Every other machine is powered
+ * {@code clusterI} are this host's NICs with the gateway's inventory MACs, moved into it and given
+ * back under their names when it goes ({@link GatewayPorts#HOST}), or taps carrying those MACs for
+ * VMs standing for the machines to plug into ({@link GatewayPorts#TAP}). Every other machine is powered
  * through the BMC the inventory names, the first time with network as the one-time boot device
  * (it is blank then; later it boots by its BIOS order, its disk first), and its power state is
  * what its BMC reads. With a node image ({@value io.kubermesh.spi.SubstrateConfig#NODE_IMAGE}),
@@ -49,13 +50,15 @@ public final class BaremetalSubstrate implements Substrate {
     private final SitePower power;
     private final BaremetalState state;
     private final Gateway gateway;
+    private final GatewayPorts ports;
     private final Duration bootTimeout;
     private boolean closed;
 
     BaremetalSubstrate(SiteInventory site, io.kubermesh.addressing.AddressPlan plan, Path stateDirectory, String netns,
-                       PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers, Optional<String> image) {
+                       GatewayPorts ports, PowerPolicy policy, Duration bootTimeout, List<PowerDriver> drivers, Optional<String> image) {
         this.site = site;
         this.bootTimeout = bootTimeout;
+        this.ports = ports;
         this.plan = plan;
         this.stateDirectory = stateDirectory;
         this.power = new SitePower(site, policy, drivers);
@@ -105,7 +108,7 @@ public final class BaremetalSubstrate implements Substrate {
             if (state.gateway != null) {
                 throw new SubstrateException("the gateway is " + state.gateway + "; a site has one machine deployed from this host");
             }
-            gateway.create(m.nics());
+            createGateway(m.nics());
             state.gateway = m.name();
         }
         BaremetalState.Added a = new BaremetalState.Added();
@@ -115,6 +118,47 @@ public final class BaremetalSubstrate implements Substrate {
         save();
         LOG.info("machine {} added ({})", spec.name(), spec.netboot() ? "powered through " + power.target(m.name()).describe()
                 : "the gateway, namespace " + state.netns);
+    }
+
+    /**
+     * Taps, or this host's NICs: each judged free first, then all recorded in the state before the
+     * first is moved, so a {@code down} after a crash half-way gives them back.
+     */
+    private void createGateway(List<io.kubermesh.api.MacAddress> nics) {
+        if (ports == GatewayPorts.TAP) {
+            gateway.create(nics);
+            return;
+        }
+        gateway.refuseExisting();
+        state.hostPorts = new ArrayList<>(HostPorts.claim(nics));
+        save();
+        try {
+            gateway.createOnHostPorts(state.hostPorts);
+        } catch (RuntimeException e) {
+            forgetHostPortsIfGiven();
+            throw e;
+        }
+        LOG.info("the gateway's ports: this host's {}", state.hostPorts);
+    }
+
+    /**
+     * Gives this host's NICs back and removes the gateway's namespace. Once the namespace is gone
+     * nothing more can come back, so the record of the NICs goes too (an error names any that did
+     * not come back as they were); while it is kept, so is the record, for {@code down} to try again.
+     */
+    private void deleteGateway() {
+        try {
+            gateway.delete(state.hostPorts);
+        } finally {
+            forgetHostPortsIfGiven();
+        }
+    }
+
+    private void forgetHostPortsIfGiven() {
+        if (!state.hostPorts.isEmpty() && !io.kubermesh.routing.netlink.NetworkNamespaces.exists(state.netns)) {
+            state.hostPorts = new ArrayList<>();
+            save();
+        }
     }
 
     /**
@@ -260,7 +304,7 @@ public final class BaremetalSubstrate implements Substrate {
             throw new SubstrateException("machine " + machine + " is powered on; power it off before removing it");
         }
         if (machine.equals(state.gateway)) {
-            gateway.delete();
+            deleteGateway();
             state.gateway = null;
             state.deployed = false;
             state.cutPorts.clear();
@@ -450,7 +494,11 @@ public final class BaremetalSubstrate implements Substrate {
         return CablingCheck.report(site, heard, unanswered, g, cut, machine);
     }
 
-    /** Stops the gateway's agent, removes its namespace, and powers off the machines this substrate powered on. */
+    /**
+     * Stops the gateway's agent, gives this host's NICs back under their names and removes its
+     * namespace, and powers off the machines this substrate powered on. If a NIC cannot come back,
+     * the namespace and the state stay, and the error says what to do before {@code down} again.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -468,7 +516,7 @@ public final class BaremetalSubstrate implements Substrate {
                 LOG.warn("powering {} off: {}", m, e.toString());
             }
         }
-        gateway.delete();
+        deleteGateway();
         BaremetalState.delete(stateDirectory);
     }
 

@@ -17,7 +17,9 @@ import java.time.Duration;
 /**
  * {@code baremetal}: the machines of a site inventory ({@code site=FILE}, the CLI's {@code --site}),
  * powered through their BMCs, the gateway on this host. Options: {@code site} (required),
- * {@code baremetal.netns} (the gateway's namespace, default {@code km<cluster>-gw}),
+ * {@code baremetal.netns} (the gateway's namespace, default {@code km<cluster>-gw}), {@code baremetal.ports}
+ * ({@code host}, the default: this host's NICs with the gateway's inventory MACs become its ports;
+ * {@code tap}: a tap per NIC, for VMs standing for the machines),
  * {@code baremetal.soft-off} (seconds a machine is given to shut down before its power is cut,
  * default that of {@link PowerPolicy#DEFAULT}), {@code baremetal.boot-timeout}, and
  * {@value SubstrateConfig#NODE_IMAGE} (the node image the gateway serves; {@code up} builds one).
@@ -25,6 +27,8 @@ import java.time.Duration;
 public final class BaremetalSubstrateProvider implements SubstrateProvider {
     public static final String SITE = "site";
     public static final String NETNS = "baremetal.netns";
+    /** {@code host} (default): the gateway's ports are this host's NICs; {@code tap}: taps for VMs to plug into. */
+    public static final String PORTS = "baremetal.ports";
     public static final String SOFT_OFF = "baremetal.soft-off";
     /** Seconds a machine may take from power-on until its agent answers (POST, netboot, install, boot); 900 by default. */
     public static final String BOOT_TIMEOUT = "baremetal.boot-timeout";
@@ -70,6 +74,7 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
         if (!netns.matches("km[a-z0-9-]{1,30}")) {
             throw new ConfigurationException(NETNS, netns, "km followed by 1..30 of a-z, 0-9, '-'");
         }
+        GatewayPorts ports = GatewayPorts.of(config.option(PORTS).orElse(GatewayPorts.HOST.option()));
         PowerPolicy policy = PowerPolicy.DEFAULT;
         if (config.option(SOFT_OFF).isPresent()) {
             String s = config.option(SOFT_OFF).get();
@@ -93,7 +98,7 @@ public final class BaremetalSubstrateProvider implements SubstrateProvider {
         }
         java.util.Optional<String> image = config.option(SubstrateConfig.NODE_IMAGE);
         return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(config.cluster()), config.stateDirectory(), netns,
-                policy, boot, PowerDrivers.drivers(BaremetalSubstrateProvider.class.getClassLoader()), image);
+                ports, policy, boot, PowerDrivers.drivers(BaremetalSubstrateProvider.class.getClassLoader()), image);
     }
 
     private static boolean onPath(String program) {

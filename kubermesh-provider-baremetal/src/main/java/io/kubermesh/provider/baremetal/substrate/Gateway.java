@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The first machine on this host: a network namespace whose ports {@code clusterI} are persistent
- * taps with the gateway's NIC MACs (up only while it is powered), and the agent ({@link
+ * The first machine on this host: a network namespace whose ports {@code clusterI} are this host's
+ * NICs moved into it ({@link HostPorts}), or persistent taps with the gateway's NIC MACs for VMs to
+ * plug into (each up only while it is powered), and the agent ({@link
  * GatewayAgent}) started in it in a session of its own, its output in {@code console.log}. Its
  * directory keeps {@code cluster.yaml} (the deployment) and {@code state/} (the agent's, with
  * {@code agent.sock}). Stopping it stops the agent's process tree only: whatever else runs in the
@@ -48,24 +49,49 @@ final class Gateway {
         return dir.resolve("console.log");
     }
 
-    /** The namespace with loopback up and one tap per NIC, down. */
-    void create(List<MacAddress> nics) {
+    /** Refuses a namespace of the gateway's name that is there already: it is not this site's gateway. */
+    void refuseExisting() {
         if (NetworkNamespaces.exists(netns)) {
             throw new SubstrateException("namespace " + netns + " exists but is not this site's gateway; remove it with "
                     + "`ip netns del " + netns + "` if it is a leftover");
         }
+    }
+
+    /** The namespace with loopback up and one tap per NIC, down ({@code baremetal.ports=tap}). */
+    void create(List<MacAddress> nics) {
+        createNamespace(() -> {
+            for (int i = 0; i < nics.size(); i++) {
+                String port = PortPrefix.interfaceName(i);
+                IpCommand.run("-n", netns, "tuntap", "add", "dev", port, "mode", "tap");
+                IpCommand.run("-n", netns, "link", "set", "dev", port, "address", nics.get(i).toString());
+            }
+        }, () -> NetworkNamespaces.delete(netns));
+    }
+
+    /**
+     * The namespace with loopback up and this host's NICs {@code ports} moved into it as
+     * {@code clusterI}, down ({@code baremetal.ports=host}; {@link HostPorts#claim} judged them
+     * free and the caller recorded them). If one cannot be moved, those moved go back first.
+     */
+    void createOnHostPorts(List<BaremetalState.HostPort> ports) {
+        createNamespace(() -> ports.forEach(p -> HostPorts.moveIn(p, netns)), () -> delete(ports));
+    }
+
+    private void createNamespace(Runnable ports, Runnable undo) {
+        refuseExisting();
         NetworkNamespaces.create(netns);
         try {
             try (Rtnetlink nl = Rtnetlink.open(netns)) {
                 nl.setUp("lo", true);
             }
-            for (int i = 0; i < nics.size(); i++) {
-                String port = PortPrefix.interfaceName(i);
-                ip("-n", netns, "tuntap", "add", "dev", port, "mode", "tap");
-                ip("-n", netns, "link", "set", "dev", port, "address", nics.get(i).toString());
-            }
+            ports.run();
         } catch (RuntimeException e) {
-            NetworkNamespaces.delete(netns);
+            try {
+                undo.run();
+            } catch (RuntimeException u) {
+                e.addSuppressed(u);
+                throw new SubstrateException(e.getMessage() + "; and undoing it: " + u.getMessage(), e);
+            }
             throw e;
         }
     }
@@ -152,8 +178,18 @@ final class Gateway {
         }
     }
 
-    void delete() {
+    /**
+     * Gives this host's NICs {@code ports} back under their names ({@link HostPorts#giveBack}), then
+     * removes the namespace (its taps go with it). A NIC that cannot leave the namespace keeps it;
+     * a NIC found nowhere is named in the error, after the namespace is removed.
+     */
+    void delete(List<BaremetalState.HostPort> ports) {
+        List<String> problems = ports.isEmpty() ? List.of() : HostPorts.giveBack(ports, netns);
         NetworkNamespaces.delete(netns);
+        if (!problems.isEmpty()) {
+            throw new SubstrateException("namespace " + netns + " removed, but not every NIC of this host came back as it was: "
+                    + String.join("; ", problems));
+        }
     }
 
     /** The agent's output, as the gateway's console. */
@@ -175,23 +211,6 @@ final class Gateway {
                     nl.setUp(link.name(), up);
                 }
             }
-        }
-    }
-
-    private static void ip(String... args) {
-        List<String> command = HostRequirements.IP.args(args).argv();
-        try {
-            Process p = HostRequirements.IP.args(args).processBuilder().redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new SubstrateException(String.join(" ", command) + " failed: " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new io.kubermesh.api.EnvironmentException("ip could not be started (" + e.getMessage() + ")",
-                    "apt-get install -y iproute2");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SubstrateException("interrupted while running " + String.join(" ", command));
         }
     }
 }

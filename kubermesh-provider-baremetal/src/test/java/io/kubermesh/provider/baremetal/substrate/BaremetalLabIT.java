@@ -59,7 +59,8 @@ class BaremetalLabIT {
                 seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             lab = Lab.create(dir.resolve("lab"), seed, provider, Map.of("site", dir.resolve("site.yaml").toString(),
-                    "baremetal.netns", NETNS, "baremetal.soft-off", "2", "baremetal.boot-timeout", String.valueOf(BOOT_SECONDS)),
+                    "baremetal.netns", NETNS, "baremetal.ports", "tap", "baremetal.soft-off", "2",
+                    "baremetal.boot-timeout", String.valueOf(BOOT_SECONDS)),
                     line -> {
                         progress.add(line.replaceFirst("^\\[ *[0-9.]+s\\] ", ""));
                         System.out.println("up | " + line);

@@ -104,7 +104,7 @@ class BaremetalSubstrateContractIT extends SubstrateContract {
             Path state = Files.createTempDirectory(dir, "state");
             states.add(state);
             return provider().create(new SubstrateConfig(ClusterConfig.seed(), state, Map.of("site",
-                    dir.resolve("site.yaml").toString(), "baremetal.netns", NETNS, "baremetal.soft-off", "2")));
+                    dir.resolve("site.yaml").toString(), "baremetal.netns", NETNS, "baremetal.ports", "tap", "baremetal.soft-off", "2")));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -58,7 +58,7 @@ class BaremetalSubstrateIT {
                     .filter(p -> p.name().equals("baremetal")).findFirst().orElseThrow();
             provider.checkEnvironment();
             Substrate site = provider.create(new SubstrateConfig(ClusterConfig.seed(), dir.resolve("state"), Map.of(
-                    "site", dir.resolve("site.yaml").toString(), "baremetal.netns", NETNS, "baremetal.soft-off", "2")));
+                    "site", dir.resolve("site.yaml").toString(), "baremetal.netns", NETNS, "baremetal.ports", "tap", "baremetal.soft-off", "2")));
             substrate = site;
 
             substrate.addMachine(new MachineSpec("gateway", List.of(MacAddress.parse(GATEWAY_MAC)), false));

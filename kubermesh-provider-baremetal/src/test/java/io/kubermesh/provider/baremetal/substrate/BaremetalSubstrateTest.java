@@ -68,7 +68,7 @@ class BaremetalSubstrateTest {
     }
 
     private BaremetalSubstrate substrate() {
-        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", FAST, java.time.Duration.ofSeconds(900), List.of(new MemoryBmc()), java.util.Optional.empty());
+        return new BaremetalSubstrate(site, new io.kubermesh.addressing.AddressPlan(io.kubermesh.addressing.config.ClusterConfig.seed()), dir.resolve("state"), "kmbm-unit", GatewayPorts.TAP, FAST, java.time.Duration.ofSeconds(900), List.of(new MemoryBmc()), java.util.Optional.empty());
     }
 
     private static MachineSpec node1() {
