@@ -129,6 +129,11 @@ public final class BaremetalSubstrate implements Substrate {
             gateway.create(nics);
             return;
         }
+        if (!state.hostPorts.isEmpty()) {
+            throw new SubstrateException("this host's NICs " + state.hostPorts + " are recorded as the gateway's ports by a command "
+                    + "that did not finish; run down first, which gives them back (removing namespace " + state.netns
+                    + " by hand would not)");
+        }
         gateway.refuseExisting();
         state.hostPorts = new ArrayList<>(HostPorts.claim(nics));
         save();

@@ -8,6 +8,7 @@ import io.kubermesh.api.MacAddress;
 import io.kubermesh.api.SubstrateException;
 import io.kubermesh.provider.baremetal.Sites;
 import io.kubermesh.routing.netlink.Link;
+import io.kubermesh.routing.netlink.NetlinkException;
 import io.kubermesh.routing.netlink.NetworkNamespaces;
 import io.kubermesh.routing.netlink.Rtnetlink;
 import io.kubermesh.spi.Deployment;
@@ -80,17 +81,21 @@ class BaremetalHostPortsIT {
                 System.out.println("closing a substrate after the test: " + e.getMessage());
             }
         }
-        // The gateway's namespace first: a veth end still in it goes with it (and its peer).
-        for (String ns : List.of(GATEWAY, PEER)) {
-            NetworkNamespaces.delete(ns);
-        }
+        // The gateway's namespace first (a veth end still in it goes with it, and its peer), then the
+        // veths here (each takes its peer), then the peers' namespace. A link gone meanwhile is fine.
+        NetworkNamespaces.delete(GATEWAY);
         try (Rtnetlink nl = Rtnetlink.open()) {
             for (String link : List.of(NIC0, NIC1)) {
-                if (nl.link(link).isPresent()) {
+                try {
                     nl.deleteLink(link);
+                } catch (NetlinkException e) {
+                    if (e.errno() != NetlinkException.ENODEV) {
+                        System.out.println("deleting " + link + " after the test: " + e.getMessage());
+                    }
                 }
             }
         }
+        NetworkNamespaces.delete(PEER);
         if (dir != null) {
             HostTools.deleteTree(dir);
         }
