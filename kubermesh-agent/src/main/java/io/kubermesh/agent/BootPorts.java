@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,8 @@ public final class BootPorts implements PortListener, StatusContributor {
     private NodeBoot boot;
     private final ComponentHealth httpHealth = new ComponentHealth("boot/http", Clock.systemUTC());
     /** Per served or failed port; a port that goes away leaves. */
-    private final Map<Integer, ComponentHealth> portHealth = new TreeMap<>();
+    /** Changed under this object's lock, read without it by the status. */
+    private final Map<Integer, ComponentHealth> portHealth = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** Where, under the agent's state directory, the boot services' HTTP assets are ({@code kubermesh/vmlinuz}, ...). */
     public static final String ASSETS = "boot/assets";
@@ -134,11 +134,10 @@ public final class BootPorts implements PortListener, StatusContributor {
 
     @Override
     public NodeStatus contribute(NodeStatus status) {
+        // Without this object's lock: a port being set up (its servers starting) must not hold the status back.
         List<ComponentStatus> out = new java.util.ArrayList<>();
-        synchronized (this) {
-            out.add(httpHealth.view());
-            portHealth.values().forEach(h -> out.add(h.view()));
-        }
+        out.add(httpHealth.view());
+        portHealth.values().forEach(h -> out.add(h.view()));
         return status.withComponents(out);
     }
 

@@ -45,8 +45,9 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
     private final ClusterEnrolment enrolment;
     private final ComponentHealth etcdHealth = new ComponentHealth("etcd", Clock.systemUTC());
     private final ComponentHealth ipv4Health = new ComponentHealth("ipv4", Clock.systemUTC());
-    private EtcdNode node;
-    private NodeIpv4 ipv4;
+    /** Written under this object's lock, read without it (the status must not wait for a start or a stop). */
+    private volatile EtcdNode node;
+    private volatile NodeIpv4 ipv4;
     private Rtnetlink netlink;
     /** Set on the etcd node's thread once the address is on the stub. */
     private volatile NodeIpv4Address ipv4Address;
@@ -189,10 +190,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
 
     /** True while this node runs an etcd member (where the {@code etcd} anycast service is expected). */
     public boolean runsMember() {
-        EtcdNode n;
-        synchronized (this) {
-            n = node;
-        }
+        EtcdNode n = node;
         return n != null && n.status().isPresent();
     }
 
@@ -203,10 +201,7 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
      * must not hold the etcd anycast address.
      */
     public boolean memberIsVoter() {
-        EtcdNode n;
-        synchronized (this) {
-            n = node;
-        }
+        EtcdNode n = node;
         return n != null && n.status().map(s -> "voter".equals(s.role())).orElse(false);
     }
 
@@ -237,14 +232,9 @@ public final class ControlPlanePorts implements PortListener, StatusContributor 
 
     @Override
     public NodeStatus contribute(NodeStatus status) {
-        EtcdNode n;
-        NodeIpv4 a;
-        NodeIpv4Address onStub;
-        synchronized (this) {
-            n = node;
-            a = ipv4;
-        }
-        onStub = ipv4Address;
+        EtcdNode n = node;
+        NodeIpv4 a = ipv4;
+        NodeIpv4Address onStub = ipv4Address;
         updateHealth(n, a, onStub);
         NodeStatus.Etcd etcd = n == null ? null : n.status().map(ControlPlanePorts::view).orElse(null);
         String address = a == null ? null : a.address().map(p -> p.network().toString()).orElse(null);

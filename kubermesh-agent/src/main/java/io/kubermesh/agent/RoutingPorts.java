@@ -41,7 +41,11 @@ public final class RoutingPorts implements PortListener, StatusContributor {
     private final Optional<RoutingKeys> keys;
     private java.util.concurrent.ScheduledExecutorService keySync;
     private int keyReadFailures;
-    private RoutingDaemon daemon;
+    /**
+     * Written under this object's lock, read without it: the status and the daemon's readers must
+     * not wait for a start or a reconfiguration, which under a busy machine takes seconds.
+     */
+    private volatile RoutingDaemon daemon;
     private NodeConfig config;
 
     /** A node whose routing keys are never rolled (no etcd). */
@@ -193,10 +197,7 @@ public final class RoutingPorts implements PortListener, StatusContributor {
 
     @Override
     public NodeStatus contribute(NodeStatus status) {
-        RoutingDaemon d;
-        synchronized (this) {
-            d = daemon;
-        }
+        RoutingDaemon d = daemon;
         if (d != null) {
             DaemonHealth h = d.health();
             String what = d.name() + ", pids " + d.processIds() + (d.adopted() > 0 ? ", " + d.adopted() + " adopted" : "")
@@ -254,7 +255,7 @@ public final class RoutingPorts implements PortListener, StatusContributor {
     }
 
     /** The daemon, while it runs. */
-    public synchronized Optional<RoutingDaemon> daemon() {
+    public Optional<RoutingDaemon> daemon() {
         return Optional.ofNullable(daemon);
     }
 }
