@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code vtysh --vty_socket}.
  *
  * <p>While it runs, an audit reads ospf6d's neighbours and database and zebra's routes every
- * {@link #AUDIT_EVERY} (one {@code vtysh} run) and repairs what FRR 8.4's ospf6d sometimes leaves
+ * {@link #AUDIT_EVERY} (one {@code vtysh} run) while the node's routing changes, and every
+ * {@link #AUDIT_STEADY} once it has been steady for {@link #AUDIT_QUICK_FOR} ({@link AuditCadence}), and repairs what FRR 8.4's ospf6d sometimes leaves
  * stale ({@link StaleRoutes}): a route to a full neighbour's prefix that is not through that
  * neighbour's cable, or no route to it at all; and adjacencies it leaves stuck in the database
  * exchange ({@link StuckAdjacencies}, {@value StuckAdjacencies#AUDITS} audits in a row). When
@@ -56,6 +57,10 @@ public final class FrrDaemon implements RoutingDaemon {
     private static final Duration VTYSH_TIMEOUT = Duration.ofSeconds(10);
     /** How often the audit looks for stale routes. */
     static final Duration AUDIT_EVERY = Duration.ofSeconds(5);
+    /** How long after the last change of the node's routing the audits stay {@link #AUDIT_EVERY} apart. */
+    static final Duration AUDIT_QUICK_FOR = Duration.ofMinutes(2);
+    /** How often the audit looks once the node's routing is steady ({@link AuditCadence}). */
+    static final Duration AUDIT_STEADY = Duration.ofSeconds(30);
     /**
      * How many audits in a row must see a route stale before it is repaired: a new adjacency's
      * routes are computed within the SPF throttle's 200 ms, so one interval later a route that is
@@ -85,6 +90,7 @@ public final class FrrDaemon implements RoutingDaemon {
     /** Why the last audits could not read the daemons, once three in a row failed; null while they read. */
     private volatile String auditProblem;
     private ScheduledExecutorService auditor;
+    private final AuditCadence cadence = new AuditCadence(AUDIT_QUICK_FOR, AUDIT_STEADY, System.nanoTime());
 
     public FrrDaemon(NodeConfig config) {
         this.config = config;
@@ -139,6 +145,7 @@ public final class FrrDaemon implements RoutingDaemon {
     public void start() {
         StateDirectory.prepare(dir, USER, PACKAGE);
         writeFiles(config);
+        cadence.changed(System.nanoTime());
         supervisor.start();
         synchronized (this) {
             if (auditor == null) {
@@ -157,6 +164,9 @@ public final class FrrDaemon implements RoutingDaemon {
     private int auditFailures;
 
     private void auditQuietly() {
+        if (!cadence.due(System.nanoTime())) {
+            return;
+        }
         try {
             audit();
             auditFailures = 0;
@@ -164,6 +174,7 @@ public final class FrrDaemon implements RoutingDaemon {
         } catch (RuntimeException e) {
             // The daemons may be restarting, or a reply was cut short; the next audit tries again.
             schedule.forget();
+            cadence.changed(System.nanoTime());
             if (++auditFailures == 3) {
                 auditProblem = "the stale-route audit could not read the daemons 3 times in a row: " + e.getMessage();
                 LOG.warn("frr@{}: {}", config.nodeName(), auditProblem);
@@ -191,6 +202,8 @@ public final class FrrDaemon implements RoutingDaemon {
         List<AuditFinding> onPorts = new ArrayList<>();
         stale.stream().filter(s -> c.ports().contains(s.port())).forEach(onPorts::add);
         StuckAdjacencies.find(neighbours).stream().filter(s -> c.ports().contains(s.port())).forEach(onPorts::add);
+        cadence.saw(neighbours.stream().map(n -> n.interfaceName() + "/" + n.routerId() + "/" + n.state()).sorted().toList().toString(),
+                !stale.isEmpty() || !onPorts.isEmpty(), System.nanoTime());
         schedule.due(onPorts, System.nanoTime()).forEach((port, why) -> repair(c, port, why));
         return stale;
     }
@@ -233,6 +246,7 @@ public final class FrrDaemon implements RoutingDaemon {
     @Override
     public synchronized void rekey(RoutingKeyring ring) {
         NodeConfig next = config.withKeys(ring);
+        cadence.changed(System.nanoTime());
         List<RoutingKey> secrets = new ArrayList<>(ring.all());
         config.keys().ifPresent(old -> secrets.addAll(old.all()));
         writeFiles(next);
@@ -322,6 +336,7 @@ public final class FrrDaemon implements RoutingDaemon {
             commands.addAll(FrrConfig.addPortCommands(next, port));
         }
         if (!added.isEmpty() || !removed.isEmpty()) {
+            cadence.changed(System.nanoTime());
             vtysh(commands);
         }
         config = next;
