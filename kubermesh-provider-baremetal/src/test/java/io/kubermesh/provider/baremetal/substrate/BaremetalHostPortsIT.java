@@ -82,22 +82,26 @@ class BaremetalHostPortsIT {
             }
         }
         // The gateway's namespace first (a veth end still in it goes with it, and its peer), then the
-        // veths here (each takes its peer), then the peers' namespace. A link gone meanwhile is fine.
-        NetworkNamespaces.delete(GATEWAY);
-        try (Rtnetlink nl = Rtnetlink.open()) {
-            for (String link : List.of(NIC0, NIC1)) {
-                try {
-                    nl.deleteLink(link);
-                } catch (NetlinkException e) {
-                    if (e.errno() != NetlinkException.ENODEV) {
-                        System.out.println("deleting " + link + " after the test: " + e.getMessage());
+        // veths here (each takes its peer), then the peers' namespace. A link gone meanwhile is fine;
+        // the site's directory goes whatever failed before.
+        try {
+            NetworkNamespaces.delete(GATEWAY);
+            try (Rtnetlink nl = Rtnetlink.open()) {
+                for (String link : List.of(NIC0, NIC1)) {
+                    try {
+                        nl.deleteLink(link);
+                    } catch (NetlinkException e) {
+                        if (e.errno() != NetlinkException.ENODEV) {
+                            System.out.println("deleting " + link + " after the test: " + e.getMessage());
+                        }
                     }
                 }
             }
-        }
-        NetworkNamespaces.delete(PEER);
-        if (dir != null) {
-            HostTools.deleteTree(dir);
+            NetworkNamespaces.delete(PEER);
+        } finally {
+            if (dir != null) {
+                HostTools.deleteTree(dir);
+            }
         }
     }
 
