@@ -33,7 +33,7 @@ public final class HostRequirements {
     public static final Requirement.Program SETSID = new Requirement.Program("setsid", "setsid", "util-linux",
             "starting a lab machine's agent in a session of its own");
     public static final Requirement.Program IP = new Requirement.Program("ip", "ip", "iproute2",
-            "tap ports of the bare-metal substrate's gateway (ip tuntap)");
+            "the bare-metal substrate's gateway ports: taps (ip tuntap), or this host's NICs moved into its namespace (ip -j link, addr, route)");
     /** The netns lab's service manager stand-in: a shell loop that restarts a dead agent (Restart=always). */
     public static final Requirement.Program SH = new Requirement.Program("sh", "/bin/sh", "dash",
             "supervising a lab machine's agent (restarted as systemd would)");

@@ -2,13 +2,13 @@ package io.kubermesh.provider.baremetal.substrate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubermesh.api.EnvironmentException;
+import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HostRequirements;
 import io.kubermesh.api.SubstrateException;
+import io.kubermesh.routing.daemon.RoutingDaemonException;
+import io.kubermesh.routing.daemon.internal.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Runs {@code ip} (iproute2) for what the gateway needs beyond {@link io.kubermesh.routing.netlink.Rtnetlink}:
@@ -17,32 +17,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class IpCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** ip answers at once; a link operation that takes longer is stuck (a busy kernel lock, a hung driver). */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private IpCommand() {
     }
 
     /** Runs {@code ip ARGS}; its standard output. A non-zero exit is a {@link SubstrateException} with the command and what ip said. */
     static String run(String... args) {
-        List<String> command = HostRequirements.IP.args(args).argv();
+        return run(HostRequirements.IP.args(args), TIMEOUT);
+    }
+
+    /**
+     * Runs {@code command} through the project's runner for short client commands
+     * ({@link io.kubermesh.routing.daemon.internal.Command}: both streams read while it runs, killed
+     * after {@code timeout}), its failures as {@link SubstrateException}s; a missing program stays
+     * an {@link io.kubermesh.api.EnvironmentException} with the package to install.
+     */
+    static String run(CommandLine command, Duration timeout) {
         try {
-            Process p = HostRequirements.IP.args(args).processBuilder().start();
-            p.getOutputStream().close();
-            // ip prints little on either stream: reading one after the other cannot fill a pipe.
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new SubstrateException(String.join(" ", command) + " did not finish within 10 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new SubstrateException(String.join(" ", command) + " failed: " + (err + out).strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new EnvironmentException("ip could not be started (" + e.getMessage() + ")", "apt-get install -y iproute2");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SubstrateException("interrupted while running " + String.join(" ", command));
+            return Command.run(command, timeout, "iproute2");
+        } catch (RoutingDaemonException e) {
+            throw new SubstrateException(e.getMessage(), e);
         }
     }
 
