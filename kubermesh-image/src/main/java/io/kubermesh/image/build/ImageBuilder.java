@@ -115,6 +115,8 @@ public final class ImageBuilder {
             Path manifest = out.resolve("manifest.json");
             Manifest.write(manifest, r, root, jre, loaders, agent, out, layout, cached);
             step(seconds, "manifest", t, r, null);
+            // the image holds copies of the layers: the cache keeps only the latest of each
+            cache.prune();
             seconds.put("total", (System.nanoTime() - started) / 1e9);
             r.log().accept(String.format(java.util.Locale.ROOT, "image: done in %.1f s: %s, %s, %s", seconds.get("total"),
                     usb, netboot, manifest));
