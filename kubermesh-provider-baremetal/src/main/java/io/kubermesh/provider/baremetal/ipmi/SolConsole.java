@@ -34,6 +34,7 @@ final class SolConsole implements AutoCloseable {
     private final ScheduledExecutorService keepalive;
     private int lastSequence = -1;
     private boolean keepaliveFailed;
+    private boolean closed;
 
     private SolConsole(IpmiLan lan, String bmc, Consumer<String> output) {
         this.lan = lan;
@@ -78,7 +79,7 @@ final class SolConsole implements AutoCloseable {
     }
 
     private synchronized void receive(SolPacket p) {
-        if (p.sequence() == 0) {
+        if (closed || p.sequence() == 0) {
             return;
         }
         lan.sendSol(SolPacket.ack(p));
@@ -100,13 +101,22 @@ final class SolConsole implements AutoCloseable {
         line.setLength(0);
     }
 
+    /**
+     * Stops the console: no more output after it returns, then the payload is deactivated. The
+     * deactivation waits for its answer outside this console's lock: the thread that reads the
+     * BMC's answers may be waiting for that lock with the last SOL packet (handed over before
+     * {@code onSol(null)}), and holding it would stall the answer until the request's time-out.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
         // Cancels the next keepalive; one under way finishes first (the requests take turns), unharmed by an interrupt.
         keepalive.shutdown();
         lan.onSol(null);
-        if (line.length() > 0) {
-            flush();
+        synchronized (this) {
+            closed = true;
+            if (line.length() > 0) {
+                flush();
+            }
         }
         try {
             lan.request(IpmiMessage.NETFN_APP, Chassis.DEACTIVATE_PAYLOAD, Chassis.deactivateSol(), "Deactivate Payload (SOL)");
