@@ -81,11 +81,21 @@ final class LabCommands {
                 description = "seed, line, ring, grid:RxC or a file of cables (default: ${DEFAULT-VALUE}).")
         String topology;
 
+        @Option(names = "--settle", defaultValue = "60", paramLabel = "SECONDS",
+                description = "How long to wait, once every machine joined, for components still starting (default:"
+                        + " ${DEFAULT-VALUE}; slow machines, such as VMs without KVM, may need minutes for their etcd members)."
+                        + " What is still starting then is a failure of up.")
+        int settle;
+
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            if (settle < 1 || settle > 3600) {
+                throw new io.kubermesh.api.ConfigurationException("--settle", String.valueOf(settle), "1..3600 seconds");
+            }
+            java.time.Duration settleTime = java.time.Duration.ofSeconds(settle);
             SubstrateProviders providers = lab.plugins.providers();
             var provider = providers.named(substrate);
             Map<String, String> options = new LinkedHashMap<>(substrateOptions);
@@ -152,7 +162,7 @@ final class LabCommands {
                 throw e;
             }
             Runtime.getRuntime().removeShutdownHook(cleanup);
-            List<MachineView> machines = settled(l, progress);
+            List<MachineView> machines = settled(l, progress, settleTime);
             out.println();
             StatusCommand.table(out, machines, l.joinTimes());
             out.println();
@@ -161,7 +171,7 @@ final class LabCommands {
             reachabilityTable(out, reach);
             // A component still starting when the settle time is over did not come up: that is a
             // failure of up (a control plane that never settles must not pass for a running one).
-            List<String> failures = StatusCommand.upFailures(machines, SETTLE);
+            List<String> failures = StatusCommand.upFailures(machines, settleTime);
             boolean meshComplete = ReachabilityProbe.complete(reach);
             if (!meshComplete) {
                 out.println();
@@ -181,12 +191,9 @@ final class LabCommands {
             return 0;
         }
 
-        /** How long up waits, after every machine joined, for components still starting. */
-        static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(60);
-
-        /** The status once no component is starting any more (or after {@link #SETTLE}, saying which still are). */
-        private static List<MachineView> settled(Lab l, java.util.function.Consumer<String> progress) {
-            long deadline = System.nanoTime() + SETTLE.toNanos();
+        /** The status once no component is starting any more (or after {@code settle}, saying which still are). */
+        private static List<MachineView> settled(Lab l, java.util.function.Consumer<String> progress, java.time.Duration settle) {
+            long deadline = System.nanoTime() + settle.toNanos();
             boolean said = false;
             while (true) {
                 List<MachineView> machines = l.status();
@@ -199,7 +206,7 @@ final class LabCommands {
                     return machines;
                 }
                 if (System.nanoTime() > deadline) {
-                    progress.accept("still starting after " + SETTLE.toSeconds() + " s: " + String.join(", ", starting));
+                    progress.accept("still starting after " + settle.toSeconds() + " s: " + String.join(", ", starting));
                     return machines;
                 }
                 if (!said) {

@@ -3,6 +3,7 @@ package io.kubermesh.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,19 @@ class SubstratesCommandTest {
             assertThat(r.err()).contains(extra[0]).contains(extra[1]).contains("the site inventory's machines and cables are the topology");
             assertThat(tmp.resolve("lab")).doesNotExist();
         }
+    }
+
+    @Test
+    void aSettleTimeOutsideOneSecondToAnHourIsBadInputBeforeAnythingIsMade() {
+        for (String settle : List.of("0", "-5", "3601")) {
+            PlanCommandTest.Result r = PlanCommandTest.run("up", "--settle", settle, "--lab", tmp.resolve("lab").toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--settle").contains(settle).contains("1..3600 seconds");
+            assertThat(tmp.resolve("lab")).doesNotExist();
+        }
+        PlanCommandTest.Result words = PlanCommandTest.run("up", "--settle", "long", "--lab", tmp.resolve("lab").toString());
+        assertThat(words.code()).isEqualTo(2);
+        assertThat(words.err()).contains("--settle").contains("long");
     }
 
     @Test
