@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@code relay} request: component {@value #COMPONENT}. It listens on the node's host address once
  * the node holds a certificate from the cluster CA: {@code off} without one (nothing on the mesh
  * answers a node that cannot prove who it is), {@code failed} when it cannot listen.
+ *
+ * <p>A relayed request that changes the node asked ({@link AgentControl#OPERATOR_REQUESTS}) goes
+ * with the operator's certificate instead of the node's, which this agent makes only where the
+ * cluster CA's key is a file of its state (the first machine); it is made in memory when needed,
+ * valid for {@link #OPERATOR_VALIDITY}, made anew after half of that, and never written.
  */
 final class MeshEndpoint implements AutoCloseable {
     static final String COMPONENT = "control/mesh";
@@ -28,6 +33,12 @@ final class MeshEndpoint implements AutoCloseable {
     private final java.util.function.Predicate<io.kubermesh.api.MacAddress> denied;
     private final ComponentHealth health;
     private final io.kubermesh.agent.control.MeshRelay relay;
+    private final io.kubermesh.agent.control.MeshRelay operatorRelay;
+    private final Clock clock;
+    private javax.net.ssl.SSLContext operatorTls;
+    private java.time.Instant operatorMade;
+    /** How long an operator certificate is valid: it cannot be revoked, so it is short-lived. */
+    static final Duration OPERATOR_VALIDITY = Duration.ofHours(1);
     private MeshControlServer server;
 
     private MeshEndpoint(Path pki, java.util.function.Predicate<io.kubermesh.api.MacAddress> denied, Clock clock) {
@@ -35,6 +46,33 @@ final class MeshEndpoint implements AutoCloseable {
         this.denied = denied;
         this.health = new ComponentHealth(COMPONENT, clock);
         this.relay = new io.kubermesh.agent.control.MeshRelay(this::tls, MeshControl.PORT, RELAY_TIMEOUT, denied);
+        this.operatorRelay = new io.kubermesh.agent.control.MeshRelay(this::operatorTls, MeshControl.PORT, RELAY_TIMEOUT, denied);
+        this.clock = clock;
+    }
+
+    /**
+     * The operator's credentials as a TLS context: a certificate {@code CN=operator:first-machine}
+     * the cluster CA's key signs here, valid for {@link #OPERATOR_VALIDITY}, kept in memory only and
+     * made anew once half of that has passed.
+     */
+    private synchronized javax.net.ssl.SSLContext operatorTls() {
+        java.time.Instant now = clock.instant();
+        if (operatorTls == null || now.isAfter(operatorMade.plus(OPERATOR_VALIDITY.dividedBy(2)))) {
+            java.nio.file.Path caKey = pki.resolve("ca.key");
+            if (!java.nio.file.Files.isRegularFile(caKey)) {
+                throw new io.kubermesh.api.KubermeshException("only the first machine, which holds the cluster CA's key, may ask"
+                        + " another node to change (" + String.join(", ", AgentControl.OPERATOR_REQUESTS) + "); this node has no "
+                        + caKey + ": ask the first machine's agent");
+            }
+            var ca = io.kubermesh.controlplane.pki.ClusterAuthority.fromPem(NodeCredentials.readText(pki.resolve("ca.crt")),
+                    NodeCredentials.readText(caKey));
+            operatorTls = ca.issue(io.kubermesh.controlplane.pki.Identity.operator("first-machine"), now, OPERATOR_VALIDITY)
+                    .sslContext();
+            operatorMade = now;
+            LOG.info("mesh control: operator certificate made (in memory, valid {}) to ask other nodes to change a port",
+                    OPERATOR_VALIDITY);
+        }
+        return operatorTls;
     }
 
     /** How long the node's credentials are used before they are read again (a renewed certificate is taken within this). */
@@ -105,12 +143,14 @@ final class MeshEndpoint implements AutoCloseable {
         if (!NodeCredentials.present(pki, PkiFiles.NODE)) {
             throw new io.kubermesh.api.KubermeshException("this node has no certificate in " + pki + " to ask another node with");
         }
-        return relay.ask(host, request);
+        boolean changes = AgentControl.OPERATOR_REQUESTS.contains(request.trim().split(" +", 2)[0]);
+        return changes ? operatorRelay.ask(host, request) : relay.ask(host, request);
     }
 
     @Override
     public void close() {
         relay.close();
+        operatorRelay.close();
         if (server != null) {
             server.close();
         }

@@ -62,6 +62,32 @@ final class NodeControl implements AgentControl.Node {
         return agent.relay(host, request);
     }
 
+    /**
+     * Takes port {@code index} down administratively (the machine at the other end loses its link,
+     * as if the cable were pulled; this agent leaves it down, {@link NodeNetwork#ensurePort}), or
+     * up again (the link event gives it its address back). Refused for an index the plan has no
+     * port for, or whose interface this machine does not have.
+     */
+    @Override
+    public ControlAnswers.Port setPort(int index, boolean up) {
+        if (agent.network() == null) {
+            throw new io.kubermesh.api.KubermeshException("the agent has not set up the node's network yet; ask again shortly");
+        }
+        var node = agent.network().node();
+        if (index >= node.ports().size()) {
+            throw new io.kubermesh.api.KubermeshException("there is no port " + index + ": the plan gives a node ports 0.."
+                    + (node.ports().size() - 1));
+        }
+        String name = node.port(index).interfaceName();
+        if (netlink.link(name).isEmpty()) {
+            throw new io.kubermesh.api.KubermeshException("this machine has no interface " + name + " (port " + index + ")");
+        }
+        netlink.setUp(name, up);
+        org.slf4j.LoggerFactory.getLogger(NodeControl.class).info("port {} ({}) taken {} on request", index, name, up ? "up" : "down");
+        boolean now = netlink.link(name).map(io.kubermesh.routing.netlink.Link::up).orElse(false);
+        return new ControlAnswers.Port(index, name, now);
+    }
+
     @Override
     public NodeStatus status() {
         return agent.status();

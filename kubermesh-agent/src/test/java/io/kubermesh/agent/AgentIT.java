@@ -1,6 +1,7 @@
 package io.kubermesh.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.kubermesh.addressing.AddressPlan;
@@ -279,6 +280,38 @@ class AgentIT {
             }
         }
         assertThat(Files.readString(state.resolve(SeenPorts.FILE))).startsWith("boot ").contains("cluster2 ");
+    }
+
+    /**
+     * {@code port I down|up} (the bare-metal substrate's cut between netbooted machines, asked by
+     * the operator through the first machine's agent): the link goes down, the far end loses its
+     * carrier, the agent leaves it so, and up again it has its address back.
+     */
+    @Test
+    void aPortRequestTakesThePortDownUntilAskedUpAgain() throws Exception {
+        NodeBlock node = plan.node(A0);
+        try (Rtnetlink nl = Rtnetlink.open("kmag-a"); Rtnetlink far = Rtnetlink.open("kmag-b"); Agent agent = agent(nl)) {
+            agent.start();
+            await("port 0 configured", () -> nl.addresses("cluster0").stream().anyMatch(a -> a.address().equals(node.port(0).thisEnd())));
+            far.setUp("cluster3", true);
+            await("carrier at the far end", () -> far.link("cluster3").orElseThrow().lowerUp());
+            NodeControl control = new NodeControl(agent, nl, List::of);
+            var answer = new io.kubermesh.agent.control.AgentControl(control).answer("port 0 down");
+            assertThat(answer).isEqualTo("{\"index\":0,\"interfaceName\":\"cluster0\",\"up\":false}");
+            assertThat(nl.link("cluster0").orElseThrow().up()).isFalse();
+            await("the far end's carrier gone", () -> !far.link("cluster3").orElseThrow().lowerUp());
+            Thread.sleep(1000);
+            assertThat(nl.link("cluster0").orElseThrow().up()).as("left down by the agent").isFalse();
+            assertThat(control.setPort(0, true).up()).isTrue();
+            await("port 0's address back", () -> nl.addresses("cluster0").stream().anyMatch(a -> a.address().equals(node.port(0).thisEnd())));
+            await("carrier at the far end again", () -> far.link("cluster3").orElseThrow().lowerUp());
+            // a port the plan has but this machine lacks, and one the plan has not
+            int last = node.ports().size() - 1;
+            assertThatThrownBy(() -> control.setPort(last, false)).hasMessage("this machine has no interface cluster" + last
+                    + " (port " + last + ")");
+            assertThatThrownBy(() -> control.setPort(node.ports().size(), false)).hasMessage("there is no port " + node.ports().size()
+                    + ": the plan gives a node ports 0.." + last);
+        }
     }
 
     @Test

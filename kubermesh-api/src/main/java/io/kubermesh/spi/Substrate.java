@@ -139,6 +139,19 @@ public interface Substrate extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * {@link #placement} of each of {@code machines}, for one {@code status}: by default asked one
+     * machine after the other. A substrate whose placement asks its machines something (the
+     * bare-metal cabling check asks every agent for its neighbours) overrides it to ask each once.
+     */
+    default Map<String, Map<String, String>> placements(java.util.List<String> machines) {
+        Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+        for (String m : machines) {
+            out.put(m, placement(m));
+        }
+        return out;
+    }
+
     @Override
     void close();
 }

@@ -66,6 +66,8 @@ final class LabStatus {
             asker.start();
             answers.put(m.name(), f);
         }
+        // Asked once for all: on bare metal each machine's placement carries the cabling check.
+        java.util.Map<String, java.util.Map<String, String>> placements = substrate.placements(all.stream().map(MachineStatus::name).toList());
         for (MachineStatus m : all) {
             List<MachineView.PortView> ports = new ArrayList<>();
             for (Cable c : t.cablesOf(m.name())) {
@@ -78,7 +80,7 @@ final class LabStatus {
             String state = !m.powered() ? (m.powerProblem().isPresent() ? "power-unknown" : "off")
                     : s.isEmpty() ? "unreachable" : r == null ? "running" : r.state;
             MacAddress id = identity(m, s);
-            java.util.Map<String, String> placement = substrate.placement(m.name());
+            java.util.Map<String, String> placement = placements.getOrDefault(m.name(), java.util.Map.of());
             out.add(new MachineView(m.name(), state, id.toString(), plan.host(id).toString(), plan.block(id).toString(),
                     ports, s.map(NodeStatus::anycast).orElse(List.of()), placement.get("netns"),
                     s.map(NodeStatus::etcd).orElse(null), s.map(NodeStatus::ipv4).orElse(null),

@@ -71,6 +71,14 @@ public final class AgentClient implements AutoCloseable {
         return as(request((approve ? "approve " : "deny ") + mac), ControlAnswers.Decision.class);
     }
 
+    /**
+     * Takes port {@code index} down administratively or up again. Over the mesh only the
+     * operator's certificate may ask it: relay it through the first machine's agent.
+     */
+    public ControlAnswers.Port setPort(int index, boolean up) {
+        return as(request("port " + index + (up ? " up" : " down")), ControlAnswers.Port.class);
+    }
+
     /** Sends one request line and returns the answer, failing with the agent's own error. */
     public synchronized JsonNode request(String line) {
         if (line.indexOf('\n') >= 0) {

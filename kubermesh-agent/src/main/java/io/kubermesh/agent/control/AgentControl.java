@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * <pre>
  * request  = "status" | "routes" | "neighbours" | "routing-daemon" | "probe" 1*(SP ipv6-address) | "enrolment"
  *          | "approve" SP mac | "deny" SP mac | "routing-key" [SP "roll" SP step] | "echo" SP token | "help"
- *          | "relay" SP ipv6-address SP mesh-request
+ *          | "relay" SP ipv6-address SP mesh-request | "port" SP index SP ("down" | "up")
  * answer   = one line of JSON, ending in LF:
  *   status      the node's {@link NodeStatus}
  *   routes      {"routes":[{"destination":"2001:db8::/128","nextHops":[{"interface":"cluster0","via":"fe80::1"}]}]}
@@ -34,9 +34,12 @@ import java.util.function.Supplier;
  *   echo T      {"echo":"T"} (T: 1..64 of A-Z a-z 0-9 . _ -): a client on a stream that outlives its
  *               connections finds where its own answers start (UnixAgentChannel#connectSkippingStale)
  *   relay H R   what the agent at host address H answers to R, asked over the mesh ({@link MeshControl}):
- *               R is one of the requests the mesh endpoint answers ({@link #MESH_REQUESTS}); only on this
- *               node's own endpoints, never over the mesh itself
- *   help        {"requests":["status","routes","neighbours","routing-daemon","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN","relay HOST REQUEST"]}
+ *               R is one of the requests the mesh endpoint answers ({@link #MESH_REQUESTS}, and to the
+ *               operator {@link #OPERATOR_REQUESTS}); only on this node's own endpoints, never over the mesh itself
+ *   port I down {"index":1,"interfaceName":"cluster1","up":false}: takes port I down administratively (a cable
+ *               cut at this end: the machine at the other end loses the link as if it were pulled); "up"
+ *               turns it up again. The agent leaves a port taken down so until it is turned up.
+ *   help        {"requests":["status","routes","neighbours","routing-daemon","probe ADDR...","enrolment","approve MAC","deny MAC","routing-key [roll STEP]","echo TOKEN","relay HOST REQUEST","port INDEX down|up"]}
  *   otherwise   {"error":"..."}: the connection stays open for the next request
  * </pre>
  *
@@ -44,18 +47,27 @@ import java.util.function.Supplier;
  * addresses. Words are separated by spaces; case matters; a trailing CR is ignored.
  *
  * <p>The same protocol over the mesh ({@link #overMesh()}) answers only the requests that read the
- * node ({@link #MESH_REQUESTS}): nothing that changes it, and no relay.
+ * node ({@link #MESH_REQUESTS}): nothing that changes it, and no relay. To the operator's
+ * certificate ({@link #overMeshToOperator()}: the first machine's agent makes one) it answers
+ * {@link #OPERATOR_REQUESTS} too.
  */
 public final class AgentControl {
     public static final int MAX_LINE = 8192;
     public static final int MAX_PROBES = 256;
     static final List<String> REQUESTS = List.of("status", "routes", "neighbours", "routing-daemon", "probe ADDR...", "enrolment",
-            "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN", "relay HOST REQUEST");
+            "approve MAC", "deny MAC", "routing-key [roll STEP]", "echo TOKEN", "relay HOST REQUEST", "port INDEX down|up");
     /**
      * What another machine may ask over the mesh: requests that read this node and change nothing
      * (no enrolment decision, routing key step or relay; not the routing daemon's own words either).
      */
     public static final List<String> MESH_REQUESTS = List.of("status", "routes", "neighbours", "probe", "echo", "help");
+    /**
+     * What the operator may ask over the mesh besides {@link #MESH_REQUESTS}: taking a port down or
+     * up (the bare-metal substrate's {@code cut} and {@code cable} between netbooted machines).
+     * Asked with an operator's certificate ({@code CN=operator:NAME}), which an agent makes only
+     * where the CA key is a file of its state (the first machine), on a request on its own machine.
+     */
+    public static final List<String> OPERATOR_REQUESTS = List.of("port");
     /** What {@code echo} repeats: a token a client makes up to find its own answer in a stream. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +108,11 @@ public final class AgentControl {
             throw new UnsupportedOperationException("this node relays nothing");
         }
 
+        /** Takes port {@code index} down administratively, or up again; throws when this node has no such port. */
+        default ControlAnswers.Port setPort(int index, boolean up) {
+            throw new UnsupportedOperationException("this node changes no port");
+        }
+
         /**
          * The cluster's routing keys; with {@code rollFrom}, after taking the step that follows it
          * (a retry of a step taken answers it again); throws when this node cannot.
@@ -106,20 +123,28 @@ public final class AgentControl {
     }
 
     private final Node node;
-    private final boolean overMesh;
+    /** The requests answered; null: every request (this node's own endpoints). */
+    private final List<String> answered;
 
     public AgentControl(Node node) {
-        this(node, false);
+        this(node, null);
     }
 
-    private AgentControl(Node node, boolean overMesh) {
+    private AgentControl(Node node, List<String> answered) {
         this.node = node;
-        this.overMesh = overMesh;
+        this.answered = answered;
     }
 
     /** The same node's answers as another machine gets them over the mesh: {@link #MESH_REQUESTS} only. */
     public AgentControl overMesh() {
-        return new AgentControl(node, true);
+        return new AgentControl(node, MESH_REQUESTS);
+    }
+
+    /** The same node's answers to the operator over the mesh: {@link #MESH_REQUESTS} and {@link #OPERATOR_REQUESTS}. */
+    public AgentControl overMeshToOperator() {
+        List<String> all = new ArrayList<>(MESH_REQUESTS);
+        all.addAll(OPERATOR_REQUESTS);
+        return new AgentControl(node, List.copyOf(all));
     }
 
     /** An {@link AgentControl} whose answers come from suppliers and a probe function. */
@@ -168,9 +193,11 @@ public final class AgentControl {
         if (words.length == 0) {
             return unknown(request);
         }
-        if (overMesh && !MESH_REQUESTS.contains(words[0])) {
-            return new ControlAnswers.Error("'" + shorten(words[0]) + "' is not answered over the mesh (it answers "
-                    + String.join(", ", MESH_REQUESTS) + "); ask the agent on its own machine");
+        if (answered != null && !answered.contains(words[0])) {
+            return new ControlAnswers.Error("'" + shorten(words[0]) + "' is not answered over the mesh"
+                    + (OPERATOR_REQUESTS.contains(words[0]) ? " to a node's certificate (only the operator's, which the first"
+                    + " machine's agent uses, may ask it: relay it from there)" : "") + " (it answers "
+                    + String.join(", ", answered) + "); ask the agent on its own machine");
         }
         switch (words[0]) {
             case "status":
@@ -186,13 +213,15 @@ public final class AgentControl {
                     case "routes" -> node.routes();
                     case "neighbours" -> node.neighbours();
                     case "routing-daemon" -> node.routingDaemon();
-                    default -> java.util.Map.of("requests", overMesh ? REQUESTS.stream()
-                            .filter(r -> MESH_REQUESTS.contains(r.split(" ")[0])).toList() : REQUESTS);
+                    default -> java.util.Map.of("requests", answered != null ? REQUESTS.stream()
+                            .filter(r -> answered.contains(r.split(" ")[0])).toList() : REQUESTS);
                 };
             case "probe":
                 return probe(words);
             case "relay":
                 return relay(request.trim(), words);
+            case "port":
+                return port(request, words);
             case "echo":
                 if (words.length != 2 || !TOKEN.matcher(words[1]).matches()) {
                     return new ControlAnswers.Error("echo takes one token of 1..64 letters, digits, '.', '_' or '-', got '"
@@ -245,11 +274,19 @@ public final class AgentControl {
         return node.probe(addresses);
     }
 
+    /** {@code port INDEX down|up}. */
+    private Object port(String request, String[] words) {
+        if (words.length != 3 || !words[1].matches("\\d{1,2}") || !(words[2].equals("down") || words[2].equals("up"))) {
+            return new ControlAnswers.Error("'port' takes a port index (0..99) and 'down' or 'up', got '" + shorten(request.trim()) + "'");
+        }
+        return node.setPort(Integer.parseInt(words[1]), words[2].equals("up"));
+    }
+
     /** {@code relay HOST REQUEST...}: the request as written after the host, checked before it leaves this node. */
     private Object relay(String request, String[] words) {
         if (words.length < 3) {
             return new ControlAnswers.Error("relay takes a host address and a request (" + String.join(", ", MESH_REQUESTS)
-                    + "), got '" + shorten(request) + "'");
+                    + ", " + String.join(", ", OPERATOR_REQUESTS) + "), got '" + shorten(request) + "'");
         }
         Ipv6Address host;
         try {
@@ -257,9 +294,9 @@ public final class AgentControl {
         } catch (RuntimeException e) {
             return new ControlAnswers.Error("relay: '" + shorten(words[1]) + "' is not an IPv6 address");
         }
-        if (!MESH_REQUESTS.contains(words[2])) {
+        if (!MESH_REQUESTS.contains(words[2]) && !OPERATOR_REQUESTS.contains(words[2])) {
             return new ControlAnswers.Error("relay: '" + shorten(words[2]) + "' is not answered over the mesh (it answers "
-                    + String.join(", ", MESH_REQUESTS) + ")");
+                    + String.join(", ", MESH_REQUESTS) + "; to the operator " + String.join(", ", OPERATOR_REQUESTS) + ")");
         }
         String inner = request.split(" +", 3)[2];
         String line = node.relay(host, inner);

@@ -111,16 +111,26 @@ public final class ControlAnswers {
     public record Decision(String mac, String decision) {
     }
 
+    /** {@code routing-daemon}: the daemon's name and what its own commands print of its state. */
+    public record RoutingDaemon(String daemon, String text) {
+    }
+
     /**
      * {@code echo TOKEN}: the token back. A client on a stream that outlives its connections (a
      * VM's virtio-serial port) sends one first and skips every line before its answer: answers to
      * questions an earlier connection gave up on.
      */
-    /** {@code routing-daemon}: the daemon's name and what its own commands print of its state. */
-    public record RoutingDaemon(String daemon, String text) {
+    public record Echo(String echo) {
     }
 
-    public record Echo(String echo) {
+    /**
+     * {@code port I down|up}: the port's administrative state now.
+     *
+     * @param index the port index
+     * @param interfaceName its interface ({@code clusterI})
+     * @param up whether it is administratively up
+     */
+    public record Port(int index, String interfaceName, boolean up) {
     }
 
     /** Any request the agent cannot answer: what was wrong and what it understands. */

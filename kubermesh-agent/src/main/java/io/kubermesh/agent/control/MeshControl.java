@@ -26,7 +26,8 @@ import javax.net.ssl.SSLSocket;
  * address. Both ends present the node certificate the cluster CA issued them (the first machine
  * makes its own; every other gets its own once, through its Ignition config) and trust that CA
  * only. The server ({@link MeshControlServer}) talks only to a node certificate and answers only
- * what reads it ({@link AgentControl#MESH_REQUESTS}); the client talks only to a server with a
+ * what reads it ({@link AgentControl#MESH_REQUESTS}), or to the operator's certificate, to which it
+ * also answers {@link AgentControl#OPERATOR_REQUESTS}; the client talks only to a server with a
  * node certificate: nothing trusts an address. A node's certificate names the MAC it netbooted
  * with, which need not be the MAC its host address comes from (the identity rule picks the lowest
  * of all its NICs), so the client knows it reached an enrolled machine of the cluster, not which
@@ -60,6 +61,13 @@ public final class MeshControl {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The name an operator certificate names ({@code CN=operator:NAME}, {@link Identity#operator}); empty for any other. */
+    public static Optional<String> operatorName(X509Certificate certificate) {
+        String cn = NodeCredentials.commonName(certificate);
+        return cn.startsWith(Identity.OPERATOR_PREFIX) && cn.length() > Identity.OPERATOR_PREFIX.length()
+                ? Optional.of(cn.substring(Identity.OPERATOR_PREFIX.length())) : Optional.empty();
     }
 
     /**

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's control endpoint on the mesh ({@link MeshControl}): TLS 1.3, a client certificate
- * from the cluster CA required, and it must be a node's whose machine is not denied; the requests
- * that read the node only ({@link AgentControl#overMesh()}).
+ * from the cluster CA required, and it must be a node's whose machine is not denied, answered the
+ * requests that read the node only ({@link AgentControl#overMesh()}), or the operator's, answered
+ * those and the ones that change a port ({@link AgentControl#overMeshToOperator()}).
  *
  * <p>Budgets, so that nobody keeps the nodes from asking: at most {@value #HANDSHAKES} connections
  * still in their TLS handshake, {@value #PER_SOURCE} of them from one address (a device on a free
@@ -51,6 +52,7 @@ public final class MeshControlServer implements AutoCloseable {
     private final ServerSocket server;
     private final SSLContext tls;
     private final AgentControl control;
+    private final AgentControl operatorControl;
     private final Predicate<MacAddress> denied;
     private final Semaphore handshakes = new Semaphore(HANDSHAKES);
     private final Semaphore sessions = new Semaphore(SESSIONS);
@@ -69,6 +71,7 @@ public final class MeshControlServer implements AutoCloseable {
         this.server = server;
         this.tls = tls;
         this.control = control.overMesh();
+        this.operatorControl = control.overMeshToOperator();
         this.denied = denied;
     }
 
@@ -172,11 +175,13 @@ public final class MeshControlServer implements AutoCloseable {
             release(from, pending);
             X509Certificate peer = (X509Certificate) client.getSession().getPeerCertificates()[0];
             Optional<MacAddress> mac = MeshControl.nodeMac(peer);
-            if (mac.isEmpty()) {
-                refuse(raw, "certificate '" + io.kubermesh.controlplane.pki.NodeCredentials.commonName(peer) + "' is not a node's");
+            Optional<String> operator = MeshControl.operatorName(peer);
+            if (mac.isEmpty() && operator.isEmpty()) {
+                refuse(raw, "certificate '" + io.kubermesh.controlplane.pki.NodeCredentials.commonName(peer)
+                        + "' is neither a node's nor the operator's");
                 return;
             }
-            if (denied.test(mac.get())) {
+            if (mac.isPresent() && denied.test(mac.get())) {
                 refuse(raw, "node " + mac.get() + " is denied");
                 return;
             }
@@ -188,8 +193,11 @@ public final class MeshControlServer implements AutoCloseable {
             answered.incrementAndGet();
             lifetime = schedule(raw, LIFETIME);
             raw.setSoTimeout((int) IDLE.toMillis());
+            if (operator.isPresent()) {
+                LOG.info("mesh control: the operator (as {}) connected from {}", operator.get(), text(from));
+            }
             ControlSession.serve(new BufferedInputStream(client.getInputStream()),
-                    new BufferedOutputStream(client.getOutputStream()), control);
+                    new BufferedOutputStream(client.getOutputStream()), operator.isPresent() ? operatorControl : control);
         } catch (IOException | RuntimeException e) {
             LOG.debug("mesh control session ended: {}", e.toString());
         } finally {

@@ -24,8 +24,8 @@ import javax.net.ssl.SSLContext;
  * and open less than {@link #KEEP_LIFETIME} (both below the server's limits) and while its node
  * is not denied; at most {@link #MAX_IDLE} wait at a time, the oldest closed first. One the far end
  * closed meanwhile (a restart of its agent, a limit) is replaced by a new connection and the
- * request asked again: a mesh request only reads ({@link AgentControl#MESH_REQUESTS}), so asking
- * twice changes nothing. A request that found no whole answer in time ({@link MeshControl.Late}:
+ * request asked again: a mesh request only reads ({@link AgentControl#MESH_REQUESTS}), and the
+ * operator's {@code port I down|up} leaves the port as asked once, so asking twice changes nothing. A request that found no whole answer in time ({@link MeshControl.Late}:
  * nothing came for the read time-out, or the whole exchange's deadline passed) is not asked again,
  * nor one whose answer is too long.
  */

@@ -47,7 +47,8 @@ class AgentControlTest {
                 + "\"reachable\":true,\"millis\":0.5},{\"address\":\"2001:db8::9\",\"reachable\":false,\"millis\":null}]}");
         assertThat(control.answer("status")).startsWith("{\"name\":\"m\",\"state\":\"running\"").contains("\"anycast\":[\"etcd\"]");
         assertThat(control.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"routing-daemon\",\"probe ADDR...\","
-                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\",\"relay HOST REQUEST\"]}");
+                + "\"enrolment\",\"approve MAC\",\"deny MAC\",\"routing-key [roll STEP]\",\"echo TOKEN\",\"relay HOST REQUEST\","
+                + "\"port INDEX down|up\"]}");
         assertThat(control.answer("echo km-0123abcdef")).isEqualTo("{\"echo\":\"km-0123abcdef\"}");
     }
 
@@ -248,13 +249,67 @@ class AgentControlTest {
         assertThat(mesh.answer("echo t1")).isEqualTo("{\"echo\":\"t1\"}");
         assertThat(mesh.answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\",\"probe ADDR...\",\"echo TOKEN\"]}");
         for (String refused : List.of("approve 52:54:00:00:03:00", "deny 52:54:00:00:03:00", "routing-key roll none", "routing-key",
-                "enrolment", "routing-daemon", "relay 2001:db8::5 status")) {
+                "enrolment", "routing-daemon", "relay 2001:db8::5 status", "port 1 down")) {
             String word = refused.split(" ")[0];
-            assertThat(mesh.answer(refused)).as(refused).isEqualTo("{\"error\":\"'" + word + "' is not answered over the mesh (it answers"
-                    + " status, routes, neighbours, probe, echo, help); ask the agent on its own machine\"}");
+            String operatorOnly = word.equals("port") ? " to a node's certificate (only the operator's, which the first machine's"
+                    + " agent uses, may ask it: relay it from there)" : "";
+            assertThat(mesh.answer(refused)).as(refused).isEqualTo("{\"error\":\"'" + word + "' is not answered over the mesh"
+                    + operatorOnly + " (it answers status, routes, neighbours, probe, echo, help); ask the agent on its own machine\"}");
         }
         // the local endpoint still answers them (here: the node has no enrolment, which is a different error)
         assertThat(control.answer("enrolment")).contains("this node has no enrolment");
+    }
+
+    @Test
+    void aPortIsTakenDownOrUpLocallyOrByTheOperatorOverTheMeshAndBadRequestsNeverReachTheNode() {
+        List<String> changed = new ArrayList<>();
+        AgentControl ports = new AgentControl(new AgentControl.Node() {
+            @Override
+            public NodeStatus status() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ControlAnswers.Port setPort(int index, boolean up) {
+                if (index > 3) {
+                    throw new KubermeshException("there is no port " + index + ": the plan gives a node ports 0..3");
+                }
+                changed.add(index + (up ? " up" : " down"));
+                return new ControlAnswers.Port(index, "cluster" + index, up);
+            }
+        });
+        assertThat(ports.answer("port 1 down")).isEqualTo("{\"index\":1,\"interfaceName\":\"cluster1\",\"up\":false}");
+        assertThat(ports.overMeshToOperator().answer("port 1 up")).isEqualTo("{\"index\":1,\"interfaceName\":\"cluster1\",\"up\":true}");
+        assertThat(ports.overMesh().answer("port 1 down")).contains("'port' is not answered over the mesh to a node's certificate");
+        assertThat(ports.answer("port 9 down")).isEqualTo("{\"error\":\"cannot answer 'port 9 down': KubermeshException: there is"
+                + " no port 9: the plan gives a node ports 0..3\"}");
+        for (String bad : List.of("port", "port 1", "port 1 sideways", "port one down", "port -1 down", "port 100 down",
+                "port 1 down now", "port 1 DOWN")) {
+            assertThat(ports.answer(bad)).as(bad).startsWith("{\"error\":\"'port' takes a port index (0..99) and 'down' or 'up', got");
+        }
+        // the operator over the mesh may read and change ports, and nothing else that changes the node
+        assertThat(ports.overMeshToOperator().answer("approve 52:54:00:00:03:00")).contains("'approve' is not answered over the mesh");
+        assertThat(ports.overMeshToOperator().answer("relay 2001:db8::5 status")).contains("'relay' is not answered over the mesh");
+        assertThat(ports.overMeshToOperator().answer("help")).isEqualTo("{\"requests\":[\"status\",\"routes\",\"neighbours\","
+                + "\"probe ADDR...\",\"echo TOKEN\",\"port INDEX down|up\"]}");
+        assertThat(changed).containsExactly("1 down", "1 up");
+        // a node that changes no port says so
+        assertThat(control.answer("port 0 down")).contains("this node changes no port");
     }
 
     @Test
@@ -294,14 +349,16 @@ class AgentControlTest {
         });
         assertThat(relaying.answer("relay 2001:db8:0::5  probe 2001:db8::1  2001:db8::2")).isEqualTo("{\"name\":\"far\",\"ports\":[]}");
         assertThat(relaying.answer("relay 2001:db8::5 status")).isEqualTo("{\"name\":\"far\",\"ports\":[]}");
-        assertThat(asked).containsExactly("2001:db8::5 probe 2001:db8::1  2001:db8::2", "2001:db8::5 status");
+        // a port request goes out too: the far end judges who asks (MeshEndpoint asks it with the operator's certificate)
+        assertThat(relaying.answer("relay 2001:db8::5 port 1 down")).isEqualTo("{\"name\":\"far\",\"ports\":[]}");
+        assertThat(asked).containsExactly("2001:db8::5 probe 2001:db8::1  2001:db8::2", "2001:db8::5 status", "2001:db8::5 port 1 down");
         // refused before anything leaves the node
         assertThat(relaying.answer("relay 2001:db8::5 approve 52:54:00:00:03:00")).isEqualTo("{\"error\":\"relay: 'approve' is not"
-                + " answered over the mesh (it answers status, routes, neighbours, probe, echo, help)\"}");
+                + " answered over the mesh (it answers status, routes, neighbours, probe, echo, help; to the operator port)\"}");
         assertThat(relaying.answer("relay 2001:db8::5 relay 2001:db8::6 status")).contains("relay: 'relay' is not answered over the mesh");
         assertThat(relaying.answer("relay kubermesh1 status")).isEqualTo("{\"error\":\"relay: 'kubermesh1' is not an IPv6 address\"}");
         assertThat(relaying.answer("relay 2001:db8::5")).startsWith("{\"error\":\"relay takes a host address and a request");
-        assertThat(asked).hasSize(2);
+        assertThat(asked).hasSize(3);
         // what comes back must be one JSON object; a failure to ask is an error naming the host
         assertThat(relaying.answer("relay 2001:db8::6 status")).isEqualTo("{\"error\":\"relay: 2001:db8::6 answered 'not json', which is"
                 + " not a JSON object\"}");

@@ -87,6 +87,69 @@ class MeshControlTest {
     }
 
     @Test
+    void onlyTheOperatorsCertificateOfTheClusterTakesAPortDown() throws Exception {
+        List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AgentControl control = new AgentControl(new AgentControl.Node() {
+            @Override
+            public NodeStatus status() {
+                return new NodeStatus("server", "running", SERVER.toString(), "::1", "2001:db8::/119", "2001:db8::100/120",
+                        "kmstub0", List.of(), List.of(), "t0", "t1", null, null);
+            }
+
+            @Override
+            public ControlAnswers.Routes routes() {
+                return new ControlAnswers.Routes(List.of());
+            }
+
+            @Override
+            public ControlAnswers.Neighbours neighbours() {
+                return new ControlAnswers.Neighbours(List.of());
+            }
+
+            @Override
+            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+                return new ControlAnswers.Probes(List.of());
+            }
+
+            @Override
+            public ControlAnswers.Port setPort(int index, boolean up) {
+                changed.add(index + (up ? " up" : " down"));
+                return new ControlAnswers.Port(index, "cluster" + index, up);
+            }
+        });
+        MeshControlServer s = MeshControlServer.start(ca.issue(Identity.node(SERVER), NOW).sslContext(), InetAddress.getByName("::1"), 0,
+                control, mac -> false);
+        open.add(s);
+        try (AgentClient node = new AgentClient(connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), s))) {
+            assertThatThrownBy(() -> node.setPort(1, false)).isInstanceOf(KubermeshException.class)
+                    .hasMessageContaining("'port' is not answered over the mesh to a node's certificate");
+        }
+        try (AgentClient operator = new AgentClient(connect(ca.issue(Identity.operator("first-machine"), NOW).sslContext(), s))) {
+            assertThat(operator.status().identity()).isEqualTo(SERVER.toString());
+            assertThat(operator.setPort(1, false)).isEqualTo(new ControlAnswers.Port(1, "cluster1", false));
+            assertThat(operator.setPort(1, true).up()).isTrue();
+            assertThatThrownBy(() -> operator.decide(CLIENT, true)).hasMessageContaining("'approve' is not answered over the mesh");
+        }
+        // another cluster's operator certificate, presented by a client that trusts this cluster's CA (so the
+        // server's certificate passes and the server judges the client's): refused, nothing changed
+        NodeCredentials foreign = otherCa.issue(Identity.operator("first-machine"), NOW);
+        assertThatThrownBy(() -> {
+            try (AgentChannel c = MeshControl.connect(presenting(foreign, ca), LOOPBACK, s.port(), TIMEOUT)) {
+                MeshControl.ask(c, "port 1 down");
+            }
+        }).isInstanceOf(KubermeshException.class);
+        // and an expired operator certificate of this cluster
+        NodeCredentials expired = ca.issue(Identity.operator("first-machine"), NOW.minus(Duration.ofHours(3)), Duration.ofHours(1));
+        assertThatThrownBy(() -> {
+            try (AgentChannel c = MeshControl.connect(expired.sslContext(), LOOPBACK, s.port(), TIMEOUT)) {
+                MeshControl.ask(c, "port 1 down");
+            }
+        }).isInstanceOf(KubermeshException.class);
+        assertThat(changed).containsExactly("1 down", "1 up");
+        awaitDescribed(s, "2 answered, 2 refused");
+    }
+
+    @Test
     void aRelayTakesAnAnswerLongerThanARequestWhole() throws Exception {
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW));
         AgentChannel c = connect(ca.issue(Identity.node(CLIENT), NOW).sslContext(), s);
@@ -200,8 +263,10 @@ class MeshControlTest {
     @Test
     void aClientWithoutANodeCertificateOfTheClusterGetsNoAnswer() throws Exception {
         MeshControlServer s = serve(ca.issue(Identity.node(SERVER), NOW));
-        // another cluster's node, no certificate at all, and the cluster's etcd member certificate
-        List<SSLContext> strangers = List.of(otherCa.issue(Identity.node(CLIENT), NOW).sslContext(),
+        // another cluster's node (trusting this cluster's CA, so that the server judges it), no certificate at all,
+        // and the cluster's etcd member certificate
+        NodeCredentials foreign = otherCa.issue(Identity.node(CLIENT), NOW);
+        List<SSLContext> strangers = List.of(presenting(foreign, ca),
                 trustOnly(ca.issue(Identity.node(CLIENT), NOW)), ca.issue(Identity.member("m1", List.of()), NOW).sslContext());
         for (SSLContext stranger : strangers) {
             assertThatThrownBy(() -> {
@@ -213,7 +278,7 @@ class MeshControlTest {
             }).isInstanceOf(KubermeshException.class);
         }
         awaitDescribed(s, "0 answered, 3 refused");
-        assertThat(s.describe()).contains("certificate 'member:m1' is not a node's");
+        assertThat(s.describe()).contains("certificate 'member:m1' is neither a node's nor the operator's");
     }
 
     @Test
@@ -285,6 +350,23 @@ class MeshControlTest {
     }
 
     /** A TLS context that trusts the cluster CA and presents no certificate. */
+    /** A client that presents {@code credentials} (of whatever CA) and trusts {@code trusted}'s CA alone. */
+    private static SSLContext presenting(NodeCredentials credentials, ClusterAuthority trusted) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, new char[0]);
+        keys.setKeyEntry("me", credentials.key(), new char[0], new java.security.cert.Certificate[] {credentials.certificate()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, new char[0]);
+        trust.setCertificateEntry("ca", trusted.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     private static SSLContext trustOnly(NodeCredentials of) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, new char[0]);

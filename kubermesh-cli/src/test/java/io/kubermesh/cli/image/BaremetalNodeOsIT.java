@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bare metal end to end with the node OS: {@code up} of a three-machine site inventory on the
- * {@code baremetal} substrate. The gateway is this host (its agent in namespace {@code kmbmn-gw},
+ * {@code baremetal} substrate ({@link Lab#upSite}, what {@code kubermesh up --substrate baremetal
+ * --site site.yaml} runs). The gateway is this host (its agent in namespace {@code kmbmn-gw},
  * its two ports taps); node1 and node2 are qemu VMs standing for machines with BMCs, each plugged
  * into one gateway port and cabled to each other (a ring):
  * <ul>
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * netboot the node OS from the gateway (kernel, initrd and Ignition config from its boot services),
  * node1 installs itself on its disk, node2 runs from memory, and both join: every machine reaches
  * every other, the agents answer through the gateway over the mesh, and the cabling check sees
- * all three cables, the one between node1 and node2 by their routing adjacency. Then node1 is
+ * all three cables, the one between node1 and node2 by their routing adjacency, which is then cut
+ * (node1's end taken down through its agent) and joined again. Then node1 is
  * powered off through its BMC (soft, then hard) and reported off, and powered on again: no
  * one-time boot device this time, so its firmware boots the disk it installed, and its node setup
  * runs from there (the Ignition config the install left on the disk), without the network.
@@ -135,10 +137,47 @@ class BaremetalNodeOsIT {
             Map<String, String> placement = lab.substrate().placement("node1");
             System.out.printf("node1's placement in %.1f s: %s%n", seconds(checks), placement);
             assertThat(placement.get("cable gateway:0-node1:0")).startsWith("seen: ");
-            assertThat(placement.get("cable node1:1-node2:1")).startsWith("seen: ").contains("routing neighbour");
+            Lab joinedSite = lab;
+            try {
+                // node1 joined last, its second port's adjacency may still be forming (under TCG: tens of seconds)
+                awaitTrue(Duration.ofSeconds(90), "node1 and node2 routing neighbours over node1:1-node2:1", () -> String.valueOf(
+                        joinedSite.substrate().placement("node1").get("cable node1:1-node2:1")).contains("routing neighbour"));
+            } finally {
+                for (String m : List.of("node1", "node2")) {
+                    try (io.kubermesh.agent.control.AgentClient c = new io.kubermesh.agent.control.AgentClient(lab.substrate().agent(m))) {
+                        System.out.println(m + "'s neighbours: " + c.neighbours());
+                    } catch (RuntimeException e) {
+                        System.out.println(m + "'s neighbours: " + e);
+                    }
+                }
+            }
+            System.out.printf("node1:1-node2:1 seen at %.1f s%n", seconds(checks));
             assertThat(lab.substrate().placement("node2").get("cable gateway:1-node2:0")).startsWith("seen: ");
 
             System.out.printf("checks after up took %.1f s%n", seconds(checks));
+
+            // Cut between the two netbooted machines: node1's end (it still reaches the gateway without the cable)
+            // taken down by node1's agent, asked through the gateway's with the operator's certificate.
+            long cut = System.nanoTime();
+            Lab site = lab;
+            lab.cut("node1", "node2");
+            assertThat(lab.substrate().topology().cables()).hasSize(2);
+            assertThat(lab.substrate().placement("node1")).containsEntry("cable node1:1-node2:1", "cut (node1:1 is down)");
+            String node2Host = status.stream().filter(m -> m.name().equals("node2")).findFirst().orElseThrow().host();
+            awaitTrue(Duration.ofSeconds(60), "node1's port 1 without a routing neighbour, node2 reached round the ring", () -> {
+                try (io.kubermesh.agent.control.AgentClient c = new io.kubermesh.agent.control.AgentClient(site.substrate().agent("node1"))) {
+                    boolean alone = c.neighbours().ports().stream().filter(p -> p.index() == 1)
+                            .allMatch(p -> p.adjacencies().stream().noneMatch(io.kubermesh.agent.control.ControlAnswers.Adjacency::full));
+                    return alone && c.probe(List.of(node2Host)).probes().get(0).reachable();
+                }
+            });
+            System.out.printf("node1:1-node2:1 cut, node2 reached through the gateway, in %.1f s%n", seconds(cut));
+            long joined = System.nanoTime();
+            lab.join("node1", "node2");
+            assertThat(lab.substrate().topology().cables()).hasSize(3);
+            awaitTrue(Duration.ofSeconds(120), "node1 and node2 routing neighbours again over node1:1-node2:1",
+                    () -> String.valueOf(site.substrate().placement("node1").get("cable node1:1-node2:1")).contains("routing neighbour"));
+            System.out.printf("node1:1-node2:1 joined again, routing neighbours in %.1f s%n", seconds(joined));
 
             // Off through its BMC: the OS is asked first (the ACPI power button, which the node OS answers by
             // shutting down in order), then, only after the grace, the power is cut; reported off.
@@ -224,6 +263,22 @@ class BaremetalNodeOsIT {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             System.out.println("keeping the site's logs: " + e);
         }
+    }
+
+    private static void awaitTrue(Duration within, String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("not within " + within.toSeconds() + " s: " + what + (last == null ? "" : " (last error: " + last + ")"));
     }
 
     /** The node setup's component in the machine's status (its agent's, asked through the gateway). */

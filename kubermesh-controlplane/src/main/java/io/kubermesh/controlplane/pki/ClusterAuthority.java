@@ -103,8 +103,13 @@ public final class ClusterAuthority {
 
     /** A new key pair for a machine, and its certificate for {@code identity}. */
     public NodeCredentials issue(Identity identity, Instant now) {
+        return issue(identity, now, CERT_VALIDITY);
+    }
+
+    /** {@link #issue(Identity, Instant)}, valid for {@code validity} from {@code now} (the operator's: an hour). */
+    public NodeCredentials issue(Identity identity, Instant now, java.time.Duration validity) {
         KeyPair pair = newKeyPair();
-        X509Certificate c = sign(pair.getPublic(), identity, now);
+        X509Certificate c = sign(pair.getPublic(), identity, now, validity);
         return new NodeCredentials(certificatePem(), Pem.certificate(c), Pem.privateKey(pair.getPrivate()));
     }
 
@@ -121,7 +126,7 @@ public final class ClusterAuthority {
             if (!r.isSignatureValid(new JcaContentVerifierProviderBuilder().build(pub))) {
                 throw new KubermeshException("the certificate request for " + identity.commonName() + " has a bad signature");
             }
-            return Pem.certificate(sign(pub, identity, now));
+            return Pem.certificate(sign(pub, identity, now, CERT_VALIDITY));
         } catch (OperatorCreationException | PKCSException | java.io.IOException | GeneralSecurityException e) {
             throw new KubermeshException("cannot check the certificate request for " + identity.commonName() + ": "
                     + e.getMessage(), e);
@@ -151,11 +156,11 @@ public final class ClusterAuthority {
         }
     }
 
-    private X509Certificate sign(PublicKey subjectKey, Identity identity, Instant now) {
+    private X509Certificate sign(PublicKey subjectKey, Identity identity, Instant now, java.time.Duration validity) {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(CERT_VALIDITY)), subject(identity), subjectKey)
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject(identity), subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false,

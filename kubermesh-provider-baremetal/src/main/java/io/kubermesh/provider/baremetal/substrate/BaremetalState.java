@@ -29,6 +29,12 @@ final class BaremetalState {
     public List<String> poweredByUs = new ArrayList<>();
     /** Gateway ports taken down administratively by {@code cut}: their cables count as pulled. */
     public List<Integer> cutPorts = new ArrayList<>();
+    /**
+     * The ends ({@code machine:port}) of cables between netbooted machines taken down by {@code cut},
+     * through that machine's agent; forgotten when the machine is powered off (its next agent turns
+     * every port up, as a machine does when it boots).
+     */
+    public List<String> cutEnds = new ArrayList<>();
     /** This host's NICs that are (or are being made) the gateway's ports, recorded before any is moved. */
     public List<HostPort> hostPorts = new ArrayList<>();
 

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * (it is blank then; later it boots by its BIOS order, its disk first), and its power state is
  * what its BMC reads. With a node image ({@value io.kubermesh.spi.SubstrateConfig#NODE_IMAGE}),
  * the gateway's boot services serve its netboot kernel and initrd and its iPXE loaders. Cables are the inventory's: a person lays them, so
- * {@link #cable} only accepts one the inventory lists; {@link #cut} takes the gateway's end down.
+ * {@link #cable} only accepts one the inventory lists; {@link #cut} takes one end down: the gateway's,
+ * or between netbooted machines, through the agent of the end that stays reachable.
  */
 public final class BaremetalSubstrate implements Substrate {
     private static final Logger LOG = LoggerFactory.getLogger(BaremetalSubstrate.class);
@@ -167,8 +168,9 @@ public final class BaremetalSubstrate implements Substrate {
     }
 
     /**
-     * Accepts a cable the inventory lists (a person laid it) and, if it was cut at the gateway,
-     * brings the gateway's port up again; any other cable does not apply.
+     * Accepts a cable the inventory lists (a person laid it) and, if it was cut, brings the port
+     * that was taken down up again (the gateway's, or a netbooted machine's through its agent); any
+     * other cable does not apply.
      */
     @Override
     public synchronized void cable(PortRef a, PortRef b) {
@@ -187,12 +189,38 @@ public final class BaremetalSubstrate implements Substrate {
             }
             LOG.info("cable {} - {} joined again (gateway port {} up)", a, b, p);
         });
+        for (PortRef end : List.of(a, b)) {
+            if (state.cutEnds.contains(end.toString())) {
+                // the record stays while the port is not known to be up again
+                setPort(end, true);
+                state.cutEnds.remove(end.toString());
+                save();
+                LOG.info("cable {} - {} joined again ({} up)", a, b, end);
+            }
+        }
+    }
+
+    /** Asks {@code end}'s machine's agent (through the gateway's, as the operator) to take the port down or up. */
+    private void setPort(PortRef end, boolean up) {
+        try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(end.machine()))) {
+            var answer = client.setPort(end.port(), up);
+            if (answer.up() != up) {
+                throw new SubstrateException(end + " is still " + (answer.up() ? "up" : "down") + " after its agent took it "
+                        + (up ? "up" : "down"));
+            }
+        } catch (io.kubermesh.api.KubermeshException e) {
+            throw e instanceof SubstrateException se ? se : new SubstrateException("cannot take " + end + " " + (up ? "up" : "down")
+                    + " through " + end.machine() + "'s agent: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Takes the gateway's end of an inventory cable down administratively: the machine at the
-     * other end loses its link as if the cable were pulled. A cable between two netbooted machines
-     * does not apply (that needs a neighbour's agent, which is not reachable yet).
+     * Takes one end of an inventory cable down administratively: the machine at the other end
+     * loses its link as if the cable were pulled. The gateway's end when the gateway is one;
+     * between netbooted machines, the end whose machine still reaches the gateway without this
+     * cable (so its agent can take it up again), asked through the gateway's agent with the
+     * operator's certificate ({@link io.kubermesh.agent.control.AgentControl#OPERATOR_REQUESTS}). A
+     * netbooted machine's cut lasts until it is powered off: its next agent turns every port up.
      */
     @Override
     public synchronized void cut(PortRef a, PortRef b) {
@@ -202,8 +230,30 @@ public final class BaremetalSubstrate implements Substrate {
         if (site.cables().stream().noneMatch(c -> same(c, a, b))) {
             throw new SubstrateException("there is no cable between " + a + " and " + b + " in the site inventory " + site.name());
         }
-        int port = gatewayEnd(a, b).orElseThrow(() -> new NotApplicableException(NAME, "cut the cable between " + a + " and "
-                + b, "taking a port down on a netbooted machine needs its agent, which is not reachable yet; pull the cable"));
+        Optional<Integer> atGateway = gatewayEnd(a, b);
+        if (atGateway.isEmpty()) {
+            if (state.cutEnds.contains(a.toString()) || state.cutEnds.contains(b.toString())) {
+                return;
+            }
+            if (state.gateway == null) {
+                throw new SubstrateException("cannot cut " + a + " - " + b + ": no gateway has been added, and a port of a netbooted"
+                        + " machine is taken down by its agent, asked through the gateway's");
+            }
+            PortRef end = reachableEnd(poweredCables(), state.gateway, a, b);
+            // Recorded before it is asked: whatever becomes of the request (its answer lost, this
+            // process gone), the port may be down, and joining the cable asks it up (harmless if it is).
+            state.cutEnds.add(end.toString());
+            save();
+            try {
+                setPort(end, false);
+            } catch (SubstrateException e) {
+                throw new SubstrateException(e.getMessage() + "; " + end + " may be down all the same, so the cable counts as cut"
+                        + " (joining it asks " + end + " up again)", e);
+            }
+            LOG.info("cable {} - {} cut ({} down, through its agent)", a, b, end);
+            return;
+        }
+        int port = atGateway.get();
         if (!state.cutPorts.contains(port)) {
             state.cutPorts.add(port);
             save();
@@ -212,6 +262,45 @@ public final class BaremetalSubstrate implements Substrate {
             gateway.setPort(port, false);
         }
         LOG.info("cable {} - {} cut (gateway port {} down)", a, b, port);
+    }
+
+    /**
+     * The end of cable a-b whose machine reaches {@code gateway} over {@code cables} without a-b (a,
+     * when both do): its agent can take the port up again afterwards.
+     */
+    static PortRef reachableEnd(List<Cable> cables, String gateway, PortRef a, PortRef b) {
+        List<Cable> others = cables.stream().filter(c -> !same(c, a, b)).toList();
+        java.util.Set<String> reached = new java.util.HashSet<>(List.of(gateway));
+        java.util.ArrayDeque<String> next = new java.util.ArrayDeque<>(reached);
+        while (!next.isEmpty()) {
+            String m = next.poll();
+            for (Cable c : others) {
+                String o = c.a().machine().equals(m) ? c.b().machine() : c.b().machine().equals(m) ? c.a().machine() : null;
+                if (o != null && reached.add(o)) {
+                    next.add(o);
+                }
+            }
+        }
+        if (reached.contains(a.machine())) {
+            return a;
+        }
+        if (reached.contains(b.machine())) {
+            return b;
+        }
+        throw new SubstrateException("cannot cut " + a + " - " + b + ": neither " + a.machine() + " nor " + b.machine()
+                + " reaches the gateway " + gateway + " over the cables left, so neither could take its port up again;"
+                + " pull the cable");
+    }
+
+    /** The cables between powered machines (the gateway: its agent runs; the others: as their BMCs read). */
+    private List<Cable> poweredCables() {
+        java.util.Set<String> on = new java.util.HashSet<>();
+        for (BaremetalState.Added m : state.machines) {
+            if (m.name.equals(state.gateway) ? gateway.running(state.gatewayPid) : poweredNow(m).on()) {
+                on.add(m.name);
+            }
+        }
+        return topology().cables().stream().filter(c -> on.contains(c.a().machine()) && on.contains(c.b().machine())).toList();
     }
 
     private Optional<Integer> gatewayEnd(PortRef a, PortRef b) {
@@ -295,6 +384,7 @@ public final class BaremetalSubstrate implements Substrate {
             state.gatewayPid = 0;
         } else {
             power.off(machine, grace);
+            forgetCuts(machine);
         }
         state.poweredByUs.remove(machine);
         save();
@@ -314,8 +404,22 @@ public final class BaremetalSubstrate implements Substrate {
             state.deployed = false;
             state.cutPorts.clear();
         }
+        forgetCuts(machine);
         state.machines.remove(a);
         save();
+    }
+
+    /** {@code machine:port} as {@link PortRef#toString()} writes it. */
+    private static PortRef portRef(String end) {
+        int colon = end.lastIndexOf(':');
+        return new PortRef(end.substring(0, colon), Integer.parseInt(end.substring(colon + 1)));
+    }
+
+    /** A machine's cut ends end with its power: its next agent turns every port up. */
+    private void forgetCuts(String machine) {
+        if (state.cutEnds.removeIf(e -> e.startsWith(machine + ":"))) {
+            LOG.info("{} powered off: the cables cut at its ports count as joined again (its next agent turns every port up)", machine);
+        }
     }
 
     /**
@@ -343,7 +447,8 @@ public final class BaremetalSubstrate implements Substrate {
         }
         List<Cable> cables = site.cables().stream()
                 .filter(c -> names.contains(c.a().machine()) && names.contains(c.b().machine()))
-                .filter(c -> gatewayEnd(c.a(), c.b()).map(p -> !state.cutPorts.contains(p)).orElse(true)).toList();
+                .filter(c -> gatewayEnd(c.a(), c.b()).map(p -> !state.cutPorts.contains(p)).orElse(true))
+                .filter(c -> !state.cutEnds.contains(c.a().toString()) && !state.cutEnds.contains(c.b().toString())).toList();
         return new Topology(machines, cables);
     }
 
@@ -390,10 +495,14 @@ public final class BaremetalSubstrate implements Substrate {
      * The gateway's agent through its control socket; a netbooted machine's through the gateway's:
      * each request goes out as {@code relay HOST REQUEST}, and the gateway's agent asks the
      * machine's agent at its host address over the mesh, TLS both ways with node certificates of
-     * the cluster CA (so only the requests that read a node: status, routes, neighbours, probe).
+     * the cluster CA (so only the requests that read a node: status, routes, neighbours, probe; and
+     * {@code port}, which the gateway's agent asks with the operator's certificate).
      * The host address is the plan's for the machine's identity, the MAC the identity rule picks
      * from its inventory NICs.
      */
+    /** How long a read from the gateway's control socket may wait: beyond the relay's own bounds, so a hung agent cannot hold a caller. */
+    static final Duration AGENT_READ_TIMEOUT = Duration.ofSeconds(40);
+
     @Override
     public AgentChannel agent(String machine) {
         String g;
@@ -409,7 +518,8 @@ public final class BaremetalSubstrate implements Substrate {
                         + (machine.equals(g) ? "" : ", and " + machine + "'s agent is reached through it"));
             }
         }
-        AgentChannel local = UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET));
+        // Bounded: a relayed request takes at most the relay's 10 s to connect and 15 s to answer.
+        AgentChannel local = UnixAgentChannel.connect(gateway.agentState().resolve(StatusEndpoint.SOCKET), AGENT_READ_TIMEOUT);
         return machine.equals(g) ? local : new io.kubermesh.agent.control.RelayedAgentChannel(local, host(machine));
     }
 
@@ -426,16 +536,30 @@ public final class BaremetalSubstrate implements Substrate {
      */
     @Override
     public Map<String, String> placement(String machine) {
+        return placements(List.of(machine)).get(machine);
+    }
+
+    /**
+     * {@link #placement} of each machine, with one cabling check for all: each agent is asked for
+     * its neighbours once (through the gateway's relay), not once per machine whose cables end there.
+     */
+    @Override
+    public Map<String, Map<String, String>> placements(List<String> machines) {
         synchronized (this) {
-            machine(machine);
+            machines.forEach(this::machine);
         }
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        if (machine.equals(state.gateway)) {
-            out.put("netns", state.netns);
-        } else {
-            out.put("bmc", power.target(machine).address().toString());
+        Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+        CablingSurvey heard = hear(machines);
+        for (String machine : machines) {
+            Map<String, String> p = new java.util.LinkedHashMap<>();
+            if (machine.equals(state.gateway)) {
+                p.put("netns", state.netns);
+            } else {
+                p.put("bmc", power.target(machine).address().toString());
+            }
+            p.putAll(heard.report(machine));
+            out.put(machine, p);
         }
-        out.putAll(cabling(machine));
         return out;
     }
 
@@ -458,45 +582,37 @@ public final class BaremetalSubstrate implements Substrate {
      * answers is {@code not known}, with why.
      */
     public Map<String, String> cabling(String machine) {
-        String g;
-        java.util.Set<Integer> cut;
+        return hear(List.of(machine)).report(machine);
+    }
+
+    /** The cabling check's survey of {@code machines}: their agents' and their cabled neighbours', each asked once. */
+    private CablingSurvey hear(List<String> machines) {
         List<String> ask = new ArrayList<>();
+        String g;
+        java.util.Set<PortRef> cut;
         synchronized (this) {
             open();
+            if (state.gateway == null || !gateway.running(state.gatewayPid)) {
+                return CablingSurvey.none();
+            }
             g = state.gateway;
-            if (g == null || !gateway.running(state.gatewayPid)) {
-                return Map.of();
-            }
-            cut = java.util.Set.copyOf(state.cutPorts);
-            ask.add(machine);
-            for (Cable c : site.cables()) {
-                String other = c.a().machine().equals(machine) ? c.b().machine() : c.b().machine().equals(machine) ? c.a().machine() : null;
-                if (other != null && !ask.contains(other) && find(other).isPresent()) {
-                    ask.add(other);
+            cut = CablingCheck.gatewayEnds(g, java.util.Set.copyOf(state.cutPorts));
+            state.cutEnds.forEach(e -> cut.add(portRef(e)));
+            // the gateway first: when it does not answer, no one else can be asked
+            ask.add(g);
+            for (String machine : machines) {
+                if (!ask.contains(machine)) {
+                    ask.add(machine);
+                }
+                for (Cable c : site.cables()) {
+                    String other = c.a().machine().equals(machine) ? c.b().machine() : c.b().machine().equals(machine) ? c.a().machine() : null;
+                    if (other != null && !ask.contains(other) && find(other).isPresent()) {
+                        ask.add(other);
+                    }
                 }
             }
         }
-        Map<String, Map<Integer, CablingCheck.Heard>> heard = new java.util.LinkedHashMap<>();
-        Map<String, String> unanswered = new java.util.LinkedHashMap<>();
-        for (String m : ask) {
-            try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(m))) {
-                Map<Integer, CablingCheck.Heard> ports = new java.util.TreeMap<>();
-                for (var p : client.neighbours().ports()) {
-                    ports.put(p.index(), new CablingCheck.Heard(p.clients().stream().map(io.kubermesh.api.MacAddress::parse).toList(),
-                            p.adjacencies().stream().filter(io.kubermesh.agent.control.ControlAnswers.Adjacency::full)
-                                    .map(io.kubermesh.agent.control.ControlAnswers.Adjacency::routerId).toList()));
-                }
-                heard.put(m, ports);
-            } catch (RuntimeException e) {
-                if (m.equals(g)) {
-                    return Map.of("cabling", "not known: the gateway's agent did not answer (" + e.getMessage() + ")");
-                }
-                // a machine whose agent does not answer (yet): its ends are judged from the other side
-                unanswered.put(m, e.getMessage());
-                LOG.debug("cabling check: {}'s agent did not answer: {}", m, e.getMessage());
-            }
-        }
-        return CablingCheck.report(site, heard, unanswered, g, cut, machine);
+        return CablingSurvey.ask(site, g, cut, ask, this::agent);
     }
 
     /**

@@ -60,15 +60,23 @@ final class CablingCheck {
      */
     static Map<String, String> report(SiteInventory site, Map<String, Map<Integer, Heard>> heard, String gateway, Set<Integer> cut,
                                       String about) {
-        return report(site, heard, Map.of(), gateway, cut, about);
+        return report(site, heard, Map.of(), gateway, gatewayEnds(gateway, cut), about);
+    }
+
+    /** The gateway's ports {@code cut} as the ends of cables. */
+    static Set<PortRef> gatewayEnds(String gateway, Set<Integer> cut) {
+        Set<PortRef> ends = new java.util.HashSet<>();
+        cut.forEach(p -> ends.add(new PortRef(gateway, p)));
+        return ends;
     }
 
     /**
      * As above; a cable neither of whose ends answered, where one was asked and did not answer
-     * ({@code unanswered}: machine to why), is {@code not known}, with why.
+     * ({@code unanswered}: machine to why), is {@code not known}, with why. {@code cut}: the ends
+     * taken down by a cut, the gateway's or a netbooted machine's (their cable is not expected to be heard).
      */
     static Map<String, String> report(SiteInventory site, Map<String, Map<Integer, Heard>> heard, Map<String, String> unanswered,
-                                      String gateway, Set<Integer> cut, String about) {
+                                      String gateway, Set<PortRef> cut, String about) {
         Map<String, String> routerIds = routerIds(site);
         Map<String, String> out = new LinkedHashMap<>();
         for (Cable c : site.cables()) {
@@ -79,6 +87,10 @@ final class CablingCheck {
                 continue;
             }
             String key = "cable " + a + "-" + b;
+            if (cut.contains(a) || cut.contains(b)) {
+                out.put(key, "cut (" + (cut.contains(a) ? a : b) + " is down)");
+                continue;
+            }
             if (!heard.containsKey(a.machine()) && !heard.containsKey(b.machine())) {
                 List<String> why = new ArrayList<>();
                 for (String m : List.of(a.machine(), b.machine())) {
@@ -89,10 +101,6 @@ final class CablingCheck {
                 if (!why.isEmpty()) {
                     out.put(key, "not known: " + String.join("; ", why));
                 }
-                continue;
-            }
-            if (a.machine().equals(gateway) && cut.contains(a.port())) {
-                out.put(key, "cut (" + a + " is down)");
                 continue;
             }
             out.put(key, cable(site, routerIds, heard, a, b));

@@ -129,6 +129,11 @@ class BaremetalSubstrateIT {
             System.out.println("gateway placement after node1's netboot: " + placement);
             assertThat(placement).containsEntry("cable gateway:0-node1:0", "seen: node1:0 (" + NODE_MAC
                     + ") netbooted through gateway:0");
+            // One status asks for every machine's placement at once: the same lines, each agent asked once.
+            Map<String, Map<String, String>> all = site.placements(List.of("gateway", "node1"));
+            assertThat(all.get("gateway")).isEqualTo(placement);
+            assertThat(all.get("node1")).containsKey("bmc").containsEntry("cable gateway:0-node1:0", "seen: node1:0 (" + NODE_MAC
+                    + ") netbooted through gateway:0");
             assertThat(bmc.chassis().starts()).containsExactly("boot=pxe");
             // node1 runs iPXE, not the node OS: asked through the gateway over the mesh, its agent is not there,
             // and the error says where the gateway looked (node1's host address, from the plan).

@@ -128,7 +128,28 @@ class BaremetalSubstrateTest {
     }
 
     @Test
-    void cablesAreTheInventorysAndCuttingOneBetweenNetbootedMachinesDoesNotApply() {
+    void aCutBetweenNetbootedMachinesIsMadeAtTheEndThatStillReachesTheGateway() {
+        PortRef g0 = new PortRef("gateway", 0);
+        PortRef g1 = new PortRef("gateway", 1);
+        PortRef a0 = new PortRef("a", 0);
+        PortRef a1 = new PortRef("a", 1);
+        PortRef b0 = new PortRef("b", 0);
+        PortRef b1 = new PortRef("b", 1);
+        // a line gateway - a - b: only a reaches the gateway without a-b, whichever end is named first
+        List<Cable> line = List.of(new Cable(g0, a0), new Cable(a1, b0));
+        assertThat(BaremetalSubstrate.reachableEnd(line, "gateway", b0, a1)).isEqualTo(a1);
+        assertThat(BaremetalSubstrate.reachableEnd(line, "gateway", a1, b0)).isEqualTo(a1);
+        // a ring: both do, and the first named is taken
+        List<Cable> ring = List.of(new Cable(g0, a0), new Cable(a1, b1), new Cable(b0, g1));
+        assertThat(BaremetalSubstrate.reachableEnd(ring, "gateway", b1, a1)).isEqualTo(b1);
+        // beyond the gateway's reach already: neither could take its port up again
+        List<Cable> apart = List.of(new Cable(a1, b0));
+        assertThatThrownBy(() -> BaremetalSubstrate.reachableEnd(apart, "gateway", a1, b0)).isInstanceOf(SubstrateException.class)
+                .hasMessageContaining("neither a nor b reaches the gateway gateway").hasMessageContaining("pull the cable");
+    }
+
+    @Test
+    void cablesAreTheInventorysAndCuttingOneBetweenNetbootedMachinesNeedsTheGateway() {
         try (BaremetalSubstrate s = substrate()) {
             s.addMachine(node1());
             s.addMachine(netboot("node2", "52:54:00:6b:6e:02"));
@@ -138,8 +159,10 @@ class BaremetalSubstrateTest {
             assertThat(s.topology().cables()).containsExactly(new Cable(n1, n2));
             assertThatThrownBy(() -> s.cable(new PortRef("node1", 0), n2)).isInstanceOf(NotApplicableException.class)
                     .hasMessageContaining("a person lays cables").hasMessageContaining("[\"node1:0\", \"node2:0\"]");
-            assertThatThrownBy(() -> s.cut(n1, n2)).isInstanceOf(NotApplicableException.class).hasMessageContaining("cannot cut")
-                    .hasMessageContaining("needs its agent");
+            // a netbooted machine's port is taken down by its agent, asked through the gateway's: none here
+            assertThatThrownBy(() -> s.cut(n1, n2)).isInstanceOf(SubstrateException.class).hasMessageContaining("cannot cut node1:1 - node2:0")
+                    .hasMessageContaining("no gateway has been added");
+            assertThat(s.topology().cables()).as("nothing recorded").containsExactly(new Cable(n1, n2));
             assertThatThrownBy(() -> s.cut(new PortRef("node1", 0), n2)).isInstanceOf(SubstrateException.class)
                     .isNotInstanceOf(NotApplicableException.class).hasMessageContaining("no cable between node1:0 and node2:0");
             assertThatThrownBy(() -> s.cable(new PortRef("node7", 0), n2)).isInstanceOf(SubstrateException.class)

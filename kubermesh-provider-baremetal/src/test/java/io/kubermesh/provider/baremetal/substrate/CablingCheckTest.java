@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubermesh.addressing.site.SiteInventory;
 import io.kubermesh.addressing.site.SiteMachine;
 import io.kubermesh.api.MacAddress;
+import io.kubermesh.api.Topology;
 import io.kubermesh.api.Topology.Cable;
 import io.kubermesh.api.Topology.PortRef;
 import java.util.List;
@@ -108,6 +109,23 @@ class CablingCheckTest {
         assertThat(CablingCheck.report(CHAIN, Map.of("a", heard.get("a")), Map.of("b", "refused"), "gateway", Set.of(), "b"))
                 .containsEntry("cable a:1-b:0", "seen: a:1 has b (router id 239.0.11.0) as its routing neighbour")
                 .containsEntry("cable b:1-c:0", "not known: b's agent did not answer (refused)");
+    }
+
+    @Test
+    void aCableCutAtANetbootedMachinesEndSaysWhichEndIsDownWhateverTheEndsHear() {
+        // b:0 taken down through b's agent; a:1 still lists b as a neighbour (its dead interval has not run out)
+        Map<String, Map<Integer, CablingCheck.Heard>> heard = Map.of(
+                "a", Map.of(1, new CablingCheck.Heard(List.of(), List.of("239.0.11.0"))), "b", Map.of());
+        Set<Topology.PortRef> cut = Set.of(new Topology.PortRef("b", 0));
+        assertThat(CablingCheck.report(CHAIN, heard, Map.of(), "gateway", cut, "a"))
+                .containsEntry("cable a:1-b:0", "cut (b:0 is down)");
+        // said even when neither end answers: the cut is this host's own record
+        assertThat(CablingCheck.report(CHAIN, Map.of(), Map.of("a", "refused", "b", "refused"), "gateway", cut, "b"))
+                .containsEntry("cable a:1-b:0", "cut (b:0 is down)")
+                .containsEntry("cable b:1-c:0", "not known: b's agent did not answer (refused)");
+        // the gateway's ports as ends
+        assertThat(CablingCheck.gatewayEnds("gateway", Set.of(0, 2))).containsExactlyInAnyOrder(
+                new Topology.PortRef("gateway", 0), new Topology.PortRef("gateway", 2));
     }
 
     @Test
