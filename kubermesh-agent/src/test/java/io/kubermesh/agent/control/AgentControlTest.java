@@ -56,27 +56,7 @@ class AgentControlTest {
     void routingDaemonAnswersWithTheDaemonsOwnTextOrSaysWhyNot() {
         assertThat(control.answer("routing-daemon")).isEqualTo(
                 "{\"error\":\"cannot answer 'routing-daemon': UnsupportedOperationException: this node runs no routing daemon\"}");
-        AgentControl withDaemon = new AgentControl(new AgentControl.Node() {
-            @Override
-            public io.kubermesh.agent.NodeStatus status() {
-                throw new IllegalStateException();
-            }
-
-            @Override
-            public ControlAnswers.Routes routes() {
-                throw new IllegalStateException();
-            }
-
-            @Override
-            public ControlAnswers.Neighbours neighbours() {
-                throw new IllegalStateException();
-            }
-
-            @Override
-            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
-                throw new IllegalStateException();
-            }
-
+        AgentControl withDaemon = new AgentControl(new ReadsNothing() {
             @Override
             public ControlAnswers.RoutingDaemon routingDaemon() {
                 return new ControlAnswers.RoutingDaemon("frr", "Interface cluster0\n  Neighbor 0.0.0.1 \"Full\"\n");
@@ -263,27 +243,7 @@ class AgentControlTest {
     @Test
     void aPortIsTakenDownOrUpLocallyOrByTheOperatorOverTheMeshAndBadRequestsNeverReachTheNode() {
         List<String> changed = new ArrayList<>();
-        AgentControl ports = new AgentControl(new AgentControl.Node() {
-            @Override
-            public NodeStatus status() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Routes routes() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Neighbours neighbours() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
-                throw new UnsupportedOperationException();
-            }
-
+        AgentControl ports = new AgentControl(new ReadsNothing() {
             @Override
             public ControlAnswers.Port setPort(int index, boolean up) {
                 if (index > 3) {
@@ -315,27 +275,7 @@ class AgentControlTest {
     @Test
     void relayChecksTheRequestBeforeItLeavesAndPassesTheAnswerThrough() {
         List<String> asked = new ArrayList<>();
-        AgentControl relaying = new AgentControl(new AgentControl.Node() {
-            @Override
-            public NodeStatus status() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Routes routes() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Neighbours neighbours() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
-                throw new UnsupportedOperationException();
-            }
-
+        AgentControl relaying = new AgentControl(new ReadsNothing() {
             @Override
             public String relay(Ipv6Address host, String request) {
                 asked.add(host + " " + request);
@@ -402,5 +342,28 @@ class AgentControlTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("a relayed request is at most 8174 bytes");
         relayed.output().write("2001:db8::2\nstatus\n".getBytes(StandardCharsets.UTF_8));
         assertThat(sent.toString(StandardCharsets.UTF_8)).isEqualTo("relay 2001:db8::a status\n");
+    }
+
+    /** A node whose reads are not under test: each throws, so a test sees any request that reached one. */
+    private abstract static class ReadsNothing implements AgentControl.Node {
+        @Override
+        public NodeStatus status() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ControlAnswers.Routes routes() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ControlAnswers.Neighbours neighbours() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

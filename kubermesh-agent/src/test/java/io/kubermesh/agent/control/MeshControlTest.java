@@ -357,24 +357,23 @@ class MeshControlTest {
         keys.setKeyEntry("me", credentials.key(), new char[0], new java.security.cert.Certificate[] {credentials.certificate()});
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, new char[0]);
-        trust.setCertificateEntry("ca", trusted.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ctx.init(kmf.getKeyManagers(), trusting(trusted.certificate()), null);
         return ctx;
     }
 
     private static SSLContext trustOnly(NodeCredentials of) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, trusting(of.ca()), null);
+        return ctx;
+    }
+
+    private static javax.net.ssl.TrustManager[] trusting(java.security.cert.X509Certificate ca) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, new char[0]);
-        trust.setCertificateEntry("ca", of.ca());
+        trust.setCertificateEntry("ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return tmf.getTrustManagers();
     }
 }
