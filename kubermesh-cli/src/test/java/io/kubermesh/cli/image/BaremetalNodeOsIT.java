@@ -100,6 +100,9 @@ class BaremetalNodeOsIT {
             try (var in = io.kubermesh.addressing.config.ClusterConfig.class.getResourceAsStream("seed.yaml")) {
                 seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+            // BFD 500 ms x 6 and OSPF dead 8 s, as LibvirtLabIT: with the seed's 300 ms the gateway lost its route
+            // to a joined node VM for a moment, so a status found it unreachable or a cut could not reach it
+            seed = Vms.withVmTimers(seed);
             System.out.println("node1 and node2 run under " + accel.toUpperCase(java.util.Locale.ROOT));
             lab = Lab.create(dir.resolve("lab"), seed, provider, Map.of("site", dir.resolve("site.yaml").toString(),
                     "baremetal.netns", NETNS, "baremetal.ports", "tap", "baremetal.soft-off", "90", "baremetal.boot-timeout", "1200",

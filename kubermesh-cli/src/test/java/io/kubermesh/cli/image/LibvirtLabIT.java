@@ -41,26 +41,10 @@ class LibvirtLabIT extends LabContract {
         return CLUSTER;
     }
 
-    /** The seed's failure detection: BFD every 100 ms, down after 3 missed; OSPF dead after 4 s. */
-    private static final String SEED_ROUTING = "routing: { daemon: frr, hello: 1s, dead: 4s, bfd: { interval: 100ms, multiplier: 3 } }";
-
-    /**
-     * The seed's cluster file with failure detection for VMs that share two cores: under TCG here
-     * (three emulated machines, each about 10x slower than on KVM) the adjacencies went down and up
-     * every few seconds (in a full run every adjacency's age was 2-11 s, 48 router-LSAs from the
-     * gateway in 8 minutes, and the route check caught the gateway between two), most likely
-     * because a VM is off the CPU for longer than the seed's 300 ms BFD detection; that says
-     * nothing about the mesh. Here a neighbour is down after 3 s of silence (BFD
-     * 500 ms x 6) and OSPF's dead interval is 8 s; what this test shows does not depend on how fast
-     * a failure is noticed (the netns lab keeps the seed's timers).
-     */
+    /** The seed's cluster file with failure detection for VMs that share two cores ({@link Vms#withVmTimers}). */
     @Override
     protected String clusterYaml() {
-        String seed = super.clusterYaml();
-        if (!seed.contains(SEED_ROUTING)) {
-            throw new AssertionError("the seed cluster file no longer has the routing line this test replaces: " + SEED_ROUTING);
-        }
-        return seed.replace(SEED_ROUTING, "routing: { daemon: frr, hello: 1s, dead: 8s, bfd: { interval: 500ms, multiplier: 6 } }");
+        return Vms.withVmTimers(super.clusterYaml());
     }
 
     /**

@@ -200,17 +200,42 @@ public final class BaremetalSubstrate implements Substrate {
         }
     }
 
-    /** Asks {@code end}'s machine's agent (through the gateway's, as the operator) to take the port down or up. */
+    /** How long {@link #setPort} asks again while the machine's agent cannot be reached (a route that flapped). */
+    static final Duration SET_PORT_PATIENCE = Duration.ofSeconds(30);
+
+    /**
+     * Asks {@code end}'s machine's agent (through the gateway's, as the operator) to take the port
+     * down or up; asked again for up to {@link #SET_PORT_PATIENCE} while it fails (the request is
+     * idempotent): a route to the machine that flapped a moment ago (seen under TCG, where a
+     * stalled VM misses its BFD packets) answered "Network is unreachable" at once.
+     */
     private void setPort(PortRef end, boolean up) {
-        try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(end.machine()))) {
-            var answer = client.setPort(end.port(), up);
-            if (answer.up() != up) {
-                throw new SubstrateException(end + " is still " + (answer.up() ? "up" : "down") + " after its agent took it "
-                        + (up ? "up" : "down"));
+        long deadline = System.nanoTime() + SET_PORT_PATIENCE.toNanos();
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            try (io.kubermesh.agent.control.AgentClient client = new io.kubermesh.agent.control.AgentClient(agent(end.machine()))) {
+                var answer = client.setPort(end.port(), up);
+                if (answer.up() != up) {
+                    throw new SubstrateException(end + " is still " + (answer.up() ? "up" : "down") + " after its agent took it "
+                            + (up ? "up" : "down"));
+                }
+                return;
+            } catch (io.kubermesh.api.KubermeshException e) {
+                if (e instanceof SubstrateException || System.nanoTime() > deadline) {
+                    throw e instanceof SubstrateException se ? se : new SubstrateException("cannot take " + end + " "
+                            + (up ? "up" : "down") + " through " + end.machine() + "'s agent (" + attempts + " attempts in "
+                            + SET_PORT_PATIENCE.toSeconds() + " s): " + e.getMessage(), e);
+                }
+                LOG.info("taking {} {}: {}'s agent did not take the request ({}); asking again", end, up ? "up" : "down",
+                        end.machine(), e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SubstrateException("interrupted while taking " + end + " " + (up ? "up" : "down"), ie);
+                }
             }
-        } catch (io.kubermesh.api.KubermeshException e) {
-            throw e instanceof SubstrateException se ? se : new SubstrateException("cannot take " + end + " " + (up ? "up" : "down")
-                    + " through " + end.machine() + "'s agent: " + e.getMessage(), e);
         }
     }
 
