@@ -97,27 +97,7 @@ class AgentControlTest {
         assertThat(control.answer("approve 52:54:00:00:01:00")).startsWith("{\"error\":").contains("this node has no enrolment");
         assertThat(control.answer("enrolment")).startsWith("{\"error\":").contains("this node has no enrolment");
         List<String> decided = new ArrayList<>();
-        AgentControl deciding = new AgentControl(new AgentControl.Node() {
-            @Override
-            public NodeStatus status() {
-                throw new AssertionError();
-            }
-
-            @Override
-            public ControlAnswers.Routes routes() {
-                throw new AssertionError();
-            }
-
-            @Override
-            public ControlAnswers.Neighbours neighbours() {
-                throw new AssertionError();
-            }
-
-            @Override
-            public ControlAnswers.Probes probe(List<Ipv6Address> addresses) {
-                throw new AssertionError();
-            }
-
+        AgentControl deciding = new AgentControl(new ReadsNothing() {
             @Override
             public ControlAnswers.Enrolment enrolment() {
                 return new ControlAnswers.Enrolment("approve", List.of(new ControlAnswers.Waiting("52:54:00:00:03:00", "t", "gw")),

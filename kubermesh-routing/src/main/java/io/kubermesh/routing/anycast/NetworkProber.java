@@ -5,12 +5,9 @@ import io.kubermesh.api.CommandLine;
 import io.kubermesh.api.HealthCheck;
 import io.kubermesh.routing.netlink.internal.NamespaceThread;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,12 +43,9 @@ public final class NetworkProber implements Prober, AutoCloseable {
     /** Why each service's last check failed; removed when one passes. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     /** Each HTTP(S) service's connection kept from its last check. */
-    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    private final Map<String, HealthConnection> kept = new ConcurrentHashMap<>();
     /** Connections opened for HTTP(S) checks, for tests and the curious. */
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
-    /** The longest response head and body a check reads; a longer one is read no further and its connection dropped. */
-    static final int MAX_HEAD = 16 * 1024;
-    static final int MAX_BODY = 1024 * 1024;
 
     public NetworkProber(InetAddress target, Duration timeout, Optional<String> netns) {
         this(target, timeout, netns, Optional::empty);
@@ -111,8 +105,8 @@ public final class NetworkProber implements Prober, AutoCloseable {
             }
         }
         boolean secure = service.check() instanceof HealthCheck.Https;
-        Kept k = kept.remove(service.name());
-        if (k != null && (k.port != service.port() || k.secure != secure)) {
+        HealthConnection k = kept.remove(service.name());
+        if (k != null && (k.port() != service.port() || k.secure() != secure)) {
             k.close();
             k = null;
         }
@@ -153,179 +147,32 @@ public final class NetworkProber implements Prober, AutoCloseable {
         }
     }
 
-    private Kept open(AnycastService service, boolean secure, int timeoutMillis) throws IOException, NoContext {
+    private HealthConnection open(AnycastService service, boolean secure, int timeoutMillis) throws IOException, NoContext {
         Optional<javax.net.ssl.SSLContext> context = secure ? tls.get() : Optional.empty();
         if (secure && context.isEmpty()) {
             throw new NoContext();
         }
-        Socket s = new Socket();
-        try {
-            s.connect(new InetSocketAddress(target, service.port()), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
-            Socket io = s;
-            if (secure) {
-                javax.net.ssl.SSLSocket t = (javax.net.ssl.SSLSocket) context.get().getSocketFactory()
-                        .createSocket(s, target.getHostAddress().replaceAll("%.*", ""), service.port(), true);
-                t.startHandshake();
-                io = t;
-            }
-            opened.incrementAndGet();
-            return new Kept(io, service.port(), secure);
-        } catch (IOException | RuntimeException e) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // failed already
-            }
-            throw e;
-        }
+        HealthConnection c = HealthConnection.open(target, service.port(), context, timeoutMillis);
+        opened.incrementAndGet();
+        return c;
     }
 
     /**
-     * One GET on {@code k}: null when it answered 2xx, else why not; the connection is kept for
-     * the next check when the response allows it (a length, no {@code Connection: close}).
+     * One GET on {@code c}: null when it answered 2xx, else why not; the connection is kept for
+     * the next check when the answer allows it ({@link HealthConnection#reusable()}).
      */
-    private String exchange(Kept k, AnycastService service, String path, int timeoutMillis) throws IOException {
-        k.socket.setSoTimeout(timeoutMillis);
-        String host = target instanceof java.net.Inet6Address ? "[" + target.getHostAddress().replaceAll("%.*", "") + "]"
-                : target.getHostAddress();
-        k.out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + service.port() + "\r\nUser-Agent: kubermesh-health\r\n"
-                + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        k.out.flush();
-        String status = line(k.in);
-        if (status == null) {
-            throw new java.io.EOFException("the connection closed before an answer");
-        }
-        boolean reusable = status.startsWith("HTTP/1.1 ");
-        long length = -1;
-        boolean chunked = false;
-        int head = status.length();
-        for (String h = line(k.in); ; h = line(k.in)) {
-            if (h == null) {
-                throw new java.io.EOFException("the connection closed in the answer's head");
-            }
-            if (h.isEmpty()) {
-                break;
-            }
-            head += h.length();
-            if (head > MAX_HEAD) {
-                reusable = false;
-                break;
-            }
-            int colon = h.indexOf(':');
-            String name = colon < 0 ? h : h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
-            String value = colon < 0 ? "" : h.substring(colon + 1).trim().toLowerCase(java.util.Locale.ROOT);
-            if (name.equals("content-length")) {
-                try {
-                    length = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    reusable = false;
-                }
-            } else if (name.equals("transfer-encoding")) {
-                chunked = value.contains("chunked");
-            } else if (name.equals("connection") && value.contains("close")) {
-                reusable = false;
-            }
+    private String exchange(HealthConnection c, AnycastService service, String path, int timeoutMillis) throws IOException {
+        String status = c.get(path, timeoutMillis);
+        if (c.reusable()) {
+            kept.put(service.name(), c);
+        } else {
+            c.close();
         }
         Matcher m = STATUS.matcher(status.trim());
-        boolean bodiless = m.matches() && (m.group(1).startsWith("1") || m.group(1).equals("204") || m.group(1).equals("304"));
-        if (reusable && !bodiless) {
-            reusable = chunked ? skipChunks(k.in) : length >= 0 && length <= MAX_BODY && skip(k.in, length);
-        }
-        if (reusable) {
-            kept.put(service.name(), k);
-        } else {
-            k.close();
-        }
         if (m.matches() && m.group(1).charAt(0) == '2') {
             return null;
         }
         return "GET " + path + " on port " + service.port() + " answered " + (status.isEmpty() ? "nothing" : status.trim());
-    }
-
-    /** One line of the head without its CR LF; null at the end of the stream before any byte. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int ch;
-        while ((ch = in.read()) >= 0 && ch != '\n') {
-            if (line.length() < MAX_HEAD) {
-                line.append((char) ch);
-            }
-        }
-        if (ch < 0 && line.length() == 0) {
-            return null;
-        }
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-    }
-
-    private static boolean skip(InputStream in, long n) throws IOException {
-        long left = n;
-        while (left > 0) {
-            long s = in.skip(left);
-            if (s <= 0) {
-                if (in.read() < 0) {
-                    throw new java.io.EOFException("the connection closed in the answer's body");
-                }
-                s = 1;
-            }
-            left -= s;
-        }
-        return true;
-    }
-
-    /** Reads a chunked body to its end; false (not to be kept) when it is longer than {@link #MAX_BODY}. */
-    private static boolean skipChunks(InputStream in) throws IOException {
-        long total = 0;
-        while (true) {
-            String size = line(in);
-            if (size == null) {
-                throw new java.io.EOFException("the connection closed in a chunked body");
-            }
-            long n;
-            try {
-                n = Long.parseLong(size.split(";", 2)[0].trim(), 16);
-            } catch (NumberFormatException e) {
-                return false;
-            }
-            if (n == 0) {
-                for (String t = line(in); t != null && !t.isEmpty(); t = line(in)) {
-                    // trailer fields: nothing to keep
-                }
-                return true;
-            }
-            total += n;
-            if (n < 0 || total > MAX_BODY) {
-                return false;
-            }
-            skip(in, n);
-            line(in); // the chunk's CR LF
-        }
-    }
-
-    /** A connection kept from an HTTP(S) check for the next. */
-    private static final class Kept {
-        final Socket socket;
-        final InputStream in;
-        final OutputStream out;
-        final int port;
-        final boolean secure;
-
-        Kept(Socket socket, int port, boolean secure) throws IOException {
-            this.socket = socket;
-            this.in = new java.io.BufferedInputStream(socket.getInputStream());
-            this.out = socket.getOutputStream();
-            this.port = port;
-            this.secure = secure;
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // dropped either way
-            }
-        }
     }
 
     private String command(HealthCheck.Command cmd, int timeoutMillis) {
@@ -351,7 +198,7 @@ public final class NetworkProber implements Prober, AutoCloseable {
 
     @Override
     public void close() {
-        kept.values().forEach(Kept::close);
+        kept.values().forEach(HealthConnection::close);
         kept.clear();
         if (namespace != null) {
             namespace.close();

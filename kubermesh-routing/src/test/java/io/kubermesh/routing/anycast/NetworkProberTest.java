@@ -112,6 +112,7 @@ class NetworkProberTest {
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         final List<java.net.Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile String answer;
+        volatile boolean closed;
 
         KeepAliveServer(String answer) throws IOException {
             this.answer = answer;
@@ -147,6 +148,10 @@ class NetworkProberTest {
                     while (line != null && !line.isEmpty()) {
                         line = in.readLine();
                     }
+                    if (closed) {
+                        // closed meanwhile: a request that raced the socket's close gets no answer
+                        return;
+                    }
                     requests.incrementAndGet();
                     c.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     c.getOutputStream().flush();
@@ -172,6 +177,7 @@ class NetworkProberTest {
 
         @Override
         public void close() throws IOException {
+            closed = true;
             server.close();
             dropAll();
         }
