@@ -272,8 +272,9 @@ public final class BaremetalSubstrate implements Substrate {
             try {
                 setPort(end, false);
             } catch (SubstrateException e) {
-                throw new SubstrateException(e.getMessage() + "; " + end + " may be down all the same, so the cable counts as cut"
-                        + " (joining it asks " + end + " up again)", e);
+                throw new SubstrateException(e.getMessage() + "; " + end + " may be down all the same, so the cable counts as cut:"
+                        + " join it (kubermesh join " + a.machine() + " " + b.machine() + ") once " + end.machine()
+                        + " answers, which asks " + end + " up again", e);
             }
             LOG.info("cable {} - {} cut ({} down, through its agent)", a, b, end);
             return;
